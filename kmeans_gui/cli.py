@@ -1,0 +1,40 @@
+"""Command line: ``kmeans-gui`` opens the app; subcommands run headless jobs.
+
+Each subcommand's options and behaviour live beside the code they drive (``add_arguments`` and
+``run`` in that module), so this file only routes. Qt is imported only by the commands that need it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command name -> (module, one-line help)
+COMMANDS = {
+    "gui": ("kmeans_gui.ui.app", "open the application window (the default)"),
+    "snapshot": ("kmeans_gui.ui.snapshot", "render a view offscreen after N half-steps and save a PNG"),
+    "quantize": ("kmeans_gui.quantize_cli", "quantize an image to k colours and print the figures"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kmeans-gui", description="Watch k-means think.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        argv = ["gui", *argv]
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(COMMANDS[args.command][0])
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""The k-means engine: pure NumPy, no Qt.
+
+- :func:`kmeans_steps`: the generator of half-step :class:`KMeansState` objects the GUI plays.
+- :class:`KMeans`: a scikit-learn compatible estimator on top of it.
+- :mod:`.distances`: chunked nearest-centre search; :mod:`.init`: seeding, observable step by step.
+"""
+
+from .distances import nearest_center, sq_distances
+from .estimator import KMeans
+from .init import SeedStep
+from .steps import STOP_MAX_ITER, STOP_NO_CHANGE, STOP_TOL, KMeansState, kmeans_steps, run_to_end
+from ._validation import FewDistinctPointsWarning, NonNumericDataError
+
+__all__ = [
+    "KMeans",
+    "KMeansState",
+    "SeedStep",
+    "kmeans_steps",
+    "run_to_end",
+    "nearest_center",
+    "sq_distances",
+    "STOP_NO_CHANGE",
+    "STOP_TOL",
+    "STOP_MAX_ITER",
+    "FewDistinctPointsWarning",
+    "NonNumericDataError",
+]

@@ -1,0 +1,133 @@
+"""Chunked squared distances and nearest-centre search with bounded memory.
+
+Nothing here builds an ``n x k x d`` temporary: rows are processed in chunks, and each chunk
+costs ``O(chunk x k)`` extra memory. Distances use ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2``
+with the GEMM doing the ``x.c`` part, computed in float64 on data centred by ``offset`` so that
+float32 input and data far from the origin keep their precision.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+__all__ = ["CHUNK_ROWS", "nearest_center", "sq_distances", "sq_distances_to_points", "map_chunks"]
+
+#: Rows per chunk. 8-16k rows keep a chunk's ``chunk x k`` block in cache for the k this app sees.
+CHUNK_ROWS = 16_384
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _n_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def map_chunks(func, n_rows: int, chunk_rows: int = CHUNK_ROWS):
+    """Call ``func(start, stop)`` over row chunks, on a small thread pool when there are several.
+
+    NumPy releases the GIL in its ufuncs, reductions and BLAS calls, so row blocks run in parallel.
+    Results come back in chunk order.
+    """
+    global _pool
+    bounds = [(a, min(a + chunk_rows, n_rows)) for a in range(0, n_rows, chunk_rows)]
+    if len(bounds) <= 1 or _n_threads() == 1:
+        return [func(a, b) for a, b in bounds]
+    if _pool is None:
+        _pool = ThreadPoolExecutor(_n_threads(), thread_name_prefix="kmeans-chunks")
+    return list(_pool.map(lambda ab: func(*ab), bounds))
+
+
+def _centred_block(X: np.ndarray, start: int, stop: int, offset: np.ndarray | None) -> np.ndarray:
+    block = X[start:stop]
+    if offset is None:
+        return block.astype(np.float64, copy=False)
+    return block - offset  # float64 result, since offset is float64
+
+
+def block_sq_distances(Xb: np.ndarray, centers: np.ndarray, centers_sq: np.ndarray) -> np.ndarray:
+    """Squared distances (m, k) of a float64 block to float64 centres, clipped at 0."""
+    D = Xb @ (-2.0 * centers.T)
+    D += centers_sq
+    D += np.einsum("ij,ij->i", Xb, Xb)[:, None]
+    np.maximum(D, 0.0, out=D)
+    return D
+
+
+def nearest_center(X: np.ndarray, centers: np.ndarray, *, chunk_rows: int = CHUNK_ROWS):
+    """Index of the nearest centre and the squared distance to it, for every row of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64, C-contiguous
+    centers : ndarray of shape (n_clusters, n_features)
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), int32
+    min_sq_dist : ndarray of shape (n_samples,), float64
+    """
+    n = X.shape[0]
+    offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
+    C = np.asarray(centers, dtype=np.float64) - offset
+    C_sq = np.einsum("ij,ij->i", C, C)
+    labels = np.empty(n, dtype=np.int32)
+    min_sq = np.empty(n, dtype=np.float64)
+
+    def work(a, b):
+        Xb = _centred_block(X, a, b, offset)
+        D = Xb @ (-2.0 * C.T)
+        D += C_sq
+        lab = D.argmin(axis=1)
+        labels[a:b] = lab
+        best = np.take_along_axis(D, lab[:, None], axis=1)[:, 0]
+        best += np.einsum("ij,ij->i", Xb, Xb)
+        np.maximum(best, 0.0, out=best)
+        min_sq[a:b] = best
+
+    map_chunks(work, n, chunk_rows)
+    return labels, min_sq
+
+
+def sq_distances(X: np.ndarray, centers: np.ndarray, *, chunk_rows: int = CHUNK_ROWS) -> np.ndarray:
+    """All squared distances, shape (n_samples, n_clusters), float64, computed chunk by chunk.
+
+    The result itself is ``n x k``; what this avoids is the ``n x k x d`` broadcast.
+    """
+    n = X.shape[0]
+    offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
+    C = np.asarray(centers, dtype=np.float64) - offset
+    C_sq = np.einsum("ij,ij->i", C, C)
+    out = np.empty((n, C.shape[0]), dtype=np.float64)
+
+    def work(a, b):
+        out[a:b] = block_sq_distances(_centred_block(X, a, b, offset), C, C_sq)
+
+    map_chunks(work, n, chunk_rows)
+    return out
+
+
+def sq_distances_to_points(X: np.ndarray, points: np.ndarray, offset: np.ndarray | None = None):
+    """Squared distances from every row of X to a few points: shape (len(points), n_samples).
+
+    Used by the seeding methods, which compare all rows with 1 to ~2 + ln k candidates at a time.
+    """
+    n = X.shape[0]
+    if offset is None:
+        offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
+    P = np.atleast_2d(np.asarray(points, dtype=np.float64)) - offset
+    P_sq = np.einsum("ij,ij->i", P, P)
+    out = np.empty((P.shape[0], n), dtype=np.float64)
+
+    def work(a, b):
+        Xb = _centred_block(X, a, b, offset)
+        D = (-2.0 * P) @ Xb.T
+        D += P_sq[:, None]
+        D += np.einsum("ij,ij->i", Xb, Xb)
+        np.maximum(D, 0.0, out=D)
+        out[:, a:b] = D
+
+    map_chunks(work, n)
+    return out

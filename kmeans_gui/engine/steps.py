@@ -1,0 +1,445 @@
+"""k-means (Lloyd's algorithm) as a generator of immutable half-step states.
+
+``kmeans_steps`` yields a :class:`KMeansState` after the initialisation (one per seed if asked),
+after every assignment and after every update, so a GUI can step, play and rewind, and the
+``KMeans`` estimator simply runs it to the end.
+
+Speed: the assignment keeps, for every point, a lower bound on (distance to the second-nearest
+centre - distance to its own centre) -- Hamerly's bound folded into one number. When centres move
+by ``delta``, the gap shrinks by at most ``delta[own] + max(delta)``; points whose gap stays
+positive cannot change cluster and are skipped. Only the rest are compared with every centre.
+The per-cluster sums the update needs are kept up to date from the points that changed cluster,
+so after the first few iterations an iteration costs a few vector passes over n, not n x k work.
+The result is exactly Lloyd's: the same labels, iteration for iteration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+import numpy as np
+
+from . import _validation as v
+from .distances import CHUNK_ROWS, map_chunks
+from .init import SeedStep, farthest_point_steps, kmeans_plusplus_steps, random_seeds
+
+__all__ = ["KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_MAX_ITER"]
+
+Phase = Literal["init", "assign", "update"]
+
+STOP_NO_CHANGE = "no point changed cluster"
+STOP_TOL = "centres moved less than tol"
+STOP_MAX_ITER = "max_iter reached"
+
+EMPTY_POLICIES = ("farthest", "keep")
+INIT_NAMES = ("k-means++", "random", "farthest")
+
+
+@dataclass(frozen=True, eq=False)
+class KMeansState:
+    """The algorithm's state after one half-step. Every array is read-only and never changes.
+
+    Attributes
+    ----------
+    phase : {"init", "assign", "update"}
+        What the half-step that produced this state did.
+    iteration : int
+        Assignments done so far (0 during initialisation).
+    centers : ndarray of shape (n_centres, n_features)
+        During an observed initialisation, only the seeds chosen so far; afterwards all k.
+    labels : ndarray of shape (n_samples,), int32, or None before the first assignment
+    inertia : float or None
+        Weighted sum of squared distances of points to the centre of their label, for these
+        labels and these centres; None before the first assignment.
+    center_shift : ndarray of shape (n_clusters,) or None
+        How far (Euclidean) each centre moved in this update; None for other phases.
+    n_changed : int or None
+        Points whose label changed in this assignment (all of them on the first).
+    converged : bool
+        True on the final state when the run converged (not when it hit max_iter).
+    stop_reason : str or None
+        Set on the final state only: "no point changed cluster", "centres moved less than tol"
+        or "max_iter reached".
+    seed : SeedStep or None
+        For an observed initialisation, the seed this state added.
+    empty_clusters : tuple of int
+        Clusters found empty at this update, and how they were handled is ``empty_policy``.
+    """
+
+    phase: Phase
+    iteration: int
+    centers: np.ndarray
+    labels: np.ndarray | None = None
+    inertia: float | None = None
+    center_shift: np.ndarray | None = None
+    n_changed: int | None = None
+    converged: bool = False
+    stop_reason: str | None = None
+    seed: SeedStep | None = None
+    empty_clusters: tuple = field(default=())
+
+    @property
+    def is_final(self) -> bool:
+        return self.stop_reason is not None
+
+    @property
+    def n_seeds(self) -> int:
+        return self.centers.shape[0]
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def kmeans_steps(
+    X,
+    n_clusters: int,
+    *,
+    init="k-means++",
+    sample_weight=None,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    empty_policy: str = "farthest",
+    random_state=None,
+    observe_init: bool = False,
+) -> Iterator[KMeansState]:
+    """Run k-means on ``X`` and yield a :class:`KMeansState` after every half-step.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        float32 and float64 keep their dtype (centres come back in it); others become float64.
+    n_clusters : int
+    init : {"k-means++", "random", "farthest"} or array-like of shape (n_clusters, n_features)
+        "random" picks distinct points, drawn by weight; "k-means++" is the greedy variant;
+        "farthest" takes a random first point, then each time the point farthest from all seeds.
+        An array gives the initial centres (user-placed).
+    sample_weight : array-like of shape (n_samples,), optional
+    max_iter : int
+        Maximum number of assign + update iterations.
+    tol : float
+        Stop when the total squared centre shift is at most ``tol * mean(var(X, axis=0))``.
+        ``tol=0`` stops only when no point changes cluster.
+    empty_policy : {"farthest", "keep"}
+        An empty cluster's centre moves to the point farthest from its own centre
+        (scikit-learn's policy), or stays where it is.
+    random_state : None, int or RandomState
+    observe_init : bool
+        Yield one "init" state per seed (with the D^2 weights it was drawn from), not only one
+        state with all k centres.
+
+    Yields
+    ------
+    KMeansState
+        The last one has ``stop_reason`` set. Its labels match its centres.
+    """
+    X = v.check_data(X)
+    n_clusters = v.check_n_clusters(n_clusters, X.shape[0])
+    weights = v.check_sample_weight(sample_weight, X.shape[0])
+    given = check_params(X, n_clusters, init, max_iter, tol, empty_policy)
+    v.warn_if_few_distinct(X, n_clusters)
+    yield from _kmeans_steps(
+        X, n_clusters, init, given, weights, v.check_random_state(random_state),
+        max_iter, tolerance(X, tol), empty_policy, observe_init,
+    )
+
+
+def check_params(X, n_clusters, init, max_iter, tol, empty_policy):
+    """Validate the algorithm's parameters; return the initial centres if ``init`` is an array."""
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter={max_iter!r} must be a positive integer.")
+    if not isinstance(tol, (int, float, np.number)) or not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol={tol!r} must be a finite number >= 0.")
+    if empty_policy not in EMPTY_POLICIES:
+        raise ValueError(f"empty_policy={empty_policy!r} must be one of {EMPTY_POLICIES}.")
+    if isinstance(init, str):
+        if init not in INIT_NAMES:
+            raise ValueError(f"init={init!r} must be one of {INIT_NAMES} or an array of initial centres.")
+        return None
+    given = np.asarray(init, dtype=np.float64)
+    if given.shape != (n_clusters, X.shape[1]):
+        raise ValueError(
+            f"The initial centres have shape {given.shape}; expected ({n_clusters}, {X.shape[1]}): "
+            "one row per cluster, one column per feature."
+        )
+    if not np.isfinite(given).all():
+        raise ValueError("The initial centres contain NaN or inf.")
+    return given
+
+
+def _kmeans_steps(X, n_clusters, init, given, weights, rng, max_iter, tol, empty_policy, observe_init):
+    """The generator behind :func:`kmeans_steps`, for validated input and an absolute ``tol``."""
+    centers = yield from _init_states(X, n_clusters, init, given, weights, rng, observe_init)
+    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy)
+
+
+def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
+    """Yield the init state(s); return the k initial centres as float64."""
+    dtype = X.dtype
+    if given is not None:
+        centers = given
+    elif init == "random":
+        centers = X[random_seeds(X, n_clusters, weights, rng)].astype(np.float64)
+    else:
+        steps = (kmeans_plusplus_steps if init == "k-means++" else farthest_point_steps)(
+            X, n_clusters, weights, rng
+        )
+        chosen = []
+        for seed in steps:
+            chosen.append(seed.center)
+            if observe_init and len(chosen) < n_clusters:
+                yield KMeansState("init", 0, _frozen(np.array(chosen, dtype=dtype)), seed=seed)
+            last_seed = seed
+        centers = np.array(chosen, dtype=np.float64)
+        if observe_init:
+            yield KMeansState("init", 0, _frozen(centers.astype(dtype)), seed=last_seed)
+            return centers
+    yield KMeansState("init", 0, _frozen(centers.astype(dtype)))
+    return centers
+
+
+def tolerance(X: np.ndarray, tol: float) -> float:
+    """The absolute tolerance: ``tol`` times the mean per-feature variance (scale-free)."""
+    if tol == 0:
+        return 0.0
+    return float(np.mean(np.var(X, axis=0, dtype=np.float64)) * tol)
+
+
+def run_to_end(steps: Iterator[KMeansState]) -> KMeansState:
+    """Exhaust a step generator and return its final state."""
+    state = None
+    for state in steps:
+        pass
+    return state
+
+
+class _Sums:
+    """Per-cluster running sums over the points of each label, float64.
+
+    Columns: ``w*x`` (d of them, on centred data), ``w``, ``w*||x||^2``, count. Counts are kept
+    separately from weights so that "empty" is exact even after many +/- updates.
+    """
+
+    def __init__(self, n_clusters: int, n_features: int):
+        self.k, self.d = n_clusters, n_features
+        self.table = np.zeros((n_clusters, n_features + 3))
+
+    @property
+    def wx(self):
+        return self.table[:, : self.d]
+
+    @property
+    def w(self):
+        return self.table[:, self.d]
+
+    @property
+    def wxx(self):
+        return self.table[:, self.d + 1]
+
+    @property
+    def count(self):
+        return self.table[:, self.d + 2]
+
+    def contributions(self, Xb: np.ndarray, wb: np.ndarray, new: np.ndarray, old: np.ndarray | None):
+        """The (k, d+3) change in the sums when rows ``Xb`` move from ``old`` to ``new`` labels."""
+        k, d = self.k, self.d
+        ncol = d + 3
+        feats = np.empty((Xb.shape[0], ncol))
+        np.multiply(Xb, wb[:, None], out=feats[:, :d])
+        feats[:, d] = wb
+        feats[:, d + 1] = np.einsum("ij,ij->i", Xb, Xb) * wb
+        feats[:, d + 2] = 1.0
+        cols = np.arange(ncol)
+        # One bincount over (label, column) pairs instead of d + 3 separate ones.
+        if old is None:
+            idx = (new[:, None] * ncol + cols).ravel()
+            vals = feats.ravel()
+        else:
+            idx = np.concatenate(((new[:, None] * ncol + cols).ravel(), (old[:, None] * ncol + cols).ravel()))
+            vals = np.concatenate((feats.ravel(), -feats.ravel()))
+        return np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
+
+    def add(self, delta: np.ndarray):
+        self.table += delta
+        # Empty clusters hold exactly nothing; this wipes the rounding left by +/- updates.
+        self.table[self.count == 0] = 0.0
+
+    def inertia(self, centers_c: np.ndarray) -> float:
+        """sum_j sum_{i in j} w_i ||x_i - c_j||^2, from the sums alone (centred coordinates)."""
+        per_cluster = self.wxx - 2.0 * np.einsum("ij,ij->i", centers_c, self.wx) + self.w * np.einsum(
+            "ij,ij->i", centers_c, centers_c
+        )
+        return float(max(per_cluster.sum(), 0.0))
+
+
+def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy) -> Iterator[KMeansState]:
+    """Lloyd iterations from prepared input (validated X, float64 weights and centres)."""
+    n, d = X.shape
+    k = centers.shape[0]
+    dtype = X.dtype
+    # Work on centred coordinates: the GEMM form of distances loses precision far from the origin.
+    offset = np.asarray(X.mean(axis=0, dtype=np.float64))
+    C = centers - offset
+    sums = _Sums(k, d)
+    labels = None
+    gap = np.empty(n, dtype=np.float64)
+    # Rounding in ||x||^2 - 2x.c + ||c||^2 is at most a few ulps of the largest squared norm;
+    # subtracting its square root keeps the skip test conservative.
+    extent = np.maximum(np.abs(X.max(axis=0) - offset), np.abs(X.min(axis=0) - offset))
+    scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
+    margin = 2.0 * np.sqrt(8.0 * np.finfo(np.float64).eps * scale_sq)
+    shrink = None  # per-cluster amount each gap shrinks by since it was last computed exactly
+
+    def public(c):
+        return _frozen((c + offset).astype(dtype))
+
+    for iteration in range(1, max_iter + 1):
+        labels, n_changed, delta = _assign(X, weights, offset, C, labels, gap, shrink, margin, sums)
+        sums.add(delta)
+        if n_changed == 0:
+            # Same labels, so the update would give the same centres: converged.
+            yield KMeansState(
+                "assign", iteration, public(C), labels, sums.inertia(C), n_changed=0,
+                converged=True, stop_reason=STOP_NO_CHANGE,
+            )
+            return
+        yield KMeansState("assign", iteration, public(C), labels, sums.inertia(C), n_changed=n_changed)
+
+        new_C, empty = _update_centers(X, weights, offset, C, labels, sums, empty_policy)
+        moved = np.sqrt(np.einsum("ij,ij->i", new_C - C, new_C - C))
+        shrink = moved + moved.max()
+        C = new_C
+        shift_total = float(np.sum(moved**2))
+        yield KMeansState(
+            "update",
+            iteration,
+            public(C),
+            labels,
+            sums.inertia(C),
+            center_shift=_frozen(moved),
+            empty_clusters=tuple(int(j) for j in empty),
+        )
+        if shift_total <= tol:
+            reason, converged = STOP_TOL, True
+            break
+    else:
+        reason, converged = STOP_MAX_ITER, False
+    # The centres moved since the last assignment: one more so the final labels match them.
+    labels, n_changed, delta = _assign(X, weights, offset, C, labels, gap, shrink, margin, sums)
+    sums.add(delta)
+    yield KMeansState(
+        "assign", iteration, public(C), labels, sums.inertia(C), n_changed=n_changed,
+        converged=converged, stop_reason=reason,
+    )
+
+
+def _assign(X, weights, offset, C, prev_labels, gap, shrink, margin, sums):
+    """New labels for centres C, skipping points whose bound proves their label cannot change.
+
+    Returns (labels, n_changed, change in the per-cluster sums). ``gap`` is updated in place.
+    """
+    n = X.shape[0]
+    k = C.shape[0]
+    C_sq = np.einsum("ij,ij->i", C, C)
+    minus_2Ct = -2.0 * C.T
+    labels = np.empty(n, dtype=np.int32) if prev_labels is None else prev_labels.copy()
+
+    def nearest_two(Xb):
+        D = Xb @ minus_2Ct
+        D += C_sq
+        lab = D.argmin(axis=1).astype(np.int32)
+        rows = np.arange(Xb.shape[0])
+        best = D[rows, lab]
+        x_sq = np.einsum("ij,ij->i", Xb, Xb)
+        if k > 1:
+            D[rows, lab] = np.inf
+            second = D.min(axis=1)
+            g = np.sqrt(np.maximum(second + x_sq, 0.0)) - np.sqrt(np.maximum(best + x_sq, 0.0)) - margin
+        else:
+            g = np.full(Xb.shape[0], np.inf)
+        return lab, g
+
+    def work(a, b):
+        if prev_labels is None:
+            Xb = X[a:b] - offset
+            lab, g = nearest_two(Xb)
+            labels[a:b] = lab
+            gap[a:b] = g
+            return sums.contributions(Xb, weights[a:b], lab, None), b - a
+        g_block = gap[a:b]
+        g_block -= shrink.take(prev_labels[a:b])
+        candidates = np.flatnonzero(g_block < 0)
+        if candidates.size == 0:
+            return None, 0
+        if candidates.size > (b - a) // 4:
+            # Most of the block must be checked: a dense pass beats gathering rows.
+            Xb = X[a:b] - offset
+            lab, g = nearest_two(Xb)
+            g_block[:] = g
+            changed = np.flatnonzero(lab != prev_labels[a:b])
+            new = lab[changed]
+            Xc = Xb[changed]
+        else:
+            Xg = X[a + candidates] - offset
+            lab, g = nearest_two(Xg)
+            g_block[candidates] = g
+            moved = lab != prev_labels[a + candidates]
+            changed = candidates[moved]
+            new = lab[moved]
+            Xc = Xg[moved]
+        if changed.size == 0:
+            return None, 0
+        old = prev_labels[a + changed]
+        labels[a + changed] = new
+        return sums.contributions(Xc, weights[a + changed], new, old), changed.size
+
+    results = map_chunks(work, n, CHUNK_ROWS)
+    delta = np.zeros_like(sums.table)
+    n_changed = 0
+    for part, count in results:
+        if part is not None:
+            delta += part
+        n_changed += count
+    return _frozen(labels), n_changed, delta
+
+
+def _update_centers(X, weights, offset, C, labels, sums, empty_policy):
+    """Weighted means of each cluster; empty clusters handled by ``empty_policy``."""
+    total_w = float(sums.w.sum())
+    wx = sums.wx.copy()
+    w = sums.w.copy()
+    empty = np.flatnonzero((sums.count == 0) | (w <= 1e-12 * total_w))
+    if empty.size and empty_policy == "farthest":
+        _relocate_empty(X, weights, offset, C, labels, wx, w, empty)
+    new_C = C.copy()
+    filled = w > 0
+    new_C[filled] = wx[filled] / w[filled, None]
+    return new_C, empty
+
+
+def _relocate_empty(X, weights, offset, C, labels, wx, w, empty):
+    """scikit-learn's policy: each empty centre takes one of the points farthest from their centre.
+
+    The point keeps its label until the next assignment; only this update's sums move.
+    """
+    n = X.shape[0]
+    dist = np.empty(n)
+
+    def work(a, b):
+        diff = (X[a:b] - offset) - C[labels[a:b]]
+        dist[a:b] = np.einsum("ij,ij->i", diff, diff)
+
+    map_chunks(work, n)
+    if dist.max() == 0:
+        return  # fewer distinct points than clusters: nowhere better to go
+    n_empty = empty.size
+    far = np.argpartition(dist, -n_empty)[: -n_empty - 1 : -1]
+    for new_id, idx in zip(empty, far):
+        xw = (X[idx] - offset) * weights[idx]
+        old_id = labels[idx]
+        wx[old_id] -= xw
+        w[old_id] -= weights[idx]
+        wx[new_id] = xw
+        w[new_id] = weights[idx]
