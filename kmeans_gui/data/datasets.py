@@ -1,0 +1,193 @@
+"""Built-in 2-D datasets for the explorer, each a seeded function of plain parameters.
+
+Everything except Iris and Wine is generated with NumPy, so opening the app does not pay for
+importing scikit-learn; those two load scikit-learn's bundled copies and project them to 2-D
+with PCA (on standardised features, so no single unit dominates).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["DATASETS", "DatasetInfo", "make_dataset", "dataset_names"]
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """How a dataset appears in the GUI and which of the shared options it uses."""
+
+    name: str
+    label: str
+    uses_n: bool = True
+    uses_centers: bool = False
+    uses_spread: bool = False
+    suggested_k: int = 3
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    info.name: info
+    for info in (
+        DatasetInfo("blobs", "Blobs", uses_centers=True, uses_spread=True, suggested_k=4),
+        DatasetInfo("moons", "Moons", uses_spread=True, suggested_k=2),
+        DatasetInfo("circles", "Circles", uses_spread=True, suggested_k=2),
+        DatasetInfo("anisotropic", "Anisotropic blobs", uses_centers=True, uses_spread=True),
+        DatasetInfo("unequal-variance", "Unequal variance", uses_centers=True, uses_spread=True),
+        DatasetInfo("unequal-sizes", "Unequal sizes", uses_centers=True, uses_spread=True),
+        DatasetInfo("uniform", "Uniform noise", suggested_k=4),
+        DatasetInfo("iris", "Iris (PCA to 2-D)", uses_n=False),
+        DatasetInfo("wine", "Wine (PCA to 2-D)", uses_n=False),
+        DatasetInfo("empty", "Empty: draw your own", uses_n=False),
+    )
+}
+
+
+def dataset_names() -> list[str]:
+    return list(DATASETS)
+
+
+def make_dataset(
+    name: str, n: int = 600, centers: int = 4, spread: float = 1.0, seed: int | None = 0
+) -> np.ndarray:
+    """Generate a dataset by name.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DATASETS` (e.g. "blobs", "moons", "iris", "empty").
+    n : int
+        Number of points (ignored by Iris, Wine and Empty, whose size is fixed).
+    centers : int
+        Number of blobs for the blob-like datasets.
+    spread : float
+        Noise scale: 1.0 is the default look; larger values blur the structure.
+    seed : int or None
+
+    Returns
+    -------
+    ndarray of shape (n_points, 2), float64
+    """
+    if name not in DATASETS:
+        raise ValueError(f"Unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}.")
+    n = int(n)
+    if DATASETS[name].uses_n and n < 1:
+        raise ValueError(f"n={n} must be at least 1.")
+    if int(centers) < 1:
+        raise ValueError(f"centers={centers} must be at least 1.")
+    if not np.isfinite(spread) or spread < 0:
+        raise ValueError(f"spread={spread} must be a finite number >= 0.")
+    rng = np.random.default_rng(seed)
+    maker = _MAKERS[name]
+    X = maker(rng, n, int(centers), float(spread))
+    return np.ascontiguousarray(X, dtype=np.float64)
+
+
+def _centres(rng, centers):
+    # Rejection keeps centres apart, so "blobs" look like blobs rather than one smear.
+    out = []
+    for _ in range(1000 * centers):
+        c = rng.uniform(-10, 10, size=2)
+        if all(np.hypot(*(c - o)) > 5.0 for o in out):
+            out.append(c)
+            if len(out) == centers:
+                break
+    while len(out) < centers:
+        out.append(rng.uniform(-10, 10, size=2))
+    return np.array(out)
+
+
+def _split(n, parts):
+    sizes = np.full(parts, n // parts)
+    sizes[: n % parts] += 1
+    return sizes
+
+
+def _blobs(rng, n, centers, spread, stds=None, sizes=None):
+    c = _centres(rng, centers)
+    sizes = _split(n, centers) if sizes is None else sizes
+    stds = np.full(centers, 1.0) if stds is None else stds
+    parts = [c[j] + rng.normal(scale=stds[j] * spread, size=(sizes[j], 2)) for j in range(centers)]
+    X = np.concatenate(parts)
+    return X[rng.permutation(len(X))]
+
+
+def _anisotropic(rng, n, centers, spread):
+    X = _blobs(rng, n, centers, spread)
+    return X @ np.array([[0.6, -0.64], [-0.41, 0.85]]) * 1.5
+
+
+def _unequal_variance(rng, n, centers, spread):
+    stds = np.linspace(0.5, 2.5, centers) if centers > 1 else np.array([1.0])
+    return _blobs(rng, n, centers, spread, stds=stds)
+
+
+def _unequal_sizes(rng, n, centers, spread):
+    # Each blob a third the size of the previous one, but at least one point.
+    w = 3.0 ** -np.arange(centers)
+    sizes = np.maximum(1, np.floor(n * w / w.sum()).astype(int))
+    sizes[0] += max(0, n - sizes.sum())
+    return _blobs(rng, int(sizes.sum()), centers, spread, sizes=sizes)
+
+
+def _moons(rng, n, centers, spread):
+    n_out = n // 2
+    n_in = n - n_out
+    t_out = rng.uniform(0, np.pi, n_out)
+    t_in = rng.uniform(0, np.pi, n_in)
+    outer = np.c_[np.cos(t_out), np.sin(t_out)]
+    inner = np.c_[1 - np.cos(t_in), 0.5 - np.sin(t_in)]
+    X = np.concatenate([outer, inner]) + rng.normal(scale=0.08 * spread, size=(n, 2))
+    return X[rng.permutation(n)] * 5.0
+
+
+def _circles(rng, n, centers, spread):
+    n_out = n // 2
+    n_in = n - n_out
+    t = rng.uniform(0, 2 * np.pi, n)
+    r = np.r_[np.ones(n_out), np.full(n_in, 0.45)]
+    X = np.c_[r * np.cos(t), r * np.sin(t)] + rng.normal(scale=0.05 * spread, size=(n, 2))
+    return X[rng.permutation(n)] * 8.0
+
+
+def _uniform(rng, n, centers, spread):
+    return rng.uniform(-10, 10, size=(n, 2))
+
+
+def _pca_2d(X: np.ndarray) -> np.ndarray:
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    _, _, vt = np.linalg.svd(Z, full_matrices=False)
+    P = Z @ vt[:2].T
+    # SVD signs are arbitrary; fixing them keeps the picture the same across NumPy builds.
+    P *= np.where(P[np.abs(P).argmax(axis=0), [0, 1]] < 0, -1.0, 1.0)
+    return P
+
+
+def _iris(rng, n, centers, spread):
+    from sklearn.datasets import load_iris
+
+    return _pca_2d(load_iris().data)
+
+
+def _wine(rng, n, centers, spread):
+    from sklearn.datasets import load_wine
+
+    return _pca_2d(load_wine().data)
+
+
+def _empty(rng, n, centers, spread):
+    return np.empty((0, 2))
+
+
+_MAKERS = {
+    "blobs": _blobs,
+    "moons": _moons,
+    "circles": _circles,
+    "anisotropic": _anisotropic,
+    "unequal-variance": _unequal_variance,
+    "unequal-sizes": _unequal_sizes,
+    "uniform": _uniform,
+    "iris": _iris,
+    "wine": _wine,
+    "empty": _empty,
+}

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from kmeans_gui.data.datasets import DATASETS, make_dataset
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_dataset_is_2d_finite_and_seeded(name):
+    a = make_dataset(name, n=300, centers=3, seed=5)
+    b = make_dataset(name, n=300, centers=3, seed=5)
+    assert a.ndim == 2 and a.shape[1] == 2 and a.dtype == np.float64
+    assert np.isfinite(a).all()
+    np.testing.assert_array_equal(a, b)
+    if DATASETS[name].uses_n:
+        assert a.shape[0] == 300
+
+
+def test_seed_changes_the_data():
+    assert not np.array_equal(make_dataset("blobs", seed=0), make_dataset("blobs", seed=1))
+
+
+def test_sizes_of_fixed_datasets():
+    assert make_dataset("iris").shape == (150, 2)
+    assert make_dataset("wine").shape == (178, 2)
+    assert make_dataset("empty").shape == (0, 2)
+
+
+def test_iris_projection_matches_sklearn_pca_up_to_sign():
+    from sklearn.datasets import load_iris
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import StandardScaler
+
+    ref = PCA(2).fit_transform(StandardScaler().fit_transform(load_iris().data))
+    ours = make_dataset("iris")
+    for j in range(2):
+        assert np.allclose(np.abs(ours[:, j]), np.abs(ref[:, j]), atol=1e-8)
+
+
+def test_blobs_have_the_asked_number_of_centres():
+    from sklearn.cluster import KMeans
+
+    X = make_dataset("blobs", n=900, centers=3, spread=0.5, seed=2)
+    labels = KMeans(3, n_init=5, random_state=0).fit_predict(X)
+    assert sorted(np.bincount(labels)) == [300, 300, 300]
+
+
+def test_unequal_sizes_shrink():
+    from sklearn.cluster import KMeans
+
+    X = make_dataset("unequal-sizes", n=1300, centers=3, spread=0.3, seed=1)
+    assert X.shape[0] == 1300
+    counts = sorted(np.bincount(KMeans(3, n_init=5, random_state=0).fit_predict(X)))
+    assert counts[0] < counts[1] < counts[2]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"name": "nope"}, "Unknown dataset"),
+    ({"name": "blobs", "n": 0}, "n=0"),
+    ({"name": "blobs", "centers": 0}, "centers=0"),
+    ({"name": "blobs", "spread": float("nan")}, "spread"),
+])
+def test_bad_options_say_why(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        make_dataset(**kwargs)
