@@ -1,0 +1,127 @@
+"""``kmeans-gui quantize IN -k 16 -o OUT.png``: quantize an image headless and print the figures.
+
+No Qt is imported. Bad input (unreadable image, bad k, unwritable output) prints one clear line
+on stderr and exits with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+
+__all__ = ["add_arguments", "run", "format_figures"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="IN", help="image file (PNG, JPEG, GIF, BMP, TIFF, WebP...) "
+                        "or a built-in sample: china.jpg, flower.jpg")
+    parser.add_argument("-k", "--colors", type=int, default=16, metavar="K", help="palette size, 2..256 (default 16)")
+    parser.add_argument("-o", "--output", metavar="OUT.png", help="where to write the indexed PNG")
+    parser.add_argument("--method", choices=("sample", "full", "minibatch"), default="sample",
+                        help="sample: k-means on a pixel sample refined on the whole image (default); "
+                             "full: exact k-means on all pixels; minibatch: mini-batch k-means")
+    parser.add_argument("--sample", type=int, default=10_000, metavar="N", help="pixels in the sample (default 10000)")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument("--palette-csv", metavar="CSV", help="also write the palette (r,g,b,hex,pixels,share)")
+    parser.add_argument("--no-compare", action="store_true", help="skip Pillow's median cut and octree")
+
+
+def _fail(message: str) -> int:
+    print(f"kmeans-gui quantize: error: {message}", file=sys.stderr)
+    return 2
+
+
+def format_figures(result, *, original_size: int | None, png_size: int | None, comparisons=()) -> list[str]:
+    """The figures as lines of text (shared by the command line and the GUI's copy button)."""
+    method = result.method + (f" (sample of {result.sample_size:,} pixels)" if result.method == "sample" else "")
+    rows = [
+        ("method", method),
+        ("colours", f"{result.n_colors_before:,} before -> {result.n_colors_after} after (k = {result.n_colors})"),
+        ("MSE", f"{result.mse:.2f}"),
+        ("PSNR", _db(result.psnr)),
+        ("time", f"{result.seconds:.2f} s"),
+    ]
+    if png_size is not None:
+        size = _bytes(png_size)
+        if original_size:
+            size += f" vs original {_bytes(original_size)} ({100.0 * png_size / original_size:.0f}%)"
+        rows.append(("indexed PNG", size))
+    for c in comparisons:
+        delta = result.psnr - c.psnr
+        rows.append((f"Pillow {c.name}", f"PSNR {_db(c.psnr)} (k-means {'+' if delta >= 0 else ''}{delta:.2f} dB), "
+                                         f"{c.palette.shape[0]} colours, {c.seconds:.2f} s"))
+    lines = [f"{label:<19s}{value}" for label, value in rows]
+    return lines
+
+
+def _db(value: float) -> str:
+    return "inf (exact)" if value == float("inf") else f"{value:.2f} dB"
+
+
+def _bytes(n: int) -> str:
+    return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.2f} MiB"
+
+
+def write_palette_csv(path, palette, counts) -> None:
+    """One row per palette colour: r, g, b, hex, pixels, share."""
+    total = max(1, int(sum(int(c) for c in counts)))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["r", "g", "b", "hex", "pixels", "share"])
+        for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
+            w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])
+
+
+def run(args) -> int:
+    from .data.images import SAMPLE_IMAGES, ImageLoadError, load_image, sample_image
+    from .engine.quantize import indexed_png_bytes, pillow_quantize, quantize
+
+    if not 2 <= args.colors <= 256:
+        return _fail(f"-k {args.colors}: k must be from 2 to 256 (an indexed PNG holds at most 256 colours).")
+    if args.sample < args.colors:
+        return _fail(f"--sample {args.sample}: the sample needs at least k = {args.colors} pixels.")
+    if args.output and os.path.isdir(args.output):
+        return _fail(f"-o {args.output} is a folder; give a file name such as out.png.")
+    out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else None
+    if out_dir and not os.path.isdir(out_dir):
+        return _fail(f"-o {args.output}: the folder {out_dir} does not exist.")
+    try:
+        if not os.path.exists(args.input) and args.input in SAMPLE_IMAGES:
+            loaded = sample_image(args.input)
+        else:
+            loaded = load_image(args.input)
+    except ImageLoadError as exc:
+        return _fail(str(exc))
+
+    for note in loaded.notes:
+        print(f"note: {note}")
+    print(f"{'image':<19s}{loaded.name}: {loaded.width} x {loaded.height} ({loaded.width * loaded.height / 1e6:.2f} MP)")
+    try:
+        result = quantize(loaded.pixels, args.colors, method=args.method, sample_size=args.sample, seed=args.seed)
+    except ValueError as exc:
+        return _fail(str(exc))
+    for note in result.notes:
+        print(f"note: {note}")
+
+    png = indexed_png_bytes(result.indices, result.palette)
+    if args.output:
+        try:
+            with open(args.output, "wb") as f:
+                f.write(png)
+        except OSError as exc:
+            return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
+    if args.palette_csv:
+        try:
+            write_palette_csv(args.palette_csv, result.palette, result.counts)
+        except OSError as exc:
+            return _fail(f"cannot write {args.palette_csv}: {exc.strerror or exc}")
+    comparisons = () if args.no_compare else [
+        pillow_quantize(loaded.pixels, args.colors, m) for m in ("median cut", "fast octree")
+    ]
+    for line in format_figures(result, original_size=loaded.file_size, png_size=len(png), comparisons=comparisons):
+        print(line)
+    if args.output:
+        print(f"{'wrote':<19s}{args.output}")
+    return 0
