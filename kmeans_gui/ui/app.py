@@ -1,0 +1,57 @@
+"""``kmeans-gui [gui]``: open the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..data.datasets import DATASETS
+from ..state import INIT_LABELS
+
+__all__ = ["add_arguments", "run", "build_window"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dataset", choices=list(DATASETS), default=None, help="dataset to open with (default blobs)")
+    parser.add_argument("--n", type=int, default=600, help="number of points for generated datasets")
+    parser.add_argument("--k", type=int, default=None, help="number of clusters")
+    parser.add_argument("--init", choices=list(INIT_LABELS), default=None, help="initialisation method")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
+
+
+def build_window(args: argparse.Namespace | None = None):
+    """The MainWindow configured from command-line options (shared with ``snapshot``)."""
+    from ..state import AppState, Params
+    from .main_window import MainWindow, default_state
+
+    if args is None or (args.dataset is None and args.k is None and args.init is None):
+        state = default_state()
+    else:
+        name = args.dataset or "blobs"
+        info = DATASETS[name]
+        k = args.k if args.k is not None else info.suggested_k
+        state = AppState(params=Params(k=k, init=args.init or "k-means++", seed=args.seed))
+        options = {"seed": args.seed}
+        if info.uses_n:
+            options["n"] = args.n
+        if info.uses_centers:
+            options["centers"] = k
+        state.load_dataset(name, **options)
+    window = MainWindow(state)
+    if args is not None and getattr(args, "dataset", None):
+        window.dataset_panel.set_dataset(args.dataset)
+    return window
+
+
+def run(args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("kmeans-gui")
+    try:
+        window = build_window(args)
+    except ValueError as exc:
+        print(f"kmeans-gui: {exc}", file=sys.stderr)
+        return 2
+    window.show()
+    return app.exec()

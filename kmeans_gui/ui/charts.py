@@ -1,0 +1,108 @@
+"""Small charts: a reusable line chart with a cursor, and the inertia-per-iteration chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from ..state import AppState
+
+__all__ = ["SeriesChart", "ConvergenceChart", "IntegerAxis"]
+
+
+class IntegerAxis(pg.AxisItem):
+    """An axis that only labels whole numbers (iterations, k)."""
+
+    def tickValues(self, minVal, maxVal, size):
+        levels = [(sp, vals) for sp, vals in super().tickValues(minVal, maxVal, size) if sp >= 1]
+        if not levels:
+            lo, hi = int(np.ceil(minVal)), int(np.floor(maxVal))
+            levels = [(1.0, [float(v) for v in range(lo, hi + 1)])]
+        return levels
+
+
+class SeriesChart(pg.PlotWidget):
+    """A line with markers, a vertical cursor and a highlighted current point.
+
+    ``set_series(x, y)`` replaces the line; ``set_cursor(x)`` moves the cursor (None hides it).
+    """
+
+    def __init__(self, title: str = "", x_label: str = "", y_label: str = "", parent: QWidget | None = None,
+                 integer_x: bool = True):
+        axes = {"bottom": IntegerAxis("bottom")} if integer_x else None
+        super().__init__(parent=parent, background="w", axisItems=axes)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.showGrid(x=True, y=True, alpha=0.2)
+        for axis in ("left", "bottom"):
+            self.getAxis(axis).setPen(pg.mkPen("#606060"))
+            self.getAxis(axis).setTextPen(pg.mkPen("#404040"))
+        if title:
+            self.setTitle(title, color="#303030", size="10pt")
+        if x_label:
+            self.setLabel("bottom", x_label, color="#404040")
+        if y_label:
+            self.setLabel("left", y_label, color="#404040")
+        self.curve = self.plot(
+            [], [], pen=pg.mkPen("#0072B2", width=2), symbol="o", symbolSize=5,
+            symbolBrush=pg.mkBrush("#0072B2"), symbolPen=None,
+        )
+        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#D55E00", width=1.5, style=Qt.PenStyle.DashLine))
+        self.marker = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen("#000000"))
+        self.addItem(self.cursor)
+        self.addItem(self.marker)
+        self.cursor.setVisible(False)
+        self._x = np.empty(0)
+        self._y = np.empty(0)
+
+    def set_series(self, x, y) -> None:
+        self._x = np.asarray(x, dtype=float)
+        self._y = np.asarray(y, dtype=float)
+        self.curve.setData(self._x, self._y)
+        if len(self._x):
+            self.enableAutoRange()
+        else:
+            self.setXRange(0, 1)
+            self.setYRange(0, 1)
+
+    def set_cursor(self, x: float | None, y: float | None = None) -> None:
+        if x is None:
+            self.cursor.setVisible(False)
+            self.marker.setData([])
+            return
+        self.cursor.setVisible(True)
+        self.cursor.setPos(x)
+        self.marker.setData([x], [y]) if y is not None else self.marker.setData([])
+
+
+class ConvergenceChart(SeriesChart):
+    """Inertia per iteration of the current run (as far as it is computed), cursor at the state."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__("Inertia per iteration (sum of squared distances to centroids)", "iteration", "", parent)
+        self.state = state
+        self.getAxis("left").setWidth(56)
+        for ev in (state.events.run, state.events.history):
+            ev.connect(self._on_run_change)
+        state.events.cursor.connect(self._on_cursor_change)
+        self._on_run_change()
+
+    def _on_run_change(self) -> None:
+        x, y, self._index = self.state.inertia_series()
+        self.set_series(x, y)
+        self._on_cursor_change()
+
+    def _on_cursor_change(self) -> None:
+        s = self.state.current
+        if s is None or s.inertia is None:
+            self.set_cursor(0.0 if s is not None else None)
+            return
+        self.set_cursor(s.iteration + (0.5 if s.phase == "update" else 0.0), s.inertia)
+
+    def disconnect_state(self) -> None:
+        for ev in (self.state.events.run, self.state.events.history):
+            ev.disconnect(self._on_run_change)
+        self.state.events.cursor.disconnect(self._on_cursor_change)

@@ -1,0 +1,242 @@
+"""The main window: an Explore tab (side panel, canvas, playback, chart) plus tabs other modules add.
+
+MainWindow owns the :class:`AppState` and wires widgets to it; each widget subscribes to the
+state's events itself, so this file is only composition, menus and shortcuts.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from ..state import AppState, Params, status_text
+from .canvas import Canvas
+from .charts import ConvergenceChart
+from .explain import ExplainPanel
+from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar
+
+__all__ = ["MainWindow", "default_state"]
+
+SIDE_PANEL_WIDTH = 290
+
+
+def default_state() -> AppState:
+    """What the app opens with: four blobs, k = 4, k-means++, at its first seed."""
+    state = AppState(params=Params(k=4, init="k-means++", seed=0))
+    state.load_dataset("blobs", n=600, centers=4, spread=1.0, seed=0)
+    return state
+
+
+class MainWindow(QMainWindow):
+    """``MainWindow(state=None)``: ``self.state``, ``self.tabs`` (first tab "Explore"), ``add_tab``."""
+
+    def __init__(self, state: AppState | None = None):
+        super().__init__()
+        self.state = state if state is not None else default_state()
+        self.setWindowTitle("k-means explorer")
+        self.resize(1280, 800)
+        self.setMinimumSize(900, 600)
+
+        self.canvas = Canvas(self.state)
+        self.dataset_panel = DatasetPanel(self.state)
+        self.algorithm_panel = AlgorithmPanel(self.state)
+        self.explain_panel = ExplainPanel(self.state)
+        self.playback = PlaybackBar(self.state, frame_ready=self._frame_ready)
+        self.chart = ConvergenceChart(self.state)
+        self.chart.setMinimumHeight(150)
+        self.chart.setMaximumHeight(190)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.explore = self._build_explore()
+        self.add_tab(self.explore, "Explore")
+
+        self.status_label = QLabel()
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.status_label, 1)
+        self._build_menus()
+
+        for panel in (self.dataset_panel, self.algorithm_panel):
+            panel.message.connect(self.show_message)
+        self.canvas.edit_message.connect(self.show_message)
+        self.dataset_panel.brush_changed.connect(self._on_brush_changed)
+        for ev in (self.state.events.run, self.state.events.cursor, self.state.events.history,
+                   self.state.events.message, self.state.events.manual):
+            ev.connect(self._update_status)
+        for ev in (self.state.events.points, self.state.events.run):
+            ev.connect(self._update_edit_actions)
+        self._update_status()
+        self._update_edit_actions()
+
+        # --- extra tabs (other modules add theirs here) ---
+        # --- end extra tabs ---
+
+    # ------------------------------------------------------------------ layout
+    def _build_explore(self) -> QWidget:
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 6, 6, 6)
+        side_layout.addWidget(self.dataset_panel)
+        side_layout.addWidget(self.algorithm_panel)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(SIDE_PANEL_WIDTH)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 4, 4, 0)
+        right_layout.setSpacing(2)
+        right_layout.addWidget(self.canvas, 1)
+        right_layout.addWidget(self.playback)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.chart, 3)
+        bottom.addWidget(self.explain_panel, 2)
+        right_layout.addLayout(bottom)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([SIDE_PANEL_WIDTH, 990])
+        splitter.setCollapsible(1, False)
+        return splitter
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a tab after Explore; returns its index."""
+        return self.tabs.addTab(widget, title)
+
+    def _action(self, menu, text, slot, shortcut=None, checkable=False, checked=False, tip=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if checkable:
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda *_: slot())
+        if tip:
+            action.setStatusTip(tip)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.generate_action = self._action(file_menu, "&Generate dataset", self.dataset_panel.generate, "Ctrl+G")
+        self._action(file_menu, "&New empty canvas", self.new_empty, "Ctrl+N")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Export canvas image…", self.export_image, "Ctrl+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo point edit", self.state.undo, "Ctrl+Z")
+        self.redo_action = self._action(edit_menu, "&Redo point edit", self.state.redo, "Ctrl+Shift+Z")
+        edit_menu.addSeparator()
+        self.brush_action = self._action(edit_menu, "&Brush mode (drag to spray)", self._set_brush, "B", checkable=True)
+        self._action(edit_menu, "&Clear points", self.state.clear)
+
+        view_menu = bar.addMenu("&View")
+        c = self.canvas
+        self.regions_action = self._action(view_menu, "Voronoi &regions", lambda on: c.set_option("show_regions", on),
+                                           "V", checkable=True, checked=c.show_regions)
+        self.trails_action = self._action(view_menu, "Centroid &trails", lambda on: c.set_option("show_trails", on),
+                                          "T", checkable=True, checked=c.show_trails)
+        self.lines_action = self._action(view_menu, "Point-to-centroid &lines", lambda on: c.set_option("show_lines", on),
+                                         "L", checkable=True, checked=c.show_lines)
+        self.explain_action = self._action(view_menu, "&Explanation", self.explain_panel.toggle.setChecked,
+                                           "F1", checkable=True, checked=True)
+        self.explain_panel.toggle.toggled.connect(self.explain_action.setChecked)
+        view_menu.addSeparator()
+        self._action(view_menu, "&Frame all points", c.frame_all, "F")
+
+        run_menu = bar.addMenu("&Run")
+        p = self.playback
+        self.play_action = self._action(run_menu, "&Play / pause", p.toggle_play, "Space")
+        self.step_action = self._action(run_menu, "&Step (half-step forward)", p.step, "Right")
+        self.back_action = self._action(run_menu, "&Back (half-step back)", p.back, "Left")
+        self._action(run_menu, "Run to &end", p.run_to_end, "End")
+        self.reset_action = self._action(run_menu, "&Reset to the same start", p.reset, "Home")
+        self.seed_action = self._action(run_menu, "&New seed", p.new_seed, "R")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")
+        self._action(help_menu, "&About", self.show_about)
+
+    # ------------------------------------------------------------------ behaviour
+    def _frame_ready(self) -> bool:
+        # Hidden windows never paint; back-pressure only makes sense for a visible canvas.
+        return not self.canvas.frame_pending or not self.canvas.isVisible()
+
+    def _set_brush(self, on: bool) -> None:
+        self.dataset_panel.brush_check.setChecked(on)
+        self.canvas.brush_mode = on
+
+    def _on_brush_changed(self, on: bool, radius: float, density: int) -> None:
+        self.canvas.brush_mode = on
+        self.canvas.brush_radius_px = radius
+        self.canvas.brush_density = density
+        if self.brush_action.isChecked() != on:
+            self.brush_action.setChecked(on)
+
+    def _update_status(self) -> None:
+        self.status_label.setText(status_text(self.state))
+
+    def _update_edit_actions(self) -> None:
+        self.undo_action.setEnabled(self.state.can_undo)
+        self.redo_action.setEnabled(self.state.can_redo)
+
+    def show_message(self, text: str, timeout_ms: int = 5000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def new_empty(self) -> None:
+        self.dataset_panel.set_dataset("empty")
+        self.dataset_panel.generate()
+
+    def export_image(self, path: str | None = None) -> str | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export canvas image", "kmeans.png", "PNG images (*.png)")
+            if not path:
+                return None
+        if not self.canvas.plot.grab().save(path):
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
+            return None
+        self.show_message(f"Saved {path}")
+        return path
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self, "Keyboard shortcuts",
+            "Space  play / pause\nRight  step (half-step)\nLeft  back (half-step)\nHome  reset to the same start\n"
+            "End  run to end\nR  new seed\nCtrl+Z / Ctrl+Shift+Z  undo / redo point edits\n"
+            "B  brush mode\nV / T / L  regions / trails / lines\nF  frame all points\n\n"
+            "Mouse: click adds a point, right-click removes the nearest, drag pans, wheel zooms.",
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "About k-means explorer",
+            "Watch k-means think: initialise, assign, update, converge, one half-step at a time.",
+        )
+
+    def closeEvent(self, event) -> None:
+        self.playback.pause()
+        for i in range(self.tabs.count()):
+            widget = self.tabs.widget(i)
+            shutdown = getattr(widget, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+        super().closeEvent(event)

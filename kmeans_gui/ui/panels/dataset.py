@@ -1,0 +1,127 @@
+"""The Data panel: choose a dataset and its options, Generate; edit tools (brush, Clear)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from ...data.datasets import DATASETS
+from ...state import AppState
+
+__all__ = ["DatasetPanel"]
+
+
+class DatasetPanel(QGroupBox):
+    """Dataset chooser. ``generate()`` replaces the points (undoable) and suggests k."""
+
+    message = Signal(str)
+    brush_changed = Signal(bool, float, int)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__("Data", parent)
+        self.state = state
+        self.dataset_combo = QComboBox()
+        for name, info in DATASETS.items():
+            self.dataset_combo.addItem(info.label, name)
+        self.n_spin = QSpinBox()
+        self.n_spin.setRange(1, 2_000_000)
+        self.n_spin.setSingleStep(100)
+        self.n_spin.setValue(600)
+        self.n_spin.setGroupSeparatorShown(True)
+        self.centers_spin = QSpinBox()
+        self.centers_spin.setRange(1, 20)
+        self.centers_spin.setValue(4)
+        self.spread_spin = QDoubleSpinBox()
+        self.spread_spin.setRange(0.0, 5.0)
+        self.spread_spin.setSingleStep(0.1)
+        self.spread_spin.setValue(1.0)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 1_000_000)
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setToolTip("Replace the points with this dataset (undo with Ctrl+Z)")
+        self.suggest_k = QCheckBox("Set k to match")
+        self.suggest_k.setChecked(True)
+        self.suggest_k.setToolTip("Set k to the number of centres the dataset was made with")
+
+        self.brush_check = QCheckBox("Brush: drag to spray points")
+        self.brush_radius = QSpinBox()
+        self.brush_radius.setRange(3, 200)
+        self.brush_radius.setValue(30)
+        self.brush_radius.setSuffix(" px")
+        self.brush_density = QSpinBox()
+        self.brush_density.setRange(1, 100)
+        self.brush_density.setValue(8)
+        self.brush_density.setSuffix(" per move")
+        self.clear_button = QPushButton("Clear points")
+
+        form = QFormLayout()
+        form.addRow("Dataset", self.dataset_combo)
+        form.addRow("Points", self.n_spin)
+        form.addRow("Centres", self.centers_spin)
+        form.addRow("Spread", self.spread_spin)
+        form.addRow("Seed", self.seed_spin)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.suggest_k)
+        buttons.addStretch(1)
+        buttons.addWidget(self.generate_button)
+        edit = QFormLayout()
+        edit.addRow(self.brush_check)
+        edit.addRow("Radius", self.brush_radius)
+        edit.addRow("Density", self.brush_density)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addLayout(edit)
+        layout.addWidget(self.clear_button)
+
+        self.dataset_combo.currentIndexChanged.connect(self._update_enabled)
+        self.generate_button.clicked.connect(self.generate)
+        self.clear_button.clicked.connect(state.clear)
+        for w in (self.brush_radius, self.brush_density):
+            w.valueChanged.connect(self._emit_brush)
+        self.brush_check.toggled.connect(self._emit_brush)
+        self._update_enabled()
+
+    def set_dataset(self, name: str) -> None:
+        self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(name))
+
+    def _update_enabled(self) -> None:
+        info = DATASETS[self.dataset_combo.currentData()]
+        self.n_spin.setEnabled(info.uses_n)
+        self.centers_spin.setEnabled(info.uses_centers)
+        self.spread_spin.setEnabled(info.uses_spread)
+
+    def _emit_brush(self) -> None:
+        self.brush_changed.emit(self.brush_check.isChecked(), float(self.brush_radius.value()),
+                                int(self.brush_density.value()))
+
+    def options(self) -> dict:
+        name = self.dataset_combo.currentData()
+        info = DATASETS[name]
+        opts = {"seed": self.seed_spin.value()}
+        if info.uses_n:
+            opts["n"] = self.n_spin.value()
+        if info.uses_centers:
+            opts["centers"] = self.centers_spin.value()
+        if info.uses_spread:
+            opts["spread"] = self.spread_spin.value()
+        return {"name": name, **opts}
+
+    def generate(self) -> None:
+        opts = self.options()
+        name = opts.pop("name")
+        info = DATASETS[name]
+        try:
+            self.state.load_dataset(name, **opts)
+        except (ValueError, MemoryError) as exc:
+            self.message.emit(f"Could not make {info.label}: {exc}")
+            return
+        if self.suggest_k.isChecked() and name != "empty":
+            k = opts.get("centers", info.suggested_k)
+            if k <= max(self.state.n_points, 1):
+                self.state.set_params(k=k)
+        n = self.state.n_points
+        self.message.emit(f"{info.label}: {n:,} points." if n else "Empty canvas: click to add points.")
