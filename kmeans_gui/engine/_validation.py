@@ -7,8 +7,6 @@ Public entry points validate once, here; the private workers after them assume p
 from __future__ import annotations
 
 import numbers
-import warnings
-
 import numpy as np
 
 __all__ = [
@@ -57,7 +55,7 @@ def check_data(X, *, name: str = "X", dtype_keep=(np.float32, np.float64)) -> np
         raise ValueError(f"{name} is a scalar: pass a 2-D array of shape (n_samples, n_features).")
     if arr.ndim == 1:
         raise ValueError(
-            f"Expected 2D array, got 1D array instead: {name} has shape {arr.shape}. Reshape it with "
+            f"Expected 2D array, got 1D array instead: {name} has shape {arr.shape}. Reshape your data with "
             f"{name}.reshape(-1, 1) if it holds one feature, or {name}.reshape(1, -1) if it is one sample."
         )
     if arr.ndim > 2:
@@ -66,9 +64,9 @@ def check_data(X, *, name: str = "X", dtype_keep=(np.float32, np.float64)) -> np
         )
     n_samples, n_features = arr.shape
     if n_samples == 0:
-        raise ValueError(f"{name} is empty: 0 sample(s) (shape={arr.shape}), a minimum of 1 is required.")
+        raise ValueError(f"{name} is empty: 0 sample(s) (shape={arr.shape}) while a minimum of 1 is required.")
     if n_features == 0:
-        raise ValueError(f"{name} has 0 feature(s) (shape={arr.shape}), a minimum of 1 is required.")
+        raise ValueError(f"{name} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required.")
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         kind = "NaN" if np.isnan(arr[bad[0], bad[1]]) else "infinity (inf)"
@@ -114,24 +112,6 @@ def check_n_clusters(n_clusters, n_samples: int) -> int:
             f"clusters. Lower n_clusters to at most {n_samples} or add data."
         )
     return n_clusters
-
-
-def warn_if_few_distinct(X: np.ndarray, n_clusters: int) -> None:
-    """Warn (as scikit-learn does) when X has fewer distinct rows than clusters."""
-    if n_clusters <= 1:
-        return
-    # np.unique on rows is O(n log n); only pay it on data small enough to matter.
-    sample = X if X.shape[0] <= 200_000 else None
-    if sample is None:
-        return
-    n_distinct = np.unique(sample, axis=0).shape[0]
-    if n_distinct < n_clusters:
-        warnings.warn(
-            f"Number of distinct clusters ({n_distinct}) found smaller than n_clusters ({n_clusters}): "
-            "X has only that many distinct points, so some clusters will be duplicates or empty.",
-            FewDistinctPointsWarning,
-            stacklevel=3,
-        )
 
 
 def check_random_state(seed) -> np.random.RandomState:

@@ -106,7 +106,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         weights = v.check_sample_weight(sample_weight, X.shape[0])
         given = check_params(X, n_clusters, self.init, self.max_iter, self.tol, self.empty_policy)
         n_init = self._n_init()
-        v.warn_if_few_distinct(X, n_clusters)
         rng = v.check_random_state(self.random_state)
         tol = tolerance(X, self.tol)
 

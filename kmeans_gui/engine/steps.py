@@ -15,6 +15,7 @@ The result is exactly Lloyd's: the same labels, iteration for iteration.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
@@ -139,7 +140,6 @@ def kmeans_steps(
     n_clusters = v.check_n_clusters(n_clusters, X.shape[0])
     weights = v.check_sample_weight(sample_weight, X.shape[0])
     given = check_params(X, n_clusters, init, max_iter, tol, empty_policy)
-    v.warn_if_few_distinct(X, n_clusters)
     yield from _kmeans_steps(
         X, n_clusters, init, given, weights, v.check_random_state(random_state),
         max_iter, tolerance(X, tol), empty_policy, observe_init,
@@ -283,130 +283,241 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy) -> Iterator[K
     offset = np.asarray(X.mean(axis=0, dtype=np.float64))
     C = centers - offset
     sums = _Sums(k, d)
+    assigner = _BoundedAssigner(X, weights, offset, C)
     labels = None
-    gap = np.empty(n, dtype=np.float64)
-    # Rounding in ||x||^2 - 2x.c + ||c||^2 is at most a few ulps of the largest squared norm;
-    # subtracting its square root keeps the skip test conservative.
-    extent = np.maximum(np.abs(X.max(axis=0) - offset), np.abs(X.min(axis=0) - offset))
-    scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
-    margin = 2.0 * np.sqrt(8.0 * np.finfo(np.float64).eps * scale_sq)
-    shrink = None  # per-cluster amount each gap shrinks by since it was last computed exactly
+    moved = None
 
-    def public(c):
-        return _frozen((c + offset).astype(dtype))
+    # What states show, in X's dtype. Centres that did not move keep their exact values (the
+    # seeds as drawn, a kept empty centre): round-tripping through centred coordinates would not.
+    shown = _frozen(centers.astype(dtype))
 
     for iteration in range(1, max_iter + 1):
-        labels, n_changed, delta = _assign(X, weights, offset, C, labels, gap, shrink, margin, sums)
+        labels, n_changed, delta = assigner.assign(C, labels, moved, sums)
         sums.add(delta)
         if n_changed == 0:
             # Same labels, so the update would give the same centres: converged.
+            _warn_if_clusters_empty(sums, k)
             yield KMeansState(
-                "assign", iteration, public(C), labels, sums.inertia(C), n_changed=0,
+                "assign", iteration, shown, labels, sums.inertia(C), n_changed=0,
                 converged=True, stop_reason=STOP_NO_CHANGE,
             )
             return
-        yield KMeansState("assign", iteration, public(C), labels, sums.inertia(C), n_changed=n_changed)
+        yield KMeansState("assign", iteration, shown, labels, sums.inertia(C), n_changed=n_changed)
 
-        new_C, empty = _update_centers(X, weights, offset, C, labels, sums, empty_policy)
+        new_C, empty, recomputed = _update_centers(X, weights, offset, C, labels, sums, empty_policy)
         moved = np.sqrt(np.einsum("ij,ij->i", new_C - C, new_C - C))
-        shrink = moved + moved.max()
         C = new_C
-        shift_total = float(np.sum(moved**2))
+        shown = shown.copy()
+        shown[recomputed] = C[recomputed] + offset
+        _frozen(shown)
         yield KMeansState(
             "update",
             iteration,
-            public(C),
+            shown,
             labels,
             sums.inertia(C),
             center_shift=_frozen(moved),
             empty_clusters=tuple(int(j) for j in empty),
         )
-        if shift_total <= tol:
+        if float(np.sum(moved**2)) <= tol:
             reason, converged = STOP_TOL, True
             break
     else:
         reason, converged = STOP_MAX_ITER, False
     # The centres moved since the last assignment: one more so the final labels match them.
-    labels, n_changed, delta = _assign(X, weights, offset, C, labels, gap, shrink, margin, sums)
+    labels, n_changed, delta = assigner.assign(C, labels, moved, sums)
     sums.add(delta)
+    _warn_if_clusters_empty(sums, k)
     yield KMeansState(
-        "assign", iteration, public(C), labels, sums.inertia(C), n_changed=n_changed,
+        "assign", iteration, shown, labels, sums.inertia(C), n_changed=n_changed,
         converged=converged, stop_reason=reason,
     )
 
 
-def _assign(X, weights, offset, C, prev_labels, gap, shrink, margin, sums):
-    """New labels for centres C, skipping points whose bound proves their label cannot change.
+def _warn_if_clusters_empty(sums, n_clusters):
+    """Empty clusters at the end mean fewer distinct points than clusters (scikit-learn warns too)."""
+    n_used = int(np.count_nonzero(sums.count))
+    if n_used < n_clusters:
+        warnings.warn(
+            f"Number of distinct clusters ({n_used}) found smaller than n_clusters ({n_clusters}). "
+            "Possibly due to duplicate points in X: lower k to at most the number of distinct points.",
+            v.FewDistinctPointsWarning,
+            stacklevel=3,
+        )
 
-    Returns (labels, n_changed, change in the per-cluster sums). ``gap`` is updated in place.
+
+#: Up to this many centres, nearest and second-nearest are found by a running minimum over the
+#: k rows of a (k, m) block: NumPy's argmin along a short last axis pays a per-row overhead that
+#: costs more than the k vector passes. Beyond it, argmin over (m, k) wins.
+_RUNNING_MIN_MAX_K = 32
+
+
+def _running_two_smallest(Dt: np.ndarray, C_sq: np.ndarray):
+    """Column-wise argmin, min and second min of ``Dt + C_sq[:, None]``, shape (k, m). Dt is overwritten."""
+    k, m = Dt.shape
+    best = Dt[0]
+    best += C_sq[0]
+    best = best.copy()
+    second = np.full(m, np.inf)
+    lab = np.zeros(m, dtype=np.int32)
+    closer = np.empty(m, dtype=bool)
+    tmp = np.empty(m)
+    for j in range(1, k):
+        row = Dt[j]
+        row += C_sq[j]
+        np.less(row, best, out=closer)
+        # The new second is the smaller of the old second and whichever of (best, row) lost.
+        np.maximum(best, row, out=tmp)
+        np.minimum(second, tmp, out=second)
+        np.minimum(best, row, out=best)
+        np.copyto(lab, j, where=closer)
+    return lab, best, second
+
+
+#: Rows per block of the bounded assignment. Larger than the distance chunks: most rows of a
+#: block cost a few cheap vector operations, so per-block Python overhead dominates small blocks.
+ASSIGN_BLOCK_ROWS = 65_536
+
+
+class _BoundedAssigner:
+    """Exact nearest-centre assignment that skips points Hamerly's bounds prove cannot move.
+
+    Hamerly's bounds: per point, ``u`` >= distance to its own centre and ``l`` <= distance to any
+    other centre. When centres move, ``u`` grows by its own centre's move and ``l`` shrinks by the
+    largest move among the other centres. A point can change cluster only if ``u`` exceeds both
+    ``l`` and half the distance from its centre to the nearest other centre; such points first get
+    an exact ``u`` (one distance), and only those still in doubt are compared with all k centres.
+
+    Both shifts depend only on the point's cluster, so instead of rewriting ``u`` and ``l`` for all
+    n points every iteration, each point stores them relative to per-cluster running totals of the
+    shifts (``u_base``, and ``slack = l_base - u_base``). The skip test is then one gather and one
+    comparison per point: ``slack < (up_total + low_total)[label]``.
     """
-    n = X.shape[0]
-    k = C.shape[0]
-    C_sq = np.einsum("ij,ij->i", C, C)
-    minus_2Ct = -2.0 * C.T
-    labels = np.empty(n, dtype=np.int32) if prev_labels is None else prev_labels.copy()
 
-    def nearest_two(Xb):
-        D = Xb @ minus_2Ct
-        D += C_sq
-        lab = D.argmin(axis=1).astype(np.int32)
-        rows = np.arange(Xb.shape[0])
-        best = D[rows, lab]
+    def __init__(self, X, weights, offset, C):
+        n = X.shape[0]
+        k = C.shape[0]
+        self.X, self.weights, self.offset = X, weights, offset
+        self.u_base = np.empty(n)
+        self.slack = np.empty(n)
+        self.up_total = np.zeros(k)  # sum of each centre's moves so far
+        self.low_total = np.zeros(k)  # sum of the largest move among the *other* centres
+        # Rounding in ||x||^2 - 2x.c + ||c||^2 is a few ulps of the largest squared norm; the
+        # bounds are loosened by the square root of that so the skip test stays conservative.
+        extent = np.maximum(np.abs(X.max(axis=0) - offset), np.abs(X.min(axis=0) - offset))
+        scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
+        self.margin = 2.0 * np.sqrt(8.0 * np.finfo(np.float64).eps * scale_sq)
+
+    def _nearest_two(self, Xb, C, C_sq, minus_2Ct):
+        """Labels, distance to the nearest and to the second-nearest centre (loosened by margin)."""
+        k = C.shape[0]
+        m = Xb.shape[0]
         x_sq = np.einsum("ij,ij->i", Xb, Xb)
-        if k > 1:
-            D[rows, lab] = np.inf
-            second = D.min(axis=1)
-            g = np.sqrt(np.maximum(second + x_sq, 0.0)) - np.sqrt(np.maximum(best + x_sq, 0.0)) - margin
+        if k <= _RUNNING_MIN_MAX_K:
+            lab, best, second = _running_two_smallest(minus_2Ct.T @ np.ascontiguousarray(Xb.T), C_sq)
         else:
-            g = np.full(Xb.shape[0], np.inf)
-        return lab, g
+            D = Xb @ minus_2Ct
+            D += C_sq
+            lab = D.argmin(axis=1).astype(np.int32)
+            rows = np.arange(m)
+            best = D[rows, lab]
+            if k > 1:
+                D[rows, lab] = np.inf
+                second = D.min(axis=1)
+            else:
+                second = np.full(m, np.inf)
+        best += x_sq
+        np.maximum(best, 0.0, out=best)
+        np.sqrt(best, out=best)
+        best += self.margin
+        second += x_sq
+        np.maximum(second, 0.0, out=second)
+        np.sqrt(second, out=second)
+        second -= self.margin
+        return lab, best, second
 
-    def work(a, b):
-        if prev_labels is None:
-            Xb = X[a:b] - offset
-            lab, g = nearest_two(Xb)
-            labels[a:b] = lab
-            gap[a:b] = g
-            return sums.contributions(Xb, weights[a:b], lab, None), b - a
-        g_block = gap[a:b]
-        g_block -= shrink.take(prev_labels[a:b])
-        candidates = np.flatnonzero(g_block < 0)
-        if candidates.size == 0:
-            return None, 0
-        if candidates.size > (b - a) // 4:
-            # Most of the block must be checked: a dense pass beats gathering rows.
-            Xb = X[a:b] - offset
-            lab, g = nearest_two(Xb)
-            g_block[:] = g
-            changed = np.flatnonzero(lab != prev_labels[a:b])
-            new = lab[changed]
-            Xc = Xb[changed]
-        else:
-            Xg = X[a + candidates] - offset
-            lab, g = nearest_two(Xg)
-            g_block[candidates] = g
-            moved = lab != prev_labels[a + candidates]
-            changed = candidates[moved]
-            new = lab[moved]
-            Xc = Xg[moved]
-        if changed.size == 0:
-            return None, 0
-        old = prev_labels[a + changed]
-        labels[a + changed] = new
-        return sums.contributions(Xc, weights[a + changed], new, old), changed.size
+    def _store(self, rows, lab, upper, lower):
+        """Record fresh bounds for ``rows`` relative to the running totals."""
+        u_base = upper - self.up_total.take(lab)
+        self.u_base[rows] = u_base
+        self.slack[rows] = lower + self.low_total.take(lab) - u_base
 
-    results = map_chunks(work, n, CHUNK_ROWS)
-    delta = np.zeros_like(sums.table)
-    n_changed = 0
-    for part, count in results:
-        if part is not None:
-            delta += part
-        n_changed += count
-    return _frozen(labels), n_changed, delta
+    def assign(self, C, prev_labels, moved, sums):
+        """Labels for centres C; returns (labels, n_changed, change of the per-cluster sums)."""
+        X, weights, offset = self.X, self.weights, self.offset
+        n = X.shape[0]
+        k = C.shape[0]
+        C_sq = np.einsum("ij,ij->i", C, C)
+        minus_2Ct = -2.0 * C.T
+        labels = np.empty(n, dtype=np.int32) if prev_labels is None else prev_labels.copy()
+        if prev_labels is not None:
+            order = np.argsort(moved)
+            other_max = np.full(k, moved[order[-1]])
+            if k > 1:
+                other_max[order[-1]] = moved[order[-2]]
+            self.up_total += moved
+            self.low_total += other_max
+            skip_below = self.up_total + self.low_total
+            centre_dist = np.sqrt(np.maximum(C_sq[:, None] + C_sq[None, :] - 2.0 * C @ C.T, 0.0))
+            np.fill_diagonal(centre_dist, np.inf)
+            half_gap = 0.5 * centre_dist.min(axis=1) if k > 1 else np.full(1, np.inf)
+
+        def work(a, b):
+            if prev_labels is None:
+                Xb = X[a:b] - offset
+                lab, best, second = self._nearest_two(Xb, C, C_sq, minus_2Ct)
+                self._store(slice(a, b), lab, best, second)
+                labels[a:b] = lab
+                return sums.contributions(Xb, weights[a:b], lab, None), b - a
+            lab_old = prev_labels[a:b]
+            doubt = np.flatnonzero(self.slack[a:b] < skip_below.take(lab_old))
+            if doubt.size == 0:
+                return None, 0
+            rows = a + doubt
+            lab_d = lab_old.take(doubt)
+            u_base = self.u_base.take(rows)
+            upper = u_base + self.up_total.take(lab_d)
+            lower = self.slack.take(rows) + u_base - self.low_total.take(lab_d)
+            threshold = np.maximum(lower, half_gap.take(lab_d))
+            keep = upper > threshold
+            rows, lab_d, threshold, lower = rows[keep], lab_d[keep], threshold[keep], lower[keep]
+            if rows.size == 0:
+                return None, 0
+            # Tighten the upper bound to the exact distance; most doubts end there.
+            Xd = X.take(rows, axis=0) - offset
+            own = Xd - C.take(lab_d, axis=0)
+            exact = np.sqrt(np.einsum("ij,ij->i", own, own)) + self.margin
+            self._store(rows, lab_d, exact, lower)
+            still = exact > threshold
+            rows, Xd, lab_d = rows[still], Xd[still], lab_d[still]
+            if rows.size == 0:
+                return None, 0
+            lab, best, second = self._nearest_two(Xd, C, C_sq, minus_2Ct)
+            self._store(rows, lab, best, second)
+            moved_mask = lab != lab_d
+            if not moved_mask.any():
+                return None, 0
+            changed = rows[moved_mask]
+            new = lab[moved_mask]
+            labels[changed] = new
+            return sums.contributions(Xd[moved_mask], weights.take(changed), new, lab_d[moved_mask]), changed.size
+
+        block = ASSIGN_BLOCK_ROWS if prev_labels is not None else CHUNK_ROWS
+        results = map_chunks(work, n, block)
+        delta = np.zeros_like(sums.table)
+        n_changed = 0
+        for part, count in results:
+            if part is not None:
+                delta += part
+            n_changed += count
+        return _frozen(labels), n_changed, delta
 
 
 def _update_centers(X, weights, offset, C, labels, sums, empty_policy):
-    """Weighted means of each cluster; empty clusters handled by ``empty_policy``."""
+    """Weighted means of each cluster; empty clusters handled by ``empty_policy``.
+
+    Returns the new centred centres, the empty clusters and a mask of the centres recomputed.
+    """
     total_w = float(sums.w.sum())
     wx = sums.wx.copy()
     w = sums.w.copy()
@@ -416,7 +527,7 @@ def _update_centers(X, weights, offset, C, labels, sums, empty_policy):
     new_C = C.copy()
     filled = w > 0
     new_C[filled] = wx[filled] / w[filled, None]
-    return new_C, empty
+    return new_C, empty, filled
 
 
 def _relocate_empty(X, weights, offset, C, labels, wx, w, empty):

@@ -1,0 +1,92 @@
+"""Engine speed against scikit-learn's Lloyd, same process, same initial centres.
+
+    python benchmarks/bench_engine.py            # all four cases
+    python benchmarks/bench_engine.py --cases a d --repeats 3
+
+Prints, per case: total fit time, time per iteration, ours / scikit-learn, and peak extra memory
+(tracemalloc: NumPy allocations, which is what the fit adds on top of X). Both run Lloyd from the
+same centres with the same max_iter and tol, so they do the same iterations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+import tracemalloc
+
+import numpy as np
+from sklearn.cluster import KMeans as SKKMeans
+
+from kmeans_gui.engine import KMeans
+
+CASES = {
+    "a": ("1,000,000 x 2, k=8", 1_000_000, 2, 8, np.float64),
+    "b": ("100,000 x 50, k=100", 100_000, 50, 100, np.float64),
+    "c": ("12,000,000 x 3 float32, k=16", 12_000_000, 3, 16, np.float32),
+    "d": ("10,000 x 2, k=4", 10_000, 2, 4, np.float64),
+}
+
+
+def make_data(n, d, k, dtype, seed=0):
+    """Blobs around k random centres plus 10% uniform noise: realistic enough to need iterations."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-10, 10, size=(k, d))
+    X = centres[rng.integers(0, k, n)] + rng.standard_normal((n, d)) * 2.5
+    noise = rng.random(n) < 0.1
+    X[noise] = rng.uniform(-15, 15, size=(int(noise.sum()), d))
+    X = X.astype(dtype)
+    init = X[rng.choice(n, k, replace=False)].copy()
+    return X, init
+
+
+def timed(make_model, X, repeats):
+    best, model = np.inf, None
+    for _ in range(repeats):
+        gc.collect()
+        model = make_model()
+        t0 = time.perf_counter()
+        model.fit(X)
+        best = min(best, time.perf_counter() - t0)
+    gc.collect()
+    tracemalloc.start()
+    make_model().fit(X)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return best, model, peak
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--repeats", type=int, default=3, help="best of this many fits (default 3; case c: 1)")
+    parser.add_argument("--max-iter", type=int, default=300)
+    args = parser.parse_args(argv)
+
+    header = f"{'case':<32}{'ours s':>9}{'sklearn s':>11}{'ratio':>8}{'iters':>7}{'ours ms/it':>12}{'skl ms/it':>11}{'ours MB':>9}{'skl MB':>8}  same labels"
+    print(header)
+    print("-" * len(header))
+    for key in args.cases:
+        title, n, d, k, dtype = CASES[key]
+        X, init = make_data(n, d, k, dtype)
+        repeats = 1 if n >= 5_000_000 else args.repeats
+        ours_t, ours, ours_mem = timed(
+            lambda: KMeans(k, init=init, n_init=1, max_iter=args.max_iter, tol=1e-4), X, repeats
+        )
+        skl_t, skl, skl_mem = timed(
+            lambda: SKKMeans(k, init=init, n_init=1, max_iter=args.max_iter, tol=1e-4, algorithm="lloyd"),
+            X,
+            repeats,
+        )
+        same = bool(np.array_equal(ours.labels_, skl.labels_))
+        print(
+            f"({key}) {title:<28}{ours_t:>9.3f}{skl_t:>11.3f}{ours_t / skl_t:>8.2f}{ours.n_iter_:>7d}"
+            f"{ours_t / ours.n_iter_ * 1e3:>12.2f}{skl_t / skl.n_iter_ * 1e3:>11.2f}"
+            f"{ours_mem / 2**20:>9.1f}{skl_mem / 2**20:>8.1f}  {same} ({skl.n_iter_} sklearn iters)",
+            flush=True,
+        )
+        del X
+
+
+if __name__ == "__main__":
+    main()
