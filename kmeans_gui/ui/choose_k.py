@@ -1,0 +1,446 @@
+"""The "Choose k" view: elbow, silhouette, Calinski-Harabasz and Davies-Bouldin against k.
+
+A sweep (:func:`kmeans_gui.engine.sweep.sweep_k`) fits k = 1..K with a few seeds on the worker
+thread of a :class:`~kmeans_gui.ui.tasks.TaskRunner`; the elbow fills in as fits finish. Results
+are cached per (data version, K, seeds) and dropped when the points change. Clicking a k on any
+chart sets k in the main panel (``state.set_params(k=...)``), which restarts the run; the silhouette
+plot then shows that k's clustering, as in scikit-learn's silhouette analysis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
+from ..state import MAX_K, AppState
+from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see the module)
+from .silhouette_plot import SilhouettePlot
+from .tasks import TaskCancelled, TaskRunner
+
+__all__ = ["ChooseKView", "KChart", "render_for_snapshot"]
+
+LINE_HEX = "#0072B2"
+SPREAD_HEX = "#9A9A9A"
+BEST_HEX = "#D55E00"
+KNEE_HEX = "#C0392B"
+CURRENT_HEX = "#B0B0B0"
+MAX_CACHE = 8
+
+
+def _style_plot(plot: pg.PlotWidget) -> None:
+    plot.setAntialiasing(True)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setPen(pg.mkPen("#606060"))
+        plot.getAxis(axis).setTextPen(pg.mkPen("#404040"))
+
+
+class KChart(QWidget):
+    """One score against k: a line through the best values, an optional spread, a marked best k.
+
+    ``plot`` is the pg.PlotWidget. Clicking inside the plot emits nothing itself: the view connects
+    :attr:`clicked_k` handling through :meth:`k_at_scene_pos`.
+    """
+
+    def __init__(self, title: str, y_label: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="w")
+        _style_plot(self.plot)
+        self.plot.setTitle(title, color="#202020", size="10pt")
+        self.plot.setLabel("left", y_label)
+        self.plot.setLabel("bottom", "k (click to choose)")
+        self.plot.getAxis("left").setWidth(62)
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # "(x0.001)" on a silhouette axis misleads
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        item = self.plot.plotItem
+        self.current = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURRENT_HEX, width=6))
+        self.current.setOpacity(0.45)
+        self.current.setZValue(-10)
+        self.spread = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(SPREAD_HEX))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(LINE_HEX, width=2), symbol="o", symbolSize=7,
+                                     symbolBrush=LINE_HEX, symbolPen=None)
+        self.best = pg.ScatterPlotItem(size=18, symbol="star", pen=pg.mkPen("#FFFFFF", width=0.8),
+                                       brush=pg.mkBrush(BEST_HEX))
+        self.best.setZValue(10)
+        self.marker = pg.InfiniteLine(angle=90, movable=False,
+                                      pen=pg.mkPen(KNEE_HEX, width=1.5, style=Qt.PenStyle.DashLine))
+        self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0), fill=(255, 255, 255, 220))
+        self.marker_label.setZValue(12)
+        self.marker.setZValue(5)
+        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label):
+            it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            item.addItem(it)
+        self.marker.hide()
+        self.marker_label.hide()
+        self.current.hide()
+        self.k_values = np.array([], dtype=int)
+        self.clickable_k = self.k_values
+
+    def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "") -> None:
+        """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``."""
+        k = np.asarray(k, dtype=int)
+        values = np.asarray(values, dtype=float)
+        ok = np.isfinite(values)
+        self.k_values = k
+        self.clickable_k = k[ok]
+        self.curve.setData(k[ok], values[ok])
+        if spread is not None and len(k):
+            spread = np.asarray(spread, dtype=float)
+            kk = np.repeat(k, spread.shape[1])
+            self.spread.setData(kk, spread.ravel())
+        else:
+            self.spread.clear()
+        if best_k is not None and np.any(k == best_k) and np.isfinite(values[k == best_k][0]):
+            self.best.setData([best_k], [values[k == best_k][0]])
+        else:
+            self.best.clear()
+        self.marker.setVisible(marker_k is not None)
+        self.marker_label.setVisible(marker_k is not None)
+        if len(k):
+            self.plot.setXRange(k.min() - 0.5, k.max() + 0.5, padding=0)
+            self.plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in k]])
+        if ok.any():
+            both = values[ok] if spread is None else np.concatenate([values[ok], spread.ravel()])
+            lo, hi = float(np.nanmin(both)), float(np.nanmax(both))
+            pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 0.1)
+            self.plot.setYRange(lo - pad, hi + pad, padding=0)
+            if marker_k is not None:
+                self.marker.setValue(marker_k)
+                self.marker_label.setText(marker_text)
+                self.marker_label.setPos(marker_k + 0.1, hi + pad)  # hangs from the top edge
+
+    def set_current(self, k: int | None) -> None:
+        if k is None or not np.any(self.k_values == k):
+            self.current.hide()
+        else:
+            self.current.setValue(k)
+            self.current.show()
+
+    def clear(self) -> None:
+        self.set_values([], [])
+        self.current.hide()
+
+    def k_at_scene_pos(self, scene_pos) -> int | None:
+        """The k under a scene position inside the plot area, if this chart has a value there."""
+        vb = self.plot.plotItem.vb
+        if not vb.sceneBoundingRect().contains(scene_pos) or not len(self.clickable_k):
+            return None
+        k = int(round(vb.mapSceneToView(scene_pos).x()))
+        return k if np.any(self.clickable_k == k) else None
+
+    def view_to_widget(self, x: float, y: float):
+        """Viewport pixel (QPoint) of a data point (for tests and synthetic clicks)."""
+        scene = self.plot.plotItem.vb.mapViewToScene(QPointF(x, y))
+        return self.plot.mapFromScene(scene)
+
+
+def _run_sweep(ctx, X, k_values, n_seeds):
+    """The worker-thread task: plain data in, a SweepResult out."""
+    try:
+        return sweep_k(X, k_values, n_seeds, random_state=0, progress=ctx.set_progress,
+                       should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial)
+    except SweepCancelled:
+        raise TaskCancelled() from None
+
+
+class ChooseKView(QWidget):
+    """Charts for choosing k, fed by a cancellable background sweep.
+
+    Parameters
+    ----------
+    state : AppState
+    parent : QWidget, optional
+    """
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.result: SweepResult | None = None
+        self._cache: dict[tuple, SweepResult] = {}
+        self._partial: list = []
+        self._running_key: tuple | None = None
+
+        self.max_k_spin = QSpinBox()
+        self.max_k_spin.setRange(2, MAX_K)
+        self.max_k_spin.setValue(10)
+        self.max_k_spin.setToolTip("Try k = 1 .. max k")
+        self.seeds_spin = QSpinBox()
+        self.seeds_spin.setRange(1, 20)
+        self.seeds_spin.setValue(3)
+        self.seeds_spin.setToolTip("k-means++ runs per k; the best is kept, the spread is shown in grey")
+        self.compute_button = QPushButton("Compute")
+        self.compute_button.setToolTip("Fit k-means for every k in the background")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("")
+        self.progress_bar.setMinimumWidth(160)
+        self.status = QLabel("Press Compute to fit k = 1 .. max k.")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("max k"))
+        bar.addWidget(self.max_k_spin)
+        bar.addSpacing(8)
+        bar.addWidget(QLabel("seeds per k"))
+        bar.addWidget(self.seeds_spin)
+        bar.addSpacing(8)
+        bar.addWidget(self.compute_button)
+        bar.addWidget(self.progress_bar, 1)
+        bar.addWidget(self.cancel_button)
+
+        self.elbow = KChart("Elbow: inertia of the best run", "inertia (lower is tighter)")
+        self.silhouette_chart = KChart("Mean silhouette", "silhouette (higher is better)")
+        self.ch_chart = KChart("Calinski-Harabasz index", "CH (higher is better)")
+        self.db_chart = KChart("Davies-Bouldin index", "DB (lower is better)")
+        self.silhouette_plot = SilhouettePlot()
+        self.charts = (self.elbow, self.silhouette_chart, self.ch_chart, self.db_chart)
+
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        grid.addWidget(self.elbow, 0, 0)
+        grid.addWidget(self.silhouette_chart, 0, 1)
+        grid.addWidget(self.ch_chart, 1, 0)
+        grid.addWidget(self.db_chart, 1, 1)
+        grid.addWidget(self.silhouette_plot, 0, 2, 2, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addLayout(grid, 1)
+
+        self.runner = TaskRunner(self)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.partial.connect(self._on_partial)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+        self.runner.running_changed.connect(self._on_running_changed)
+        self.compute_button.clicked.connect(self.compute)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.max_k_spin.valueChanged.connect(self._on_settings_change)
+        self.seeds_spin.valueChanged.connect(self._on_settings_change)
+        for chart in self.charts:
+            chart.plot.scene().sigMouseClicked.connect(lambda ev, c=chart: self._on_chart_click(c, ev))
+
+        state.events.points.connect(self._on_points_change)
+        state.events.params.connect(self._on_params_change)
+        self._show(None)
+
+    # ------------------------------------------------------------------ computing
+    def settings_key(self) -> tuple:
+        return (self.state.data_version, self.max_k_spin.value(), self.seeds_spin.value())
+
+    def _sweep_args(self):
+        X = np.array(self.state.points)  # a private copy: the worker must not see later edits
+        n = X.shape[0]
+        if n == 0:
+            raise ValueError("No points yet: add some on the canvas or generate a dataset first.")
+        k_values = range(1, min(self.max_k_spin.value(), n) + 1)
+        return X, k_values, self.seeds_spin.value()
+
+    def compute(self) -> None:
+        """Start the sweep in the background (or show the cached result for these settings)."""
+        key = self.settings_key()
+        if key in self._cache:
+            self._show(self._cache[key])
+            return
+        try:
+            args = self._sweep_args()
+        except ValueError as exc:
+            self._set_status(str(exc), error=True)
+            return
+        self._partial = []
+        self._running_key = key
+        self._show(None, keep_status=True)
+        self.progress_bar.setValue(0)
+        self._set_status(f"Fitting k = 1..{args[1][-1]} with {args[2]} seed(s) each ...")
+        self.runner.submit(_run_sweep, *args)
+
+    def compute_now(self) -> SweepResult | None:
+        """Compute on this thread, without the worker (for snapshots and scripts)."""
+        key = self.settings_key()
+        if key not in self._cache:
+            try:
+                X, k_values, n_seeds = self._sweep_args()
+            except ValueError as exc:
+                self._set_status(str(exc), error=True)
+                return None
+            self._store(key, sweep_k(X, k_values, n_seeds, random_state=0))
+        self.progress_bar.setValue(1000)
+        self.progress_bar.setFormat("done")
+        self._show(self._cache[key])
+        return self.result
+
+    def cancel(self) -> None:
+        self.runner.cancel()
+
+    def shutdown(self) -> None:
+        """Stop the worker thread and let go of the state (the main window calls this on close)."""
+        self.runner.shutdown(wait=True)
+        self.disconnect_state()
+
+    def disconnect_state(self) -> None:
+        self.state.events.points.disconnect(self._on_points_change)
+        self.state.events.params.disconnect(self._on_params_change)
+
+    def _store(self, key: tuple, result: SweepResult) -> None:
+        self._cache[key] = result
+        while len(self._cache) > MAX_CACHE:
+            self._cache.pop(next(iter(self._cache)))
+
+    # ------------------------------------------------------------------ runner signals
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(int(round(1000 * fraction)))
+        self.progress_bar.setFormat(message)
+
+    def _on_partial(self, fit) -> None:
+        self._partial.append(fit)
+        k = [f.k for f in self._partial]
+        self.elbow.set_values(k, [f.best_inertia for f in self._partial],
+                              spread=np.array([f.inertias for f in self._partial]))
+
+    def _on_finished(self, result: SweepResult) -> None:
+        if self._running_key is not None:
+            self._store(self._running_key, result)
+        self._running_key = None
+        self.progress_bar.setValue(1000)
+        self.progress_bar.setFormat("done")
+        self._show(result)
+
+    def _on_failed(self, message: str) -> None:
+        self._running_key = None
+        self.progress_bar.setFormat("failed")
+        self._set_status(f"The sweep failed: {message}", error=True)
+
+    def _on_cancelled(self) -> None:
+        self._running_key = None
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("cancelled")
+        self._set_status("Cancelled. Press Compute to start again.")
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.cancel_button.setEnabled(running)
+        self.compute_button.setEnabled(not running)
+
+    # ------------------------------------------------------------------ state events
+    def _on_points_change(self) -> None:
+        version = self.state.data_version
+        self._cache = {key: r for key, r in self._cache.items() if key[0] == version}
+        if self.runner.is_running():
+            self.runner.cancel()
+        self._show(None, keep_status=True)
+        self._set_status("The data changed: press Compute for new charts.")
+
+    def _on_params_change(self) -> None:
+        k = self.state.params.k
+        for chart in self.charts:
+            chart.set_current(k)
+        self._show_silhouette_plot()
+
+    def _on_settings_change(self) -> None:
+        cached = self._cache.get(self.settings_key())
+        if cached is not None and not self.runner.is_running():
+            self._show(cached)
+
+    def _on_chart_click(self, chart: KChart, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.result is None:
+            return
+        k = chart.k_at_scene_pos(event.scenePos())
+        if k is None:
+            return
+        event.accept()
+        try:
+            self.state.set_params(k=k)
+        except ValueError as exc:
+            self._set_status(str(exc), error=True)
+
+    # ------------------------------------------------------------------ drawing
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #B00020;" if error else "")
+        self.status.setText(text)
+
+    def _show(self, result: SweepResult | None, keep_status: bool = False) -> None:
+        self.result = result
+        if result is None:
+            for chart in self.charts:
+                chart.clear()
+            self.silhouette_plot.show_message("Compute the sweep to see the silhouette plot.")
+            return
+        k = result.k_values
+        knee = result.knee
+        self.elbow.set_values(k, result.best_inertia, spread=result.inertias,
+                              marker_k=knee.x, marker_text=knee.message)
+        self.silhouette_chart.set_values(k, result.silhouette, best_k=result.best_k("silhouette"))
+        self.ch_chart.set_values(k, result.calinski_harabasz, best_k=result.best_k("calinski_harabasz"))
+        self.db_chart.set_values(k, result.davies_bouldin, best_k=result.best_k("davies_bouldin"))
+        self._on_params_change()
+        if not keep_status:
+            parts = [knee.message]
+            best = result.best_k("silhouette")
+            if best is not None:
+                parts.append(f"best silhouette at k = {best}")
+            parts.append(result.silhouette_note())
+            parts.extend(result.notes)
+            text = "; ".join(parts)
+            self._set_status(text[0].upper() + text[1:] + ". Click a k on any chart to use it.")
+
+    def _show_silhouette_plot(self) -> None:
+        result, k = self.result, self.state.params.k
+        if result is None:
+            return
+        fit = result.fit_for(k)
+        if fit is None:
+            self.silhouette_plot.show_message(
+                f"k = {k} is outside the sweep (k = {result.k_values[0]}..{result.k_values[-1]}):\n"
+                "raise max k and compute again.")
+        elif fit.silhouette_samples is None:
+            self.silhouette_plot.show_message(f"k = {k}: the silhouette needs at least 2 clusters.")
+        else:
+            idx = result.silhouette_indices
+            labels = fit.labels if idx is None else fit.labels[idx]
+            self.silhouette_plot.set_silhouettes(fit.silhouette_samples, labels, k, note=result.silhouette_note())
+
+
+def render_for_snapshot(window) -> None:
+    """Show the Choose k tab of ``window``, compute the sweep synchronously and draw it.
+
+    Used by ``kmeans-gui snapshot --view choose-k``: afterwards the window is ready to grab.
+    """
+    view = window if isinstance(window, ChooseKView) else window.findChild(ChooseKView)
+    if view is None:
+        raise RuntimeError("this window has no Choose k view")
+    page, parent = view, view.parentWidget()
+    while parent is not None:
+        tabs = parent.parentWidget()
+        if isinstance(tabs, QTabWidget):
+            tabs.setCurrentWidget(page)
+            break
+        page, parent = parent, parent.parentWidget()
+    view.compute_now()
+    QApplication.processEvents()
