@@ -11,6 +11,10 @@ from ..state import AppState
 
 __all__ = ["SeriesChart", "ConvergenceChart", "IntegerAxis"]
 
+# Deliberately not cluster colours, so a chart never reads as "cluster j".
+LINE = "#3C3C3C"
+CURSOR = "#B3261E"
+
 
 class IntegerAxis(pg.AxisItem):
     """An axis that only labels whole numbers (iterations, k)."""
@@ -47,11 +51,11 @@ class SeriesChart(pg.PlotWidget):
         if y_label:
             self.setLabel("left", y_label, color="#404040")
         self.curve = self.plot(
-            [], [], pen=pg.mkPen("#0072B2", width=2), symbol="o", symbolSize=5,
-            symbolBrush=pg.mkBrush("#0072B2"), symbolPen=None,
+            [], [], pen=pg.mkPen(LINE, width=2), symbol="o", symbolSize=5,
+            symbolBrush=pg.mkBrush(LINE), symbolPen=None,
         )
-        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#D55E00", width=1.5, style=Qt.PenStyle.DashLine))
-        self.marker = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen("#000000"))
+        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURSOR, width=1.5, style=Qt.PenStyle.DashLine))
+        self.marker = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(CURSOR), pen=pg.mkPen("#000000"))
         self.addItem(self.cursor)
         self.addItem(self.marker)
         self.cursor.setVisible(False)
@@ -82,7 +86,9 @@ class ConvergenceChart(SeriesChart):
     """Inertia per iteration of the current run (as far as it is computed), cursor at the state."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
-        super().__init__("Inertia per iteration (sum of squared distances to centroids)", "iteration", "", parent)
+        super().__init__("Inertia per iteration", "iteration", "", parent)
+        self.setToolTip("Inertia: the sum of squared distances from each point to its centroid.\n"
+                        "Assignments sit at whole iterations, centroid moves half a step later.")
         self.state = state
         self.getAxis("left").setWidth(56)
         for ev in (state.events.run, state.events.history):

@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.playback.pause()
+        self.canvas._region_timer.stop()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             shutdown = getattr(widget, "shutdown", None)

@@ -1,0 +1,113 @@
+"""Window structure, menus, the parameter panel following the state, and bad input."""
+
+import inspect
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel
+
+from kmeans_gui.ui import main_window as mw
+
+
+def test_structure_and_add_tab(make_window):
+    w = make_window()
+    assert w.tabs.count() >= 1 and w.tabs.tabText(0) == "Explore"
+    i = w.add_tab(QLabel("hello"), "Extra")
+    assert w.tabs.tabText(i) == "Extra"
+    src = inspect.getsource(mw.MainWindow.__init__)
+    assert "# --- extra tabs (other modules add theirs here) ---" in src
+    assert "# --- end extra tabs ---" in src
+
+
+def test_default_window_opens_with_a_run(qtbot):
+    w = mw.MainWindow()
+    qtbot.addWidget(w)
+    assert w.state.n_points == 600 and w.state.current is not None
+    assert w.algorithm_panel.k_spin.value() == 4
+
+
+def test_close_shuts_down_tab_workers(make_window):
+    w = make_window()
+
+    class Worker(QLabel):
+        stopped = False
+
+        def shutdown(self):
+            Worker.stopped = True
+
+    w.add_tab(Worker("busy"), "Worker")
+    w.close()
+    assert Worker.stopped
+
+
+def test_k_spin_follows_the_state_and_drives_it(make_window):
+    w = make_window()
+    w.state.set_params(k=5)
+    assert w.algorithm_panel.k_spin.value() == 5
+    w.algorithm_panel.k_spin.setValue(2)
+    assert w.state.params.k == 2
+    w.algorithm_panel.init_combo.setCurrentIndex(w.algorithm_panel.init_combo.findData("farthest"))
+    assert w.state.params.init == "farthest"
+    w.algorithm_panel.tol_spin.setValue(0.0)
+    assert w.state.params.tol == 0.0
+
+
+def test_menus_show_their_shortcuts(make_window):
+    w = make_window()
+    titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
+    assert titles[:3] == ["File", "Edit", "View"] and titles[-1] == "Help"
+    shortcuts = {a.shortcut().toString() for a in w.actions()}
+    for key in ("Space", "Right", "Left", "Home", "R", "Ctrl+Z", "Ctrl+Shift+Z", "V", "T", "L"):
+        assert QKeySequence(key).toString() in shortcuts
+
+
+def test_k_larger_than_the_points_is_a_message_not_a_crash(make_window, qtbot):
+    pts = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]])
+    w = make_window(points=pts, k=2)
+    w.algorithm_panel.k_spin.setValue(5)
+    assert w.state.current is None
+    assert "k = 5 but there are only 3 points" in w.status_label.text()
+    assert not w.playback.step_button.isEnabled() and not w.playback.play_button.isEnabled()
+    np.testing.assert_array_equal(w.state.points, pts)  # nothing lost
+    w.playback.toggle_play()
+    assert not w.playback.playing
+    w.algorithm_panel.k_spin.setValue(3)
+    assert w.state.current is not None
+
+
+def test_duplicate_points_warn_in_the_status_line(make_window):
+    pts = np.array([[1.0, 1.0]] * 4 + [[2.0, 2.0]] * 4)
+    w = make_window(points=pts, k=3)
+    assert w.state.current is not None
+    assert "note:" in w.status_label.text()
+
+
+def test_empty_canvas_says_what_to_do(make_window, qtbot):
+    w = make_window()
+    w.dataset_panel.set_dataset("empty")
+    qtbot.mouseClick(w.dataset_panel.generate_button, Qt.MouseButton.LeftButton)
+    assert w.state.n_points == 0
+    assert "click on the canvas" in w.status_label.text().lower()
+
+
+def test_generate_each_dataset(make_window, qtbot):
+    w = make_window()
+    for i in range(w.dataset_panel.dataset_combo.count()):
+        w.dataset_panel.dataset_combo.setCurrentIndex(i)
+        w.dataset_panel.n_spin.setValue(150)
+        w.dataset_panel.generate()
+        name = w.dataset_panel.dataset_combo.currentData()
+        if name != "empty":
+            assert w.state.n_points > 0 and w.state.current is not None, name
+    w.state.undo()
+    assert w.state.n_points > 0  # generating is undoable
+
+
+def test_clear_then_undo_keeps_points(make_window, qtbot):
+    w = make_window()
+    pts = w.state.points.copy()
+    qtbot.mouseClick(w.dataset_panel.clear_button, Qt.MouseButton.LeftButton)
+    assert w.state.n_points == 0
+    w.undo_action.trigger()
+    np.testing.assert_array_equal(w.state.points, pts)

@@ -1,0 +1,147 @@
+"""Step, Back, Play, Run to end, Reset, New seed, the timeline, and their keys."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+
+def picture(window):
+    return window.canvas.plot.grab().toImage()
+
+
+def test_step_goes_through_seeds_then_assign_update_and_says_what_is_next(make_window, qtbot):
+    w = make_window()
+    bar, state = w.playback, w.state
+    expected_text = {"assign": "Assign points", "update": "Move centroids"}
+    phases = [state.current.phase]
+    while bar.step_button.isEnabled():
+        nxt = state.peek_next()
+        if nxt.phase in expected_text:
+            assert bar.step_button.text() == expected_text[nxt.phase]
+        else:
+            assert "seed" in bar.step_button.text().lower()
+        qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
+        phases.append(state.current.phase)
+    assert phases[:3] == ["init", "init", "init"]
+    lloyd = phases[3:]
+    assert lloyd == (["assign", "update"] * len(lloyd))[: len(lloyd)]
+    assert state.current.is_final
+    assert bar.step_button.text() == "Done"
+
+
+def test_back_restores_the_identical_picture_and_state(make_window, qtbot):
+    w = make_window()
+    w.state.go_to(3)  # the first assignment; the next step moves the centroids
+    assert w.state.current.phase == "assign"
+    qtbot.wait(10)
+    before_state = w.state.current
+    before = picture(w)
+    qtbot.mouseClick(w.playback.step_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(10)
+    assert picture(w) != before
+    qtbot.mouseClick(w.playback.back_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(10)
+    assert w.state.current is before_state
+    assert picture(w) == before
+
+
+def test_play_reaches_convergence_and_stops_by_itself(make_window, qtbot):
+    w = make_window()
+    bar = w.playback
+    bar.speed.setValue(bar.speed.maximum())
+    qtbot.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)
+    assert bar.playing and bar.play_button.text() == "Pause"
+    qtbot.waitUntil(lambda: not bar.playing, timeout=10_000)
+    assert w.state.current.is_final and w.state.current.converged
+    assert bar.play_button.text() == "Play"
+    assert "Converged after" in w.status_label.text()
+
+
+def test_play_waits_for_the_previous_frame(make_window, qtbot):
+    w = make_window()
+    bar = w.playback
+    ready = [False]
+    bar.frame_ready = lambda: ready[0]
+    bar.speed.setValue(bar.speed.maximum())
+    bar.play()
+    qtbot.wait(200)
+    assert w.state.cursor == 0 and bar.skipped_ticks > 0  # nothing queued while the frame is pending
+    ready[0] = True
+    qtbot.waitUntil(lambda: w.state.cursor > 0, timeout=2000)
+    bar.pause()
+
+
+def test_canvas_frame_pending_clears_when_painted(make_window, qtbot):
+    w = make_window()
+    w.state.step()
+    assert w.canvas.frame_pending
+    qtbot.waitUntil(lambda: not w.canvas.frame_pending, timeout=2000)
+
+
+def test_run_to_end_reset_and_new_seed(make_window, qtbot):
+    w = make_window(init="random")
+    bar, state = w.playback, w.state
+    first = state.current.centers.copy()
+    qtbot.mouseClick(bar.end_button, Qt.MouseButton.LeftButton)
+    assert state.current.is_final
+    qtbot.mouseClick(bar.reset_button, Qt.MouseButton.LeftButton)
+    assert state.cursor == 0
+    np.testing.assert_array_equal(state.current.centers, first)
+    qtbot.mouseClick(bar.seed_button, Qt.MouseButton.LeftButton)
+    assert state.params.seed == 1 and w.algorithm_panel.seed_spin.value() == 1
+    assert not np.array_equal(state.current.centers, first)
+
+
+def test_timeline_scrubs_every_state(make_window, qtbot):
+    w = make_window()
+    w.state.ensure_all()
+    tl = w.playback.timeline
+    assert tl.maximum() == w.state.n_states - 1
+    tl.setValue(4)
+    assert w.state.cursor == 4
+    w.state.step()
+    assert tl.value() == 5
+    assert w.playback.position_label.text() == f"6 / {w.state.n_states}"
+
+
+def test_keyboard_shortcuts(make_window, qtbot):
+    w = make_window(init="random")
+    state = w.state
+    QTest.keyClick(w, Qt.Key.Key_Right)
+    assert state.cursor == 1 and state.current.phase == "assign"
+    QTest.keyClick(w, Qt.Key.Key_Right)
+    assert state.cursor == 2 and state.current.phase == "update"
+    QTest.keyClick(w, Qt.Key.Key_Left)
+    assert state.cursor == 1
+    QTest.keyClick(w, Qt.Key.Key_End)
+    assert state.current.is_final
+    QTest.keyClick(w, Qt.Key.Key_Home)
+    assert state.cursor == 0
+    QTest.keyClick(w, Qt.Key.Key_R)
+    assert state.params.seed == 1
+    QTest.keyClick(w, Qt.Key.Key_Space)
+    assert w.playback.playing
+    QTest.keyClick(w, Qt.Key.Key_Space)
+    assert not w.playback.playing
+
+
+def test_status_line_says_phase_iteration_inertia_and_changes(make_window, qtbot):
+    w = make_window(init="random")
+    w.state.step()
+    text = w.status_label.text()
+    assert "Iteration 1" in text and "Assign" in text and "inertia" in text
+    assert f"{w.state.n_points} points changed cluster" in text
+    w.state.step()
+    assert "Move centroids" in w.status_label.text()
+    assert "moved to the mean" in w.explain_panel.label.text()
+
+
+def test_chart_follows_the_cursor(make_window, qtbot):
+    w = make_window(init="random")
+    w.state.ensure_all()
+    x, y, _ = w.state.inertia_series()
+    assert np.allclose(w.chart.curve.yData, y)
+    w.state.go_to(2)  # first update
+    assert w.chart.cursor.value() == 1.5
+    mx, my = w.chart.marker.getData()
+    assert my[0] == w.state.current.inertia
