@@ -1,0 +1,581 @@
+"""The "Image" tab: quantize a photo to k colours and compare with Pillow's quantizers.
+
+Loading and quantizing run on a :class:`TaskRunner` (never on the GUI thread); the tab shows our
+result as soon as it exists (a partial result) and adds the PNG size and Pillow's median cut and
+fast octree when those are done. Parameter changes re-run after a short pause.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
+    QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+)
+
+from ..data.images import SAMPLE_IMAGES, ImageLoadError, LoadedImage, load_image, sample_image
+from ..engine.quantize import (
+    PillowResult, QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize,
+)
+from ..quantize_cli import write_palette_csv
+from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see the module)
+from .colour_cloud import ColourCloud, ColourCloudData, colour_cloud_data
+from .palette_strip import PaletteStrip
+from .tasks import TaskRunner
+
+__all__ = ["QuantizeTab", "Outcome"]
+
+METHOD_CHOICES = (
+    ("sample", "Sample, refined on all pixels"),
+    ("full", "Full image (exact k-means)"),
+    ("minibatch", "Mini-batch"),
+)
+VIEW_CHOICES = ("k-means", "Pillow median cut", "Pillow fast octree")
+CONTROL_WIDTH = 290
+RERUN_DELAY_MS = 350
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """Everything one quantization run produced for the tab."""
+
+    result: QuantizeResult
+    quantized: np.ndarray  # (h, w, 3) uint8, palette[indices]
+    cloud: ColourCloudData
+    png_size: int | None = None
+    comparisons: tuple = ()  # PillowResult, in VIEW_CHOICES order
+
+
+# ---------------------------------------------------------------------------------- worker tasks
+# Plain functions of plain data: they run on the TaskRunner's thread and never touch a widget.
+
+
+def _load_task(ctx, kind: str, source: str):
+    ctx.set_progress(0.0, f"loading {os.path.basename(source)}")
+    try:
+        return "loaded", (sample_image(source) if kind == "sample" else load_image(source))
+    except ImageLoadError as exc:
+        return "error", str(exc)
+
+
+def _quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True):
+    try:
+        result = quantize(
+            pixels, k, method=method, sample_size=sample_size, seed=seed,
+            progress=lambda f, msg: ctx.set_progress(0.6 * f, msg), should_stop=lambda: ctx.cancelled,
+        )
+    except QuantizeCancelled:
+        ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
+        raise
+    ours = Outcome(result, result.image(), colour_cloud_data(pixels, result.indices, result.palette, seed=seed or 0))
+    ctx.set_partial(ours)
+    ctx.set_progress(0.65, "encoding the indexed PNG")
+    png_size = len(indexed_png_bytes(result.indices, result.palette))
+    comparisons = []
+    if compare:
+        for i, name in enumerate(("median cut", "fast octree")):
+            ctx.set_progress(0.75 + 0.12 * i, f"Pillow {name} for comparison")
+            comparisons.append(pillow_quantize(pixels, k, name))
+    return Outcome(result, ours.quantized, ours.cloud, png_size, tuple(comparisons))
+
+
+# ---------------------------------------------------------------------------------- the tab
+
+
+class QuantizeTab(QWidget):
+    """Image colour quantization: ``open_file(path)``, ``load_sample(name)``, ``shutdown()``.
+
+    Signals
+    -------
+    message(str)
+        One-line status for the main window's status bar.
+    """
+
+    message = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.loaded: LoadedImage | None = None
+        self.outcome: Outcome | None = None
+        self.error_box: QMessageBox | None = None
+        self.runner = TaskRunner(self)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.partial.connect(self._on_partial)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+        self.runner.running_changed.connect(self._on_running_changed)
+        self._rerun = QTimer(self)
+        self._rerun.setSingleShot(True)
+        self._rerun.setInterval(RERUN_DELAY_MS)
+        self._rerun.timeout.connect(self.start_quantize)
+
+        controls = self._build_controls()
+        views = self._build_views()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(controls)
+        splitter.addWidget(views)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self.setAcceptDrops(True)
+        self._update_enabled()
+
+    # ------------------------------------------------------------------ layout
+    def _build_controls(self) -> QWidget:
+        panel = QWidget()
+        col = QVBoxLayout(panel)
+        col.setContentsMargins(4, 4, 4, 4)
+
+        image_box = QGroupBox("Image")
+        image_col = QVBoxLayout(image_box)
+        self.open_button = QPushButton("Open image…")
+        self.open_button.setToolTip("Open a PNG, JPEG, GIF, BMP, TIFF or WebP file (or drop one on this tab)")
+        self.open_button.clicked.connect(self._ask_open)
+        self.sample_combo = QComboBox()
+        self.sample_combo.addItem("Built-in sample…")
+        for name in SAMPLE_IMAGES:
+            self.sample_combo.addItem(name)
+        self.sample_combo.activated.connect(self._on_sample_chosen)
+        self.image_info = QLabel("No image yet: open a file, drop one here, or pick a sample.")
+        self.image_info.setWordWrap(True)
+        self.image_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        image_col.addWidget(self.open_button)
+        image_col.addWidget(self.sample_combo)
+        image_col.addWidget(self.image_info)
+
+        fit_box = QGroupBox("Palette")
+        form = QFormLayout(fit_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.k_slider = QSlider(Qt.Orientation.Horizontal)
+        self.k_slider.setRange(2, 256)
+        self.k_spin = QSpinBox()
+        self.k_spin.setRange(2, 256)
+        for w in (self.k_slider, self.k_spin):
+            w.setValue(16)
+            w.setToolTip("Number of colours k (an indexed PNG holds up to 256)")
+        self.k_slider.valueChanged.connect(self.k_spin.setValue)
+        self.k_spin.valueChanged.connect(self.k_slider.setValue)
+        self.k_spin.valueChanged.connect(self._schedule_rerun)
+        k_row = QHBoxLayout()
+        k_row.addWidget(self.k_slider, 1)
+        k_row.addWidget(self.k_spin)
+        form.addRow("Colours k", k_row)
+        self.method_combo = QComboBox()
+        for key, label in METHOD_CHOICES:
+            self.method_combo.addItem(label, key)
+        self.method_combo.setToolTip(
+            "Sample: k-means on a random sample of pixels, then refined on a histogram of the whole image.\n"
+            "Full image: exact k-means on every pixel (slower).\nMini-batch: Sculley's mini-batch k-means."
+        )
+        self.method_combo.currentIndexChanged.connect(self._on_method_changed)
+        form.addRow("Method", self.method_combo)
+        self.sample_spin = QSpinBox()
+        self.sample_spin.setRange(256, 5_000_000)
+        self.sample_spin.setSingleStep(1000)
+        self.sample_spin.setValue(10_000)
+        self.sample_spin.setGroupSeparatorShown(True)
+        self.sample_spin.setToolTip("Pixels drawn at random for the first k-means fit")
+        self.sample_spin.valueChanged.connect(self._schedule_rerun)
+        form.addRow("Sample size", self.sample_spin)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip("Random seed for the sample and the k-means++ seeding")
+        self.seed_spin.valueChanged.connect(self._schedule_rerun)
+        form.addRow("Seed", self.seed_spin)
+
+        run_row = QHBoxLayout()
+        self.quantize_button = QPushButton("Quantize")
+        self.quantize_button.clicked.connect(self.start_quantize)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        run_row.addWidget(self.quantize_button)
+        run_row.addWidget(self.cancel_button)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(10)
+        self.progress_label = QLabel(" ")
+        self.progress_label.setWordWrap(True)
+
+        figures_box = QGroupBox("Figures")
+        figures_col = QVBoxLayout(figures_box)
+        self.figures = QLabel("—")
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setWordWrap(True)
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        figures_col.addWidget(self.figures)
+
+        export_box = QGroupBox("Export")
+        export_row = QHBoxLayout(export_box)
+        self.export_png_button = QPushButton("Indexed PNG…")
+        self.export_png_button.setToolTip("Save the result as a palette (indexed) PNG")
+        self.export_png_button.clicked.connect(self._ask_export_png)
+        self.export_csv_button = QPushButton("Palette CSV…")
+        self.export_csv_button.setToolTip("Save the palette: r, g, b, hex, pixels, share")
+        self.export_csv_button.clicked.connect(self._ask_export_csv)
+        export_row.addWidget(self.export_png_button)
+        export_row.addWidget(self.export_csv_button)
+
+        self.status = QLabel(" ")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        for w in (image_box, fit_box):
+            col.addWidget(w)
+        col.addLayout(run_row)
+        col.addWidget(self.progress_bar)
+        col.addWidget(self.progress_label)
+        col.addWidget(figures_box)
+        col.addWidget(export_box)
+        col.addWidget(self.status)
+        col.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumWidth(CONTROL_WIDTH)
+        return scroll
+
+    def _build_views(self) -> QWidget:
+        self.images = pg.GraphicsLayoutWidget()
+        self.images.setBackground("w")
+        self.images.setAcceptDrops(False)  # drops go to the tab, not the graphics scene
+        self.original_view = self.images.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
+        self.result_view = self.images.addViewBox(row=0, col=1, lockAspect=True, invertY=True)
+        # Titles live outside the scene: text lengths there would make the two halves unequal,
+        # and linked views of unequal width cannot show the same region.
+        self.original_title = _Title("Original")
+        self.result_title = _Title("Quantized")
+        titles = QHBoxLayout()
+        titles.addWidget(self.original_title, 1)
+        titles.addWidget(self.result_title, 1)
+        self.result_view.setXLink(self.original_view)
+        self.result_view.setYLink(self.original_view)
+        self.original_item = pg.ImageItem(axisOrder="row-major")
+        self.result_item = pg.ImageItem(axisOrder="row-major")
+        self.original_view.addItem(self.original_item)
+        self.result_view.addItem(self.result_item)
+
+        self.view_combo = QComboBox()
+        self.view_combo.addItems(VIEW_CHOICES)
+        self.view_combo.setToolTip("What the right-hand image shows")
+        self.view_combo.currentIndexChanged.connect(self._show_right_image)
+        self.fit_button = QPushButton("Fit to window")
+        self.fit_button.clicked.connect(self.fit_view)
+        top_row = QHBoxLayout()
+        top_row.addWidget(QLabel("Right image:"))
+        top_row.addWidget(self.view_combo)
+        top_row.addStretch(1)
+        top_row.addWidget(QLabel("Wheel zooms, drag pans; both images move together."))
+        top_row.addWidget(self.fit_button)
+
+        self.palette_strip = PaletteStrip()
+        self.cloud = ColourCloud()
+        self.cloud.setMinimumHeight(160)
+
+        upper = QWidget()
+        upper_col = QVBoxLayout(upper)
+        upper_col.setContentsMargins(0, 0, 0, 0)
+        upper_col.addLayout(top_row)
+        upper_col.addLayout(titles)
+        upper_col.addWidget(self.images, 1)
+        upper_col.addWidget(self.palette_strip)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(self.cloud)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setCollapsible(0, False)
+        return splitter
+
+    # ------------------------------------------------------------------ public API
+    def open_file(self, path) -> None:
+        """Load an image file in the background, then quantize it."""
+        self._submit_load("file", os.fspath(path))
+
+    def load_sample(self, name: str) -> None:
+        """Load a built-in sample ("china.jpg" or "flower.jpg"), then quantize it."""
+        self._submit_load("sample", name)
+
+    def start_quantize(self) -> None:
+        """Quantize the loaded image with the current settings (cancels a run in progress)."""
+        self._rerun.stop()
+        if self.loaded is None:
+            self._show_error("Open an image first (or pick a built-in sample).", dialog=False)
+            return
+        k = self.k_spin.value()
+        self._set_status("")
+        self.runner.submit(
+            _quantize_task, self.loaded.pixels, k, self.method_combo.currentData(),
+            self.sample_spin.value(), self.seed_spin.value(),
+        )
+
+    def cancel(self) -> None:
+        self._rerun.stop()
+        self.runner.cancel()
+
+    def shutdown(self) -> None:
+        """Stop the timer and the worker thread; call before the tab goes away."""
+        self._rerun.stop()
+        self.runner.shutdown(wait=True)
+
+    def export_png(self, path) -> int:
+        """Write the result as an indexed PNG; returns the file size in bytes."""
+        if self.outcome is None:
+            raise ValueError("Nothing to export yet: quantize an image first.")
+        data = indexed_png_bytes(self.outcome.result.indices, self.outcome.result.palette)
+        with open(path, "wb") as f:
+            f.write(data)
+        return len(data)
+
+    def export_palette_csv(self, path) -> None:
+        if self.outcome is None:
+            raise ValueError("Nothing to export yet: quantize an image first.")
+        write_palette_csv(path, self.outcome.result.palette, self.outcome.result.counts)
+
+    def fit_view(self) -> None:
+        self.original_view.autoRange(padding=0.01)
+
+    # ------------------------------------------------------------------ drag and drop
+    @staticmethod
+    def _dropped_path(mime) -> str | None:
+        if mime is None or not mime.hasUrls():
+            return None
+        urls = [u for u in mime.urls() if u.isLocalFile()]
+        return urls[0].toLocalFile() if urls else None
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_path(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_path(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.open_file(path)
+
+    # ------------------------------------------------------------------ slots
+    def _ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open image", "", "Images (*.png *.jpg *.jpeg *.gif *.bmp *.tif *.tiff *.webp);;All files (*)"
+        )
+        if path:
+            self.open_file(path)
+
+    def _ask_export_png(self) -> None:
+        if self.outcome is None:
+            return
+        base = os.path.splitext(self.loaded.name if self.loaded else "image")[0]
+        default = f"{base}_k{self.outcome.result.n_colors}.png"
+        path, _ = QFileDialog.getSaveFileName(self, "Save indexed PNG", default, "PNG image (*.png)")
+        if path:
+            try:
+                size = self.export_png(path)
+            except OSError as exc:
+                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+            else:
+                self._set_status(f"Saved {os.path.basename(path)} ({size / 1024:.1f} KiB).")
+
+    def _ask_export_csv(self) -> None:
+        if self.outcome is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save palette", "palette.csv", "CSV (*.csv)")
+        if path:
+            try:
+                self.export_palette_csv(path)
+            except OSError as exc:
+                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+            else:
+                self._set_status(f"Saved the palette to {os.path.basename(path)}.")
+
+    def _on_sample_chosen(self, index: int) -> None:
+        if index > 0:
+            self.load_sample(self.sample_combo.itemText(index))
+        self.sample_combo.setCurrentIndex(0)
+
+    def _on_method_changed(self) -> None:
+        self.sample_spin.setEnabled(self.method_combo.currentData() == "sample")
+        self._schedule_rerun()
+
+    def _schedule_rerun(self) -> None:
+        if self.loaded is not None:
+            self._rerun.start()
+
+    def _submit_load(self, kind: str, source: str) -> None:
+        self._rerun.stop()
+        self._set_status("")
+        self.runner.submit(_load_task, kind, source)
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(int(round(1000 * fraction)))
+        self.progress_label.setText(message)
+
+    def _on_running_changed(self, running: bool) -> None:
+        if not running:
+            self.progress_bar.setValue(0)
+        self._update_enabled()
+
+    def _on_partial(self, outcome) -> None:
+        if isinstance(outcome, Outcome):
+            self._show_outcome(outcome)
+
+    def _on_finished(self, payload) -> None:
+        self.progress_label.setText(" ")
+        if isinstance(payload, Outcome):
+            self._show_outcome(payload)
+            r = payload.result
+            self.message.emit(f"Quantized to {r.n_colors_after} colours: PSNR {_db(r.psnr)}, {r.seconds:.2f} s")
+            return
+        kind, value = payload
+        if kind == "error":
+            self._show_error(value)
+        else:
+            self._show_loaded(value)
+            self.start_quantize()
+
+    def _on_failed(self, message: str) -> None:
+        self.progress_label.setText(" ")
+        self._show_error(f"Quantization failed: {message}")
+
+    def _on_cancelled(self) -> None:
+        self.progress_label.setText("Cancelled.")
+        self._set_status("Cancelled; the previous result (if any) is still shown.")
+
+    # ------------------------------------------------------------------ display
+    def _show_loaded(self, loaded: LoadedImage) -> None:
+        self.loaded = loaded
+        self.outcome = None
+        self.original_item.setImage(loaded.pixels, autoLevels=False)
+        self.result_item.clear()
+        self.palette_strip.clear()
+        self.cloud.set_data(None)
+        size = f", {_bytes(loaded.file_size)}" if loaded.file_size else ""
+        notes = "".join(f"<br>• {_html(n)}" for n in loaded.notes)
+        self.image_info.setText(f"<b>{_html(loaded.name)}</b><br>{loaded.width} × {loaded.height} px{size}{notes}")
+        self.original_title.setText(f"Original — {loaded.width} × {loaded.height}")
+        self.result_title.setText("Quantized")
+        self.figures.setText("—")
+        self.fit_view()
+        self.message.emit(f"Loaded {loaded.name} ({loaded.width} × {loaded.height})")
+        self._update_enabled()
+
+    def _show_outcome(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        r = outcome.result
+        self.palette_strip.set_palette(r.palette, r.counts)
+        self.cloud.set_data(outcome.cloud)
+        self.original_title.setText(f"Original — {r.n_colors_before:,} colours")
+        self._show_right_image()
+        self.figures.setText(self._figures_html(outcome))
+        if r.notes:
+            self._set_status(" ".join(r.notes))
+        self._update_enabled()
+
+    def _show_right_image(self) -> None:
+        if self.outcome is None:
+            return
+        choice = self.view_combo.currentIndex()
+        r = self.outcome.result
+        if choice == 0:
+            image, title = self.outcome.quantized, f"k-means — {r.n_colors_after} colours, PSNR {_db(r.psnr)}"
+        elif choice <= len(self.outcome.comparisons):
+            c: PillowResult = self.outcome.comparisons[choice - 1]
+            image, title = c.image(), f"Pillow {c.name} — {c.palette.shape[0]} colours, PSNR {_db(c.psnr)}"
+        else:
+            self.result_item.clear()
+            self.result_title.setText(f"{VIEW_CHOICES[choice]}: computing…")
+            return
+        self.result_item.setImage(image, autoLevels=False)
+        self.result_title.setText(title)
+
+    def _figures_html(self, outcome: Outcome) -> str:
+        r = outcome.result
+        rows = [
+            ("Colours", f"{r.n_colors_before:,} → {r.n_colors_after}"),
+            ("MSE", f"{r.mse:.2f}"),
+            ("PSNR", _db(r.psnr)),
+            ("Time", f"{r.seconds:.2f} s"),
+        ]
+        if outcome.png_size is not None:
+            png = _bytes(outcome.png_size)
+            original = self.loaded.file_size if self.loaded else None
+            if original:
+                png += f" ({100.0 * outcome.png_size / original:.0f}%)"
+                rows.append(("Original file", _bytes(original)))
+            rows.append(("Indexed PNG", png))
+        else:
+            rows.append(("Indexed PNG", "<i>computing…</i>"))
+        for c in outcome.comparisons:
+            delta = r.psnr - c.psnr
+            sign = "+" if delta >= 0 else "−"
+            rows.append((f"Pillow {c.name}", f"{_db(c.psnr)}<br>k-means {sign}{abs(delta):.2f} dB"))
+        if not outcome.comparisons and outcome.png_size is None:
+            rows.append(("Pillow", "<i>computing…</i>"))
+        body = "".join(
+            f"<tr><td style='padding-right:8px; color:#444'>{label}</td><td>{value}</td></tr>" for label, value in rows
+        )
+        return f"<table cellspacing='2'>{body}</table>"
+
+    def _update_enabled(self) -> None:
+        has_image = self.loaded is not None
+        has_result = self.outcome is not None
+        self.quantize_button.setEnabled(has_image)
+        self.cancel_button.setEnabled(self.runner.is_running())
+        self.export_png_button.setEnabled(has_result)
+        self.export_csv_button.setEnabled(has_result)
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #b00020;" if error else "")
+        self.status.setText(text or " ")
+
+    def _show_error(self, text: str, dialog: bool = True) -> None:
+        """Say what went wrong in the panel and the status bar, and (non-blocking) in a dialog."""
+        self._set_status(text, error=True)
+        self.message.emit(text)
+        if dialog:
+            if self.error_box is not None:
+                self.error_box.close()
+            self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Image", text, QMessageBox.StandardButton.Ok, self)
+            self.error_box.open()  # window-modal but does not block the event loop
+
+
+class _Title(QLabel):
+    """A centred one-line title whose text never widens the layout; ``.text`` like pyqtgraph's."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    @property
+    def text(self) -> str:  # shadows QLabel.text() so tests and code read it alike
+        return QLabel.text(self)
+
+
+def _db(value: float) -> str:
+    return "∞ (exact)" if value == float("inf") else f"{value:.2f} dB"
+
+
+def _bytes(n: int | None) -> str:
+    if n is None:
+        return "?"
+    return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.2f} MiB"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,171 @@
+"""The Image tab: load, quantize in the background, compare, export, cancel, and bad files."""
+
+import csv
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from kmeans_gui.engine.quantize import count_colors
+from kmeans_gui.ui.quantize_tab import QuantizeTab
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = QuantizeTab()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 760)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.shutdown()
+    if widget.error_box is not None:
+        widget.error_box.close()
+
+
+def wait_done(qtbot, tab):
+    """Until the whole run (ours, PNG size, Pillow comparisons) has arrived."""
+    qtbot.waitUntil(
+        lambda: tab.outcome is not None and len(tab.outcome.comparisons) == 2 and not tab.runner.is_running(),
+        timeout=TIMEOUT,
+    )
+
+
+@pytest.fixture
+def small_png(tmp_path):
+    y, x = np.mgrid[0:60, 0:80]
+    arr = np.stack([x * 3, y * 4, (x + y) * 2], axis=-1).astype(np.uint8)
+    path = tmp_path / "gradient.png"
+    Image.fromarray(arr).save(path)
+    return path, arr
+
+
+def test_sample_loads_and_the_quantized_image_appears(qtbot, tab):
+    tab.sample_combo.activated.emit(tab.sample_combo.findText("flower.jpg"))
+    wait_done(qtbot, tab)
+    r = tab.outcome.result
+    assert tab.loaded.name == "flower.jpg"
+    shown = tab.result_item.image
+    assert shown.shape == (427, 640, 3) and shown.dtype == np.uint8
+    assert count_colors(np.ascontiguousarray(shown)) == r.n_colors_after <= 16
+    np.testing.assert_array_equal(tab.original_item.image, tab.loaded.pixels)
+    assert tab.palette_strip.n_colors == r.n_colors_after
+    text = tab.figures.text()
+    for label in ("Colours", "MSE", "PSNR", "Indexed PNG", "Pillow median cut", "Pillow fast octree"):
+        assert label in text
+    assert f"{r.psnr:.2f} dB" in text and "computing" not in text
+    assert tab.cloud.data is not None and tab.cloud.data.points.shape == (3000, 2)
+    assert "PSNR" in tab.result_title.text
+    assert not tab.cancel_button.isEnabled() and tab.export_png_button.isEnabled()
+
+
+def test_changing_k_requantizes_and_keeps_slider_and_spin_in_step(qtbot, tab, small_png):
+    tab.open_file(small_png[0])
+    wait_done(qtbot, tab)
+    tab.k_slider.setValue(5)
+    assert tab.k_spin.value() == 5
+    qtbot.waitUntil(lambda: tab.outcome.result.n_colors == 5 and not tab.runner.is_running(), timeout=TIMEOUT)
+    assert tab.outcome.result.n_colors_after <= 5
+    assert count_colors(np.ascontiguousarray(tab.result_item.image)) <= 5
+
+
+def test_right_image_switches_to_pillow_and_views_are_linked(qtbot, tab, small_png):
+    tab.open_file(small_png[0])
+    wait_done(qtbot, tab)
+    tab.view_combo.setCurrentIndex(1)
+    median_cut = tab.outcome.comparisons[0]
+    np.testing.assert_array_equal(tab.result_item.image, median_cut.image())
+    assert "median cut" in tab.result_title.text
+    tab.original_view.setRange(xRange=(10, 30), yRange=(5, 20), padding=0)
+    qtbot.wait(10)
+    np.testing.assert_allclose(tab.result_view.viewRange(), tab.original_view.viewRange())
+
+
+def test_exports_indexed_png_and_palette_csv(qtbot, tab, small_png, tmp_path):
+    tab.open_file(small_png[0])
+    wait_done(qtbot, tab)
+    out = tmp_path / "out.png"
+    size = tab.export_png(out)
+    assert out.stat().st_size == size
+    with Image.open(out) as im:
+        assert im.mode == "P"
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), tab.outcome.quantized)
+    tab.export_palette_csv(tmp_path / "p.csv")
+    rows = list(csv.DictReader((tmp_path / "p.csv").open()))
+    assert len(rows) == tab.outcome.result.n_colors_after
+    assert sum(int(r["pixels"]) for r in rows) == 60 * 80
+
+
+def test_dropping_a_file_opens_it(qtbot, tab, small_png):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(small_png[0]))])
+    pos = QPointF(tab.width() / 2, tab.height() / 2)
+    args = (pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(*args)
+    QApplication.sendEvent(tab, enter)  # Qt delivers a drop only after the widget accepted the drag
+    assert enter.isAccepted()
+    QApplication.sendEvent(tab, QDropEvent(*args))
+    wait_done(qtbot, tab)
+    assert tab.loaded.name == "gradient.png"
+    np.testing.assert_array_equal(tab.loaded.pixels, small_png[1])
+
+
+def test_dragging_text_is_refused(tab):
+    mime = QMimeData()
+    mime.setText("hello")
+    enter = QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(tab, enter)
+    assert not enter.isAccepted()
+
+
+@pytest.mark.parametrize("kind", ["text", "truncated"])
+def test_bad_file_gets_a_message_not_a_crash(qtbot, tab, tmp_path, kind):
+    path = tmp_path / ("notes.png" if kind == "text" else "cut.jpg")
+    if kind == "text":
+        path.write_text("definitely not pixels")
+    else:
+        rng = np.random.default_rng(0)
+        Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(path)
+        path.write_bytes(path.read_bytes()[:400])
+    messages = []
+    tab.message.connect(messages.append)
+    tab.open_file(path)
+    qtbot.waitUntil(lambda: tab.error_box is not None and tab.error_box.isVisible(), timeout=TIMEOUT)
+    expected = "not an image" if kind == "text" else "damaged or truncated"
+    assert expected in tab.error_box.text() and expected in tab.status.text()
+    assert messages and expected in messages[-1]
+    assert tab.loaded is None and tab.outcome is None
+
+
+def test_quantize_without_an_image_says_so(qtbot, tab):
+    tab.start_quantize()
+    assert "Open an image first" in tab.status.text()
+    assert not tab.runner.is_running()
+
+
+def test_cancel_stops_the_run_and_no_result_arrives(qtbot, tab, small_png):
+    tab.open_file(small_png[0])
+    wait_done(qtbot, tab)
+    before = tab.outcome
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("full"))
+    tab.start_quantize()
+    assert tab.cancel_button.isEnabled()
+    with qtbot.waitSignal(tab.runner.cancelled, timeout=TIMEOUT):
+        qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    assert tab.runner.wait(timeout=10)
+    qtbot.wait(50)
+    assert not tab.runner.is_running() and not tab.cancel_button.isEnabled()
+    assert tab.outcome is before  # the cancelled run's result never arrives
+    assert "Cancelled" in tab.progress_label.text()
+
+
+def test_shutdown_mid_run_leaves_no_thread(qtbot, tab):
+    tab.load_sample("china.jpg")
+    tab.shutdown()
+    assert not tab.runner.is_running()
