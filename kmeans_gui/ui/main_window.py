@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
         self._update_edit_actions()
 
         # --- extra tabs (other modules add theirs here) ---
+        from .quantize_tab import QuantizeTab
+        self.add_tab(QuantizeTab(), "Image")
         # --- end extra tabs ---
 
     # ------------------------------------------------------------------ layout
