@@ -173,9 +173,10 @@ def test_view_toggles_show_and_hide_layers(make_window, qtbot):
     assert not w.regions_action.isChecked() and not w.canvas.regions.isVisible()
     QTest.keyClick(w, Qt.Key.Key_L)
     assert w.canvas.show_lines and len(w.canvas.lines.xData) == 2 * w.state.n_points
-    assert any(t.isVisible() for t in w.canvas._trails)
+    n_updates = sum(s.phase == "update" for s in w.state.history)
+    assert len(w.canvas.trail_dots.data) == w.state.params.k * n_updates
     QTest.keyClick(w, Qt.Key.Key_T)
-    assert not any(t.isVisible() for t in w.canvas._trails)
+    assert len(w.canvas.trail_dots.data) == 0
 
 
 def test_large_point_set_renders(make_window, qtbot):

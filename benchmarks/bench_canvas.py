@@ -1,0 +1,128 @@
+"""Canvas redraw per half-step (state change -> painted frame), offscreen, and window open time.
+
+    python benchmarks/bench_canvas.py                 # 10k, 100k, 1M points
+    python benchmarks/bench_canvas.py --sizes 10000 --steps 10
+
+Redraw: the run is computed first, then the cursor moves through its states; each timing covers
+the state's events (every view updating: points, centroids, regions, trails, chart, panels) and a
+synchronous repaint of the plot's viewport, i.e. until the frame is painted. Targets from the
+issue: 30 ms at 10k, 60 ms at 100k, 400 ms at 1M. Window open: a fresh interpreter, from launch
+until the window has painted once (target < 2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TARGETS_MS = {10_000: 30, 100_000: 60, 1_000_000: 400}
+
+OPEN_SCRIPT = r"""
+import time
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kmeans_gui.ui.main_window import MainWindow
+w = MainWindow()
+w.show()
+w.canvas.plot.viewport().repaint()
+app.processEvents()
+print(f"{time.perf_counter() - t0:.4f}", flush=True)
+w.close()
+"""
+
+
+def window_open(repeats: int) -> list[float]:
+    """Seconds from process launch to the first painted window (interpreter start included)."""
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", OPEN_SCRIPT], stdout=subprocess.PIPE, text=True)
+        proc.stdout.readline()
+        out.append(time.perf_counter() - start)
+        proc.wait()
+    return out
+
+
+def redraw(n: int, k: int, steps: int) -> dict:
+    from PySide6.QtWidgets import QApplication
+
+    from kmeans_gui.data.datasets import make_dataset
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    X = make_dataset("blobs", n=n, centers=k, spread=1.5, seed=0)
+    state = AppState(X, Params(k=k, init="k-means++", seed=0, max_iter=60))
+    window = MainWindow(state)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    viewport = window.canvas.plot.viewport()
+    viewport.repaint()
+    state.ensure_all()
+    first_lloyd = next(i for i, s in enumerate(state.history) if s.phase == "assign")
+    indices = list(range(first_lloyd, state.n_states))[: steps + 1]
+    state.go_to(indices[0])
+    viewport.repaint()
+    times, rasters = [], []
+    for i in indices[1:]:
+        t = time.perf_counter()
+        state.go_to(i)  # every view redraws from the state's events
+        viewport.repaint()  # synchronous paint of the plot
+        times.append(time.perf_counter() - t)
+        rasters.append(window.canvas.points.last_raster_s)
+        assert not window.canvas.frame_pending
+    # A Step including computing the state (the engine's share), from a fresh run.
+    state.rerun()
+    state.go_to(first_lloyd)
+    live = []
+    for _ in range(min(steps, 6)):
+        t = time.perf_counter()
+        if not state.step():
+            break
+        viewport.repaint()
+        live.append(time.perf_counter() - t)
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return {
+        "median_ms": 1e3 * statistics.median(times),
+        "max_ms": 1e3 * max(times),
+        "raster_ms": 1e3 * statistics.median(rasters),
+        "live_ms": 1e3 * statistics.median(live) if live else float("nan"),
+        "states": len(times),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--k", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--open-repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    import kmeans_gui.ui._refcount_guard  # noqa: F401
+
+    print(f"Canvas redraw per half-step, 1280x800 window, offscreen, k={args.k} (median of up to {args.steps} states)")
+    print(f"{'points':>10} {'median ms':>10} {'max ms':>8} {'points raster ms':>17} {'step+compute ms':>16} {'target ms':>10}")
+    for n in args.sizes:
+        r = redraw(n, args.k, args.steps)
+        target = TARGETS_MS.get(n, "")
+        ok = "" if not target else ("  ok" if r["median_ms"] <= target else "  OVER")
+        print(f"{n:>10,} {r['median_ms']:>10.1f} {r['max_ms']:>8.1f} {r['raster_ms']:>17.1f} {r['live_ms']:>16.1f} {target:>10}{ok}")
+    if args.open_repeats:
+        opens = window_open(args.open_repeats)
+        print(f"Window open (launch to first paint): median {statistics.median(opens):.2f} s, "
+              f"runs {', '.join(f'{t:.2f}' for t in opens)} (target < 2 s)")
+
+
+if __name__ == "__main__":
+    main()
