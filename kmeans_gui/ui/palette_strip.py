@@ -81,6 +81,9 @@ class PaletteStrip(QWidget):
                 light = 0.299 * r + 0.587 * g + 0.114 * b > 140
                 painter.setPen(QPen(QColor(0, 0, 0) if light else QColor(255, 255, 255)))
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        # A frame, so white and near-background swatches keep their edges.
+        painter.setPen(QPen(QColor(110, 110, 110), 1))
+        painter.drawRect(QRectF(0.5, 0.5, self._edges[-1] - 1.0, rect.height() - 1.0))
         painter.end()
 
     def mouseMoveEvent(self, event) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
+    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar,
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
@@ -243,12 +243,15 @@ class QuantizeTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(CONTROL_WIDTH)
+        # Wide enough for the panel plus a vertical scroll bar: horizontal scrolling is off, so
+        # anything narrower would clip the controls' right edge.
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(max(CONTROL_WIDTH, panel.minimumSizeHint().width()) + bar + 2)
         return scroll
 
     def _build_views(self) -> QWidget:
         self.images = pg.GraphicsLayoutWidget()
-        self.images.setBackground("w")
+        self.images.setBackground("#d4d4d4")  # grey, so white areas of an image stay visible
         self.images.setAcceptDrops(False)  # drops go to the tab, not the graphics scene
         self.original_view = self.images.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
         self.result_view = self.images.addViewBox(row=0, col=1, lockAspect=True, invertY=True)
@@ -276,8 +279,9 @@ class QuantizeTab(QWidget):
         top_row.addWidget(QLabel("Right image:"))
         top_row.addWidget(self.view_combo)
         top_row.addStretch(1)
-        top_row.addWidget(QLabel("Wheel zooms, drag pans; both images move together."))
         top_row.addWidget(self.fit_button)
+        self.fit_button.setToolTip("Show the whole image. The mouse wheel zooms and dragging pans, both images together.")
+        self.images.setToolTip("Wheel zooms, drag pans; both images move together")
 
         self.palette_strip = PaletteStrip()
         self.cloud = ColourCloud()
@@ -439,7 +443,7 @@ class QuantizeTab(QWidget):
         if isinstance(payload, Outcome):
             self._show_outcome(payload)
             r = payload.result
-            self.message.emit(f"Quantized to {r.n_colors_after} colours: PSNR {_db(r.psnr)}, {r.seconds:.2f} s")
+            self._say(f"Quantized to {r.n_colors_after} colours: PSNR {_db(r.psnr)}, {r.seconds:.2f} s")
             return
         kind, value = payload
         if kind == "error":
@@ -471,7 +475,7 @@ class QuantizeTab(QWidget):
         self.result_title.setText("Quantized")
         self.figures.setText("—")
         self.fit_view()
-        self.message.emit(f"Loaded {loaded.name} ({loaded.width} × {loaded.height})")
+        self._say(f"Loaded {loaded.name} ({loaded.width} × {loaded.height})")
         self._update_enabled()
 
     def _show_outcome(self, outcome: Outcome) -> None:
@@ -539,6 +543,13 @@ class QuantizeTab(QWidget):
         self.export_png_button.setEnabled(has_result)
         self.export_csv_button.setEnabled(has_result)
 
+    def _say(self, text: str) -> None:
+        """Emit ``message``; inside a main window, also show it in its status bar."""
+        self.message.emit(text)
+        window = self.window()
+        if isinstance(window, QMainWindow) and window is not self:
+            window.statusBar().showMessage(text, 8000)
+
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.status.setText(text or " ")
@@ -546,7 +557,7 @@ class QuantizeTab(QWidget):
     def _show_error(self, text: str, dialog: bool = True) -> None:
         """Say what went wrong in the panel and the status bar, and (non-blocking) in a dialog."""
         self._set_status(text, error=True)
-        self.message.emit(text)
+        self._say(text)
         if dialog:
             if self.error_box is not None:
                 self.error_box.close()
