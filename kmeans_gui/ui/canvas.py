@@ -114,6 +114,7 @@ class Canvas(QWidget):
         self._spray: list[np.ndarray] = []
         self._rng = np.random.default_rng(12345)
         self._region_key = None
+        self._line_sample = None
 
         self.viewbox = EditViewBox(self)
         self.plot = pg.PlotWidget(viewBox=self.viewbox, background="w")
@@ -145,6 +146,9 @@ class Canvas(QWidget):
         self.candidates.setZValue(8)
         self.centroids = pg.ScatterPlotItem(symbol="d", size=24, pxMode=True)
         self.centroids.setZValue(10)
+        # A white rim under each marker keeps it visible on a cloud of its own colour.
+        self.centroid_halo = pg.ScatterPlotItem(symbol="d", pxMode=True, pen=None, brush=pg.mkBrush("#FFFFFF"))
+        self.centroid_halo.setZValue(9)
         self._brushes = [pg.mkBrush(cluster_hex(j)) for j in range(MAX_CLUSTERS)]
         self.trail_lines = pg.PlotCurveItem(pen=pg.mkPen("#202020", width=1.5))
         self.trail_lines.setZValue(5)
@@ -152,7 +156,7 @@ class Canvas(QWidget):
         self.trail_dots.setZValue(6)
         self._trail_key = None
         for item in (self.regions, self.lines, self.points, self.spray_preview, self.candidates, self.centroids,
-                     self.trail_lines, self.trail_dots):
+                     self.centroid_halo, self.trail_lines, self.trail_dots):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.viewbox.addItem(item)
 
@@ -262,6 +266,7 @@ class Canvas(QWidget):
                 }
             )
         self.centroids.setData(spots)
+        self.centroid_halo.setData(pos=[sp["pos"] for sp in spots], size=[sp["size"] + 9 for sp in spots])
         cand = s.seed.candidates if (s is not None and s.seed is not None) else None
         if cand is not None and len(cand) > 1 and len(self.state.points):
             P = self.state.points[np.asarray(cand)]
@@ -275,9 +280,12 @@ class Canvas(QWidget):
             self.lines.setData([], [])
             return
         X = self.state.points
-        idx = np.arange(len(X))
-        if len(X) > MAX_LINES:
-            idx = np.sort(np.random.default_rng(0).choice(len(X), MAX_LINES, replace=False))
+        if self._line_sample is None or self._line_sample[0] != self.state.data_version:
+            idx = np.arange(len(X))
+            if len(X) > MAX_LINES:
+                idx = np.sort(np.random.default_rng(0).choice(len(X), MAX_LINES, replace=False))
+            self._line_sample = (self.state.data_version, idx)
+        idx = self._line_sample[1]
         C = np.asarray(s.centers)
         seg = np.empty((2 * len(idx), 2))
         seg[0::2] = X[idx]
@@ -400,6 +408,7 @@ class Canvas(QWidget):
                 self.state.move_manual_center(j, pos.x(), pos.y())
             else:
                 self.centroids.setData(pos=C, brush=[pg.mkBrush(cluster_hex(j)) for j in range(len(C))])
+                self.centroid_halo.setData(pos=C, size=33)
             return True
         if not self.brush_mode:
             return False

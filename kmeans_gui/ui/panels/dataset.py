@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from ...data.datasets import DATASETS
 from ...state import AppState
+from ._blocking import signals_blocked
 
 __all__ = ["DatasetPanel"]
 
@@ -83,7 +84,26 @@ class DatasetPanel(QGroupBox):
         for w in (self.brush_radius, self.brush_density):
             w.valueChanged.connect(self._emit_brush)
         self.brush_check.toggled.connect(self._emit_brush)
+        state.events.points.connect(self._on_points_change)
+        self._on_points_change()
         self._update_enabled()
+
+    def _on_points_change(self) -> None:
+        """Show the options of the dataset now loaded (it may come from the command line or a session)."""
+        d = self.state.dataset
+        if self.state.points_change != "replace" or not d or d.get("name") not in DATASETS:
+            return
+        widgets = (self.dataset_combo, self.n_spin, self.centers_spin, self.spread_spin, self.seed_spin)
+        with signals_blocked(*widgets):
+            self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(d["name"]))
+            for key, spin in (("n", self.n_spin), ("centers", self.centers_spin), ("spread", self.spread_spin),
+                              ("seed", self.seed_spin)):
+                if key in d:
+                    spin.setValue(d[key])
+        self._update_enabled()
+
+    def disconnect_state(self) -> None:
+        self.state.events.points.disconnect(self._on_points_change)
 
     def set_dataset(self, name: str) -> None:
         self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(name))
