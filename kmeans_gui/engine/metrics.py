@@ -23,6 +23,7 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import _validation as v
 from .distances import map_chunks, nearest_center
@@ -256,13 +257,16 @@ def _silhouette_core(X, encoded, progress=None, should_stop=None) -> list[np.nda
     # Groups of a few blocks per thread: long enough to keep the pool busy, short enough that
     # progress and cancel are checked several times a second.
     group_rows = block_rows * 8
-    for g in range(0, n, group_rows):
-        if should_stop is not None and should_stop():
-            raise SweepCancelled()
-        stop = min(n, g + group_rows)
-        map_chunks(lambda a, b, g=g: work(g + a, g + b), stop - g, block_rows)
-        if progress is not None:
-            progress(stop / n, f"silhouette: {stop:,} of {n:,} points")
+    # The pool already runs one block per core; BLAS threads inside each block's small GEMM
+    # would oversubscribe the cores, and OpenBLAS's spinning threads then halve the speed.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for g in range(0, n, group_rows):
+            if should_stop is not None and should_stop():
+                raise SweepCancelled()
+            stop = min(n, g + group_rows)
+            map_chunks(lambda a, b, g=g: work(g + a, g + b), stop - g, block_rows)
+            if progress is not None:
+                progress(stop / n, f"silhouette: {stop:,} of {n:,} points")
     return out
 
 
