@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         # --- extra tabs (other modules add theirs here) ---
         from .quantize_tab import QuantizeTab
         self.add_tab(QuantizeTab(), "Image")
+        from .choose_k import ChooseKView
+        self.add_tab(ChooseKView(self.state), "Choose k")
         # --- end extra tabs ---
 
     # ------------------------------------------------------------------ layout
