@@ -132,9 +132,7 @@ def test_compute_without_points_says_why(qtbot, make_view):
 
 def _choose_k_tab(window):
     view = window.findChild(ChooseKView)
-    if view is None:  # TEMP until main_window adds the tab
-        view = ChooseKView(window.state)
-        window.add_tab(view, "Choose k")
+    assert view is not None, "the main window has no Choose k tab"
     return view
 
 
@@ -167,8 +165,8 @@ def test_clicking_a_k_on_a_chart_sets_k_in_the_main_panel(qtbot, make_window):
 
 def test_render_for_snapshot_selects_the_tab_and_computes_without_a_thread(qtbot, make_window):
     window = make_window(k=3)
-    view = _choose_k_tab(window)
     render_for_snapshot(window)
+    view = _choose_k_tab(window)
     assert window.tabs.currentWidget() is view
     assert view.result is not None and not view.runner.is_running()
     assert view.elbow.marker.value() == 3  # the fixture's three blobs
