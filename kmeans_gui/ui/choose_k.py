@@ -118,6 +118,10 @@ class KChart(QWidget):
         if len(k):
             self.plot.setXRange(k.min() - 0.5, k.max() + 0.5, padding=0)
             self.plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in k]])
+            self.plot.getAxis("left").setTicks(None)
+        else:  # no made-up 0.2, 0.4 ... ticks on an empty chart
+            self.plot.getAxis("bottom").setTicks([[]])
+            self.plot.getAxis("left").setTicks([[]])
         if ok.any():
             both = values[ok] if spread is None else np.concatenate([values[ok], spread.ravel()])
             lo, hi = float(np.nanmin(both)), float(np.nanmax(both))

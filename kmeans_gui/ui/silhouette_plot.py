@@ -59,7 +59,7 @@ class SilhouettePlot(QWidget):
             self.plot.getAxis(axis).setTextPen(pg.mkPen("#404040"))
         self.plot.setLabel("bottom", "silhouette coefficient")
         self.plot.setLabel("left", "clusters (samples sorted)")
-        self.plot.getAxis("left").setStyle(showValues=False, tickLength=0)
+        self.plot.getAxis("left").setTicks([[]])  # sample positions mean nothing; clusters are labelled
         self.plot.getAxis("left").setWidth(30)
         self.plot.setTitle("Silhouette plot", color="#202020", size="10pt")
         layout = QVBoxLayout(self)
