@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ..state import AppState
 
@@ -44,6 +44,7 @@ class SeriesChart(pg.PlotWidget):
         for axis in ("left", "bottom"):
             self.getAxis(axis).setPen(pg.mkPen("#606060"))
             self.getAxis(axis).setTextPen(pg.mkPen("#404040"))
+            self.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if title:
             self.setTitle(title, color="#303030", size="10pt")
         if x_label:

@@ -21,6 +21,7 @@ from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar
 __all__ = ["MainWindow", "default_state"]
 
 SIDE_PANEL_WIDTH = 290
+BOTTOM_ROW_HEIGHT = 180
 
 
 def default_state() -> AppState:
@@ -46,8 +47,6 @@ class MainWindow(QMainWindow):
         self.explain_panel = ExplainPanel(self.state)
         self.playback = PlaybackBar(self.state, frame_ready=self._frame_ready)
         self.chart = ConvergenceChart(self.state)
-        self.chart.setMinimumHeight(150)
-        self.chart.setMaximumHeight(190)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -100,11 +99,15 @@ class MainWindow(QMainWindow):
         right_layout.setSpacing(2)
         right_layout.addWidget(self.canvas, 1)
         right_layout.addWidget(self.playback)
-        bottom = QHBoxLayout()
+        # A fixed-height row: text of a different length in the explanation must not resize the
+        # canvas above it (which would re-layout and repaint everything on every step).
+        bottom_row = QWidget()
+        bottom_row.setFixedHeight(BOTTOM_ROW_HEIGHT)
+        bottom = QHBoxLayout(bottom_row)
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.chart, 3)
         bottom.addWidget(self.explain_panel, 2)
-        right_layout.addLayout(bottom)
+        right_layout.addWidget(bottom_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
