@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
         self.state = state if state is not None else default_state()
         self.setWindowTitle("k-means explorer")
         self.resize(1280, 800)
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(960, 640)
 
         self.canvas = Canvas(self.state)
         self.dataset_panel = DatasetPanel(self.state)

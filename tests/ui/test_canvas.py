@@ -188,3 +188,22 @@ def test_large_point_set_renders(make_window, qtbot):
     w.canvas.plot.viewport().repaint()
     assert w.canvas.points.last_raster_s > 0
     assert not w.canvas.frame_pending
+
+
+def test_kmeans_plus_plus_seeding_shows_d2_as_shade_and_size(make_window, qtbot):
+    from kmeans_gui.ui.canvas import HEAT0, HEAT_LEVELS
+
+    w = make_window(init="k-means++")
+    assert w.state.current.phase == "init" and w.state.current.n_seeds == 1
+    w.state.step()  # the second seed, drawn from D^2 probabilities
+    s = w.state.current
+    probs = s.seed.probabilities
+    colors = w.canvas.points._colors
+    sizes = w.canvas.points._size_class
+    assert colors.min() >= HEAT0 and colors.max() < HEAT0 + HEAT_LEVELS
+    likeliest, unlikeliest = int(np.argmax(probs)), int(np.argmin(probs))
+    assert colors[likeliest] > colors[unlikeliest] and sizes[likeliest] > sizes[unlikeliest]
+    assert len(w.canvas.candidates.data) == len(s.seed.candidates)  # the k-means++ trials, circled
+    assert "D²" in w.explain_panel.label.text()
+    w.state.run_to_end()
+    assert w.canvas.points._size_class is None  # plain cluster colours once Lloyd runs

@@ -111,3 +111,15 @@ def test_clear_then_undo_keeps_points(make_window, qtbot):
     assert w.state.n_points == 0
     w.undo_action.trigger()
     np.testing.assert_array_equal(w.state.points, pts)
+
+
+def test_command_line_options_build_the_window(qtbot):
+    from kmeans_gui.cli import build_parser
+    from kmeans_gui.ui.app import build_window
+
+    args = build_parser("gui").parse_args(["gui", "--dataset", "moons", "--n", "300", "--k", "2", "--init", "farthest"])
+    w = build_window(args)
+    qtbot.addWidget(w)
+    assert w.state.n_points == 300 and w.state.params.k == 2 and w.state.params.init == "farthest"
+    assert w.dataset_panel.dataset_combo.currentData() == "moons" and w.dataset_panel.n_spin.value() == 300
+    assert w.algorithm_panel.init_combo.currentData() == "farthest"
