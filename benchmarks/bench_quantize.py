@@ -109,14 +109,15 @@ def main() -> None:
         p = pillow_quantize(image, k, method)
         print(f"  Pillow {method:12s} {p.seconds:.2f} s, MSE {p.mse:.3f} = {p.mse / ref_mse:.3f}x ref, PSNR {p.psnr:.2f} dB")
 
-    tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    quantize(image, k, seed=0)
-    peak = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
-    print(f"\npeak extra memory (tracemalloc, default path, result included): {peak / 2**20:.1f} MiB "
-          f"= {peak / image.nbytes:.2f}x the decoded image (limit 4x)")
-
+    print()
+    for method in ("sample", "full", "minibatch"):
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        quantize(image, k, method=method, seed=0)
+        peak = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        print(f"peak extra memory, {method:9s} (tracemalloc, result included): {peak / 2**20:6.1f} MiB "
+              f"= {peak / image.nbytes:.2f}x the decoded image (limit 4x)")
 
 if __name__ == "__main__":
     main()

@@ -158,7 +158,9 @@ def _check_minibatch_data(X) -> np.ndarray:
 def _initial_centers(X, weights, n_clusters, init, given, init_size, rng) -> np.ndarray:
     if given is not None:
         return given.copy()
-    rows = rng.choice(X.shape[0], size=init_size, replace=False) if init_size < X.shape[0] else None
+    # With replacement, as scikit-learn does: RandomState.choice(replace=False) permutes all n
+    # rows first, which alone costs ~1.7 s for a 12-megapixel image.
+    rows = rng.randint(0, X.shape[0], size=init_size) if init_size < X.shape[0] else None
     Xi = (X if rows is None else X[rows]).astype(np.float64, copy=False)
     wi = weights if rows is None else weights[rows]
     if wi.sum() <= 0:  # the subset drew only zero-weight rows: seed from everything instead

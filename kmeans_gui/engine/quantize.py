@@ -391,14 +391,19 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, _hooks: 
 # fitting
 
 
-def _lloyd(X, weights, k, init, seed, hooks, max_iter=300, tol=1e-4):
-    """Run the engine's weighted Lloyd to the end, checking for cancel between half-steps."""
+def _lloyd(X, weights, k, init, seed, hooks, max_iter=300, tol=1e-4, stage=None):
+    """Run the engine's weighted Lloyd to the end, checking for cancel between half-steps.
+
+    ``stage=(fraction, text)`` reports each iteration as progress at that fraction.
+    """
     state = None
     for state in kmeans_steps(
         X, k, init=init, sample_weight=weights, max_iter=max_iter, tol=tol, random_state=seed
     ):
         if hooks is not None:
             hooks.check()
+            if stage is not None and state.phase == "update":
+                hooks.report(stage[0], f"{stage[1]}: iteration {state.iteration}")
     return np.array(state.centers, dtype=np.float64), float(state.inertia)
 
 
@@ -447,8 +452,9 @@ def _fit_sample(flat, present, k, sample_size, n_init, rng, hooks, notes, refine
     hooks.report(0.4, "building the full-image histogram")
     Xr, wr, what = _refinement_data(flat, present, hooks)
     if Xr.shape[0] > k_fit:
-        hooks.report(0.55, f"refining on the {what}")
-        centers, _ = _lloyd(Xr, wr, k_fit, centers, 0, hooks)
+        stage = (0.55, f"refining on the {what}")
+        hooks.report(*stage)
+        centers, _ = _lloyd(Xr, wr, k_fit, centers, 0, hooks, stage=stage)
     return centers
 
 
@@ -461,12 +467,14 @@ def _fit_full(flat, present, k, n_init, rng, hooks):
     else:
         centers = None
     hooks.report(0.4, f"counting {present.size:,} distinct colours")
-    colors = _unpack(present).astype(np.float64)
+    # Counts first: the counting pass's 64 MB lookup table is freed before the colours exist.
     counts = _exact_histogram(flat, present, hooks)
-    hooks.report(0.55, f"Lloyd on all {present.size:,} distinct colours (= all pixels)")
+    colors = _unpack(present).astype(np.float64)
+    stage = (0.55, f"Lloyd on all {present.size:,} distinct colours (= all pixels)")
+    hooks.report(*stage)
     if centers is None:
         return _best_of(colors, counts, k, n_init, rng, hooks)
-    return _lloyd(colors, counts, k, centers, 0, hooks)[0]
+    return _lloyd(colors, counts, k, centers, 0, hooks, stage=stage)[0]
 
 
 def _fit_minibatch(flat, k, rng, hooks, batch_size=4096, max_steps=500):
