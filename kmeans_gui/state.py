@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .engine import KMeansState, kmeans_steps
+from .engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
 
 __all__ = ["Event", "Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label"]
 
@@ -383,7 +383,7 @@ class AppState:
                 warnings.simplefilter("always")
                 state = next(self._steps, None)
             for w in caught:
-                self._warning = str(w.message)
+                self._warning = self._friendly_warning(w)
             if state is None:
                 self._complete, self._steps = True, None
                 break
@@ -392,6 +392,13 @@ class AppState:
             if state.is_final:
                 self._complete, self._steps = True, None
         return grew
+
+    def _friendly_warning(self, w: warnings.WarningMessage) -> str:
+        if issubclass(w.category, FewDistinctPointsWarning):
+            distinct = len(np.unique(self._points, axis=0))
+            return (f"only {distinct} distinct point{'s' * (distinct != 1)} for k = {self._params.k}: "
+                    "some centroids will share a spot or stay empty; lower k")
+        return str(w.message)
 
     def ensure(self, length: int) -> None:
         """Make sure at least ``length`` states are computed (fewer if the run ends first)."""
