@@ -7,7 +7,6 @@ on stderr and exits with status 2, without a traceback.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 
@@ -34,7 +33,7 @@ def _fail(message: str) -> int:
 
 
 def format_figures(result, *, original_size: int | None, png_size: int | None, comparisons=()) -> list[str]:
-    """The figures as lines of text (shared by the command line and the GUI's copy button)."""
+    """The figures as aligned "label  value" lines of text."""
     method = result.method + (f" (sample of {result.sample_size:,} pixels)" if result.method == "sample" else "")
     rows = [
         ("method", method),
@@ -64,19 +63,9 @@ def _bytes(n: int) -> str:
     return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.2f} MiB"
 
 
-def write_palette_csv(path, palette, counts) -> None:
-    """One row per palette colour: r, g, b, hex, pixels, share."""
-    total = max(1, int(sum(int(c) for c in counts)))
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["r", "g", "b", "hex", "pixels", "share"])
-        for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
-            w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])
-
-
 def run(args) -> int:
     from .data.images import SAMPLE_IMAGES, ImageLoadError, load_image, sample_image
-    from .engine.quantize import indexed_png_bytes, pillow_quantize, quantize
+    from .engine.quantize import indexed_png_bytes, pillow_quantize, quantize, write_palette_csv
 
     if not 2 <= args.colors <= 256:
         return _fail(f"-k {args.colors}: k must be from 2 to 256 (an indexed PNG holds at most 256 colours).")

@@ -29,6 +29,7 @@ module knowing about Qt.
 
 from __future__ import annotations
 
+import csv
 import io
 import threading
 import time
@@ -55,6 +56,7 @@ __all__ = [
     "indexed_png_bytes",
     "pillow_quantize",
     "check_image",
+    "write_palette_csv",
 ]
 
 METHODS = ("sample", "full", "minibatch")
@@ -649,3 +651,13 @@ def pillow_quantize(image, n_colors: int, method: str = "median cut") -> PillowR
     palette = np.asarray(q.getpalette()[: 3 * n_pal], dtype=np.uint8).reshape(-1, 3)
     mse, psnr = mse_psnr(image, palette[indices])
     return PillowResult(method, indices, palette, mse, psnr, seconds)
+
+
+def write_palette_csv(path, palette, counts) -> None:
+    """One row per palette colour: r, g, b, hex, pixels, share."""
+    total = max(1, int(sum(int(c) for c in counts)))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["r", "g", "b", "hex", "pixels", "share"])
+        for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
+            w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from ..data.images import SAMPLE_IMAGES, ImageLoadError, LoadedImage, load_image, sample_image
 from ..engine.quantize import (
     PillowResult, QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize,
+    write_palette_csv,
 )
-from ..quantize_cli import write_palette_csv
 from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see the module)
 from .colour_cloud import ColourCloud, ColourCloudData, colour_cloud_data
 from .palette_strip import PaletteStrip

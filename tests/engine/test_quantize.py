@@ -4,6 +4,9 @@ import io
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from PIL import Image
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import load_sample_image
@@ -171,3 +174,20 @@ def test_pillow_comparison_reports_its_error(small_photo):
         assert (p.mse, p.psnr) == pytest.approx(mse_psnr(small_photo, p.image()))
     with pytest.raises(ValueError, match="median cut"):
         pillow_quantize(small_photo, 16, "k-means")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    image=hnp.arrays(np.uint8, st.tuples(st.integers(1, 9), st.integers(1, 9), st.just(3))),
+    k=st.integers(2, 12),
+    seed=st.integers(0, 3),
+)
+def test_property_at_most_k_colours_and_every_pixel_on_its_nearest_colour(image, k, seed):
+    r = quantize(image, k, sample_size=max(k, 50), seed=seed)
+    assert r.n_colors_after <= k
+    pal = r.palette.astype(np.int64)
+    d = ((image.reshape(-1, 1, 3).astype(np.int64) - pal[None]) ** 2).sum(-1)
+    np.testing.assert_array_equal(d[np.arange(d.shape[0]), r.indices.ravel()], d.min(axis=1))
+    assert r.mse * image.size == d.min(axis=1).sum()
+    if count_colors(image) <= k:
+        np.testing.assert_array_equal(r.image(), image)
