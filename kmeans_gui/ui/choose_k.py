@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from scipy.optimize import linear_sum_assignment
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +32,7 @@ from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see t
 from .silhouette_plot import SilhouettePlot
 from .tasks import TaskCancelled, TaskRunner
 
-__all__ = ["ChooseKView", "KChart", "render_for_snapshot"]
+__all__ = ["ChooseKView", "KChart", "match_labels", "render_for_snapshot"]
 
 LINE_HEX = "#0072B2"
 SPREAD_HEX = "#9A9A9A"
@@ -254,6 +255,7 @@ class ChooseKView(QWidget):
 
         state.events.points.connect(self._on_points_change)
         state.events.params.connect(self._on_params_change)
+        state.events.run.connect(self._show_silhouette_plot)
         self._show(None)
 
     # ------------------------------------------------------------------ computing
@@ -312,6 +314,7 @@ class ChooseKView(QWidget):
     def disconnect_state(self) -> None:
         self.state.events.points.disconnect(self._on_points_change)
         self.state.events.params.disconnect(self._on_params_change)
+        self.state.events.run.disconnect(self._show_silhouette_plot)
 
     def _store(self, key: tuple, result: SweepResult) -> None:
         self._cache[key] = result
@@ -426,9 +429,36 @@ class ChooseKView(QWidget):
         elif fit.silhouette_samples is None:
             self.silhouette_plot.show_message(f"k = {k}: the silhouette needs at least 2 clusters.")
         else:
+            labels = fit.labels
+            ref = self._run_labels(k, labels.shape[0])
+            if ref is not None:  # number the clusters as the canvas does, so the colours agree
+                labels = match_labels(labels, ref, k)[labels]
             idx = result.silhouette_indices
-            labels = fit.labels if idx is None else fit.labels[idx]
+            if idx is not None:
+                labels = labels[idx]
             self.silhouette_plot.set_silhouettes(fit.silhouette_samples, labels, k, note=result.silhouette_note())
+
+    def _run_labels(self, k: int, n: int) -> np.ndarray | None:
+        """Labels of the main run's latest computed state, if it clusters these n points into k."""
+        for s in reversed(self.state.history):
+            if s.labels is not None:
+                ok = s.labels.shape[0] == n and s.centers.shape[0] == k
+                return s.labels if ok else None
+        return None
+
+
+def match_labels(ours: np.ndarray, theirs: np.ndarray, k: int) -> np.ndarray:
+    """Renaming of our cluster ids 0..k-1 that agrees best with ``theirs`` (Hungarian method).
+
+    Returns
+    -------
+    ndarray of shape (k,): ``mapping[ours]`` is our labelling in their numbering.
+    """
+    counts = np.bincount(ours.astype(np.intp) * k + theirs, minlength=k * k).reshape(k, k)
+    rows, cols = linear_sum_assignment(-counts)
+    mapping = np.arange(k)
+    mapping[rows] = cols
+    return mapping
 
 
 def render_for_snapshot(window) -> None:

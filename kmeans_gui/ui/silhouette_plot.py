@@ -74,6 +74,8 @@ class SilhouettePlot(QWidget):
         self.message = pg.TextItem("", color="#404040", anchor=(0.5, 0.5))
         self._items: list = []
         self.bands: list[QGraphicsPathItem] = []
+        self.band_clusters: list[int] = []  # cluster id of each band, bottom to top
+        self.band_sizes: list[int] = []
         self.mean: float | None = None
         self.show_message("")
 
@@ -83,6 +85,8 @@ class SilhouettePlot(QWidget):
             item.removeItem(it)
         self._items = []
         self.bands = []
+        self.band_clusters = []
+        self.band_sizes = []
 
     def _add(self, it) -> None:
         self.plot.plotItem.addItem(it)
@@ -126,6 +130,8 @@ class SilhouettePlot(QWidget):
             band.setPen(pg.mkPen(colour, width=0))
             self._add(band)
             self.bands.append(band)
+            self.band_clusters.append(int(c))
+            self.band_sizes.append(int(len(vals)))
             label = pg.TextItem(str(int(c)), color="#202020", anchor=(1.0, 0.5))
             label.setPos(-0.02, y + len(vals) / 2)
             self._add(label)

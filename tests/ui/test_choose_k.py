@@ -171,3 +171,25 @@ def test_render_for_snapshot_selects_the_tab_and_computes_without_a_thread(qtbot
     assert view.result is not None and not view.runner.is_running()
     assert view.elbow.marker.value() == 3  # the fixture's three blobs
     assert len(view.silhouette_plot.bands) == 3
+
+
+def test_silhouette_plot_numbers_clusters_as_the_main_run_does(qtbot, make_view):
+    view = make_view(k=4, seed=3)
+    view.compute_now()
+    run_labels = view.state.history[-1].labels
+    sizes = dict(zip(view.silhouette_plot.band_clusters, view.silhouette_plot.band_sizes))
+    assert sizes == {j: int(c) for j, c in enumerate(np.bincount(run_labels, minlength=4))}
+    # Each band holds the silhouettes of the canvas's cluster of the same number (and colour).
+    s = skm.silhouette_samples(view.state.points, run_labels)
+    assert view.silhouette_plot.mean == pytest.approx(s.mean(), abs=1e-10)
+    view.state.set_params(seed=7)  # another run, same partition: the numbering follows it
+    sizes = dict(zip(view.silhouette_plot.band_clusters, view.silhouette_plot.band_sizes))
+    assert sizes == {j: int(c) for j, c in enumerate(np.bincount(view.state.history[-1].labels, minlength=4))}
+
+
+def test_match_labels_renames_to_agree():
+    from kmeans_gui.ui.choose_k import match_labels
+
+    ours = np.array([0, 0, 1, 1, 2, 2, 2])
+    theirs = np.array([2, 2, 0, 0, 1, 1, 0])
+    np.testing.assert_array_equal(match_labels(ours, theirs, 3), [2, 0, 1])
