@@ -82,7 +82,8 @@ class SweepResult:
     knee : Knee
         Knee of best inertia against k.
     notes : tuple of str
-        Anything the caller should tell the user (skipped k, sampled silhouette).
+        Anything else the caller should tell the user (skipped k); whether the silhouette is
+        sampled is :meth:`silhouette_note`.
     """
 
     fits: tuple
@@ -272,7 +273,5 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         ))
     report(1.0, "done")
     knee = find_knee([f.k for f in final], [f.best_inertia for f in final])
-    if idx is not None:
-        notes.append(f"silhouette estimated on a random sample of {idx.shape[0]:,} of {n:,} points")
     return SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx,
                        knee=knee, notes=tuple(notes))

@@ -284,6 +284,7 @@ class ChooseKView(QWidget):
         self._partial = []
         self._running_key = key
         self._show(None, keep_status=True)
+        self.silhouette_plot.show_message("Computing ...")
         self.progress_bar.setValue(0)
         self._set_status(f"Fitting k = 1..{args[1][-1]} with {args[2]} seed(s) each ...")
         self.runner.submit(_run_sweep, *args)
@@ -436,7 +437,11 @@ class ChooseKView(QWidget):
             idx = result.silhouette_indices
             if idx is not None:
                 labels = labels[idx]
-            self.silhouette_plot.set_silhouettes(fit.silhouette_samples, labels, k, note=result.silhouette_note())
+            if result.silhouette_sampled:
+                note = f"estimate on a sample of {result.silhouette_n_used:,} of {result.n_samples:,} points"
+            else:
+                note = f"exact, all {result.n_samples:,} points"
+            self.silhouette_plot.set_silhouettes(fit.silhouette_samples, labels, k, note=note)
 
     def _run_labels(self, k: int, n: int) -> np.ndarray | None:
         """Labels of the main run's latest computed state, if it clusters these n points into k."""
