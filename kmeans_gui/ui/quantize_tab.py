@@ -63,7 +63,7 @@ def _load_task(ctx, kind: str, source: str):
         return "error", str(exc)
 
 
-def _quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True):
+def _quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known_comparisons=None):
     try:
         result = quantize(
             pixels, k, method=method, sample_size=sample_size, seed=seed,
@@ -72,12 +72,13 @@ def _quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True):
     except QuantizeCancelled:
         ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
         raise
-    ours = Outcome(result, result.image(), colour_cloud_data(pixels, result.indices, result.palette, seed=seed or 0))
+    cloud = colour_cloud_data(pixels, result.indices, result.palette, seed=seed or 0)
+    ours = Outcome(result, result.image(), cloud, comparisons=tuple(known_comparisons or ()))
     ctx.set_partial(ours)
     ctx.set_progress(0.65, "encoding the indexed PNG")
     png_size = len(indexed_png_bytes(result.indices, result.palette))
-    comparisons = []
-    if compare:
+    comparisons = list(known_comparisons or ())
+    if compare and not comparisons:
         for i, name in enumerate(("median cut", "fast octree")):
             ctx.set_progress(0.75 + 0.12 * i, f"Pillow {name} for comparison")
             comparisons.append(pillow_quantize(pixels, k, name))
@@ -102,6 +103,9 @@ class QuantizeTab(QWidget):
         super().__init__(parent)
         self.loaded: LoadedImage | None = None
         self.outcome: Outcome | None = None
+        # Pillow's results depend only on the image and k, and its median cut takes seconds at
+        # 12 MP and cannot be interrupted: compute each k once per image.
+        self._pillow_cache: dict[int, tuple] = {}
         self.error_box: QMessageBox | None = None
         self.runner = TaskRunner(self)
         self.runner.progress.connect(self._on_progress)
@@ -322,6 +326,7 @@ class QuantizeTab(QWidget):
         self.runner.submit(
             _quantize_task, self.loaded.pixels, k, self.method_combo.currentData(),
             self.sample_spin.value(), self.seed_spin.value(),
+            known_comparisons=self._pillow_cache.get(k),
         )
 
     def cancel(self) -> None:
@@ -464,6 +469,7 @@ class QuantizeTab(QWidget):
     def _show_loaded(self, loaded: LoadedImage) -> None:
         self.loaded = loaded
         self.outcome = None
+        self._pillow_cache.clear()
         self.original_item.setImage(loaded.pixels, autoLevels=False)
         self.result_item.clear()
         self.palette_strip.clear()
@@ -481,6 +487,8 @@ class QuantizeTab(QWidget):
     def _show_outcome(self, outcome: Outcome) -> None:
         self.outcome = outcome
         r = outcome.result
+        if outcome.comparisons:
+            self._pillow_cache[r.n_colors] = outcome.comparisons
         self.palette_strip.set_palette(r.palette, r.counts)
         self.cloud.set_data(outcome.cloud)
         self.original_title.setText(f"Original — {r.n_colors_before:,} colours")
@@ -528,7 +536,7 @@ class QuantizeTab(QWidget):
             delta = r.psnr - c.psnr
             sign = "+" if delta >= 0 else "−"
             rows.append((f"Pillow {c.name}", f"{_db(c.psnr)}<br>k-means {sign}{abs(delta):.2f} dB"))
-        if not outcome.comparisons and outcome.png_size is None:
+        if not outcome.comparisons:
             rows.append(("Pillow", "<i>computing…</i>"))
         body = "".join(
             f"<tr><td style='padding-right:8px; color:#444'>{label}</td><td>{value}</td></tr>" for label, value in rows

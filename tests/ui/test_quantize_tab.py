@@ -31,7 +31,8 @@ def tab(qtbot):
 def wait_done(qtbot, tab):
     """Until the whole run (ours, PNG size, Pillow comparisons) has arrived."""
     qtbot.waitUntil(
-        lambda: tab.outcome is not None and len(tab.outcome.comparisons) == 2 and not tab.runner.is_running(),
+        lambda: tab.outcome is not None and tab.outcome.png_size is not None and len(tab.outcome.comparisons) == 2
+        and not tab.runner.is_running(),
         timeout=TIMEOUT,
     )
 
@@ -169,3 +170,12 @@ def test_shutdown_mid_run_leaves_no_thread(qtbot, tab):
     tab.load_sample("china.jpg")
     tab.shutdown()
     assert not tab.runner.is_running()
+
+
+def test_pillow_comparison_is_computed_once_per_k(qtbot, tab, small_png):
+    tab.open_file(small_png[0])
+    wait_done(qtbot, tab)
+    first = tab.outcome.comparisons
+    tab.seed_spin.setValue(7)  # our fit changes; Pillow's does not depend on the seed
+    qtbot.waitUntil(lambda: tab.outcome.result.seed == 7 and not tab.runner.is_running(), timeout=TIMEOUT)
+    assert all(a is b for a, b in zip(tab.outcome.comparisons, first, strict=True))
