@@ -577,7 +577,9 @@ def status_text(state: AppState) -> str:
     if s.phase == "init":
         text = f"{step} · Initialisation · {s.n_seeds} of {k} seeds chosen"
     elif s.phase == "assign":
-        text = f"{step} · Iteration {s.iteration} · Assign · inertia {_fmt(s.inertia)} · {s.n_changed:,} point{'s' * (s.n_changed != 1)} changed cluster"
+        changed = f"{s.n_changed:,} point{'s' * (s.n_changed != 1)}"
+        changed += " assigned" if s.iteration == 1 else " changed cluster"
+        text = f"{step} · Iteration {s.iteration} · Assign · inertia {_fmt(s.inertia)} · {changed}"
     else:
         text = f"{step} · Iteration {s.iteration} · Move centroids · inertia {_fmt(s.inertia)} · largest move {_fmt(float(s.center_shift.max()))}"
         if s.empty_clusters:

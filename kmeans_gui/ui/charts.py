@@ -67,11 +67,18 @@ class SeriesChart(pg.PlotWidget):
         self._x = np.asarray(x, dtype=float)
         self._y = np.asarray(y, dtype=float)
         self.curve.setData(self._x, self._y)
+        # Explicit ranges, autorange off: moving the cursor then never re-measures every item.
+        self.disableAutoRange()
         if len(self._x):
-            self.enableAutoRange()
+            x0, x1 = float(self._x.min()), float(self._x.max())
+            y0, y1 = float(self._y.min()), float(self._y.max())
+            px = max((x1 - x0) * 0.04, 0.25)
+            py = max((y1 - y0) * 0.08, abs(y1) * 0.01, 1e-12)
+            self.setXRange(min(x0, 0.0) - px, x1 + px, padding=0)
+            self.setYRange(y0 - py, y1 + py, padding=0)
         else:
-            self.setXRange(0, 1)
-            self.setYRange(0, 1)
+            self.setXRange(0, 1, padding=0)
+            self.setYRange(0, 1, padding=0)
 
     def set_cursor(self, x: float | None, y: float | None = None) -> None:
         if x is None:
