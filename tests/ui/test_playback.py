@@ -133,9 +133,9 @@ def test_status_line_says_phase_iteration_inertia_and_changes(make_window, qtbot
     assert f"{w.state.n_points} points assigned" in text
     w.state.step()
     assert "Move centroids" in w.status_label.text()
+    assert "moved to the mean" in w.explain_panel.label.text()
     w.state.step()
     assert f"{w.state.current.n_changed} point" in w.status_label.text() and "changed cluster" in w.status_label.text()
-    assert "moved to the mean" in w.explain_panel.label.text()
 
 
 def test_chart_follows_the_cursor(make_window, qtbot):
