@@ -193,3 +193,18 @@ def test_match_labels_renames_to_agree():
     ours = np.array([0, 0, 1, 1, 2, 2, 2])
     theirs = np.array([2, 2, 0, 0, 1, 1, 0])
     np.testing.assert_array_equal(match_labels(ours, theirs, 3), [2, 0, 1])
+
+
+def test_closing_the_window_mid_sweep_stops_the_worker(qtbot, make_window):
+    import threading
+
+    window = make_window(np.random.default_rng(4).normal(size=(15_000, 2)), k=3)
+    view = _choose_k_tab(window)
+    window.tabs.setCurrentWidget(view)
+    view.max_k_spin.setValue(30)
+    with qtbot.waitSignal(view.runner.progress, timeout=30_000):
+        click_compute(qtbot, view)
+    assert any(t.name.startswith("kmeans-task") for t in threading.enumerate())
+    window.close()  # closeEvent calls view.shutdown(), which cancels and joins the worker
+    assert not any(t.name.startswith("kmeans-task") and t.is_alive() for t in threading.enumerate())
+    assert view.result is None
