@@ -60,7 +60,7 @@ class KChart(QWidget):
     :attr:`clicked_k` handling through :meth:`k_at_scene_pos`.
     """
 
-    def __init__(self, title: str, y_label: str, parent: QWidget | None = None):
+    def __init__(self, title: str, y_label: str, parent: QWidget | None = None, *, legend: bool = False):
         super().__init__(parent)
         self.plot = pg.PlotWidget(background="w")
         _style_plot(self.plot)
@@ -76,15 +76,21 @@ class KChart(QWidget):
         self.current = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURRENT_HEX, width=6))
         self.current.setOpacity(0.45)
         self.current.setZValue(-10)
-        self.spread = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(SPREAD_HEX))
+        if legend:
+            self.plot.addLegend(offset=(-6, 6), labelTextColor="#303030", brush=(255, 255, 255, 220))
+        # Rings, drawn over the line: seeds that agree show as one ring around the best point.
+        self.spread = pg.ScatterPlotItem(size=11, pen=pg.mkPen(SPREAD_HEX, width=1.3), brush=None,
+                                         name="each seed" if legend else None)
+        self.spread.setZValue(2)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(LINE_HEX, width=2), symbol="o", symbolSize=7,
-                                     symbolBrush=LINE_HEX, symbolPen=None)
+                                     symbolBrush=LINE_HEX, symbolPen=None,
+                                     name="best of the seeds" if legend else None)
         self.best = pg.ScatterPlotItem(size=18, symbol="star", pen=pg.mkPen("#FFFFFF", width=0.8),
                                        brush=pg.mkBrush(BEST_HEX))
         self.best.setZValue(10)
         self.marker = pg.InfiniteLine(angle=90, movable=False,
                                       pen=pg.mkPen(KNEE_HEX, width=1.5, style=Qt.PenStyle.DashLine))
-        self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0), fill=(255, 255, 255, 220))
+        self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0.5), fill=(255, 255, 255, 220))
         self.marker_label.setZValue(12)
         self.marker.setZValue(5)
         for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label):
@@ -131,7 +137,9 @@ class KChart(QWidget):
             if marker_k is not None:
                 self.marker.setValue(marker_k)
                 self.marker_label.setText(marker_text)
-                self.marker_label.setPos(marker_k + 0.1, hi + pad)  # hangs from the top edge
+                # Half-way up, right of the line: past the elbow the curve is low, and the
+                # legend sits in the top right corner.
+                self.marker_label.setPos(marker_k + 0.1, lo + 0.55 * (hi - lo))
 
     def set_current(self, k: int | None) -> None:
         if k is None or not np.any(self.k_values == k):
@@ -216,7 +224,7 @@ class ChooseKView(QWidget):
         bar.addWidget(self.progress_bar, 1)
         bar.addWidget(self.cancel_button)
 
-        self.elbow = KChart("Elbow: inertia of the best run", "inertia (lower is tighter)")
+        self.elbow = KChart("Elbow: inertia against k", "inertia (lower is tighter)", legend=True)
         self.silhouette_chart = KChart("Mean silhouette", "silhouette (higher is better)")
         self.ch_chart = KChart("Calinski-Harabasz index", "CH (higher is better)")
         self.db_chart = KChart("Davies-Bouldin index", "DB (lower is better)")
