@@ -208,3 +208,18 @@ def test_closing_the_window_mid_sweep_stops_the_worker(qtbot, make_window):
     window.close()  # closeEvent calls view.shutdown(), which cancels and joins the worker
     assert not any(t.name.startswith("kmeans-task") and t.is_alive() for t in threading.enumerate())
     assert view.result is None
+
+
+def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
+    import kmeans_gui.ui.choose_k as choose_k
+
+    def broken(*args, **kwargs):
+        raise ValueError("k-means could not run: something specific")
+
+    monkeypatch.setattr(choose_k, "sweep_k", broken)
+    view = make_view()
+    with qtbot.waitSignal(view.runner.failed, timeout=10_000):
+        click_compute(qtbot, view)
+    assert view.status.text() == "The sweep failed: k-means could not run: something specific"
+    assert "B00020" in view.status.styleSheet()
+    assert view.compute_button.isEnabled() and view.result is None
