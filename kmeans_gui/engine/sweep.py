@@ -144,6 +144,8 @@ class SweepResult:
         return int(self.k_values[pick(values)])
 
     def silhouette_note(self) -> str:
+        if not np.isfinite(self.silhouette).any():
+            return "no silhouette: it needs at least 2 clusters of distinct points"
         if self.silhouette_sampled:
             return (f"silhouette estimated on a random sample of {self.silhouette_n_used:,} "
                     f"of {self.n_samples:,} points")
@@ -201,7 +203,9 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
     if ks[-1] > n_distinct:
         dropped = [k for k in ks if k > n_distinct]
         ks = [k for k in ks if k <= n_distinct]
-        notes.append(f"k = {dropped[0]}..{dropped[-1]} skipped: the data have only {n_distinct} distinct points")
+        which = f"k = {dropped[0]}" if len(dropped) == 1 else f"k = {dropped[0]}..{dropped[-1]}"
+        points = "1 distinct point" if n_distinct == 1 else f"{n_distinct} distinct points"
+        notes.append(f"{which} skipped: the data have only {points}")
         if not ks:
             raise ValueError(f"every k asked for exceeds the {n_distinct} distinct points in the data.")
 
