@@ -15,10 +15,10 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see the module)
-from ..engine import nearest_center
 from ..state import AppState
 from .palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from .point_cloud import PointCloudItem
+from .regions import region_labels
 
 __all__ = ["Canvas", "EditViewBox"]
 
@@ -316,22 +316,16 @@ class Canvas(QWidget):
         (x0, x1), (y0, y1) = self.viewbox.viewRange()
         w = max(int(self.viewbox.width()), 50)
         h = max(int(self.viewbox.height()), 50)
-        # One cell per 3 pixels: at this alpha the steps along an edge barely show, and a
-        # 1000 x 500 canvas is 56k cells, a couple of milliseconds of nearest_center.
-        nx, ny = min(w // 3 + 1, 600), min(h // 3 + 1, 400)
-        key = (C.tobytes(), x0, x1, y0, y1, nx, ny)
+        key = (C.tobytes(), x0, x1, y0, y1, w, h)
         if key == self._region_key:
             self.regions.setVisible(True)
             return
         self._region_key = key
-        dx, dy = (x1 - x0) / nx, (y1 - y0) / ny
-        gx = x0 + (np.arange(nx) + 0.5) * dx
-        gy = y0 + (np.arange(ny) + 0.5) * dy
-        grid = np.empty((ny, nx, 2))
-        grid[..., 0] = gx[None, :]
-        grid[..., 1] = gy[:, None]
-        labels, _ = nearest_center(grid.reshape(-1, 2), np.asarray(C, dtype=np.float64))
-        image = (labels % MAX_CLUSTERS).astype(np.uint8).reshape(ny, nx)
+        labels = region_labels(x0, x1, y0, y1, w, h, C, cell=6)
+        image = (labels % MAX_CLUSTERS).astype(np.uint8)
+        # The label grid is rounded up to whole cells: stretch its rectangle to match.
+        x1 = x0 + (x1 - x0) * image.shape[1] / w
+        y1 = y0 + (y1 - y0) * image.shape[0] / h
         self.regions.setImage(image, lut=self._region_lut, levels=(0, 255), autoLevels=False)
         self.regions.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.regions.setVisible(True)
