@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 import numpy as np
+from scipy import sparse
 
 from . import _validation as v
 from .distances import CHUNK_ROWS, map_chunks
@@ -204,7 +205,19 @@ def tolerance(X: np.ndarray, tol: float) -> float:
     """The absolute tolerance: ``tol`` times the mean per-feature variance (scale-free)."""
     if tol == 0:
         return 0.0
-    return float(np.mean(np.var(X, axis=0, dtype=np.float64)) * tol)
+    return float(np.mean(_variance(X)) * tol)
+
+
+def _variance(X: np.ndarray) -> np.ndarray:
+    """Per-feature variance in float64, chunk by chunk: np.var would build an n x d float64 copy."""
+    n = X.shape[0]
+    mean = X.mean(axis=0, dtype=np.float64)
+
+    def work(a, b):
+        centred = X[a:b] - mean
+        return np.einsum("ij,ij->j", centred, centred)
+
+    return np.sum(map_chunks(work, n, 4 * CHUNK_ROWS), axis=0) / n
 
 
 def run_to_end(steps: Iterator[KMeansState]) -> KMeansState:
@@ -213,6 +226,10 @@ def run_to_end(steps: Iterator[KMeansState]) -> KMeansState:
     for state in steps:
         pass
     return state
+
+
+#: Up to this many features, the per-cluster sums come from one np.bincount; beyond, from a sparse product.
+_BINCOUNT_MAX_FEATURES = 8
 
 
 class _Sums:
@@ -251,15 +268,28 @@ class _Sums:
         feats[:, d] = wb
         feats[:, d + 1] = np.einsum("ij,ij->i", Xb, Xb) * wb
         feats[:, d + 2] = 1.0
-        cols = np.arange(ncol)
-        # One bincount over (label, column) pairs instead of d + 3 separate ones.
+        if d <= _BINCOUNT_MAX_FEATURES:
+            # One bincount over (label, column) pairs instead of d + 3 separate ones.
+            cols = np.arange(ncol)
+            if old is None:
+                idx = (new[:, None] * ncol + cols).ravel()
+                vals = feats.ravel()
+            else:
+                idx = np.concatenate(((new[:, None] * ncol + cols).ravel(), (old[:, None] * ncol + cols).ravel()))
+                vals = np.concatenate((feats.ravel(), -feats.ravel()))
+            return np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
+        # Wide data: a sparse +1/-1 membership matrix times the features, O(m) extra memory
+        # where the (label, column) index arrays above would be O(m x d).
+        m = Xb.shape[0]
+        rows = np.arange(m)
         if old is None:
-            idx = (new[:, None] * ncol + cols).ravel()
-            vals = feats.ravel()
+            member = sparse.csr_matrix((np.ones(m), (new, rows)), shape=(k, m))
         else:
-            idx = np.concatenate(((new[:, None] * ncol + cols).ravel(), (old[:, None] * ncol + cols).ravel()))
-            vals = np.concatenate((feats.ravel(), -feats.ravel()))
-        return np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
+            member = sparse.csr_matrix(
+                (np.concatenate((np.ones(m), -np.ones(m))), (np.concatenate((new, old)), np.concatenate((rows, rows)))),
+                shape=(k, m),
+            )
+        return np.asarray(member @ feats)
 
     def add(self, delta: np.ndarray):
         self.table += delta
@@ -283,7 +313,7 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy) -> Iterator[K
     offset = np.asarray(X.mean(axis=0, dtype=np.float64))
     C = centers - offset
     sums = _Sums(k, d)
-    assigner = _BoundedAssigner(X, weights, offset, C)
+    assigner = (_DenseAssigner if n <= _SMALL_N else _BoundedAssigner)(X, weights, offset, C)
     labels = None
     moved = None
 
@@ -353,30 +383,84 @@ _RUNNING_MIN_MAX_K = 32
 
 
 def _running_two_smallest(Dt: np.ndarray, C_sq: np.ndarray):
-    """Column-wise argmin, min and second min of ``Dt + C_sq[:, None]``, shape (k, m). Dt is overwritten."""
-    k, m = Dt.shape
-    best = Dt[0]
-    best += C_sq[0]
-    best = best.copy()
-    second = np.full(m, np.inf)
-    lab = np.zeros(m, dtype=np.int32)
-    closer = np.empty(m, dtype=bool)
-    tmp = np.empty(m)
-    for j in range(1, k):
-        row = Dt[j]
-        row += C_sq[j]
-        np.less(row, best, out=closer)
-        # The new second is the smaller of the old second and whichever of (best, row) lost.
-        np.maximum(best, row, out=tmp)
-        np.minimum(second, tmp, out=second)
-        np.minimum(best, row, out=best)
-        np.copyto(lab, j, where=closer)
-    return lab, best, second
+    """Column-wise argmin, min and second min of ``Dt + C_sq[:, None]``, shape (k, m). Dt is overwritten.
 
+    Reductions along axis 0 run as SIMD passes over whole rows; the label is then the first row
+    equal to the minimum, found from the last row back so the lowest index wins ties (as argmin).
+    """
+    k, m = Dt.shape
+    Dt += C_sq[:, None]
+    best = Dt.min(axis=0)
+    lab = np.full(m, k - 1, dtype=np.int32)
+    if k == 1:
+        return lab, best, np.full(m, np.inf)
+    hit = np.empty(m, dtype=bool)
+    for j in range(k - 2, -1, -1):
+        np.equal(Dt[j], best, out=hit)
+        np.copyto(lab, j, where=hit)
+    winner = lab * m
+    winner += np.arange(m, dtype=np.int32) if k * m < 2**31 else np.arange(m)
+    Dt.put(winner, np.inf)
+    return lab, best, Dt.min(axis=0)
+
+
+#: Above this fraction of a block in doubt, the whole block is recomputed densely.
+DENSE_FRACTION = 0.3
 
 #: Rows per block of the bounded assignment. Larger than the distance chunks: most rows of a
 #: block cost a few cheap vector operations, so per-block Python overhead dominates small blocks.
 ASSIGN_BLOCK_ROWS = 65_536
+
+
+#: Up to this many points, bounds cost more bookkeeping than they save: every point is
+#: compared with every centre, in one block, on a centred copy of X made once.
+_SMALL_N = 32_768
+
+
+class _DenseAssigner:
+    """Plain Lloyd assignment for small data, where per-call overhead is what costs."""
+
+    def __init__(self, X, weights, offset, C):
+        self.Xc = X - offset
+        self.Xct = np.ascontiguousarray(self.Xc.T)
+        self.weights = weights
+
+    def assign(self, C, prev_labels, moved, sums):
+        k = C.shape[0]
+        Dt = (-2.0 * C) @ self.Xct
+        Dt += np.einsum("ij,ij->i", C, C)[:, None]
+        if k <= _RUNNING_MIN_MAX_K:
+            best = Dt.min(axis=0)
+            lab = np.full(Dt.shape[1], k - 1, dtype=np.int32)
+            for j in range(k - 2, -1, -1):
+                np.copyto(lab, j, where=Dt[j] == best)
+        else:
+            lab = Dt.argmin(axis=0).astype(np.int32)
+        if prev_labels is None:
+            return _frozen(lab), lab.size, sums.contributions(self.Xc, self.weights, lab, None)
+        changed = np.flatnonzero(lab != prev_labels)
+        delta = (
+            sums.contributions(self.Xc[changed], self.weights[changed], lab[changed], prev_labels[changed])
+            if changed.size
+            else np.zeros_like(sums.table)
+        )
+        return _frozen(lab), changed.size, delta
+
+
+def _round_up_f32(values: np.ndarray) -> np.ndarray:
+    """float32 values >= the float64 ``values``."""
+    out = values.astype(np.float32)
+    low = out < values
+    out[low] = np.nextafter(out[low], np.float32(np.inf))
+    return out
+
+
+def _round_down_f32(values: np.ndarray) -> np.ndarray:
+    """float32 values <= the float64 ``values``."""
+    out = values.astype(np.float32)
+    high = out > values
+    out[high] = np.nextafter(out[high], np.float32(-np.inf))
+    return out
 
 
 class _BoundedAssigner:
@@ -398,8 +482,10 @@ class _BoundedAssigner:
         n = X.shape[0]
         k = C.shape[0]
         self.X, self.weights, self.offset = X, weights, offset
-        self.u_base = np.empty(n)
-        self.slack = np.empty(n)
+        # float32 halves the memory and the traffic of the per-point test; values are rounded
+        # the safe way (upper bounds up, lower bounds and slack down), so tests stay conservative.
+        self.u_base = np.empty(n, dtype=np.float32)
+        self.slack = np.empty(n, dtype=np.float32)
         self.up_total = np.zeros(k)  # sum of each centre's moves so far
         self.low_total = np.zeros(k)  # sum of the largest move among the *other* centres
         # Rounding in ||x||^2 - 2x.c + ||c||^2 is a few ulps of the largest squared norm; the
@@ -438,9 +524,9 @@ class _BoundedAssigner:
 
     def _store(self, rows, lab, upper, lower):
         """Record fresh bounds for ``rows`` relative to the running totals."""
-        u_base = upper - self.up_total.take(lab)
+        u_base = _round_up_f32(upper - self.up_total.take(lab))
         self.u_base[rows] = u_base
-        self.slack[rows] = lower + self.low_total.take(lab) - u_base
+        self.slack[rows] = _round_down_f32(lower + self.low_total.take(lab) - u_base)
 
     def assign(self, C, prev_labels, moved, sums):
         """Labels for centres C; returns (labels, n_changed, change of the per-cluster sums)."""
@@ -457,7 +543,7 @@ class _BoundedAssigner:
                 other_max[order[-1]] = moved[order[-2]]
             self.up_total += moved
             self.low_total += other_max
-            skip_below = self.up_total + self.low_total
+            skip_below = _round_up_f32(self.up_total + self.low_total)
             centre_dist = np.sqrt(np.maximum(C_sq[:, None] + C_sq[None, :] - 2.0 * C @ C.T, 0.0))
             np.fill_diagonal(centre_dist, np.inf)
             half_gap = 0.5 * centre_dist.min(axis=1) if k > 1 else np.full(1, np.inf)
@@ -473,9 +559,24 @@ class _BoundedAssigner:
             doubt = np.flatnonzero(self.slack[a:b] < skip_below.take(lab_old))
             if doubt.size == 0:
                 return None, 0
+            if doubt.size > DENSE_FRACTION * (b - a):
+                # Gathering most of a block costs more than computing all of it, and doing it
+                # all refreshes every bound in the block.
+                Xb = X[a:b] - offset
+                lab, best, second = self._nearest_two(Xb, C, C_sq, minus_2Ct)
+                self._store(slice(a, b), lab, best, second)
+                changed = np.flatnonzero(lab != lab_old)
+                if changed.size == 0:
+                    return None, 0
+                new = lab.take(changed)
+                labels[a + changed] = new
+                return (
+                    sums.contributions(Xb.take(changed, axis=0), weights[a:b].take(changed), new, lab_old.take(changed)),
+                    changed.size,
+                )
             rows = a + doubt
             lab_d = lab_old.take(doubt)
-            u_base = self.u_base.take(rows)
+            u_base = self.u_base.take(rows).astype(np.float64)
             upper = u_base + self.up_total.take(lab_d)
             lower = self.slack.take(rows) + u_base - self.low_total.take(lab_d)
             threshold = np.maximum(lower, half_gap.take(lab_d))

@@ -22,7 +22,7 @@ DATASETS = list(_datasets())
 
 @pytest.mark.parametrize("seed, X, k", DATASETS, ids=[f"blobs{s}" for s, _, _ in DATASETS])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_same_init_same_result_float64(seed, X, k, weighted):
+def test_same_init_same_result_float64(seed, X, k, weighted, assigner):
     rng = np.random.default_rng(seed)
     w = rng.uniform(0.1, 5.0, X.shape[0]) if weighted else None
     init = X[rng.choice(X.shape[0], k, replace=False)]
@@ -36,7 +36,7 @@ def test_same_init_same_result_float64(seed, X, k, weighted):
 
 @pytest.mark.parametrize("seed, X, k", DATASETS, ids=[f"blobs{s}" for s, _, _ in DATASETS])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_same_init_same_result_float32(seed, X, k, weighted):
+def test_same_init_same_result_float32(seed, X, k, weighted, assigner):
     X = X.astype(np.float32)
     rng = np.random.default_rng(seed)
     w = rng.uniform(0.1, 5.0, X.shape[0]) if weighted else None
@@ -56,7 +56,7 @@ def test_same_init_same_result_float32(seed, X, k, weighted):
     assert ours_err <= ref_err + np.finfo(np.float32).eps * np.abs(exact.cluster_centers_).max()
 
 
-def test_kmeans_plusplus_draws_the_same_seeds_as_sklearn():
+def test_kmeans_plusplus_draws_the_same_seeds_as_sklearn(assigner):
     X, _ = make_blobs(3000, centers=6, random_state=3)
     w = np.random.default_rng(0).uniform(0.5, 2, 3000)
     for seed in range(4):
@@ -67,7 +67,7 @@ def test_kmeans_plusplus_draws_the_same_seeds_as_sklearn():
 
 
 @pytest.mark.parametrize("init", ["k-means++", "random"])
-def test_estimator_matches_sklearn_for_the_same_random_state(init):
+def test_estimator_matches_sklearn_for_the_same_random_state(init, assigner):
     X, _ = make_blobs(4000, centers=5, cluster_std=1.5, random_state=8)
     ref = SKKMeans(5, init=init, random_state=42, algorithm="lloyd").fit(X)
     ours = KMeans(5, init=init, random_state=42).fit(X)
@@ -75,7 +75,7 @@ def test_estimator_matches_sklearn_for_the_same_random_state(init):
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-7)
 
 
-def test_empty_cluster_relocation_matches_sklearn():
+def test_empty_cluster_relocation_matches_sklearn(assigner):
     X = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1], [4, 4], [9, 9], [9, 8]])
     init = np.array([[0.5, 0.5], [9, 8.5], [100.0, 100.0]])
     ref = SKKMeans(3, init=init, n_init=1, algorithm="lloyd").fit(X)
@@ -84,7 +84,7 @@ def test_empty_cluster_relocation_matches_sklearn():
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-7)
 
 
-def test_predict_transform_score():
+def test_predict_transform_score(assigner):
     X, _ = make_blobs(600, centers=3, random_state=1)
     km = KMeans(3, random_state=0).fit(X)
     D = ((X[:, None] - km.cluster_centers_[None]) ** 2).sum(-1)
@@ -97,7 +97,7 @@ def test_predict_transform_score():
         km.predict(X[:, :1])
 
 
-def test_weights_equal_repeats_from_the_same_init():
+def test_weights_equal_repeats_from_the_same_init(assigner):
     X, _ = make_blobs(300, centers=4, random_state=5)
     repeats = np.random.default_rng(0).integers(0, 4, 300)
     init = X[:4]

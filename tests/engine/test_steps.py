@@ -17,7 +17,7 @@ LINE = np.array([[0.0, 0], [1, 0], [2, 0], [5, 0], [10, 0], [11, 0]])
 LINE_INIT = np.array([[0.0, 0], [1, 0]])
 
 
-def test_hand_computed_run_every_half_step():
+def test_hand_computed_run_every_half_step(assigner):
     states = list(kmeans_steps(LINE, 2, init=LINE_INIT, tol=0))
     assert [(s.phase, s.iteration) for s in states] == [
         ("init", 0), ("assign", 1), ("update", 1), ("assign", 2), ("update", 2), ("assign", 3)
@@ -48,7 +48,7 @@ def test_hand_computed_run_every_half_step():
     assert all(not s.is_final for s in states[:-1])
 
 
-def test_tol_convergence_ends_with_an_assignment_to_the_final_centres():
+def test_tol_convergence_ends_with_an_assignment_to_the_final_centres(assigner):
     # One round blob split five ways: the centres creep for a long time, so tol stops it first.
     X = np.random.default_rng(0).normal(0, 1, (2000, 2))
     states = list(kmeans_steps(X, 5, init=X[:5], tol=1e-2))
@@ -62,7 +62,7 @@ def test_tol_convergence_ends_with_an_assignment_to_the_final_centres():
     np.testing.assert_array_equal(last.labels, d.argmin(1))
 
 
-def test_max_iter_reached_is_not_converged():
+def test_max_iter_reached_is_not_converged(assigner):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(500, 2))
     last = run_to_end(kmeans_steps(X, 5, init="random", random_state=0, max_iter=2, tol=0))
@@ -70,7 +70,7 @@ def test_max_iter_reached_is_not_converged():
     assert last.iteration == 2
 
 
-def test_yielded_arrays_are_read_only_and_never_change():
+def test_yielded_arrays_are_read_only_and_never_change(assigner):
     rng = np.random.default_rng(2)
     X = rng.normal(size=(3000, 2))
     states = []
@@ -89,7 +89,7 @@ def test_yielded_arrays_are_read_only_and_never_change():
 
 
 @pytest.mark.parametrize("method", ["k-means++", "farthest"])
-def test_observed_seeding_yields_one_state_per_seed(method):
+def test_observed_seeding_yields_one_state_per_seed(method, assigner):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(400, 2))
     states = list(kmeans_steps(X, 5, init=method, random_state=7, observe_init=True))
@@ -114,7 +114,7 @@ def test_observed_seeding_yields_one_state_per_seed(method):
     np.testing.assert_array_equal(first_assign.centers, inits[-1].centers)
 
 
-def test_same_seed_same_run():
+def test_same_seed_same_run(assigner):
     X = np.random.default_rng(5).normal(size=(1000, 3))
     a = run_to_end(kmeans_steps(X, 4, random_state=11))
     b = run_to_end(kmeans_steps(X, 4, random_state=11))
@@ -122,7 +122,7 @@ def test_same_seed_same_run():
     np.testing.assert_array_equal(a.labels, b.labels)
 
 
-def test_empty_cluster_keep_policy_leaves_centre_and_never_nan():
+def test_empty_cluster_keep_policy_leaves_centre_and_never_nan(assigner):
     X = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]])
     far = np.array([[0.5, 0.5], [100.0, 100.0]])
     states = list(kmeans_steps(X, 2, init=far, empty_policy="keep"))
@@ -132,7 +132,7 @@ def test_empty_cluster_keep_policy_leaves_centre_and_never_nan():
     assert all(np.isfinite(s.centers).all() for s in states)
 
 
-def test_empty_cluster_farthest_policy_takes_the_farthest_point():
+def test_empty_cluster_farthest_policy_takes_the_farthest_point(assigner):
     X = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1], [4, 4]])
     far = np.array([[0.5, 0.5], [100.0, 100.0]])
     states = list(kmeans_steps(X, 2, init=far, empty_policy="farthest", tol=0))
@@ -144,7 +144,7 @@ def test_empty_cluster_farthest_policy_takes_the_farthest_point():
     np.testing.assert_array_equal(last.labels, [0, 0, 0, 0, 1])
 
 
-def test_fewer_distinct_points_than_k_warns_and_still_returns_a_valid_result():
+def test_fewer_distinct_points_than_k_warns_and_still_returns_a_valid_result(assigner):
     X = np.array([[0.0, 0]] * 5 + [[1.0, 1]] * 5)
     with pytest.warns(FewDistinctPointsWarning, match="distinct"):
         last = run_to_end(kmeans_steps(X, 3, init="k-means++", random_state=0))
@@ -152,7 +152,7 @@ def test_fewer_distinct_points_than_k_warns_and_still_returns_a_valid_result():
     assert last.inertia == pytest.approx(0.0)
 
 
-def test_float32_keeps_dtype_and_matches_float64_closely_on_many_rows():
+def test_float32_keeps_dtype_and_matches_float64_closely_on_many_rows(assigner):
     rng = np.random.default_rng(6)
     centres = rng.uniform(-50, 50, size=(8, 3))
     X64 = centres[rng.integers(0, 8, 1_000_000)] + rng.normal(0, 3, size=(1_000_000, 3)) + 1000.0
