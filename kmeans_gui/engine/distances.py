@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["CHUNK_ROWS", "nearest_center", "sq_distances", "sq_distances_to_points", "map_chunks"]
+__all__ = ["CHUNK_ROWS", "nearest_center", "nearest_in_columns", "two_nearest_in_columns", "sq_distances", "sq_distances_to_points", "map_chunks"]
 
 #: Rows per chunk. 8-16k rows keep a chunk's ``chunk x k`` block in cache for the k this app sees.
 CHUNK_ROWS = 16_384
@@ -38,6 +38,43 @@ def map_chunks(func, n_rows: int, chunk_rows: int = CHUNK_ROWS):
     if _pool is None:
         _pool = ThreadPoolExecutor(_n_threads(), thread_name_prefix="kmeans-chunks")
     return list(_pool.map(lambda ab: func(*ab), bounds))
+
+
+#: Up to this many centres, the nearest is found with reductions along axis 0 of a (k, m)
+#: block (see nearest_in_columns); beyond it, argmin along the contiguous axis of (m, k) wins.
+RUNNING_MIN_MAX_K = 32
+
+
+def nearest_in_columns(Dt: np.ndarray):
+    """Column-wise argmin (int32) and min of a (k, m) block, lowest index on ties (as argmin).
+
+    For small k, reductions along axis 0 run as SIMD passes over whole rows, where NumPy's argmin
+    along a short axis pays a per-column overhead; the label is then the first row equal to the
+    minimum, found from the last row back.
+    """
+    k, m = Dt.shape
+    if k > RUNNING_MIN_MAX_K:
+        lab = np.ascontiguousarray(Dt.T).argmin(axis=1).astype(np.int32)
+        return lab, Dt[lab, np.arange(m)]
+    best = Dt.min(axis=0)
+    lab = np.full(m, k - 1, dtype=np.int32)
+    hit = np.empty(m, dtype=bool)
+    for j in range(k - 2, -1, -1):
+        np.equal(Dt[j], best, out=hit)
+        np.copyto(lab, j, where=hit)
+    return lab, best
+
+
+def two_nearest_in_columns(Dt: np.ndarray):
+    """Column-wise argmin, min and second-smallest value of a (k, m) block. Dt is overwritten."""
+    k, m = Dt.shape
+    lab, best = nearest_in_columns(Dt)
+    if k == 1:
+        return lab, best, np.full(m, np.inf)
+    winner = lab.astype(np.intp) * m
+    winner += np.arange(m)
+    Dt.put(winner, np.inf)
+    return lab, best, Dt.min(axis=0)
 
 
 def _centred_block(X: np.ndarray, start: int, stop: int, offset: np.ndarray | None) -> np.ndarray:
@@ -78,11 +115,9 @@ def nearest_center(X: np.ndarray, centers: np.ndarray, *, chunk_rows: int = CHUN
 
     def work(a, b):
         Xb = _centred_block(X, a, b, offset)
-        D = Xb @ (-2.0 * C.T)
-        D += C_sq
-        lab = D.argmin(axis=1)
-        labels[a:b] = lab
-        best = np.take_along_axis(D, lab[:, None], axis=1)[:, 0]
+        Dt = (-2.0 * C) @ np.ascontiguousarray(Xb.T)
+        Dt += C_sq[:, None]
+        labels[a:b], best = nearest_in_columns(Dt)
         best += np.einsum("ij,ij->i", Xb, Xb)
         np.maximum(best, 0.0, out=best)
         min_sq[a:b] = best

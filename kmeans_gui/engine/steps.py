@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from . import _validation as v
-from .distances import CHUNK_ROWS, map_chunks
+from .distances import CHUNK_ROWS, RUNNING_MIN_MAX_K, map_chunks, nearest_in_columns, two_nearest_in_columns
 from .init import SeedStep, farthest_point_steps, kmeans_plusplus_steps, random_seeds
 
 __all__ = ["KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_MAX_ITER"]
@@ -376,34 +376,6 @@ def _warn_if_clusters_empty(sums, n_clusters):
         )
 
 
-#: Up to this many centres, nearest and second-nearest are found by a running minimum over the
-#: k rows of a (k, m) block: NumPy's argmin along a short last axis pays a per-row overhead that
-#: costs more than the k vector passes. Beyond it, argmin over (m, k) wins.
-_RUNNING_MIN_MAX_K = 32
-
-
-def _running_two_smallest(Dt: np.ndarray, C_sq: np.ndarray):
-    """Column-wise argmin, min and second min of ``Dt + C_sq[:, None]``, shape (k, m). Dt is overwritten.
-
-    Reductions along axis 0 run as SIMD passes over whole rows; the label is then the first row
-    equal to the minimum, found from the last row back so the lowest index wins ties (as argmin).
-    """
-    k, m = Dt.shape
-    Dt += C_sq[:, None]
-    best = Dt.min(axis=0)
-    lab = np.full(m, k - 1, dtype=np.int32)
-    if k == 1:
-        return lab, best, np.full(m, np.inf)
-    hit = np.empty(m, dtype=bool)
-    for j in range(k - 2, -1, -1):
-        np.equal(Dt[j], best, out=hit)
-        np.copyto(lab, j, where=hit)
-    winner = lab * m
-    winner += np.arange(m, dtype=np.int32) if k * m < 2**31 else np.arange(m)
-    Dt.put(winner, np.inf)
-    return lab, best, Dt.min(axis=0)
-
-
 #: Above this fraction of a block in doubt, the whole block is recomputed densely.
 DENSE_FRACTION = 0.3
 
@@ -429,13 +401,7 @@ class _DenseAssigner:
         k = C.shape[0]
         Dt = (-2.0 * C) @ self.Xct
         Dt += np.einsum("ij,ij->i", C, C)[:, None]
-        if k <= _RUNNING_MIN_MAX_K:
-            best = Dt.min(axis=0)
-            lab = np.full(Dt.shape[1], k - 1, dtype=np.int32)
-            for j in range(k - 2, -1, -1):
-                np.copyto(lab, j, where=Dt[j] == best)
-        else:
-            lab = Dt.argmin(axis=0).astype(np.int32)
+        lab = nearest_in_columns(Dt)[0]
         if prev_labels is None:
             return _frozen(lab), lab.size, sums.contributions(self.Xc, self.weights, lab, None)
         changed = np.flatnonzero(lab != prev_labels)
@@ -499,8 +465,10 @@ class _BoundedAssigner:
         k = C.shape[0]
         m = Xb.shape[0]
         x_sq = np.einsum("ij,ij->i", Xb, Xb)
-        if k <= _RUNNING_MIN_MAX_K:
-            lab, best, second = _running_two_smallest(minus_2Ct.T @ np.ascontiguousarray(Xb.T), C_sq)
+        if k <= RUNNING_MIN_MAX_K:
+            Dt = minus_2Ct.T @ np.ascontiguousarray(Xb.T)
+            Dt += C_sq[:, None]
+            lab, best, second = two_nearest_in_columns(Dt)
         else:
             D = Xb @ minus_2Ct
             D += C_sq
