@@ -547,7 +547,8 @@ def quantize(
     t = time.perf_counter()
     if present.size <= k:
         palette = _unpack(present)
-        notes.append(f"The image has only {present.size} distinct colours (k = {k}): kept exactly.")
+        plural = "colour" if present.size == 1 else "colours"
+        notes.append(f"The image has only {present.size} distinct {plural} (k = {k}): kept exactly.")
     else:
         if method == "sample":
             centers = _fit_sample(flat, present, k, sample_size, n_init, rng, hooks, notes, refine)
