@@ -90,10 +90,11 @@ def test_identical_points():
     np.testing.assert_array_equal(skm.silhouette_samples(same, [0, 0, 0, 1, 1, 1]), np.zeros(6))
 
 
-def test_duplicated_points_with_inexact_coordinates_are_exactly_zero_apart():
+@pytest.mark.parametrize("n_features", [2, 3, 4])
+def test_duplicated_points_with_inexact_coordinates_are_exactly_zero_apart(n_features):
     # Here scikit-learn's expanded formula leaves ~1e-9 of rounding; we match the definition.
     rng = np.random.default_rng(0)
-    X = np.repeat(rng.normal(size=(30, 2)) * 7.3, 4, axis=0)
+    X = np.repeat(rng.normal(size=(30, n_features)) * 7.3 + 20, 4, axis=0)
     labels = rng.integers(0, 3, 120)
     s = silhouette_samples(X, labels)
     np.testing.assert_allclose(s, naive_silhouette(X, labels), atol=1e-12)
@@ -287,3 +288,25 @@ def test_sweep_rejects_bad_settings():
         sweep_k(X, [1, 2], n_seeds=0)
     with pytest.raises(ValueError, match="empty"):
         sweep_k(X, [])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_silhouette_matches_the_definition_on_arbitrary_small_inputs(data):
+    n = data.draw(st.integers(3, 40))
+    d = data.draw(st.integers(1, 4))
+    # Small integer grid: many ties and duplicates, and every distance is computed exactly.
+    X = np.array(data.draw(st.lists(st.lists(st.integers(-3, 3), min_size=d, max_size=d),
+                                    min_size=n, max_size=n)), dtype=float)
+    labels = np.array(data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n)))
+    if not 2 <= np.unique(labels).size <= n - 1:
+        with pytest.raises(ValueError, match="Number of labels"):
+            silhouette_samples(X, labels)
+        return
+    s = silhouette_samples(X, labels)
+    np.testing.assert_allclose(s, naive_silhouette(X, labels), atol=1e-12)
+    np.testing.assert_allclose(s, skm.silhouette_samples(X, labels), atol=1e-10)
