@@ -25,7 +25,22 @@ def make_window(qtbot):
         window.resize(1280, 800)
         window.show()
         qtbot.waitExposed(window)
-        qtbot.wait(20)  # let the layout and the first paint settle
+        wait_for_settled_view(qtbot, window.canvas)
         return window
 
     return make
+
+
+def wait_for_settled_view(qtbot, canvas, timeout_ms=5000):
+    """Wait until the layout has settled: with a locked aspect ratio, every resize of the plot
+    moves the view range, and a click mapped before that would land elsewhere."""
+    last = [None]
+
+    def stable():
+        now = (canvas.viewbox.viewRange(), canvas.viewbox.width(), canvas.viewbox.height())
+        same = now == last[0]
+        last[0] = now
+        return same and not canvas.frame_pending
+
+    qtbot.wait(20)
+    qtbot.waitUntil(lambda: qtbot.wait(15) or stable(), timeout=timeout_ms)
