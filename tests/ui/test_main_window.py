@@ -123,3 +123,11 @@ def test_command_line_options_build_the_window(qtbot):
     assert w.state.n_points == 300 and w.state.params.k == 2 and w.state.params.init == "farthest"
     assert w.dataset_panel.dataset_combo.currentData() == "moons" and w.dataset_panel.n_spin.value() == 300
     assert w.algorithm_panel.init_combo.currentData() == "farthest"
+
+
+def test_export_canvas_image(make_window, tmp_path):
+    from PIL import Image
+
+    w = make_window()
+    path = w.export_image(str(tmp_path / "canvas.png"))
+    assert path and Image.open(path).size[0] > 300
