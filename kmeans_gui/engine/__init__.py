@@ -6,7 +6,6 @@
 """
 
 from .distances import nearest_center, sq_distances
-from .estimator import KMeans
 from .init import SeedStep
 from .steps import STOP_MAX_ITER, STOP_NO_CHANGE, STOP_TOL, KMeansState, kmeans_steps, run_to_end
 from ._validation import FewDistinctPointsWarning, NonNumericDataError
@@ -25,3 +24,13 @@ __all__ = [
     "FewDistinctPointsWarning",
     "NonNumericDataError",
 ]
+
+
+def __getattr__(name):
+    # KMeans subclasses scikit-learn's BaseEstimator; importing scikit-learn costs about a second,
+    # which the GUI's start-up should not pay before anyone asks for the estimator.
+    if name == "KMeans":
+        from .estimator import KMeans
+
+        return KMeans
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 import numpy as np
-from scipy import sparse
 
 from . import _validation as v
 from .distances import CHUNK_ROWS, RUNNING_MIN_MAX_K, map_chunks, nearest_in_columns, two_nearest_in_columns
@@ -259,28 +258,34 @@ class _Sums:
     def count(self):
         return self.table[:, self.d + 2]
 
-    def contributions(self, Xb: np.ndarray, wb: np.ndarray, new: np.ndarray, old: np.ndarray | None):
-        """The (k, d+3) change in the sums when rows ``Xb`` move from ``old`` to ``new`` labels."""
+    def contributions(self, Xt: np.ndarray, wb: np.ndarray, new: np.ndarray, old: np.ndarray | None):
+        """The (k, d+3) change in the sums when points move from ``old`` to ``new`` labels.
+
+        ``Xt`` holds the points feature-major, shape (d, m): NumPy's elementwise work over a short
+        last axis is several times slower than over a long one.
+        """
         k, d = self.k, self.d
         ncol = d + 3
-        feats = np.empty((Xb.shape[0], ncol))
-        np.multiply(Xb, wb[:, None], out=feats[:, :d])
-        feats[:, d] = wb
-        feats[:, d + 1] = np.einsum("ij,ij->i", Xb, Xb) * wb
-        feats[:, d + 2] = 1.0
+        m = Xt.shape[1]
+        feats = np.empty((ncol, m))
+        np.multiply(Xt, wb, out=feats[:d])
+        feats[d] = wb
+        np.einsum("ij,ij->j", Xt, Xt, out=feats[d + 1])
+        feats[d + 1] *= wb
+        feats[d + 2] = 1.0
         if d <= _BINCOUNT_MAX_FEATURES:
             # One bincount over (label, column) pairs instead of d + 3 separate ones.
-            cols = np.arange(ncol)
-            if old is None:
-                idx = (new[:, None] * ncol + cols).ravel()
-                vals = feats.ravel()
-            else:
-                idx = np.concatenate(((new[:, None] * ncol + cols).ravel(), (old[:, None] * ncol + cols).ravel()))
-                vals = np.concatenate((feats.ravel(), -feats.ravel()))
+            cols = np.arange(ncol)[:, None]
+            idx = (new * ncol + cols).ravel()
+            vals = feats.ravel()
+            if old is not None:
+                idx = np.concatenate((idx, (old * ncol + cols).ravel()))
+                vals = np.concatenate((vals, -vals))
             return np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
         # Wide data: a sparse +1/-1 membership matrix times the features, O(m) extra memory
         # where the (label, column) index arrays above would be O(m x d).
-        m = Xb.shape[0]
+        from scipy import sparse  # only wide data needs it; keeps start-up light
+
         rows = np.arange(m)
         if old is None:
             member = sparse.csr_matrix((np.ones(m), (new, rows)), shape=(k, m))
@@ -289,7 +294,7 @@ class _Sums:
                 (np.concatenate((np.ones(m), -np.ones(m))), (np.concatenate((new, old)), np.concatenate((rows, rows)))),
                 shape=(k, m),
             )
-        return np.asarray(member @ feats)
+        return np.asarray(member @ feats.T)
 
     def add(self, delta: np.ndarray):
         self.table += delta
@@ -393,8 +398,7 @@ class _DenseAssigner:
     """Plain Lloyd assignment for small data, where per-call overhead is what costs."""
 
     def __init__(self, X, weights, offset, C):
-        self.Xc = X - offset
-        self.Xct = np.ascontiguousarray(self.Xc.T)
+        self.Xct = _feature_major(X, offset)
         self.weights = weights
 
     def assign(self, C, prev_labels, moved, sums):
@@ -403,30 +407,38 @@ class _DenseAssigner:
         Dt += np.einsum("ij,ij->i", C, C)[:, None]
         lab = nearest_in_columns(Dt)[0]
         if prev_labels is None:
-            return _frozen(lab), lab.size, sums.contributions(self.Xc, self.weights, lab, None)
+            return _frozen(lab), lab.size, sums.contributions(self.Xct, self.weights, lab, None)
         changed = np.flatnonzero(lab != prev_labels)
         delta = (
-            sums.contributions(self.Xc[changed], self.weights[changed], lab[changed], prev_labels[changed])
+            sums.contributions(self.Xct[:, changed], self.weights[changed], lab[changed], prev_labels[changed])
             if changed.size
             else np.zeros_like(sums.table)
         )
         return _frozen(lab), changed.size, delta
 
 
+def _feature_major(X: np.ndarray, offset: np.ndarray, rows=None) -> np.ndarray:
+    """Rows of X (all, a slice, or an index array), centred, float64, as a (d, m) array."""
+    block = X if rows is None else (X[rows] if isinstance(rows, slice) else X.take(rows, axis=0))
+    Xt = np.array(block.T, dtype=np.float64, order="C")
+    Xt -= offset[:, None]
+    return Xt
+
+
 def _round_up_f32(values: np.ndarray) -> np.ndarray:
-    """float32 values >= the float64 ``values``."""
-    out = values.astype(np.float32)
-    low = out < values
-    out[low] = np.nextafter(out[low], np.float32(np.inf))
-    return out
+    """float32 values >= the float64 ``values``: casting moves a value by at most 2**-24 of it."""
+    factor = np.copysign(2.0**-22, values)
+    factor += 1.0
+    factor *= values
+    return factor.astype(np.float32)
 
 
 def _round_down_f32(values: np.ndarray) -> np.ndarray:
-    """float32 values <= the float64 ``values``."""
-    out = values.astype(np.float32)
-    high = out > values
-    out[high] = np.nextafter(out[high], np.float32(-np.inf))
-    return out
+    """float32 values <= the float64 ``values`` (infinities stay infinite)."""
+    factor = np.copysign(-(2.0**-22), values)
+    factor += 1.0
+    factor *= values
+    return factor.astype(np.float32)
 
 
 class _BoundedAssigner:
@@ -460,26 +472,26 @@ class _BoundedAssigner:
         scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
         self.margin = 2.0 * np.sqrt(8.0 * np.finfo(np.float64).eps * scale_sq)
 
-    def _nearest_two(self, Xb, C, C_sq, minus_2Ct):
-        """Labels, distance to the nearest and to the second-nearest centre (loosened by margin)."""
+    def _nearest_two(self, Xt, C, C_sq):
+        """Labels, distance to the nearest and to the second-nearest centre (loosened by margin).
+
+        ``Xt`` is a centred block, feature-major (d, m).
+        """
         k = C.shape[0]
-        m = Xb.shape[0]
-        x_sq = np.einsum("ij,ij->i", Xb, Xb)
+        m = Xt.shape[1]
+        x_sq = np.einsum("ij,ij->j", Xt, Xt)
         if k <= RUNNING_MIN_MAX_K:
-            Dt = minus_2Ct.T @ np.ascontiguousarray(Xb.T)
+            Dt = (-2.0 * C) @ Xt
             Dt += C_sq[:, None]
             lab, best, second = two_nearest_in_columns(Dt)
         else:
-            D = Xb @ minus_2Ct
+            D = Xt.T @ (-2.0 * C.T)
             D += C_sq
             lab = D.argmin(axis=1).astype(np.int32)
             rows = np.arange(m)
             best = D[rows, lab]
-            if k > 1:
-                D[rows, lab] = np.inf
-                second = D.min(axis=1)
-            else:
-                second = np.full(m, np.inf)
+            D[rows, lab] = np.inf
+            second = D.min(axis=1)
         best += x_sq
         np.maximum(best, 0.0, out=best)
         np.sqrt(best, out=best)
@@ -502,7 +514,6 @@ class _BoundedAssigner:
         n = X.shape[0]
         k = C.shape[0]
         C_sq = np.einsum("ij,ij->i", C, C)
-        minus_2Ct = -2.0 * C.T
         labels = np.empty(n, dtype=np.int32) if prev_labels is None else prev_labels.copy()
         if prev_labels is not None:
             order = np.argsort(moved)
@@ -518,11 +529,11 @@ class _BoundedAssigner:
 
         def work(a, b):
             if prev_labels is None:
-                Xb = X[a:b] - offset
-                lab, best, second = self._nearest_two(Xb, C, C_sq, minus_2Ct)
+                Xt = _feature_major(X, offset, slice(a, b))
+                lab, best, second = self._nearest_two(Xt, C, C_sq)
                 self._store(slice(a, b), lab, best, second)
                 labels[a:b] = lab
-                return sums.contributions(Xb, weights[a:b], lab, None), b - a
+                return sums.contributions(Xt, weights[a:b], lab, None), b - a
             lab_old = prev_labels[a:b]
             doubt = np.flatnonzero(self.slack[a:b] < skip_below.take(lab_old))
             if doubt.size == 0:
@@ -530,46 +541,43 @@ class _BoundedAssigner:
             if doubt.size > DENSE_FRACTION * (b - a):
                 # Gathering most of a block costs more than computing all of it, and doing it
                 # all refreshes every bound in the block.
-                Xb = X[a:b] - offset
-                lab, best, second = self._nearest_two(Xb, C, C_sq, minus_2Ct)
-                self._store(slice(a, b), lab, best, second)
-                changed = np.flatnonzero(lab != lab_old)
-                if changed.size == 0:
+                rows, lab_d = slice(a, b), lab_old
+                Xt = _feature_major(X, offset, rows)
+            else:
+                rows = a + doubt
+                lab_d = lab_old.take(doubt)
+                u_base = self.u_base.take(rows).astype(np.float64)
+                upper = u_base + self.up_total.take(lab_d)
+                lower = self.slack.take(rows) + u_base
+                lower -= self.low_total.take(lab_d)
+                threshold = np.maximum(lower, half_gap.take(lab_d))
+                keep = np.flatnonzero(upper > threshold)
+                if keep.size == 0:
                     return None, 0
-                new = lab.take(changed)
-                labels[a + changed] = new
-                return (
-                    sums.contributions(Xb.take(changed, axis=0), weights[a:b].take(changed), new, lab_old.take(changed)),
-                    changed.size,
-                )
-            rows = a + doubt
-            lab_d = lab_old.take(doubt)
-            u_base = self.u_base.take(rows).astype(np.float64)
-            upper = u_base + self.up_total.take(lab_d)
-            lower = self.slack.take(rows) + u_base - self.low_total.take(lab_d)
-            threshold = np.maximum(lower, half_gap.take(lab_d))
-            keep = upper > threshold
-            rows, lab_d, threshold, lower = rows[keep], lab_d[keep], threshold[keep], lower[keep]
-            if rows.size == 0:
-                return None, 0
-            # Tighten the upper bound to the exact distance; most doubts end there.
-            Xd = X.take(rows, axis=0) - offset
-            own = Xd - C.take(lab_d, axis=0)
-            exact = np.sqrt(np.einsum("ij,ij->i", own, own)) + self.margin
-            self._store(rows, lab_d, exact, lower)
-            still = exact > threshold
-            rows, Xd, lab_d = rows[still], Xd[still], lab_d[still]
-            if rows.size == 0:
-                return None, 0
-            lab, best, second = self._nearest_two(Xd, C, C_sq, minus_2Ct)
+                rows, lab_d, threshold, lower = rows.take(keep), lab_d.take(keep), threshold.take(keep), lower.take(keep)
+                # Tighten the upper bound to the exact distance; most doubts end there.
+                Xt = _feature_major(X, offset, rows)
+                own_sq = np.zeros(rows.size)
+                for j in range(Xt.shape[0]):
+                    diff = Xt[j] - C[:, j].take(lab_d)
+                    diff *= diff
+                    own_sq += diff
+                exact = np.sqrt(own_sq)
+                exact += self.margin
+                self._store(rows, lab_d, exact, lower)
+                still = np.flatnonzero(exact > threshold)
+                if still.size == 0:
+                    return None, 0
+                rows, lab_d, Xt = rows.take(still), lab_d.take(still), Xt.take(still, axis=1)
+            lab, best, second = self._nearest_two(Xt, C, C_sq)
             self._store(rows, lab, best, second)
-            moved_mask = lab != lab_d
-            if not moved_mask.any():
+            moved = np.flatnonzero(lab != lab_d)
+            if moved.size == 0:
                 return None, 0
-            changed = rows[moved_mask]
-            new = lab[moved_mask]
+            changed = np.arange(a, b).take(moved) if isinstance(rows, slice) else rows.take(moved)
+            new = lab.take(moved)
             labels[changed] = new
-            return sums.contributions(Xd[moved_mask], weights.take(changed), new, lab_d[moved_mask]), changed.size
+            return sums.contributions(Xt.take(moved, axis=1), weights.take(changed), new, lab_d.take(moved)), moved.size
 
         block = ASSIGN_BLOCK_ROWS if prev_labels is not None else CHUNK_ROWS
         results = map_chunks(work, n, block)

@@ -13,7 +13,6 @@ import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
 from . import _validation as v
 from .estimator import KMeans
@@ -268,6 +267,8 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         s = sil_by_pos.get(pos)
         ch = db = float("nan")
         if 2 <= np.unique(fit.labels).shape[0] <= n - 1:  # where scikit-learn defines them
+            from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score  # slow import
+
             ch = float(calinski_harabasz_score(X, fit.labels))
             db = float(davies_bouldin_score(X, fit.labels))
         final.append(KFit(

@@ -14,7 +14,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
-from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see the module)
 from ..state import AppState
 from .palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from .point_cloud import PointCloudItem

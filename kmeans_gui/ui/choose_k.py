@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from scipy.optimize import linear_sum_assignment
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
 from ..state import MAX_K, AppState
-from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see the module)
 from .silhouette_plot import SilhouettePlot
 from .tasks import TaskCancelled, TaskRunner
 
@@ -468,6 +466,8 @@ def match_labels(ours: np.ndarray, theirs: np.ndarray, k: int) -> np.ndarray:
     ndarray of shape (k,): ``mapping[ours]`` is our labelling in their numbering.
     """
     counts = np.bincount(ours.astype(np.intp) * k + theirs, minlength=k * k).reshape(k, k)
+    from scipy.optimize import linear_sum_assignment  # imported on first use: keeps start-up light
+
     rows, cols = linear_sum_assignment(-counts)
     mapping = np.arange(k)
     mapping[rows] = cols

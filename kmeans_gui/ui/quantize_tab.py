@@ -23,7 +23,6 @@ from ..engine.quantize import (
     PillowResult, QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize,
     write_palette_csv,
 )
-from . import _refcount_guard  # noqa: F401  (PySide6 6.12 on Python 3.11; see the module)
 from .colour_cloud import ColourCloud, ColourCloudData, colour_cloud_data
 from .palette_strip import PaletteStrip
 from .tasks import TaskRunner

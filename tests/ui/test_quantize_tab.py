@@ -5,7 +5,7 @@ import csv
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -105,12 +105,13 @@ def test_exports_indexed_png_and_palette_csv(qtbot, tab, small_png, tmp_path):
 def test_dropping_a_file_opens_it(qtbot, tab, small_png):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(small_png[0]))])
-    pos = QPointF(tab.width() / 2, tab.height() / 2)
-    args = (pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(*args)
+    # QDragEnterEvent takes an integer QPoint, QDropEvent a QPointF.
+    centre = QPoint(tab.width() // 2, tab.height() // 2)
+    rest = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(centre, *rest)
     QApplication.sendEvent(tab, enter)  # Qt delivers a drop only after the widget accepted the drag
     assert enter.isAccepted()
-    QApplication.sendEvent(tab, QDropEvent(*args))
+    QApplication.sendEvent(tab, QDropEvent(QPointF(centre), *rest))
     wait_done(qtbot, tab)
     assert tab.loaded.name == "gradient.png"
     np.testing.assert_array_equal(tab.loaded.pixels, small_png[1])
@@ -119,7 +120,7 @@ def test_dropping_a_file_opens_it(qtbot, tab, small_png):
 def test_dragging_text_is_refused(tab):
     mime = QMimeData()
     mime.setText("hello")
-    enter = QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(tab, enter)
     assert not enter.isAccepted()
