@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
 
         # --- extra tabs (other modules add theirs here) ---
         from .quantize_tab import QuantizeTab
-        self.add_tab(QuantizeTab(), "Image")
+        self.image_tab = QuantizeTab()
+        self.add_tab(self.image_tab, "Image")
         from .choose_k import ChooseKView
         self.add_tab(ChooseKView(self.state), "Choose k")
         # --- end extra tabs ---
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.generate_action = self._action(file_menu, "&Generate dataset", self.dataset_panel.generate, "Ctrl+G")
         self._action(file_menu, "&New empty canvas", self.new_empty, "Ctrl+N")
+        self._action(file_menu, "&Open image to quantize…", self.open_image, "Ctrl+O")
         file_menu.addSeparator()
         self._action(file_menu, "&Export canvas image…", self.export_image, "Ctrl+E")
         file_menu.addSeparator()
@@ -184,6 +186,14 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About", self.show_about)
 
     # ------------------------------------------------------------------ behaviour
+    def open_image(self, path: str | None = None) -> None:
+        """File > Open: show the Image tab and open a photo there (asks for one without ``path``)."""
+        self.tabs.setCurrentWidget(self.image_tab)
+        if path is None:
+            self.image_tab.ask_open()
+        else:
+            self.image_tab.open_file(path)
+
     def _frame_ready(self) -> bool:
         # Hidden windows never paint; back-pressure only makes sense for a visible canvas.
         return not self.canvas.frame_pending or not self.canvas.isVisible()

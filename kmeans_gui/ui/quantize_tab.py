@@ -141,7 +141,7 @@ class QuantizeTab(QWidget):
         image_col = QVBoxLayout(image_box)
         self.open_button = QPushButton("Open image…")
         self.open_button.setToolTip("Open a PNG, JPEG, GIF, BMP, TIFF or WebP file (or drop one on this tab)")
-        self.open_button.clicked.connect(self._ask_open)
+        self.open_button.clicked.connect(self.ask_open)
         self.sample_combo = QComboBox()
         self.sample_combo.addItem("Built-in sample…")
         for name in SAMPLE_IMAGES:
@@ -378,7 +378,7 @@ class QuantizeTab(QWidget):
             self.open_file(path)
 
     # ------------------------------------------------------------------ slots
-    def _ask_open(self) -> None:
+    def ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Open image", "", "Images (*.png *.jpg *.jpeg *.gif *.bmp *.tif *.tiff *.webp);;All files (*)"
         )

@@ -131,3 +131,20 @@ def test_export_canvas_image(make_window, tmp_path):
     w = make_window()
     path = w.export_image(str(tmp_path / "canvas.png"))
     assert path and Image.open(path).size[0] > 300
+
+
+def test_file_open_image_shows_the_image_tab_and_loads_the_file(make_window, qtbot, tmp_path):
+    from PIL import Image
+
+    w = make_window()
+    pixels = np.zeros((20, 30, 3), dtype=np.uint8)
+    pixels[:, 15:] = (200, 40, 10)
+    path = tmp_path / "two_colours.png"
+    Image.fromarray(pixels).save(path)
+    action = next(a for a in w.findChildren(type(w.undo_action)) if a.text().startswith("&Open image"))
+    assert action.shortcut() == QKeySequence("Ctrl+O")
+    w.open_image(str(path))
+    assert w.tabs.currentWidget() is w.image_tab
+    qtbot.waitUntil(lambda: w.image_tab.outcome is not None and not w.image_tab.runner.is_running(), timeout=20_000)
+    np.testing.assert_array_equal(w.image_tab.loaded.pixels, pixels)
+    assert w.image_tab.outcome.result.n_colors_after == 2
