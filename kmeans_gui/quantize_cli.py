@@ -10,7 +10,11 @@ import argparse
 import os
 import sys
 
+from .formatting import db, size_text
+
 __all__ = ["add_arguments", "run", "format_figures"]
+
+ASCII_EXACT = "inf (exact)"  # the terminal may not print ∞
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,28 +43,20 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
         ("method", method),
         ("colours", f"{result.n_colors_before:,} before -> {result.n_colors_after} after (k = {result.n_colors})"),
         ("MSE", f"{result.mse:.2f}"),
-        ("PSNR", _db(result.psnr)),
+        ("PSNR", db(result.psnr, ASCII_EXACT)),
         ("time", f"{result.seconds:.2f} s"),
     ]
     if png_size is not None:
-        size = _bytes(png_size)
+        size = size_text(png_size)
         if original_size:
-            size += f" vs original {_bytes(original_size)} ({100.0 * png_size / original_size:.0f}%)"
+            size += f" vs original {size_text(original_size)} ({100.0 * png_size / original_size:.0f}%)"
         rows.append(("indexed PNG", size))
     for c in comparisons:
         delta = result.psnr - c.psnr
-        rows.append((f"Pillow {c.name}", f"PSNR {_db(c.psnr)} (k-means {'+' if delta >= 0 else ''}{delta:.2f} dB), "
+        rows.append((f"Pillow {c.name}", f"PSNR {db(c.psnr, ASCII_EXACT)} (k-means {'+' if delta >= 0 else ''}{delta:.2f} dB), "
                                          f"{c.palette.shape[0]} colours, {c.seconds:.2f} s"))
     lines = [f"{label:<19s}{value}" for label, value in rows]
     return lines
-
-
-def _db(value: float) -> str:
-    return "inf (exact)" if value == float("inf") else f"{value:.2f} dB"
-
-
-def _bytes(n: int) -> str:
-    return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.2f} MiB"
 
 
 def run(args) -> int:
