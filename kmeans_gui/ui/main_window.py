@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         from .quantize_tab import QuantizeTab
         self.image_tab = QuantizeTab()
         self.add_tab(self.image_tab, "Image")
+        self.image_tab.message.connect(self.show_message)
         from .choose_k import ChooseKView
         self.add_tab(ChooseKView(self.state), "Choose k")
         # --- end extra tabs ---

@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar,
+    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
@@ -23,6 +23,7 @@ from ..engine.quantize import (
     PillowResult, QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize,
     write_palette_csv,
 )
+from ..formatting import db, size_text
 from .colour_cloud import ColourCloud, ColourCloudData, colour_cloud_data
 from .palette_strip import PaletteStrip
 from .tasks import TaskRunner
@@ -60,6 +61,8 @@ def _load_task(ctx, kind: str, source: str):
         return "loaded", (sample_image(source) if kind == "sample" else load_image(source))
     except ImageLoadError as exc:
         return "error", str(exc)
+    except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure
+        return "error", f"Could not open {os.path.basename(source)}: {exc}"
 
 
 def _quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known_comparisons=None):
@@ -101,6 +104,9 @@ class QuantizeTab(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.loaded: LoadedImage | None = None
+        # A load in flight: quantize requests wait for it (submitting would cancel the load and
+        # re-quantize the old image); its completion quantizes with the settings of that moment.
+        self._loading = False
         self.outcome: Outcome | None = None
         # Pillow's results depend only on the image and k, and its median cut takes seconds at
         # 12 MP and cannot be interrupted: compute each k once per image.
@@ -317,6 +323,8 @@ class QuantizeTab(QWidget):
     def start_quantize(self) -> None:
         """Quantize the loaded image with the current settings (cancels a run in progress)."""
         self._rerun.stop()
+        if self._loading:
+            return
         if self.loaded is None:
             self._show_error("Open an image first (or pick a built-in sample).", dialog=False)
             return
@@ -421,12 +429,13 @@ class QuantizeTab(QWidget):
         self._schedule_rerun()
 
     def _schedule_rerun(self) -> None:
-        if self.loaded is not None:
+        if self.loaded is not None and not self._loading:
             self._rerun.start()
 
     def _submit_load(self, kind: str, source: str) -> None:
         self._rerun.stop()
         self._set_status("")
+        self._loading = True
         self.runner.submit(_load_task, kind, source)
 
     def _on_progress(self, fraction: float, message: str) -> None:
@@ -447,9 +456,10 @@ class QuantizeTab(QWidget):
         if isinstance(payload, Outcome):
             self._show_outcome(payload)
             r = payload.result
-            self._say(f"Quantized to {r.n_colors_after} colours: PSNR {_db(r.psnr)}, {r.seconds:.2f} s")
+            self._say(f"Quantized to {r.n_colors_after} colours: PSNR {db(r.psnr)}, {r.seconds:.2f} s")
             return
         kind, value = payload
+        self._loading = False
         if kind == "error":
             self._show_error(value)
         else:
@@ -458,9 +468,14 @@ class QuantizeTab(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self.progress_label.setText(" ")
-        self._show_error(f"Quantization failed: {message}")
+        if self._loading:
+            self._loading = False
+            self._show_error(f"Could not open the image: {message}")
+        else:
+            self._show_error(f"Quantization failed: {message}")
 
     def _on_cancelled(self) -> None:
+        self._loading = False
         self.progress_label.setText("Cancelled.")
         self._set_status("Cancelled; the previous result (if any) is still shown.")
 
@@ -473,7 +488,7 @@ class QuantizeTab(QWidget):
         self.result_item.clear()
         self.palette_strip.clear()
         self.cloud.set_data(None)
-        size = f", {_bytes(loaded.file_size)}" if loaded.file_size else ""
+        size = f", {size_text(loaded.file_size)}" if loaded.file_size else ""
         notes = "".join(f"<br>• {_html(n)}" for n in loaded.notes)
         self.image_info.setText(f"<b>{_html(loaded.name)}</b><br>{loaded.width} × {loaded.height} px{size}{notes}")
         self.original_title.setText(f"Original — {loaded.width} × {loaded.height}")
@@ -503,10 +518,10 @@ class QuantizeTab(QWidget):
         choice = self.view_combo.currentIndex()
         r = self.outcome.result
         if choice == 0:
-            image, title = self.outcome.quantized, f"k-means — {r.n_colors_after} colours, PSNR {_db(r.psnr)}"
+            image, title = self.outcome.quantized, f"k-means — {r.n_colors_after} colours, PSNR {db(r.psnr)}"
         elif choice <= len(self.outcome.comparisons):
             c: PillowResult = self.outcome.comparisons[choice - 1]
-            image, title = c.image(), f"Pillow {c.name} — {c.palette.shape[0]} colours, PSNR {_db(c.psnr)}"
+            image, title = c.image(), f"Pillow {c.name} — {c.palette.shape[0]} colours, PSNR {db(c.psnr)}"
         else:
             self.result_item.clear()
             self.result_title.setText(f"{VIEW_CHOICES[choice]}: computing…")
@@ -519,22 +534,22 @@ class QuantizeTab(QWidget):
         rows = [
             ("Colours", f"{r.n_colors_before:,} → {r.n_colors_after}"),
             ("MSE", f"{r.mse:.2f}"),
-            ("PSNR", _db(r.psnr)),
+            ("PSNR", db(r.psnr)),
             ("Time", f"{r.seconds:.2f} s"),
         ]
         if outcome.png_size is not None:
-            png = _bytes(outcome.png_size)
+            png = size_text(outcome.png_size)
             original = self.loaded.file_size if self.loaded else None
             if original:
                 png += f" ({100.0 * outcome.png_size / original:.0f}%)"
-                rows.append(("Original file", _bytes(original)))
+                rows.append(("Original file", size_text(original)))
             rows.append(("Indexed PNG", png))
         else:
             rows.append(("Indexed PNG", "<i>computing…</i>"))
         for c in outcome.comparisons:
             delta = r.psnr - c.psnr
             sign = "+" if delta >= 0 else "−"
-            rows.append((f"Pillow {c.name}", f"{_db(c.psnr)}<br>k-means {sign}{abs(delta):.2f} dB"))
+            rows.append((f"Pillow {c.name}", f"{db(c.psnr)}<br>k-means {sign}{abs(delta):.2f} dB"))
         if not outcome.comparisons:
             rows.append(("Pillow", "<i>computing…</i>"))
         body = "".join(
@@ -551,11 +566,7 @@ class QuantizeTab(QWidget):
         self.export_csv_button.setEnabled(has_result)
 
     def _say(self, text: str) -> None:
-        """Emit ``message``; inside a main window, also show it in its status bar."""
         self.message.emit(text)
-        window = self.window()
-        if isinstance(window, QMainWindow) and window is not self:
-            window.statusBar().showMessage(text, 8000)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020;" if error else "")
@@ -583,16 +594,6 @@ class _Title(QLabel):
     @property
     def text(self) -> str:  # shadows QLabel.text() so tests and code read it alike
         return QLabel.text(self)
-
-
-def _db(value: float) -> str:
-    return "∞ (exact)" if value == float("inf") else f"{value:.2f} dB"
-
-
-def _bytes(n: int | None) -> str:
-    if n is None:
-        return "?"
-    return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.2f} MiB"
 
 
 def _html(text: str) -> str:

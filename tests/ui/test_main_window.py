@@ -1,7 +1,5 @@
 """Window structure, menus, the parameter panel following the state, and bad input."""
 
-import inspect
-
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -15,9 +13,15 @@ def test_structure_and_add_tab(make_window):
     assert w.tabs.count() >= 1 and w.tabs.tabText(0) == "Explore"
     i = w.add_tab(QLabel("hello"), "Extra")
     assert w.tabs.tabText(i) == "Extra"
-    src = inspect.getsource(mw.MainWindow.__init__)
-    assert "# --- extra tabs (other modules add theirs here) ---" in src
-    assert "# --- end extra tabs ---" in src
+    titles = [w.tabs.tabText(j) for j in range(w.tabs.count())]
+    assert titles[:3] == ["Explore", "Image", "Choose k"]  # the extra tabs, each with its title
+    assert w.tabs.widget(1) is w.image_tab
+
+
+def test_image_tab_messages_reach_the_status_bar(make_window):
+    w = make_window()
+    w.image_tab.message.emit("Loaded cat.png (3 × 2)")
+    assert w.statusBar().currentMessage() == "Loaded cat.png (3 × 2)"
 
 
 def test_default_window_opens_with_a_run(qtbot):

@@ -1,6 +1,7 @@
 """The Image tab: load, quantize in the background, compare, export, cancel, and bad files."""
 
 import csv
+import threading
 
 import numpy as np
 import pytest
@@ -167,10 +168,64 @@ def test_cancel_stops_the_run_and_no_result_arrives(qtbot, tab, small_png):
     assert "Cancelled" in tab.progress_label.text()
 
 
+def _task_threads(exclude=()):
+    return [t for t in threading.enumerate() if t.name.startswith("kmeans-task") and t.is_alive() and t not in exclude]
+
+
 def test_shutdown_mid_run_leaves_no_thread(qtbot, tab):
+    before = set(threading.enumerate())
     tab.load_sample("china.jpg")
+    assert _task_threads(before)  # the load runs on a worker thread...
     tab.shutdown()
-    assert not tab.runner.is_running()
+    assert _task_threads(before) == []  # ...which shutdown joined
+
+
+@pytest.fixture
+def held_loads(monkeypatch):
+    """File loads block until ``release.set()``: a load that is still in flight on demand."""
+    from kmeans_gui.ui import quantize_tab as module
+
+    release = threading.Event()
+    real = module.load_image
+
+    def slow_load(path):
+        release.wait(timeout=TIMEOUT / 1000)
+        return real(path)
+
+    monkeypatch.setattr(module, "load_image", slow_load)
+    yield release
+    release.set()
+
+
+def test_changing_settings_while_loading_keeps_the_new_image(qtbot, tab, small_png, tmp_path, held_loads):
+    held_loads.set()
+    tab.open_file(small_png[0])
+    wait_done(qtbot, tab)
+    held_loads.clear()
+    second = tmp_path / "second.png"
+    Image.fromarray(np.full((20, 30, 3), (10, 200, 90), np.uint8)).save(second)
+    tab.open_file(second)
+    tab.k_spin.setValue(3)  # would schedule a re-quantize of the old image
+    qtbot.mouseClick(tab.quantize_button, Qt.MouseButton.LeftButton)  # would cancel the load
+    assert tab.runner.is_running() and not tab._rerun.isActive()
+    held_loads.set()
+    qtbot.waitUntil(lambda: tab.loaded is not None and tab.loaded.name == "second.png" and tab.outcome is not None
+                    and not tab.runner.is_running(), timeout=TIMEOUT)
+    assert tab.outcome.result.n_colors == 3  # quantized once, with the settings of when the load ended
+    assert tab.outcome.result.n_colors_before == 1
+
+
+def test_an_unexpected_load_error_says_could_not_open(qtbot, tab, tmp_path, monkeypatch):
+    from kmeans_gui.ui import quantize_tab as module
+
+    def broken(path):
+        raise MemoryError("image too large for memory")
+
+    monkeypatch.setattr(module, "load_image", broken)
+    tab.open_file(tmp_path / "huge.png")
+    qtbot.waitUntil(lambda: tab.error_box is not None and tab.error_box.isVisible(), timeout=TIMEOUT)
+    assert tab.error_box.text().startswith("Could not open huge.png")
+    assert "too large" in tab.status.text() and "Quantization" not in tab.status.text()
 
 
 def test_pillow_comparison_is_computed_once_per_k(qtbot, tab, small_png):
