@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Cluster
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _validation as v
-from .distances import nearest_center, sq_distances
+from .distances import column_stats, nearest_center, sq_distances
 from .steps import KMeansState, _kmeans_steps, check_params, run_to_end, tolerance
 
 __all__ = ["KMeans"]
@@ -107,13 +107,14 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         given = check_params(X, n_clusters, self.init, self.max_iter, self.tol, self.empty_policy)
         n_init = self._n_init()
         rng = v.check_random_state(self.random_state)
-        tol = tolerance(X, self.tol)
+        stats = column_stats(X)
+        tol = tolerance(X, self.tol, stats)
 
         best: KMeansState | None = None
         for _ in range(n_init):
             state = run_to_end(
                 _kmeans_steps(X, n_clusters, self.init, given, weights, rng, self.max_iter, tol,
-                              self.empty_policy, False)
+                              self.empty_policy, False, stats)
             )
             if best is None or (
                 state.inertia < best.inertia and not _same_clustering(state.labels, best.labels, n_clusters)

@@ -22,7 +22,7 @@ from typing import Iterator, Literal
 import numpy as np
 
 from . import _validation as v
-from .distances import CHUNK_ROWS, RUNNING_MIN_MAX_K, map_chunks, nearest_in_columns, two_nearest_in_columns
+from .distances import CHUNK_ROWS, RUNNING_MIN_MAX_K, ColumnStats, column_stats, map_chunks, nearest_in_columns, two_nearest_in_columns
 from .init import SeedStep, farthest_point_steps, kmeans_plusplus_steps, random_seeds
 
 __all__ = ["KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_MAX_ITER"]
@@ -140,9 +140,10 @@ def kmeans_steps(
     n_clusters = v.check_n_clusters(n_clusters, X.shape[0])
     weights = v.check_sample_weight(sample_weight, X.shape[0])
     given = check_params(X, n_clusters, init, max_iter, tol, empty_policy)
+    stats = column_stats(X)
     yield from _kmeans_steps(
         X, n_clusters, init, given, weights, v.check_random_state(random_state),
-        max_iter, tolerance(X, tol), empty_policy, observe_init,
+        max_iter, tolerance(X, tol, stats), empty_policy, observe_init, stats,
     )
 
 
@@ -169,10 +170,12 @@ def check_params(X, n_clusters, init, max_iter, tol, empty_policy):
     return given
 
 
-def _kmeans_steps(X, n_clusters, init, given, weights, rng, max_iter, tol, empty_policy, observe_init):
-    """The generator behind :func:`kmeans_steps`, for validated input and an absolute ``tol``."""
+def _kmeans_steps(X, n_clusters, init, given, weights, rng, max_iter, tol, empty_policy, observe_init,
+                  stats: ColumnStats):
+    """The generator behind :func:`kmeans_steps`, for validated input, an absolute ``tol`` and
+    X's column statistics."""
     centers = yield from _init_states(X, n_clusters, init, given, weights, rng, observe_init)
-    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy)
+    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats)
 
 
 def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
@@ -200,23 +203,11 @@ def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
     return centers
 
 
-def tolerance(X: np.ndarray, tol: float) -> float:
+def tolerance(X: np.ndarray, tol: float, stats: ColumnStats | None = None) -> float:
     """The absolute tolerance: ``tol`` times the mean per-feature variance (scale-free)."""
     if tol == 0:
         return 0.0
-    return float(np.mean(_variance(X)) * tol)
-
-
-def _variance(X: np.ndarray) -> np.ndarray:
-    """Per-feature variance in float64, chunk by chunk: np.var would build an n x d float64 copy."""
-    n = X.shape[0]
-    mean = X.mean(axis=0, dtype=np.float64)
-
-    def work(a, b):
-        centred = X[a:b] - mean
-        return np.einsum("ij,ij->j", centred, centred)
-
-    return np.sum(map_chunks(work, n, 4 * CHUNK_ROWS), axis=0) / n
+    return float(np.mean((stats or column_stats(X)).var) * tol)
 
 
 def run_to_end(steps: Iterator[KMeansState]) -> KMeansState:
@@ -309,16 +300,16 @@ class _Sums:
         return float(max(per_cluster.sum(), 0.0))
 
 
-def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy) -> Iterator[KMeansState]:
+def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Iterator[KMeansState]:
     """Lloyd iterations from prepared input (validated X, float64 weights and centres)."""
     n, d = X.shape
     k = centers.shape[0]
     dtype = X.dtype
     # Work on centred coordinates: the GEMM form of distances loses precision far from the origin.
-    offset = np.asarray(X.mean(axis=0, dtype=np.float64))
+    offset = stats.mean
     C = centers - offset
     sums = _Sums(k, d)
-    assigner = (_DenseAssigner if n <= _SMALL_N else _BoundedAssigner)(X, weights, offset, C)
+    assigner = (_DenseAssigner if n <= _SMALL_N else _BoundedAssigner)(X, weights, stats, C)
     labels = None
     moved = None
 
@@ -381,12 +372,15 @@ def _warn_if_clusters_empty(sums, n_clusters):
         )
 
 
+#: Bounds are first built once an assignment changes fewer than this fraction of the points.
+WARMUP_CHANGED_FRACTION = 0.05
+
 #: Above this fraction of a block in doubt, the whole block is recomputed densely.
 DENSE_FRACTION = 0.3
 
 #: Rows per block of the bounded assignment. Larger than the distance chunks: most rows of a
 #: block cost a few cheap vector operations, so per-block Python overhead dominates small blocks.
-ASSIGN_BLOCK_ROWS = 65_536
+ASSIGN_BLOCK_ROWS = 262_144
 
 
 #: Up to this many points, bounds cost more bookkeeping than they save: every point is
@@ -397,8 +391,8 @@ _SMALL_N = 32_768
 class _DenseAssigner:
     """Plain Lloyd assignment for small data, where per-call overhead is what costs."""
 
-    def __init__(self, X, weights, offset, C):
-        self.Xct = _feature_major(X, offset)
+    def __init__(self, X, weights, stats, C):
+        self.Xct = _feature_major(X, stats.mean)
         self.weights = weights
 
     def assign(self, C, prev_labels, moved, sums):
@@ -456,8 +450,9 @@ class _BoundedAssigner:
     comparison per point: ``slack < (up_total + low_total)[label]``.
     """
 
-    def __init__(self, X, weights, offset, C):
+    def __init__(self, X, weights, stats, C):
         n = X.shape[0]
+        offset = stats.mean
         k = C.shape[0]
         self.X, self.weights, self.offset = X, weights, offset
         # float32 halves the memory and the traffic of the per-point test; values are rounded
@@ -468,15 +463,24 @@ class _BoundedAssigner:
         self.low_total = np.zeros(k)  # sum of the largest move among the *other* centres
         # Rounding in ||x||^2 - 2x.c + ||c||^2 is a few ulps of the largest squared norm; the
         # bounds are loosened by the square root of that so the skip test stays conservative.
-        extent = np.maximum(np.abs(X.max(axis=0) - offset), np.abs(X.min(axis=0) - offset))
+        extent = np.maximum(np.abs(stats.max - offset), np.abs(stats.min - offset))
         scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
         self.margin = 2.0 * np.sqrt(8.0 * np.finfo(np.float64).eps * scale_sq)
+        # While many points still change cluster, bounds would be rebuilt every iteration at
+        # about three times the cost of a plain assignment; they are built once the run settles.
+        self.bounds_valid = False
+        self.changed_fraction = 1.0
 
     def _nearest_two(self, Xt, C, C_sq):
         """Labels, distance to the nearest and to the second-nearest centre (loosened by margin).
 
-        ``Xt`` is a centred block, feature-major (d, m).
+        ``Xt`` is a centred block, feature-major (d, m). Done CHUNK_ROWS columns at a time so the
+        (k, chunk) distance block stays in cache.
         """
+        m = Xt.shape[1]
+        if m > CHUNK_ROWS:
+            parts = [self._nearest_two(Xt[:, a : a + CHUNK_ROWS], C, C_sq) for a in range(0, m, CHUNK_ROWS)]
+            return tuple(np.concatenate(p) for p in zip(*parts))
         k = C.shape[0]
         m = Xt.shape[1]
         x_sq = np.einsum("ij,ij->j", Xt, Xt)
@@ -510,30 +514,86 @@ class _BoundedAssigner:
 
     def assign(self, C, prev_labels, moved, sums):
         """Labels for centres C; returns (labels, n_changed, change of the per-cluster sums)."""
+        if prev_labels is not None:
+            self.up_total += moved
+            order = np.argsort(moved)
+            other_max = np.full(moved.size, moved[order[-1]])
+            if moved.size > 1:
+                other_max[order[-1]] = moved[order[-2]]
+            self.low_total += other_max
+        if not self.bounds_valid and self.changed_fraction > WARMUP_CHANGED_FRACTION:
+            result = self._assign_plain(C, prev_labels, sums)
+        elif not self.bounds_valid:
+            result = self._assign_bounded(C, prev_labels, sums, rebuild=True)
+            self.bounds_valid = True
+        else:
+            result = self._assign_bounded(C, prev_labels, sums, rebuild=False)
+        self.changed_fraction = result[1] / self.X.shape[0]
+        return result
+
+    def _assign_plain(self, C, prev_labels, sums):
+        """Plain Lloyd assignment, block by block: labels only, no bounds."""
+        X, weights, offset = self.X, self.weights, self.offset
+        n = X.shape[0]
+        C_sq = np.einsum("ij,ij->i", C, C)
+        labels = np.empty(n, dtype=np.int32)
+
+        def work(a, b):
+            Xt = _feature_major(X, offset, slice(a, b))
+            Dt = (-2.0 * C) @ Xt
+            Dt += C_sq[:, None]
+            lab = nearest_in_columns(Dt)[0]
+            labels[a:b] = lab
+            if prev_labels is None:
+                return sums.contributions(Xt, weights[a:b], lab, None), b - a
+            moved = np.flatnonzero(lab != prev_labels[a:b])
+            if moved.size == 0:
+                return None, 0
+            new = lab.take(moved)
+            old = prev_labels[a:b].take(moved)
+            return sums.contributions(Xt.take(moved, axis=1), weights[a:b].take(moved), new, old), moved.size
+
+        return self._gather(labels, map_chunks(work, n, CHUNK_ROWS), sums)
+
+    @staticmethod
+    def _gather(labels, results, sums):
+        delta = np.zeros_like(sums.table)
+        n_changed = 0
+        for part, count in results:
+            if part is not None:
+                delta += part
+            n_changed += count
+        return _frozen(labels), n_changed, delta
+
+    def _assign_bounded(self, C, prev_labels, sums, rebuild):
+        """Assignment that skips points the bounds clear; ``rebuild`` computes every bound afresh."""
         X, weights, offset = self.X, self.weights, self.offset
         n = X.shape[0]
         k = C.shape[0]
         C_sq = np.einsum("ij,ij->i", C, C)
         labels = np.empty(n, dtype=np.int32) if prev_labels is None else prev_labels.copy()
-        if prev_labels is not None:
-            order = np.argsort(moved)
-            other_max = np.full(k, moved[order[-1]])
-            if k > 1:
-                other_max[order[-1]] = moved[order[-2]]
-            self.up_total += moved
-            self.low_total += other_max
+        if not rebuild:
             skip_below = _round_up_f32(self.up_total + self.low_total)
             centre_dist = np.sqrt(np.maximum(C_sq[:, None] + C_sq[None, :] - 2.0 * C @ C.T, 0.0))
             np.fill_diagonal(centre_dist, np.inf)
             half_gap = 0.5 * centre_dist.min(axis=1) if k > 1 else np.full(1, np.inf)
 
         def work(a, b):
-            if prev_labels is None:
+            if rebuild:
                 Xt = _feature_major(X, offset, slice(a, b))
                 lab, best, second = self._nearest_two(Xt, C, C_sq)
                 self._store(slice(a, b), lab, best, second)
                 labels[a:b] = lab
-                return sums.contributions(Xt, weights[a:b], lab, None), b - a
+                if prev_labels is None:
+                    return sums.contributions(Xt, weights[a:b], lab, None), b - a
+                moved = np.flatnonzero(lab != prev_labels[a:b])
+                if moved.size == 0:
+                    return None, 0
+                return (
+                    sums.contributions(Xt.take(moved, axis=1), weights[a:b].take(moved), lab.take(moved),
+                                       prev_labels[a:b].take(moved)),
+                    moved.size,
+                )
             lab_old = prev_labels[a:b]
             doubt = np.flatnonzero(self.slack[a:b] < skip_below.take(lab_old))
             if doubt.size == 0:
@@ -579,15 +639,8 @@ class _BoundedAssigner:
             labels[changed] = new
             return sums.contributions(Xt.take(moved, axis=1), weights.take(changed), new, lab_d.take(moved)), moved.size
 
-        block = ASSIGN_BLOCK_ROWS if prev_labels is not None else CHUNK_ROWS
-        results = map_chunks(work, n, block)
-        delta = np.zeros_like(sums.table)
-        n_changed = 0
-        for part, count in results:
-            if part is not None:
-                delta += part
-            n_changed += count
-        return _frozen(labels), n_changed, delta
+        block = CHUNK_ROWS if rebuild else ASSIGN_BLOCK_ROWS
+        return self._gather(labels, map_chunks(work, n, block), sums)
 
 
 def _update_centers(X, weights, offset, C, labels, sums, empty_policy):

@@ -31,3 +31,16 @@ def test_nearest_center_memory_is_bounded_by_the_chunk_not_n_k_d():
     broadcast = n * k * d * 8  # what the naive formula would allocate: 154 MB
     assert peak < outputs + 24 * 2**20
     assert peak < broadcast / 5
+
+
+def test_column_stats_match_numpy_across_chunks():
+    from kmeans_gui.engine.distances import column_stats
+
+    rng = np.random.default_rng(3)
+    X = (rng.normal(size=(300_001, 3)) * [1, 100, 0.01] + [1e6, -5, 0]).astype(np.float32)
+    stats = column_stats(X)
+    X64 = X.astype(np.float64)
+    np.testing.assert_allclose(stats.mean, X64.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(stats.var, X64.var(axis=0), rtol=1e-9)
+    np.testing.assert_array_equal(stats.min, X64.min(axis=0))
+    np.testing.assert_array_equal(stats.max, X64.max(axis=0))

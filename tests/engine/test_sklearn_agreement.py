@@ -116,3 +116,22 @@ def test_check_estimator():
         KMeans(n_clusters=3, random_state=0),
         expected_failed_checks={"check_sample_weight_equivalence_on_dense_data": reason},
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_large_run_through_warm_up_rebuild_and_bounds_matches_sklearn(dtype):
+    # Enough points for the bounded assigner's every path: plain warm-up iterations, the bound
+    # rebuild, skipped points, tightened and fully recomputed doubts, dense fallback blocks.
+    rng = np.random.default_rng(12)
+    centres = rng.uniform(-10, 10, size=(12, 3))
+    X = (centres[rng.integers(0, 12, 120_000)] + rng.normal(0, 2.5, size=(120_000, 3))).astype(dtype)
+    init = X[:12]
+    ref = SKKMeans(12, init=init, n_init=1, algorithm="lloyd", tol=0).fit(X)
+    ours = KMeans(12, init=init, tol=0).fit(X)
+    assert ours.n_iter_ == ref.n_iter_ > 20
+    if dtype is np.float64:
+        np.testing.assert_array_equal(ours.labels_, ref.labels_)
+        np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-7)
+    else:  # float32 near-ties may go either way between float32 and float64 arithmetic
+        assert np.mean(ours.labels_ != ref.labels_) < 1e-4
+        np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-4, atol=1e-4)
