@@ -126,7 +126,11 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def _as_points(X) -> np.ndarray:
-    arr = np.array(X, dtype=np.float64, copy=True).reshape(-1, 2) if np.size(X) else np.empty((0, 2))
+    arr = np.array(X, dtype=np.float64, copy=True)
+    if arr.size == 0:
+        arr = np.empty((0, 2))
+    elif arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"Points must be an array of shape (n, 2) (one x, y row per point); got shape {arr.shape}.")
     if not np.isfinite(arr).all():
         raise ValueError("Points must be finite numbers (no NaN or inf).")
     return _readonly(np.ascontiguousarray(arr))
@@ -229,13 +233,22 @@ class AppState:
         if self.n_points:
             self.set_points(np.empty((0, 2)), kind="edit")
 
-    def load_dataset(self, name: str, **options) -> None:
-        """Replace the points with a built-in dataset (undoable). Options go to ``make_dataset``."""
+    def load_dataset(self, name: str, k: int | None = None, **options) -> None:
+        """Replace the points with a built-in dataset (undoable). Options go to ``make_dataset``.
+
+        ``k``, when given, becomes the number of clusters too (if the new data has at least k
+        points), with a single restart of the run.
+        """
         from .data.datasets import make_dataset
 
-        X = make_dataset(name, **options)
+        X = _as_points(make_dataset(name, **options))
+        params = None
+        if k is not None and k <= max(X.shape[0], 1):
+            params = replace(self._params, k=k).validated()
         self.dataset = {"name": name, **options}
-        self.set_points(X, kind="replace")
+        self._push_undo(self._points)
+        self._redo.clear()
+        self._apply_points(X, "replace", params)
 
     @property
     def can_undo(self) -> bool:
@@ -266,11 +279,13 @@ class AppState:
         ):
             self._undo.pop(0)
 
-    def _apply_points(self, new: np.ndarray, kind: str) -> None:
+    def _apply_points(self, new: np.ndarray, kind: str, params: "Params | None" = None) -> None:
         self._points = new
         self._data_version += 1
         self.points_change = kind
         self.events.points.emit()
+        if params is not None:
+            self._adopt_params(params)
         self._restart()
 
     # ------------------------------------------------------------------ params
@@ -283,15 +298,19 @@ class AppState:
         unknown = set(changes) - {f.name for f in fields(Params)}
         if unknown:
             raise TypeError(f"Unknown parameter(s): {', '.join(sorted(unknown))}")
-        new = replace(self._params, **changes).validated()
+        if self._adopt_params(replace(self._params, **changes).validated()):
+            self._restart()
+
+    def _adopt_params(self, new: Params) -> bool:
+        """Take ``new`` (validated) and say so, without restarting; False when nothing changed."""
         if new == self._params:
-            return
+            return False
         self._params = new
         if new.init == "manual" and self._manual.shape[0] > new.k:
             self._manual = _readonly(self._manual[: new.k].copy())
             self.events.manual.emit()
         self.events.params.emit()
-        self._restart()
+        return True
 
     def new_seed(self) -> None:
         """Next seed: a different random initialisation (placed centres are kept)."""
@@ -383,7 +402,7 @@ class AppState:
                 warnings.simplefilter("always")
                 state = next(self._steps, None)
             for w in caught:
-                self._warning = self._friendly_warning(w)
+                self._warning = self._friendly_warning(w, state)
             if state is None:
                 self._complete, self._steps = True, None
                 break
@@ -393,12 +412,21 @@ class AppState:
                 self._complete, self._steps = True, None
         return grew
 
-    def _friendly_warning(self, w: warnings.WarningMessage) -> str:
-        if issubclass(w.category, FewDistinctPointsWarning):
-            distinct = len(np.unique(self._points, axis=0))
-            return (f"only {distinct} distinct point{'s' * (distinct != 1)} for k = {self._params.k}: "
+    def _friendly_warning(self, w: warnings.WarningMessage, state: KMeansState | None) -> str:
+        if not issubclass(w.category, FewDistinctPointsWarning):
+            return str(w.message)
+        k = self._params.k
+        distinct = len(np.unique(self._points, axis=0))
+        if distinct < k:
+            return (f"only {distinct} distinct point{'s' * (distinct != 1)} for k = {k}: "
                     "some centroids will share a spot or stay empty; lower k")
-        return str(w.message)
+        # Enough distinct points: the clusters emptied during the run (the "keep" policy leaves them so).
+        n_empty = k - len(np.unique(state.labels)) if state is not None and state.labels is not None else None
+        what = f"{n_empty} cluster{'s' * (n_empty != 1)}" if n_empty else "some clusters"
+        if self._params.empty_policy == "keep":
+            return (f"{what} ended empty: empty clusters are kept in place, so their centroids own no points; "
+                    "try another start or the 'Move to farthest point' policy")
+        return f"{what} ended empty; try another seed or lower k"
 
     def ensure(self, length: int) -> None:
         """Make sure at least ``length`` states are computed (fewer if the run ends first)."""
@@ -534,7 +562,9 @@ class AppState:
         params = Params(**data["params"]).validated()
         manual = _as_points(data.get("manual_centers", []))
         with contextlib.ExitStack() as stack:
-            for ev in (self.events.points, self.events.params, self.events.manual, self.events.run):
+            # Blocks close last-in first-out: enter them backwards so views hear points, params,
+            # manual, run in that order (colours for the new run must meet the new points).
+            for ev in (self.events.run, self.events.manual, self.events.params, self.events.points):
                 stack.enter_context(ev.deferred())
             self._params = params
             self._manual = manual

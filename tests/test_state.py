@@ -113,7 +113,7 @@ def test_params_validation_and_restart():
     state = AppState(SQUARE, Params(k=2))
     seen = recorder(state)
     state.set_params(k=3)
-    assert seen[:2] == ["params", "run"] or "params" in seen
+    assert seen == ["params", "run"]  # params first, so views know k when the new run arrives
     assert state.params.k == 3
     with pytest.raises(ValueError, match="k=0"):
         state.set_params(k=0)
@@ -215,3 +215,53 @@ def test_final_sentence():
     s = state.current
     assert final_sentence(s) == f"Converged after {s.iteration} iteration{'s' * (s.iteration != 1)}: no point changed cluster"
     assert final_sentence(s) in status_text(state)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((3, 3)), np.zeros(4), np.zeros((2, 2, 2)), [[1.0, 2.0, 3.0]]])
+def test_points_of_the_wrong_shape_are_refused_not_reshaped(bad):
+    state = AppState(SQUARE)
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        state.set_points(bad)
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        AppState(bad)
+    np.testing.assert_array_equal(state.points, SQUARE)
+    state.set_points(np.empty((0, 2)))  # empty is fine
+    assert state.n_points == 0
+
+
+def test_load_dataset_with_k_restarts_the_run_once():
+    state = AppState(SQUARE, Params(k=2))
+    seen = recorder(state)
+    state.load_dataset("blobs", k=5, n=100, centers=5, seed=0)
+    assert seen.count("run") == 1
+    assert seen.index("points") < seen.index("params") < seen.index("run")
+    assert state.params.k == 5 and state.n_points == 100 and state.current is not None
+    state.load_dataset("blobs", k=7, n=3, centers=7, seed=0)  # fewer points than k: k stays
+    assert state.params.k == 5
+
+
+def _placed_run(policy):
+    state = AppState(SQUARE, Params(k=3, init="manual", empty_policy=policy))
+    for x, y in ((0, 0.5), (10, 0.5), (100, 100)):  # nobody is nearest to the third centre
+        state.add_manual_center(x, y)
+    state.run_to_end()
+    return state
+
+
+def test_an_empty_kept_cluster_is_not_blamed_on_duplicate_points():
+    state = _placed_run("keep")
+    assert state.current.is_final
+    assert "distinct" not in state.warning  # all 4 points are distinct and k = 3
+    assert state.warning.startswith("1 cluster ended empty") and "kept in place" in state.warning
+    dup = AppState(np.array([[1.0, 1.0]] * 5 + [[2.0, 2.0]] * 5), Params(k=3, empty_policy="keep"))
+    dup.run_to_end()
+    assert dup.warning.startswith("only 2 distinct points for k = 3")
+
+
+def test_session_load_emits_points_before_params_and_run():
+    state = AppState(SQUARE, Params(k=2))
+    data = AppState(np.arange(20.0).reshape(10, 2), Params(k=3)).to_dict()
+    seen = recorder(state)
+    state.load_dict(data)
+    order = [name for name in seen if name in ("points", "params", "manual", "run")]
+    assert order == ["points", "params", "manual", "run"]

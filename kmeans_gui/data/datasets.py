@@ -25,6 +25,15 @@ class DatasetInfo:
     uses_spread: bool = False
     suggested_k: int = 3
 
+    def options(self, *, seed: int | None = 0, n: int = 600, centers: int = 4, spread: float = 1.0) -> dict:
+        """The :func:`make_dataset` keyword options this dataset uses, out of all of them."""
+        opts: dict = {"seed": seed}
+        for key, used, value in (("n", self.uses_n, n), ("centers", self.uses_centers, centers),
+                                 ("spread", self.uses_spread, spread)):
+            if used:
+                opts[key] = value
+        return opts
+
 
 DATASETS: dict[str, DatasetInfo] = {
     info.name: info

@@ -31,16 +31,8 @@ def build_window(args: argparse.Namespace | None = None):
         info = DATASETS[name]
         k = args.k if args.k is not None else info.suggested_k
         state = AppState(params=Params(k=k, init=args.init or "k-means++", seed=args.seed))
-        options = {"seed": args.seed}
-        if info.uses_n:
-            options["n"] = args.n
-        if info.uses_centers:
-            options["centers"] = k
-        state.load_dataset(name, **options)
-    window = MainWindow(state)
-    if args is not None and getattr(args, "dataset", None):
-        window.dataset_panel.set_dataset(args.dataset)
-    return window
+        state.load_dataset(name, **info.options(seed=args.seed, n=args.n, centers=k))
+    return MainWindow(state)  # the Data panel shows the loaded dataset's options itself
 
 
 def run(args: argparse.Namespace) -> int:

@@ -47,7 +47,10 @@ def explanation(state: AppState) -> str:
     text = ("Update: each centroid moved to the mean of its points. The mean is the spot with the smallest "
             "sum of squared distances to those points, so inertia cannot go up.")
     if s.empty_clusters:
-        text += " An empty cluster's centroid was moved to the point farthest from its centroid."
+        if state.params.empty_policy == "keep":
+            text += " An empty cluster has no points to average, so its centroid stayed where it was."
+        else:
+            text += " An empty cluster's centroid was moved to the point farthest from its centroid."
     return text
 
 
@@ -86,7 +89,3 @@ class ExplainPanel(QWidget):
 
     def refresh(self) -> None:
         self.label.setText(explanation(self.state))
-
-    def disconnect_state(self) -> None:
-        for ev in (self.state.events.run, self.state.events.cursor, self.state.events.manual):
-            ev.disconnect(self.refresh)

@@ -152,3 +152,31 @@ def test_file_open_image_shows_the_image_tab_and_loads_the_file(make_window, qtb
     qtbot.waitUntil(lambda: w.image_tab.outcome is not None and not w.image_tab.runner.is_running(), timeout=20_000)
     np.testing.assert_array_equal(w.image_tab.loaded.pixels, pixels)
     assert w.image_tab.outcome.result.n_colors_after == 2
+
+
+def test_generate_with_a_new_k_restarts_the_run_once(make_window, qtbot):
+    w = make_window()  # k = 3
+    runs = []
+    w.state.events.run.connect(lambda: runs.append(w.state.params.k))
+    w.dataset_panel.set_dataset("blobs")
+    w.dataset_panel.centers_spin.setValue(5)
+    qtbot.mouseClick(w.dataset_panel.generate_button, Qt.MouseButton.LeftButton)
+    assert runs == [5]  # one restart, already with the new k
+    assert w.algorithm_panel.k_spin.value() == 5 and w.state.current is not None
+
+
+def test_loading_a_session_with_another_number_of_points_redraws_the_canvas(make_window, qtbot):
+    from kmeans_gui.state import AppState, Params
+
+    w = make_window()  # 60 points
+    pts = np.random.default_rng(1).normal(size=(25, 2))
+    data = AppState(pts, Params(k=2, seed=4)).to_dict()
+    data["cursor"] = 3
+    shown_when_run_arrives = []  # views that colour points by the run must already hold the new points
+    w.state.events.run.connect(lambda: shown_when_run_arrives.append(len(w.canvas.points._xy)))
+    w.state.load_dict(data)
+    assert shown_when_run_arrives == [25]
+    assert w.state.current.labels is not None
+    assert w.state.n_points == 25 and w.state.current is not None
+    np.testing.assert_array_equal(w.canvas.points._xy, pts)
+    assert w.canvas.points._colors.shape == (25,) and w.algorithm_panel.k_spin.value() == 2

@@ -102,9 +102,6 @@ class DatasetPanel(QGroupBox):
                     spin.setValue(d[key])
         self._update_enabled()
 
-    def disconnect_state(self) -> None:
-        self.state.events.points.disconnect(self._on_points_change)
-
     def set_dataset(self, name: str) -> None:
         self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(name))
 
@@ -120,28 +117,19 @@ class DatasetPanel(QGroupBox):
 
     def options(self) -> dict:
         name = self.dataset_combo.currentData()
-        info = DATASETS[name]
-        opts = {"seed": self.seed_spin.value()}
-        if info.uses_n:
-            opts["n"] = self.n_spin.value()
-        if info.uses_centers:
-            opts["centers"] = self.centers_spin.value()
-        if info.uses_spread:
-            opts["spread"] = self.spread_spin.value()
+        opts = DATASETS[name].options(seed=self.seed_spin.value(), n=self.n_spin.value(),
+                                      centers=self.centers_spin.value(), spread=self.spread_spin.value())
         return {"name": name, **opts}
 
     def generate(self) -> None:
         opts = self.options()
         name = opts.pop("name")
         info = DATASETS[name]
+        k = opts.get("centers", info.suggested_k) if self.suggest_k.isChecked() and name != "empty" else None
         try:
-            self.state.load_dataset(name, **opts)
+            self.state.load_dataset(name, k=k, **opts)  # one restart, with the new k
         except (ValueError, MemoryError) as exc:
             self.message.emit(f"Could not make {info.label}: {exc}")
             return
-        if self.suggest_k.isChecked() and name != "empty":
-            k = opts.get("centers", info.suggested_k)
-            if k <= max(self.state.n_points, 1):
-                self.state.set_params(k=k)
         n = self.state.n_points
         self.message.emit(f"{info.label}: {n:,} points." if n else "Empty canvas: click to add points.")
