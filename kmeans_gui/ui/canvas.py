@@ -95,6 +95,7 @@ class Canvas(QWidget):
         self.show_trails = True
         self.show_lines = False
         self.brush_mode = False
+        self._drag_sprays = False
         self.brush_radius_px = 30.0
         self.brush_density = 8  # points per drag event
         self.remove_radius_px = 40.0
@@ -144,6 +145,8 @@ class Canvas(QWidget):
         self.centroid_halo = pg.ScatterPlotItem(symbol="d", pxMode=True, pen=None, brush=pg.mkBrush("#FFFFFF"))
         self.centroid_halo.setZValue(9)
         self._brushes = [pg.mkBrush(cluster_hex(j)) for j in range(MAX_CLUSTERS)]
+        self._centroid_pen = pg.mkPen("#000000", width=2)
+        self._newest_pen = pg.mkPen("#A3200B", width=3)  # the seed k-means++ just picked
         self.trail_lines = pg.PlotCurveItem(pen=pg.mkPen("#202020", width=1.5))
         self.trail_lines.setZValue(5)
         self.trail_dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#202020"))
@@ -175,14 +178,6 @@ class Canvas(QWidget):
         setattr(self, name, value)
         self.redraw()
         self.options_changed.emit()
-
-    def disconnect_state(self) -> None:
-        ev = self.state.events
-        ev.points.disconnect(self._on_points_change)
-        ev.run.disconnect(self._on_run_change)
-        ev.cursor.disconnect(self._on_cursor_change)
-        ev.manual.disconnect(self._on_cursor_change)
-        self._region_timer.stop()
 
     # ------------------------------------------------------------------ state -> picture
     def _on_points_change(self) -> None:
@@ -254,8 +249,8 @@ class Canvas(QWidget):
             spots.append(
                 {
                     "pos": (float(c[0]), float(c[1])),
-                    "brush": pg.mkBrush(cluster_hex(j)),
-                    "pen": pg.mkPen("#000000" if not newest else "#A3200B", width=3 if newest else 2),
+                    "brush": self._brushes[j % len(self._brushes)],
+                    "pen": self._newest_pen if newest else self._centroid_pen,
                     "size": 30 if newest else 24,
                 }
             )
@@ -365,17 +360,13 @@ class Canvas(QWidget):
             state.add_points([[x, y]])
 
     def right_click(self, x: float, y: float) -> None:
-        sx, sy = self._pixel_size()
-        X = self.state.points
-        if len(X) == 0:
+        if self.state.n_points == 0:
             self.edit_message.emit("No points to remove.")
             return
-        d = np.hypot((X[:, 0] - x) / sx, (X[:, 1] - y) / sy)
-        i = int(np.argmin(d))
-        if d[i] > self.remove_radius_px:
+        # The aspect ratio is locked, so one data unit spans the same pixels along x and y.
+        radius = self.remove_radius_px * max(self._pixel_size())
+        if self.state.remove_nearest(x, y, max_distance=radius) is None:
             self.edit_message.emit("No point near the click to remove.")
-            return
-        self.state.remove_points([i])
 
     def drag(self, ev, viewbox) -> bool:
         """Handle a left drag; return False to let the ViewBox pan."""
@@ -385,7 +376,10 @@ class Canvas(QWidget):
             self._drag_center = None
             if self._can_move_centres():
                 self._drag_center = self._nearest_centre(start.x(), start.y())
-            if self._drag_center is None and not self.brush_mode:
+            # The mode is fixed for the whole drag: turning the brush off mid-stroke must neither
+            # drop the points sprayed so far nor turn the rest of the stroke into a pan.
+            self._drag_sprays = self._drag_center is None and self.brush_mode
+            if self._drag_center is None and not self._drag_sprays:
                 return False
             self._spray = []
         if self._drag_center is not None:
@@ -395,10 +389,11 @@ class Canvas(QWidget):
                 j, self._drag_center = self._drag_center, None
                 self.state.move_manual_center(j, pos.x(), pos.y())
             else:
-                self.centroids.setData(pos=C, brush=[pg.mkBrush(cluster_hex(j)) for j in range(len(C))])
+                self.centroids.setData(pos=C, brush=[self._brushes[j % len(self._brushes)] for j in range(len(C))],
+                                       pen=self._centroid_pen)
                 self.centroid_halo.setData(pos=C, size=33)
             return True
-        if not self.brush_mode:
+        if not self._drag_sprays:
             return False
         self._spray_at(pos.x(), pos.y())
         if ev.isFinish():

@@ -115,8 +115,3 @@ class ConvergenceChart(SeriesChart):
             self.set_cursor(0.0 if s is not None else None)
             return
         self.set_cursor(s.iteration + (0.5 if s.phase == "update" else 0.0), s.inertia)
-
-    def disconnect_state(self) -> None:
-        for ev in (self.state.events.run, self.state.events.history):
-            ev.disconnect(self._on_run_change)
-        self.state.events.cursor.disconnect(self._on_cursor_change)

@@ -375,7 +375,7 @@ class ChooseKView(QWidget):
         k = self.state.params.k
         for chart in self.charts:
             chart.set_current(k)
-        self._show_silhouette_plot()
+        # The silhouette plot waits for the run event that always follows: it needs the new labels.
 
     def _on_settings_change(self) -> None:
         cached = self._cache.get(self.settings_key())
@@ -414,6 +414,7 @@ class ChooseKView(QWidget):
         self.ch_chart.set_values(k, result.calinski_harabasz, best_k=result.best_k("calinski_harabasz"))
         self.db_chart.set_values(k, result.davies_bouldin, best_k=result.best_k("davies_bouldin"))
         self._on_params_change()
+        self._show_silhouette_plot()
         if not keep_status:
             parts = [knee.message]
             best = result.best_k("silhouette")

@@ -102,6 +102,30 @@ def test_brush_drag_sprays_points_near_the_path(make_window, qtbot):
     assert w.state.n_points == n0
 
 
+def test_turning_the_brush_off_mid_stroke_keeps_the_sprayed_points(make_window, qtbot):
+    w = make_window()
+    w.dataset_panel.brush_check.setChecked(True)
+    n0, view0 = w.state.n_points, w.canvas.viewbox.viewRange()
+    vp = w.canvas.plot.viewport()
+    a = data_to_viewport(w.canvas, -2.0, 0.0)
+    b = data_to_viewport(w.canvas, 2.0, 0.0)
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for i, t in enumerate(np.linspace(0, 1, 8)):
+        if i == 4:
+            w.dataset_panel.brush_check.setChecked(False)
+            assert not w.canvas.brush_mode
+        QTest.mouseMove(vp, QPoint(int(a.x() + t * (b.x() - a.x())), int(a.y())))
+        qtbot.wait(2)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    added = w.state.points[n0:]
+    assert len(added) >= w.canvas.brush_density * 3  # the strokes before and after the switch
+    assert added[:, 0].max() > 1.0  # the stroke went on spraying to its end...
+    assert w.canvas.viewbox.viewRange() == view0  # ...instead of turning into a pan
+    assert len(w.canvas.spray_preview.data) == 0  # and no preview is left behind
+    w.state.undo()
+    assert w.state.n_points == n0
+
+
 def test_place_by_clicking_then_drag_a_centroid(make_window, qtbot):
     w = make_window(init="manual", k=2)
     assert w.state.current is None and "place centroid 1 of 2" in w.status_label.text().lower()

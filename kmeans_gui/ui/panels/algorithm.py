@@ -81,6 +81,3 @@ class AlgorithmPanel(QGroupBox):
             self.max_iter_spin.setValue(p.max_iter)
             self.tol_spin.setValue(p.tol)
             self.empty_combo.setCurrentIndex(self.empty_combo.findData(p.empty_policy))
-
-    def disconnect_state(self) -> None:
-        self.state.events.params.disconnect(self._on_params_change)

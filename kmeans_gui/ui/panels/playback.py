@@ -177,9 +177,3 @@ class PlaybackBar(QWidget):
         total = f"{state.n_states}" if state.complete else f"{state.n_states}+"
         self.position_label.setText(f"{state.cursor + 1} / {total}" if has_run else "– / –")
         self._update_play_button()
-
-    def disconnect_state(self) -> None:
-        self.timer.stop()
-        for ev in (self.state.events.run, self.state.events.cursor, self.state.events.history):
-            ev.disconnect(self.refresh)
-        self.state.events.run.disconnect(self._on_run_change)
