@@ -127,10 +127,11 @@ def minibatch_steps(
     weights = v.check_sample_weight(sample_weight, n)
     if init == "farthest":
         raise ValueError("init='farthest' is not offered for mini-batch k-means: use 'k-means++' or 'random'.")
-    given = check_params(X, n_clusters, init, max_steps, tol, "keep")
+    # Before check_params, which knows max_steps only as the full algorithm's max_iter.
     for name, value in (("batch_size", batch_size), ("max_steps", max_steps)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name}={value!r} must be a positive integer.")
+    given = check_params(X, n_clusters, init, max_steps, tol, "keep")
     if max_no_improvement is not None and (
         isinstance(max_no_improvement, bool) or not isinstance(max_no_improvement, (int, np.integer))
         or max_no_improvement < 1
