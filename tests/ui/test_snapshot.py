@@ -34,14 +34,43 @@ def test_snapshot_png_has_the_centroid_colours(qtbot, tmp_path):
     assert colour_count(rgb, cluster_rgb(4)) == 0  # no fifth cluster
 
 
-def test_snapshot_centroid_markers_sit_at_the_centres(qtbot, tmp_path):
-    """Render without points' colours in play: a single cluster's colour appears where its centre is."""
+def test_snapshot_centroid_markers_sit_at_the_centres(qtbot, tmp_path, monkeypatch):
+    """Each centroid's diamond, filled with its cluster's colour, is drawn where the centre maps to
+    through the view range the window had when it was grabbed."""
+    from PySide6.QtCore import QPointF
+
+    from kmeans_gui.ui import app
+
+    seen = {}
+    real_build = app.build_window
+
+    def build_and_watch(args):
+        window = real_build(args)
+        real_grab = window.grab
+
+        def grab():
+            canvas = window.canvas
+            vp = canvas.plot.viewport()
+            seen["centres"] = np.array(window.state.current.centers)
+            seen["pixels"] = []
+            for x, y in seen["centres"]:
+                p = vp.mapTo(window, canvas.plot.mapFromScene(canvas.viewbox.mapViewToScene(QPointF(x, y))))
+                seen["pixels"].append((p.x(), p.y()))
+            return real_grab()
+
+        window.grab = grab
+        return window
+
+    monkeypatch.setattr(app, "build_window", build_and_watch)
     out = tmp_path / "one.png"
     args = parse("--dataset", "uniform", "--n", "50", "--k", "2", "--steps", "30", "--no-regions", "-o", str(out))
     assert snapshot.run(args) == 0
     rgb = np.asarray(Image.open(out).convert("RGB"))
-    for j in range(2):
-        assert colour_count(rgb, cluster_rgb(j)) > 50
+    assert len(seen["pixels"]) == 2
+    for j, (px, py) in enumerate(seen["pixels"]):
+        assert 0 <= px < rgb.shape[1] and 0 <= py < rgb.shape[0], j
+        around = rgb[py - 2 : py + 3, px - 2 : px + 3]  # the middle of a 24-pixel diamond
+        assert colour_count(around, cluster_rgb(j)) == 25, (j, px, py)
 
 
 @pytest.mark.parametrize("init", ["random", "k-means++", "farthest", "manual"])
@@ -57,14 +86,15 @@ def test_snapshot_bad_options_exit_2_with_a_message(qtbot, tmp_path, capsys):
     assert snapshot.run(parse("--steps", "-1", "-o", str(tmp_path / "x.png"))) == 2
 
 
-def test_snapshot_choose_k_view_uses_the_hook_or_says_it_is_missing(qtbot, tmp_path, capsys):
+def test_snapshot_choose_k_view_renders(qtbot, tmp_path):
     out = tmp_path / "k.png"
-    code = snapshot.run(parse("--view", "choose-k", "-o", str(out)))
-    if code == 0:
-        assert snapshot._choose_k_hook() is not None
-        assert Image.open(out).size == (1280, 800)
-    else:  # the view is not in this build (yet): a clear message, no traceback
-        assert code == 2 and "choose-k" in capsys.readouterr().err and not out.exists()
+    assert snapshot.run(parse("--view", "choose-k", "-o", str(out))) == 0
+    assert out.exists()
+    rgb = np.asarray(Image.open(out).convert("RGB"))
+    assert rgb.shape == (800, 1280, 3)
+    colours = np.unique(rgb.reshape(-1, 3), axis=0)
+    assert len(colours) > 20  # charts, text and curves, not a blank window
+    assert colour_count(rgb, cluster_rgb(0)) > 0  # the silhouette plot's first band
 
 
 def test_snapshot_command_line_runs_headless(tmp_path):
