@@ -261,7 +261,7 @@ class _Sums:
         feats = np.empty((ncol, m))
         np.multiply(Xt, wb, out=feats[:d])
         feats[d] = wb
-        np.einsum("ij,ij->j", Xt, Xt, out=feats[d + 1])
+        np.einsum("ij,ij->j", Xt, Xt, out=feats[d + 1], dtype=np.float64)
         feats[d + 1] *= wb
         feats[d + 2] = 1.0
         if d <= _BINCOUNT_MAX_FEATURES:
@@ -376,7 +376,7 @@ def _warn_if_clusters_empty(sums, n_clusters):
 WARMUP_CHANGED_FRACTION = 0.05
 
 #: Above this fraction of a block in doubt, the whole block is recomputed densely.
-DENSE_FRACTION = 0.3
+DENSE_FRACTION = 0.9
 
 #: Rows per block of the bounded assignment. Larger than the distance chunks: most rows of a
 #: block cost a few cheap vector operations, so per-block Python overhead dominates small blocks.
@@ -411,11 +411,11 @@ class _DenseAssigner:
         return _frozen(lab), changed.size, delta
 
 
-def _feature_major(X: np.ndarray, offset: np.ndarray, rows=None) -> np.ndarray:
-    """Rows of X (all, a slice, or an index array), centred, float64, as a (d, m) array."""
+def _feature_major(X: np.ndarray, offset: np.ndarray, rows=None, dtype=np.float64) -> np.ndarray:
+    """Rows of X (all, a slice, or an index array), centred, as a (d, m) array of ``dtype``."""
     block = X if rows is None else (X[rows] if isinstance(rows, slice) else X.take(rows, axis=0))
-    Xt = np.array(block.T, dtype=np.float64, order="C")
-    Xt -= offset[:, None]
+    Xt = np.array(block.T, dtype=dtype, order="C")
+    Xt -= offset.astype(dtype)[:, None]
     return Xt
 
 
@@ -465,7 +465,9 @@ class _BoundedAssigner:
         # bounds are loosened by the square root of that so the skip test stays conservative.
         extent = np.maximum(np.abs(stats.max - offset), np.abs(stats.min - offset))
         scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
-        self.margin = 2.0 * np.sqrt(8.0 * np.finfo(np.float64).eps * scale_sq)
+        # float32 data are compared in float32, as scikit-learn does: half the memory traffic.
+        self.dtype = np.float32 if X.dtype == np.float32 else np.float64
+        self.margin = 2.0 * np.sqrt(8.0 * np.finfo(self.dtype).eps * scale_sq)
         # While many points still change cluster, bounds would be rebuilt every iteration at
         # about three times the cost of a plain assignment; they are built once the run settles.
         self.bounds_valid = False
@@ -484,12 +486,13 @@ class _BoundedAssigner:
         k = C.shape[0]
         m = Xt.shape[1]
         x_sq = np.einsum("ij,ij->j", Xt, Xt)
+        C_sq = C_sq.astype(Xt.dtype)
         if k <= RUNNING_MIN_MAX_K:
-            Dt = (-2.0 * C) @ Xt
+            Dt = (-2.0 * C).astype(Xt.dtype) @ Xt
             Dt += C_sq[:, None]
             lab, best, second = two_nearest_in_columns(Dt)
         else:
-            D = Xt.T @ (-2.0 * C.T)
+            D = Xt.T @ (-2.0 * C.T).astype(Xt.dtype)
             D += C_sq
             lab = D.argmin(axis=1).astype(np.int32)
             rows = np.arange(m)
@@ -538,9 +541,12 @@ class _BoundedAssigner:
         C_sq = np.einsum("ij,ij->i", C, C)
         labels = np.empty(n, dtype=np.int32)
 
+        minus_2C = (-2.0 * C).astype(self.dtype)
+        C_sq = C_sq.astype(self.dtype)
+
         def work(a, b):
-            Xt = _feature_major(X, offset, slice(a, b))
-            Dt = (-2.0 * C) @ Xt
+            Xt = _feature_major(X, offset, slice(a, b), self.dtype)
+            Dt = minus_2C @ Xt
             Dt += C_sq[:, None]
             lab = nearest_in_columns(Dt)[0]
             labels[a:b] = lab
@@ -580,7 +586,7 @@ class _BoundedAssigner:
 
         def work(a, b):
             if rebuild:
-                Xt = _feature_major(X, offset, slice(a, b))
+                Xt = _feature_major(X, offset, slice(a, b), self.dtype)
                 lab, best, second = self._nearest_two(Xt, C, C_sq)
                 self._store(slice(a, b), lab, best, second)
                 labels[a:b] = lab
@@ -602,7 +608,7 @@ class _BoundedAssigner:
                 # Gathering most of a block costs more than computing all of it, and doing it
                 # all refreshes every bound in the block.
                 rows, lab_d = slice(a, b), lab_old
-                Xt = _feature_major(X, offset, rows)
+                Xt = _feature_major(X, offset, rows, self.dtype)
             else:
                 rows = a + doubt
                 lab_d = lab_old.take(doubt)
@@ -616,7 +622,7 @@ class _BoundedAssigner:
                     return None, 0
                 rows, lab_d, threshold, lower = rows.take(keep), lab_d.take(keep), threshold.take(keep), lower.take(keep)
                 # Tighten the upper bound to the exact distance; most doubts end there.
-                Xt = _feature_major(X, offset, rows)
+                Xt = _feature_major(X, offset, rows, self.dtype)
                 own_sq = np.zeros(rows.size)
                 for j in range(Xt.shape[0]):
                     diff = Xt[j] - C[:, j].take(lab_d)
