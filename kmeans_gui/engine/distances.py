@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ __all__ = ["CHUNK_ROWS", "ColumnStats", "column_stats", "nearest_center", "neare
 CHUNK_ROWS = 16_384
 
 _pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
 def _n_threads() -> int:
@@ -38,8 +40,9 @@ def map_chunks(func, n_rows: int, chunk_rows: int = CHUNK_ROWS):
     bounds = [(a, min(a + chunk_rows, n_rows)) for a in range(0, n_rows, chunk_rows)]
     if len(bounds) <= 1 or _n_threads() == 1:
         return [func(a, b) for a, b in bounds]
-    if _pool is None:
-        _pool = ThreadPoolExecutor(_n_threads(), thread_name_prefix="kmeans-chunks")
+    with _pool_lock:  # the GUI thread and a worker may both get here first
+        if _pool is None:
+            _pool = ThreadPoolExecutor(_n_threads(), thread_name_prefix="kmeans-chunks")
     with _blas_controller().limit(limits=1, user_api="blas"):
         return list(_pool.map(lambda ab: func(*ab), bounds))
 

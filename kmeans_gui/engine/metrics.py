@@ -254,9 +254,30 @@ def silhouette_samples_multi(X, labelings, *, progress=None, should_stop=None) -
     return _silhouette_core(X, encoded, progress, should_stop)
 
 
+#: Most memory the one-hot matrix of several labellings may take; more labellings are split into
+#: groups that each fit (distances are then computed once per group).
+_ONEHOT_BUDGET_BYTES = 32 * 2**20
+
+
 def _silhouette_core(X, encoded, progress=None, should_stop=None) -> list[np.ndarray]:
     """The worker behind the public functions: input already checked and labels encoded."""
     n = X.shape[0]
+    groups, current, width = [], [], 0
+    for item in encoded:
+        if current and (width + item[1]) * n * 8 > _ONEHOT_BUDGET_BYTES:
+            groups.append(current)
+            current, width = [], 0
+        current.append(item)
+        width += item[1]
+    groups.append(current)
+    if len(groups) > 1:
+        out = []
+        for g, group in enumerate(groups):
+            report = None if progress is None else (
+                lambda f, msg, g=g: progress((g + f) / len(groups), msg)
+            )
+            out.extend(_silhouette_core(X, group, report, should_stop))
+        return out
     widths = [k for _, k in encoded]
     offsets = np.concatenate([[0], np.cumsum(widths)])
     onehot = np.zeros((n, int(offsets[-1])), dtype=np.float64)

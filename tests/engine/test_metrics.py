@@ -310,3 +310,19 @@ def test_silhouette_matches_the_definition_on_arbitrary_small_inputs(data):
     s = silhouette_samples(X, labels)
     np.testing.assert_allclose(s, naive_silhouette(X, labels), atol=1e-12)
     np.testing.assert_allclose(s, skm.silhouette_samples(X, labels), atol=1e-10)
+
+
+def test_many_labellings_are_split_to_bound_memory_and_agree(monkeypatch):
+    from sklearn.metrics import silhouette_samples as sk_samples
+
+    from kmeans_gui.engine import metrics
+
+    rng = np.random.default_rng(21)
+    X = rng.normal(size=(300, 2))
+    labelings = [rng.integers(0, k, 300) for k in (2, 3, 5, 8, 13)]
+    monkeypatch.setattr(metrics, "_ONEHOT_BUDGET_BYTES", 300 * 8 * 10)  # at most ~10 columns a group
+    seen = []
+    results = metrics.silhouette_samples_multi(X, labelings, progress=lambda f, m: seen.append(f))
+    for labels, ours in zip(labelings, results):
+        np.testing.assert_allclose(ours, sk_samples(X, labels), atol=1e-10)
+    assert seen == sorted(seen) and seen[-1] <= 1.0
