@@ -1,4 +1,4 @@
-"""Test-wide settings: headless Qt, and no test may leave a worker thread running."""
+"""Test-wide settings: headless Qt, and no test may leave a worker thread or a Qt timer running."""
 
 import os
 import threading
@@ -24,3 +24,23 @@ def no_leftover_threads():
         t.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
     assert not still, f"test left threads running: {still}"
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_timers(request):
+    """After a Qt test (and pytest-qt's closing of its widgets), none of the app's widgets that are
+    still alive owns an active QTimer."""
+    yield
+    if "qtbot" not in request.fixturenames:
+        return  # no widgets, so no timers of ours
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    running = set()
+    for top in QApplication.topLevelWidgets():
+        for timer in top.findChildren(QTimer):
+            owner = timer.parent()
+            # Qt's own (e.g. a status bar's message timeout) are not ours to stop.
+            if timer.isActive() and type(owner).__module__.startswith("kmeans_gui"):
+                running.add(f"{type(owner).__name__} timer ({timer.interval()} ms)")
+    assert not running, f"test left Qt timers running: {sorted(running)}"

@@ -1,9 +1,14 @@
 """Fixtures for the main-window tests: a small deterministic window, and clicks in data coordinates."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from kmeans_gui.state import AppState, Params
+
+# pyqtgraph drops mouse moves that come sooner than 1/mouseRateLimit s after the last one it took:
+# how many moves of a test's drag arrive would depend on the machine's speed. Tests take them all.
+pg.setConfigOption("mouseRateLimit", 0)
 
 
 def blob_points(seed=0, n=60):
