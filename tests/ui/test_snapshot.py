@@ -1,6 +1,5 @@
 """The snapshot command writes a 1280x800 PNG in which the centroids' colours can be found."""
 
-import argparse
 import subprocess
 import sys
 
