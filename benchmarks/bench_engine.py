@@ -43,26 +43,32 @@ def make_data(n, d, k, dtype, seed=0):
     return X, init
 
 
-def timed(make_model, X, repeats):
-    best, model = np.inf, None
+def timed_pair(make_ours, make_theirs, X, repeats):
+    """Best-of-``repeats`` fit times, ours and theirs alternating so both see the same load."""
+    best = [np.inf, np.inf]
+    models = [None, None]
     for _ in range(repeats):
+        for i, make in enumerate((make_ours, make_theirs)):
+            gc.collect()
+            model = make()
+            t0 = time.perf_counter()
+            model.fit(X)
+            best[i] = min(best[i], time.perf_counter() - t0)
+            models[i] = model
+    peaks = []
+    for make in (make_ours, make_theirs):
         gc.collect()
-        model = make_model()
-        t0 = time.perf_counter()
-        model.fit(X)
-        best = min(best, time.perf_counter() - t0)
-    gc.collect()
-    tracemalloc.start()
-    make_model().fit(X)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return best, model, peak
+        tracemalloc.start()
+        make().fit(X)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    return best, models, peaks
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
-    parser.add_argument("--repeats", type=int, default=3, help="best of this many fits (default 3; case c: 1)")
+    parser.add_argument("--repeats", type=int, default=3, help="best of this many fits, ours and scikit-learn alternating (default 3; case c: 2)")
     parser.add_argument("--max-iter", type=int, default=300)
     args = parser.parse_args(argv)
 
@@ -72,11 +78,9 @@ def main(argv=None):
     for key in args.cases:
         title, n, d, k, dtype = CASES[key]
         X, init = make_data(n, d, k, dtype)
-        repeats = 1 if n >= 5_000_000 else args.repeats
-        ours_t, ours, ours_mem = timed(
-            lambda: KMeans(k, init=init, n_init=1, max_iter=args.max_iter, tol=1e-4), X, repeats
-        )
-        skl_t, skl, skl_mem = timed(
+        repeats = min(2, args.repeats) if n >= 5_000_000 else args.repeats
+        (ours_t, skl_t), (ours, skl), (ours_mem, skl_mem) = timed_pair(
+            lambda: KMeans(k, init=init, n_init=1, max_iter=args.max_iter, tol=1e-4),
             lambda: SKKMeans(k, init=init, n_init=1, max_iter=args.max_iter, tol=1e-4, algorithm="lloyd"),
             X,
             repeats,

@@ -461,13 +461,19 @@ class _BoundedAssigner:
         self.slack = np.empty(n, dtype=np.float32)
         self.up_total = np.zeros(k)  # sum of each centre's moves so far
         self.low_total = np.zeros(k)  # sum of the largest move among the *other* centres
-        # Rounding in ||x||^2 - 2x.c + ||c||^2 is a few ulps of the largest squared norm; the
-        # bounds are loosened by the square root of that so the skip test stays conservative.
-        extent = np.maximum(np.abs(stats.max - offset), np.abs(stats.min - offset))
-        scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
         # float32 data are compared in float32, as scikit-learn does: half the memory traffic.
         self.dtype = np.float32 if X.dtype == np.float32 else np.float64
-        self.margin = 2.0 * np.sqrt(8.0 * np.finfo(self.dtype).eps * scale_sq)
+        # Bounds are loosened by what rounding can do, so the skip test stays conservative:
+        # ||x||^2 - 2x.c + ||c||^2 is off by at most sq_error (a few ulps of the largest squared
+        # norm), which moves its square root d by at most sq_error / max(d, sqrt(sq_error));
+        # centring x in the working dtype moves a distance by at most coord_error.
+        eps = float(np.finfo(self.dtype).eps)
+        d = X.shape[1]
+        extent = np.maximum(np.abs(stats.max - offset), np.abs(stats.min - offset))
+        scale_sq = float(extent @ extent) + float(np.max(np.einsum("ij,ij->i", C, C)))
+        self.sq_error = 4.0 * (d + 2) * eps * scale_sq
+        self.sqrt_sq_error = np.sqrt(self.sq_error)
+        self.coord_error = 2.0 * eps * float(np.sqrt(d) * extent.max())
         # While many points still change cluster, bounds would be rebuilt every iteration at
         # about three times the cost of a plain assignment; they are built once the run settles.
         self.bounds_valid = False
@@ -499,15 +505,21 @@ class _BoundedAssigner:
             best = D[rows, lab]
             D[rows, lab] = np.inf
             second = D.min(axis=1)
-        best += x_sq
-        np.maximum(best, 0.0, out=best)
-        np.sqrt(best, out=best)
-        best += self.margin
-        second += x_sq
-        np.maximum(second, 0.0, out=second)
-        np.sqrt(second, out=second)
-        second -= self.margin
-        return lab, best, second
+        return lab, self._distance(best, x_sq, +1.0), self._distance(second, x_sq, -1.0)
+
+    def _distance(self, partial_sq, x_sq, direction):
+        """sqrt(partial + ||x||^2) as float64, moved up (+1) or down (-1) by its rounding bound."""
+        dist = partial_sq.astype(np.float64)
+        dist += x_sq
+        np.maximum(dist, 0.0, out=dist)
+        np.sqrt(dist, out=dist)
+        slack = self.sq_error / np.maximum(dist, self.sqrt_sq_error)
+        slack += self.coord_error
+        if direction > 0:
+            dist += slack
+        else:
+            dist -= slack
+        return dist
 
     def _store(self, rows, lab, upper, lower):
         """Record fresh bounds for ``rows`` relative to the running totals."""
@@ -629,7 +641,7 @@ class _BoundedAssigner:
                     diff *= diff
                     own_sq += diff
                 exact = np.sqrt(own_sq)
-                exact += self.margin
+                exact += self.coord_error + 4.0 * np.finfo(np.float64).eps * exact
                 self._store(rows, lab_d, exact, lower)
                 still = np.flatnonzero(exact > threshold)
                 if still.size == 0:
