@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["CHUNK_ROWS", "ColumnStats", "column_stats", "nearest_center", "nearest_in_columns", "two_nearest_in_columns", "sq_distances", "sq_distances_to_points", "map_chunks"]
+__all__ = ["CHUNK_ROWS", "ColumnStats", "column_stats", "nearest_center", "nearest_in_columns", "two_nearest_in_columns", "feature_major", "data_offset", "sq_distances", "sq_distances_to_points", "map_chunks"]
 
 #: Rows per chunk. 8-16k rows keep a chunk's ``chunk x k`` block in cache for the k this app sees.
 CHUNK_ROWS = 16_384
@@ -126,20 +126,38 @@ def two_nearest_in_columns(Dt: np.ndarray):
     return lab, best, Dt.min(axis=0)
 
 
-def _centred_block(X: np.ndarray, start: int, stop: int, offset: np.ndarray | None) -> np.ndarray:
-    block = X[start:stop]
-    if offset is None:
-        return block.astype(np.float64, copy=False)
-    return block - offset  # float64 result, since offset is float64
+def feature_major(X: np.ndarray, offset: np.ndarray, rows=None, dtype=np.float64) -> np.ndarray:
+    """Rows of X (all, a slice, or an index array), centred on ``offset``, as a (d, m) array.
+
+    NumPy's elementwise work over a short last axis is several times slower than over a long
+    one, so blocks are handled feature-major.
+    """
+    block = X if rows is None else (X[rows] if isinstance(rows, slice) else X.take(rows, axis=0))
+    Xt = np.array(block.T, dtype=dtype, order="C")
+    Xt -= offset.astype(dtype)[:, None]
+    return Xt
 
 
-def block_sq_distances(Xb: np.ndarray, centers: np.ndarray, centers_sq: np.ndarray) -> np.ndarray:
-    """Squared distances (m, k) of a float64 block to float64 centres, clipped at 0."""
-    D = Xb @ (-2.0 * centers.T)
-    D += centers_sq
-    D += np.einsum("ij,ij->i", Xb, Xb)[:, None]
+def _sq_distance_columns(Xt: np.ndarray, P: np.ndarray, P_sq: np.ndarray) -> np.ndarray:
+    """Squared distances (len(P), m) from centred points P to a feature-major block, clipped at 0."""
+    D = (-2.0 * P) @ Xt
+    D += P_sq[:, None]
+    D += np.einsum("ij,ij->j", Xt, Xt)
     np.maximum(D, 0.0, out=D)
     return D
+
+
+def data_offset(X: np.ndarray) -> np.ndarray:
+    """A point near the centre of X, float64: distances are computed relative to it, since the
+    GEMM form ||x||^2 - 2x.c + ||c||^2 loses digits far from the origin. The first rows suffice."""
+    return np.asarray(X[: min(X.shape[0], 4096)].mean(axis=0), dtype=np.float64)
+
+
+def _centred(X: np.ndarray, points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An offset near X's centre, the points centred on it and their squared norms."""
+    offset = data_offset(X)
+    P = np.atleast_2d(np.asarray(points, dtype=np.float64)) - offset
+    return offset, P, np.einsum("ij,ij->i", P, P)
 
 
 def nearest_center(X: np.ndarray, centers: np.ndarray, *, chunk_rows: int = CHUNK_ROWS):
@@ -156,18 +174,16 @@ def nearest_center(X: np.ndarray, centers: np.ndarray, *, chunk_rows: int = CHUN
     min_sq_dist : ndarray of shape (n_samples,), float64
     """
     n = X.shape[0]
-    offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
-    C = np.asarray(centers, dtype=np.float64) - offset
-    C_sq = np.einsum("ij,ij->i", C, C)
+    offset, C, C_sq = _centred(X, centers)
     labels = np.empty(n, dtype=np.int32)
     min_sq = np.empty(n, dtype=np.float64)
 
     def work(a, b):
-        Xb = _centred_block(X, a, b, offset)
-        Dt = (-2.0 * C) @ np.ascontiguousarray(Xb.T)
+        Xt = feature_major(X, offset, slice(a, b))
+        Dt = (-2.0 * C) @ Xt
         Dt += C_sq[:, None]
         labels[a:b], best = nearest_in_columns(Dt)
-        best += np.einsum("ij,ij->i", Xb, Xb)
+        best += np.einsum("ij,ij->j", Xt, Xt)
         np.maximum(best, 0.0, out=best)
         min_sq[a:b] = best
 
@@ -181,13 +197,11 @@ def sq_distances(X: np.ndarray, centers: np.ndarray, *, chunk_rows: int = CHUNK_
     The result itself is ``n x k``; what this avoids is the ``n x k x d`` broadcast.
     """
     n = X.shape[0]
-    offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
-    C = np.asarray(centers, dtype=np.float64) - offset
-    C_sq = np.einsum("ij,ij->i", C, C)
+    offset, C, C_sq = _centred(X, centers)
     out = np.empty((n, C.shape[0]), dtype=np.float64)
 
     def work(a, b):
-        out[a:b] = block_sq_distances(_centred_block(X, a, b, offset), C, C_sq)
+        out[a:b] = _sq_distance_columns(feature_major(X, offset, slice(a, b)), C, C_sq).T
 
     map_chunks(work, n, chunk_rows)
     return out
@@ -200,18 +214,14 @@ def sq_distances_to_points(X: np.ndarray, points: np.ndarray, offset: np.ndarray
     """
     n = X.shape[0]
     if offset is None:
-        offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
-    P = np.atleast_2d(np.asarray(points, dtype=np.float64)) - offset
-    P_sq = np.einsum("ij,ij->i", P, P)
+        offset, P, P_sq = _centred(X, points)
+    else:
+        P = np.atleast_2d(np.asarray(points, dtype=np.float64)) - offset
+        P_sq = np.einsum("ij,ij->i", P, P)
     out = np.empty((P.shape[0], n), dtype=np.float64)
 
     def work(a, b):
-        Xb = _centred_block(X, a, b, offset)
-        D = (-2.0 * P) @ Xb.T
-        D += P_sq[:, None]
-        D += np.einsum("ij,ij->i", Xb, Xb)
-        np.maximum(D, 0.0, out=D)
-        out[:, a:b] = D
+        out[:, a:b] = _sq_distance_columns(feature_major(X, offset, slice(a, b)), P, P_sq)
 
     map_chunks(work, n)
     return out

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .distances import sq_distances_to_points
+from .distances import data_offset, sq_distances_to_points
 
 __all__ = ["INIT_METHODS", "SeedStep", "kmeans_plusplus_steps", "farthest_point_steps", "random_seeds"]
 
@@ -79,7 +79,7 @@ def kmeans_plusplus_steps(
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
     weights_out = None if np.all(sample_weight == sample_weight[0]) else sample_weight
-    offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
+    offset = data_offset(X)
 
     first = _first_seed(n, sample_weight, random_state)
     yield SeedStep(index=first, center=_readonly(X[first].copy()), weights=weights_out)
@@ -110,7 +110,7 @@ def farthest_point_steps(
 ) -> Iterator[SeedStep]:
     """Farthest-point seeding: a random first seed, then each time the point farthest from all seeds."""
     n = X.shape[0]
-    offset = np.asarray(X[: min(n, 4096)].mean(axis=0), dtype=np.float64)
+    offset = data_offset(X)
     first = _first_seed(n, sample_weight, random_state)
     yield SeedStep(index=first, center=_readonly(X[first].copy()))
     closest = sq_distances_to_points(X, X[first], offset)[0]

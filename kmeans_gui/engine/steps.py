@@ -22,7 +22,16 @@ from typing import Iterator, Literal
 import numpy as np
 
 from . import _validation as v
-from .distances import CHUNK_ROWS, RUNNING_MIN_MAX_K, ColumnStats, column_stats, map_chunks, nearest_in_columns, two_nearest_in_columns
+from .distances import (
+    CHUNK_ROWS,
+    RUNNING_MIN_MAX_K,
+    ColumnStats,
+    column_stats,
+    feature_major,
+    map_chunks,
+    nearest_in_columns,
+    two_nearest_in_columns,
+)
 from .init import SeedStep, farthest_point_steps, kmeans_plusplus_steps, random_seeds
 
 __all__ = ["KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_MAX_ITER"]
@@ -392,7 +401,7 @@ class _DenseAssigner:
     """Plain Lloyd assignment for small data, where per-call overhead is what costs."""
 
     def __init__(self, X, weights, stats, C):
-        self.Xct = _feature_major(X, stats.mean)
+        self.Xct = feature_major(X, stats.mean)
         self.weights = weights
 
     def assign(self, C, prev_labels, moved, sums):
@@ -409,14 +418,6 @@ class _DenseAssigner:
             else np.zeros_like(sums.table)
         )
         return _frozen(lab), changed.size, delta
-
-
-def _feature_major(X: np.ndarray, offset: np.ndarray, rows=None, dtype=np.float64) -> np.ndarray:
-    """Rows of X (all, a slice, or an index array), centred, as a (d, m) array of ``dtype``."""
-    block = X if rows is None else (X[rows] if isinstance(rows, slice) else X.take(rows, axis=0))
-    Xt = np.array(block.T, dtype=dtype, order="C")
-    Xt -= offset.astype(dtype)[:, None]
-    return Xt
 
 
 def _round_up_f32(values: np.ndarray) -> np.ndarray:
@@ -557,7 +558,7 @@ class _BoundedAssigner:
         C_sq = C_sq.astype(self.dtype)
 
         def work(a, b):
-            Xt = _feature_major(X, offset, slice(a, b), self.dtype)
+            Xt = feature_major(X, offset, slice(a, b), self.dtype)
             Dt = minus_2C @ Xt
             Dt += C_sq[:, None]
             lab = nearest_in_columns(Dt)[0]
@@ -598,7 +599,7 @@ class _BoundedAssigner:
 
         def work(a, b):
             if rebuild:
-                Xt = _feature_major(X, offset, slice(a, b), self.dtype)
+                Xt = feature_major(X, offset, slice(a, b), self.dtype)
                 lab, best, second = self._nearest_two(Xt, C, C_sq)
                 self._store(slice(a, b), lab, best, second)
                 labels[a:b] = lab
@@ -620,7 +621,7 @@ class _BoundedAssigner:
                 # Gathering most of a block costs more than computing all of it, and doing it
                 # all refreshes every bound in the block.
                 rows, lab_d = slice(a, b), lab_old
-                Xt = _feature_major(X, offset, rows, self.dtype)
+                Xt = feature_major(X, offset, rows, self.dtype)
             else:
                 rows = a + doubt
                 lab_d = lab_old.take(doubt)
@@ -634,7 +635,7 @@ class _BoundedAssigner:
                     return None, 0
                 rows, lab_d, threshold, lower = rows.take(keep), lab_d.take(keep), threshold.take(keep), lower.take(keep)
                 # Tighten the upper bound to the exact distance; most doubts end there.
-                Xt = _feature_major(X, offset, rows, self.dtype)
+                Xt = feature_major(X, offset, rows, self.dtype)
                 own_sq = np.zeros(rows.size)
                 for j in range(Xt.shape[0]):
                     diff = Xt[j] - C[:, j].take(lab_d)

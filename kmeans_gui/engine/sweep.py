@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validation as v
-from .estimator import KMeans
 from .metrics import (
     SILHOUETTE_MAX_POINTS,
     SILHOUETTE_SAMPLE_SIZE,
@@ -191,6 +190,10 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
     -------
     SweepResult
     """
+    # Deferred: the estimator subclasses scikit-learn's BaseEstimator, an import of about a second
+    # that opening the window should not pay for a tab nobody has used yet.
+    from .estimator import KMeans
+
     X = v.check_data(X)
     n = X.shape[0]
     ks = _check_k_values(k_values)

@@ -1,0 +1,28 @@
+"""The benchmark scripts still run (on tiny sizes): they are how the README's figures are made."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "script, args, expect",
+    [
+        ("bench_engine.py", ["--cases", "d", "--repeats", "1"], "(d) 10,000 x 2, k=4"),
+        ("bench_canvas.py", ["--sizes", "2000", "--steps", "2", "--open-repeats", "1"], "Window open, all tabs"),
+        ("bench_metrics.py", ["--n", "1500", "--repeats", "1", "--skip-big"], "ours / scikit-learn"),
+    ],
+)
+def test_benchmark_script_runs(script, args, expect):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True, text=True, timeout=240, env=env, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert expect in done.stdout
