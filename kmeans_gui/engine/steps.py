@@ -382,7 +382,7 @@ def _warn_if_clusters_empty(sums, n_clusters):
 
 
 #: Bounds are first built once an assignment changes fewer than this fraction of the points.
-WARMUP_CHANGED_FRACTION = 0.05
+WARMUP_CHANGED_FRACTION = 0.4
 
 #: Above this fraction of a block in doubt, the whole block is recomputed densely.
 DENSE_FRACTION = 0.9
@@ -537,7 +537,7 @@ class _BoundedAssigner:
             if moved.size > 1:
                 other_max[order[-1]] = moved[order[-2]]
             self.low_total += other_max
-        if not self.bounds_valid and self.changed_fraction > WARMUP_CHANGED_FRACTION:
+        if not self.bounds_valid and self.changed_fraction > WARMUP_CHANGED_FRACTION / C.shape[0]:
             result = self._assign_plain(C, prev_labels, sums)
         elif not self.bounds_valid:
             result = self._assign_bounded(C, prev_labels, sums, rebuild=True)
