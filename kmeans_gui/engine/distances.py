@@ -126,15 +126,20 @@ def two_nearest_in_columns(Dt: np.ndarray):
     return lab, best, Dt.min(axis=0)
 
 
-def feature_major(X: np.ndarray, offset: np.ndarray, rows=None, dtype=np.float64) -> np.ndarray:
+def feature_major(X: np.ndarray, offset: np.ndarray, rows=None, dtype=np.float64, ones_row=False) -> np.ndarray:
     """Rows of X (all, a slice, or an index array), centred on ``offset``, as a (d, m) array.
 
     NumPy's elementwise work over a short last axis is several times slower than over a long
-    one, so blocks are handled feature-major.
+    one, so blocks are handled feature-major. With ``ones_row``, a row of ones is appended
+    (shape (d + 1, m)), so that a GEMM can add a per-centre constant.
     """
     block = X if rows is None else (X[rows] if isinstance(rows, slice) else X.take(rows, axis=0))
-    Xt = np.array(block.T, dtype=dtype, order="C")
-    Xt -= offset.astype(dtype)[:, None]
+    d, m = block.shape[1], block.shape[0]
+    Xt = np.empty((d + 1 if ones_row else d, m), dtype=dtype)
+    Xt[:d] = block.T
+    Xt[:d] -= offset.astype(dtype)[:, None]
+    if ones_row:
+        Xt[d] = 1.0
     return Xt
 
 

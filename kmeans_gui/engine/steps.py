@@ -554,14 +554,15 @@ class _BoundedAssigner:
         C_sq = np.einsum("ij,ij->i", C, C)
         labels = np.empty(n, dtype=np.int32)
 
-        minus_2C = (-2.0 * C).astype(self.dtype)
-        C_sq = C_sq.astype(self.dtype)
+        # ||c||^2 rides in the GEMM as one more column against a row of ones: a pass over the
+        # (k, m) block saved.
+        C_aug = np.hstack([-2.0 * C, C_sq[:, None]]).astype(self.dtype)
+        d = X.shape[1]
 
         def work(a, b):
-            Xt = feature_major(X, offset, slice(a, b), self.dtype)
-            Dt = minus_2C @ Xt
-            Dt += C_sq[:, None]
-            lab = nearest_in_columns(Dt)[0]
+            Xt_aug = feature_major(X, offset, slice(a, b), self.dtype, ones_row=True)
+            Xt = Xt_aug[:d]
+            lab = nearest_in_columns(C_aug @ Xt_aug)[0]
             labels[a:b] = lab
             if prev_labels is None:
                 return sums.contributions(Xt, weights[a:b], lab, None), b - a
