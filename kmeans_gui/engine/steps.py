@@ -309,6 +309,25 @@ class _Sums:
         return float(max(per_cluster.sum(), 0.0))
 
 
+def _relabel(sums, Xt, w, new, old, labels, rows):
+    """Write the labels of ``rows`` that changed and return (change of the sums, how many changed).
+
+    ``Xt`` (d, m) and ``w`` (m,) are those rows' centred points and weights, ``new`` and ``old``
+    their labels now and before (``old`` None on the first assignment); ``rows`` indexes them in
+    ``labels`` (a slice or an index array).
+    """
+    if old is None:
+        labels[rows] = new
+        return sums.contributions(Xt, w, new, None), new.size
+    moved = np.flatnonzero(new != old)
+    if moved.size == 0:
+        return None, 0
+    changed_new = new.take(moved)
+    row_index = np.arange(rows.start, rows.stop) if isinstance(rows, slice) else rows
+    labels[row_index.take(moved)] = changed_new
+    return sums.contributions(Xt.take(moved, axis=1), w.take(moved), changed_new, old.take(moved)), moved.size
+
+
 def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Iterator[KMeansState]:
     """Lloyd iterations from prepared input (validated X, float64 weights and centres)."""
     n, d = X.shape
@@ -405,19 +424,12 @@ class _DenseAssigner:
         self.weights = weights
 
     def assign(self, C, prev_labels, moved, sums):
-        k = C.shape[0]
         Dt = (-2.0 * C) @ self.Xct
         Dt += np.einsum("ij,ij->i", C, C)[:, None]
         lab = nearest_in_columns(Dt)[0]
-        if prev_labels is None:
-            return _frozen(lab), lab.size, sums.contributions(self.Xct, self.weights, lab, None)
-        changed = np.flatnonzero(lab != prev_labels)
-        delta = (
-            sums.contributions(self.Xct[:, changed], self.weights[changed], lab[changed], prev_labels[changed])
-            if changed.size
-            else np.zeros_like(sums.table)
-        )
-        return _frozen(lab), changed.size, delta
+        # lab already holds every new label, so _relabel's writes into it change nothing.
+        delta, n_changed = _relabel(sums, self.Xct, self.weights, lab, prev_labels, lab, slice(0, lab.size))
+        return _frozen(lab), n_changed, np.zeros_like(sums.table) if delta is None else delta
 
 
 def _round_up_f32(values: np.ndarray) -> np.ndarray:
@@ -552,7 +564,7 @@ class _BoundedAssigner:
         X, weights, offset = self.X, self.weights, self.offset
         n = X.shape[0]
         C_sq = np.einsum("ij,ij->i", C, C)
-        labels = np.empty(n, dtype=np.int32)
+        labels = np.empty(n, dtype=np.int32) if prev_labels is None else prev_labels.copy()
 
         # ||c||^2 rides in the GEMM as one more column against a row of ones: a pass over the
         # (k, m) block saved.
@@ -563,15 +575,8 @@ class _BoundedAssigner:
             Xt_aug = feature_major(X, offset, slice(a, b), self.dtype, ones_row=True)
             Xt = Xt_aug[:d]
             lab = nearest_in_columns(C_aug @ Xt_aug)[0]
-            labels[a:b] = lab
-            if prev_labels is None:
-                return sums.contributions(Xt, weights[a:b], lab, None), b - a
-            moved = np.flatnonzero(lab != prev_labels[a:b])
-            if moved.size == 0:
-                return None, 0
-            new = lab.take(moved)
-            old = prev_labels[a:b].take(moved)
-            return sums.contributions(Xt.take(moved, axis=1), weights[a:b].take(moved), new, old), moved.size
+            old = None if prev_labels is None else prev_labels[a:b]
+            return _relabel(sums, Xt, weights[a:b], lab, old, labels, slice(a, b))
 
         return self._gather(labels, map_chunks(work, n, CHUNK_ROWS), sums)
 
@@ -603,17 +608,8 @@ class _BoundedAssigner:
                 Xt = feature_major(X, offset, slice(a, b), self.dtype)
                 lab, best, second = self._nearest_two(Xt, C, C_sq)
                 self._store(slice(a, b), lab, best, second)
-                labels[a:b] = lab
-                if prev_labels is None:
-                    return sums.contributions(Xt, weights[a:b], lab, None), b - a
-                moved = np.flatnonzero(lab != prev_labels[a:b])
-                if moved.size == 0:
-                    return None, 0
-                return (
-                    sums.contributions(Xt.take(moved, axis=1), weights[a:b].take(moved), lab.take(moved),
-                                       prev_labels[a:b].take(moved)),
-                    moved.size,
-                )
+                old = None if prev_labels is None else prev_labels[a:b]
+                return _relabel(sums, Xt, weights[a:b], lab, old, labels, slice(a, b))
             lab_old = prev_labels[a:b]
             doubt = np.flatnonzero(self.slack[a:b] < skip_below.take(lab_old))
             if doubt.size == 0:
@@ -651,13 +647,8 @@ class _BoundedAssigner:
                 rows, lab_d, Xt = rows.take(still), lab_d.take(still), Xt.take(still, axis=1)
             lab, best, second = self._nearest_two(Xt, C, C_sq)
             self._store(rows, lab, best, second)
-            moved = np.flatnonzero(lab != lab_d)
-            if moved.size == 0:
-                return None, 0
-            changed = np.arange(a, b).take(moved) if isinstance(rows, slice) else rows.take(moved)
-            new = lab.take(moved)
-            labels[changed] = new
-            return sums.contributions(Xt.take(moved, axis=1), weights.take(changed), new, lab_d.take(moved)), moved.size
+            return _relabel(sums, Xt, weights[rows] if isinstance(rows, slice) else weights.take(rows),
+                            lab, lab_d, labels, rows)
 
         block = CHUNK_ROWS if rebuild else ASSIGN_BLOCK_ROWS
         return self._gather(labels, map_chunks(work, n, block), sums)
