@@ -246,12 +246,7 @@ class ChooseKView(QWidget):
         layout.addLayout(grid, 1)
 
         self.runner = TaskRunner(self)
-        self.runner.progress.connect(self._on_progress)
-        self.runner.partial.connect(self._on_partial)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
-        self.runner.running_changed.connect(self._on_running_changed)
+        self.runner.connect_handlers(self)
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
         self.max_k_spin.valueChanged.connect(self._on_settings_change)

@@ -113,12 +113,7 @@ class QuantizeTab(QWidget):
         self._pillow_cache: dict[int, tuple] = {}
         self.error_box: QMessageBox | None = None
         self.runner = TaskRunner(self)
-        self.runner.progress.connect(self._on_progress)
-        self.runner.partial.connect(self._on_partial)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
-        self.runner.running_changed.connect(self._on_running_changed)
+        self.runner.connect_handlers(self)
         self._rerun = QTimer(self)
         self._rerun.setSingleShot(True)
         self._rerun.setInterval(RERUN_DELAY_MS)

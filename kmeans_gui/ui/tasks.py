@@ -87,6 +87,13 @@ class TaskRunner(QObject):
         self._future: Future | None = None
         self._closed = False
 
+    def connect_handlers(self, owner) -> None:
+        """Connect each signal to ``owner``'s ``_on_<signal>`` method, where it has one."""
+        for name in ("progress", "partial", "finished", "failed", "cancelled", "running_changed"):
+            handler = getattr(owner, f"_on_{name}", None)
+            if handler is not None:
+                getattr(self, name).connect(handler)
+
     def is_running(self) -> bool:
         return self._context is not None
 
