@@ -404,7 +404,7 @@ def _warn_if_clusters_empty(sums, n_clusters):
 WARMUP_CHANGED_FRACTION = 0.4
 
 #: Above this fraction of a block in doubt, the whole block is recomputed densely.
-DENSE_FRACTION = 0.9
+DENSE_FRACTION = 0.6
 
 #: Rows per block of the bounded assignment. Larger than the distance chunks: most rows of a
 #: block cost a few cheap vector operations, so per-block Python overhead dominates small blocks.
