@@ -7,7 +7,7 @@ from sklearn.cluster import kmeans_plusplus
 from sklearn.datasets import make_blobs
 from sklearn.utils.estimator_checks import check_estimator
 
-from kmeans_gui.engine import KMeans, kmeans_steps, run_to_end
+from kmeans_gui.engine import KMeans, kmeans_steps
 
 
 def _datasets():
