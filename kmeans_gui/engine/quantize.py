@@ -334,7 +334,8 @@ def mse_psnr(a, b) -> tuple[float, float]:
     sse = 0
     for start in range(0, fa.shape[0], CHUNK_PIXELS):
         d = fa[start : start + CHUNK_PIXELS].astype(np.int32) - fb[start : start + CHUNK_PIXELS]
-        sse += int(np.einsum("ij,ij->", d, d))
+        # Accumulate in 64 bits: a chunk's sum reaches 2^18 * 3 * 255^2 ~ 5e10, past int32.
+        sse += int(np.einsum("ij,ij->", d, d, dtype=np.int64))
     mse = sse / max(1, a.size)
     return mse, psnr_from_mse(mse)
 
@@ -381,7 +382,8 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, _hooks: 
         idx = lut[_pack(block)]
         indices[a:b] = idx
         d = block.astype(np.int32) - pal32[idx]
-        return np.bincount(idx, minlength=p), int(np.einsum("ij,ij->", d, d))
+        # 64-bit accumulator: a chunk's squared errors overflow int32 (see mse_psnr).
+        return np.bincount(idx, minlength=p), int(np.einsum("ij,ij->", d, d, dtype=np.int64))
 
     parts = map_chunks(work, flat.shape[0], CHUNK_PIXELS)
     counts = np.sum([c for c, _ in parts], axis=0).astype(np.int64)
