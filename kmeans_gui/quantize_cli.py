@@ -36,6 +36,19 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _output_clash(args) -> str | None:
+    """Why the outputs cannot be written where asked (one would overwrite the input), or None."""
+    from .data.atomic import same_file
+
+    named = [("-o", args.output), ("--palette-csv", args.palette_csv)]
+    for option, path in named:
+        if path and os.path.exists(args.input) and same_file(path, args.input):
+            return f"{option} {path} is the input image itself; choose another output file name."
+    if args.output and args.palette_csv and same_file(args.output, args.palette_csv):
+        return f"-o and --palette-csv name the same file ({args.output}); give them different names."
+    return None
+
+
 def format_figures(result, *, original_size: int | None, png_size: int | None, comparisons=()) -> list[str]:
     """The figures as aligned "label  value" lines of text."""
     method = result.method + (f" (sample of {result.sample_size:,} pixels)" if result.method == "sample" else "")
@@ -60,6 +73,7 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
 
 
 def run(args) -> int:
+    from .data.atomic import atomic_write_all
     from .data.images import SAMPLE_IMAGES, ImageLoadError, load_image, sample_image
     from .engine.quantize import indexed_png_bytes, pillow_quantize, quantize, write_palette_csv
 
@@ -67,11 +81,18 @@ def run(args) -> int:
         return _fail(f"-k {args.colors}: k must be from 2 to 256 (an indexed PNG holds at most 256 colours).")
     if args.sample < args.colors:
         return _fail(f"--sample {args.sample}: the sample needs at least k = {args.colors} pixels.")
+    if args.seed < 0:
+        return _fail(f"--seed {args.seed}: the seed must be a whole number, 0 or more.")
     if args.output and os.path.isdir(args.output):
         return _fail(f"-o {args.output} is a folder; give a file name such as out.png.")
     out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else None
     if out_dir and not os.path.isdir(out_dir):
         return _fail(f"-o {args.output}: the folder {out_dir} does not exist.")
+    if args.palette_csv and os.path.isdir(args.palette_csv):
+        return _fail(f"--palette-csv {args.palette_csv} is a folder; give a file name such as palette.csv.")
+    clash = _output_clash(args)
+    if clash:
+        return _fail(clash)
     try:
         if not os.path.exists(args.input) and args.input in SAMPLE_IMAGES:
             loaded = sample_image(args.input)
@@ -91,17 +112,18 @@ def run(args) -> int:
         print(f"note: {note}")
 
     png = indexed_png_bytes(result.indices, result.palette)
+    # Both files or neither: a PNG without the palette CSV that was asked for is not success.
+    outputs = []
     if args.output:
-        try:
-            with open(args.output, "wb") as f:
-                f.write(png)
-        except OSError as exc:
-            return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
+        outputs.append((args.output, lambda f: f.write(png)))
     if args.palette_csv:
-        try:
-            write_palette_csv(args.palette_csv, result.palette, result.counts)
-        except OSError as exc:
-            return _fail(f"cannot write {args.palette_csv}: {exc.strerror or exc}")
+        outputs.append((args.palette_csv, lambda f: write_palette_csv(f, result.palette, result.counts), True))
+    try:
+        atomic_write_all(outputs)
+    except OSError as exc:
+        failed = exc.filename or outputs[0][0]
+        written = "nothing was written" if len(outputs) > 1 else "the file was not written"
+        return _fail(f"cannot write {os.path.basename(str(failed))}: {exc.strerror or exc} ({written}).")
     comparisons = () if args.no_compare else [
         pillow_quantize(loaded.pixels, args.colors, m) for m in ("median cut", "fast octree")
     ]

@@ -83,3 +83,58 @@ def test_bad_options_exit_2(photo, capsys, args, match):
 def test_output_that_is_a_folder(photo, tmp_path, capsys):
     assert main(["quantize", str(photo), "-o", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("via", ["same path", "symlink", "dotted path"])
+@pytest.mark.parametrize("option", ["-o", "--palette-csv"])
+def test_refuses_to_overwrite_the_input(photo, tmp_path, capsys, via, option):
+    before = photo.read_bytes()
+    if via == "symlink":
+        target = tmp_path / "link.png"
+        target.symlink_to(photo)
+    elif via == "dotted path":
+        (tmp_path / "sub").mkdir()
+        target = tmp_path / "sub" / ".." / photo.name
+    else:
+        target = photo
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", option, str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "is the input image itself" in err and err.count("\n") == 1
+    assert photo.read_bytes() == before
+
+
+def test_png_and_csv_with_one_name_are_refused(photo, tmp_path, capsys):
+    out = tmp_path / "x.out"
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out), "--palette-csv", str(out)]) == 2
+    assert "same file" in capsys.readouterr().err and not out.exists()
+
+
+def test_when_the_csv_cannot_be_written_no_png_is_left_behind(photo, tmp_path, capsys, monkeypatch):
+    import kmeans_gui.engine.quantize as q
+
+    out = tmp_path / "out.png"
+    out.write_bytes(b"previous result")
+
+    def disk_full(f, palette, counts):
+        f.write("r,g,b")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(q, "write_palette_csv", disk_full)
+    code = main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out), "--palette-csv", str(tmp_path / "p.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot write p.csv: No space left on device (nothing was written)" in err
+    assert out.read_bytes() == b"previous result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png", "photo.png"]
+
+
+def test_csv_in_a_missing_folder_leaves_no_png(photo, tmp_path, capsys):
+    out = tmp_path / "out.png"
+    code = main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out),
+                 "--palette-csv", str(tmp_path / "missing" / "p.csv")])
+    assert code == 2 and "cannot write p.csv" in capsys.readouterr().err and not out.exists()
+
+
+def test_negative_seed_names_the_option(photo, capsys):
+    assert main(["quantize", str(photo), "-k", "4", "--seed", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert err == "kmeans-gui quantize: error: --seed -1: the seed must be a whole number, 0 or more.\n"

@@ -656,11 +656,21 @@ def pillow_quantize(image, n_colors: int, method: str = "median cut") -> PillowR
     return PillowResult(method, indices, palette, mse, psnr, seconds)
 
 
-def write_palette_csv(path, palette, counts) -> None:
-    """One row per palette colour: r, g, b, hex, pixels, share."""
+def write_palette_csv(path_or_file, palette, counts) -> None:
+    """One row per palette colour: r, g, b, hex, pixels, share.
+
+    ``path_or_file`` is a path, or a text file opened with ``newline=""`` (for atomic writes).
+    """
+    if hasattr(path_or_file, "write"):
+        _write_palette_rows(path_or_file, palette, counts)
+        return
+    with open(path_or_file, "w", newline="", encoding="utf-8") as f:
+        _write_palette_rows(f, palette, counts)
+
+
+def _write_palette_rows(f, palette, counts) -> None:
     total = max(1, int(sum(int(c) for c in counts)))
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["r", "g", "b", "hex", "pixels", "share"])
-        for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
-            w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])
+    w = csv.writer(f)
+    w.writerow(["r", "g", "b", "hex", "pixels", "share"])
+    for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
+        w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
+from ..data.atomic import atomic_write, same_file
 from ..data.images import SAMPLE_IMAGES, ImageLoadError, LoadedImage, load_image, sample_image
 from ..engine.quantize import (
     PillowResult, QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize,
@@ -345,14 +346,21 @@ class QuantizeTab(QWidget):
         if self.outcome is None:
             raise ValueError("Nothing to export yet: quantize an image first.")
         data = indexed_png_bytes(self.outcome.result.indices, self.outcome.result.palette)
-        with open(path, "wb") as f:
-            f.write(data)
+        self._refuse_overwriting_the_image(path)
+        atomic_write(path, lambda f: f.write(data))
         return len(data)
 
     def export_palette_csv(self, path) -> None:
         if self.outcome is None:
             raise ValueError("Nothing to export yet: quantize an image first.")
-        write_palette_csv(path, self.outcome.result.palette, self.outcome.result.counts)
+        self._refuse_overwriting_the_image(path)
+        r = self.outcome.result
+        atomic_write(path, lambda f: write_palette_csv(f, r.palette, r.counts), text=True)
+
+    def _refuse_overwriting_the_image(self, path) -> None:
+        source = self.loaded.path if self.loaded else None
+        if source and os.path.exists(source) and same_file(path, source):
+            raise OSError(17, "that is the image being quantized; choose another file name", os.fspath(path))
 
     def fit_view(self) -> None:
         self.original_view.autoRange(padding=0.01)

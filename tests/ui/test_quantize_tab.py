@@ -103,6 +103,21 @@ def test_exports_indexed_png_and_palette_csv(qtbot, tab, small_png, tmp_path):
     assert sum(int(r["pixels"]) for r in rows) == 60 * 80
 
 
+def test_export_refuses_to_overwrite_the_opened_image(qtbot, tab, small_png, tmp_path):
+    path = small_png[0]
+    before = path.read_bytes()
+    tab.open_file(path)
+    wait_done(qtbot, tab)
+    link = tmp_path / "link.png"
+    link.symlink_to(path)
+    for target in (path, link):
+        with pytest.raises(OSError, match="the image being quantized"):
+            tab.export_png(target)
+        with pytest.raises(OSError, match="the image being quantized"):
+            tab.export_palette_csv(target)
+    assert path.read_bytes() == before
+
+
 def test_dropping_a_file_opens_it(qtbot, tab, small_png):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(small_png[0]))])
