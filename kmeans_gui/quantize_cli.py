@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample", type=int, default=10_000, metavar="N", help="pixels in the sample (default 10000)")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--palette-csv", metavar="CSV", help="also write the palette (r,g,b,hex,pixels,share)")
+    from .data.images import MAX_PIXELS
+
+    parser.add_argument("--downscale", action="store_true",
+                        help=f"open an image of more than {MAX_PIXELS / 1e6:g} MP downscaled to that many pixels "
+                             "(without it, such an image is refused)")
     parser.add_argument("--no-compare", action="store_true", help="skip Pillow's median cut and octree")
 
 
@@ -74,7 +79,7 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
 
 def run(args) -> int:
     from .data.atomic import atomic_write_all
-    from .data.images import SAMPLE_IMAGES, ImageLoadError, load_image, sample_image
+    from .data.images import SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, load_image, sample_image
     from .engine.quantize import indexed_png_bytes, pillow_quantize, quantize, write_palette_csv
 
     if not 2 <= args.colors <= 256:
@@ -97,7 +102,9 @@ def run(args) -> int:
         if not os.path.exists(args.input) and args.input in SAMPLE_IMAGES:
             loaded = sample_image(args.input)
         else:
-            loaded = load_image(args.input)
+            loaded = load_image(args.input, downscale=args.downscale)
+    except ImageTooLargeError as exc:
+        return _fail(f"{exc} Add --downscale to quantize it at that size.")
     except ImageLoadError as exc:
         return _fail(str(exc))
 

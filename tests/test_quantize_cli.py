@@ -138,3 +138,20 @@ def test_negative_seed_names_the_option(photo, capsys):
     assert main(["quantize", str(photo), "-k", "4", "--seed", "-1"]) == 2
     err = capsys.readouterr().err
     assert err == "kmeans-gui quantize: error: --seed -1: the seed must be a whole number, 0 or more.\n"
+
+
+def test_too_many_pixels_is_refused_in_one_line_naming_the_way_forward(photo, tmp_path, capsys, monkeypatch):
+    from kmeans_gui.data import images
+
+    monkeypatch.setattr(images, "MAX_PIXELS", 768)  # the photo is 64 x 48 = 3072 pixels
+    out = tmp_path / "out.png"
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "64 x 48 pixels" in err and "downscaled to 32 x 24" in err
+    assert err.rstrip().endswith("Add --downscale to quantize it at that size.") and not out.exists()
+
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out), "--downscale"]) == 0
+    text = capsys.readouterr().out
+    assert "note: Downscaled from 64 x 48 to 32 x 24" in text and "photo.png: 32 x 24" in text
+    with Image.open(out) as im:
+        assert im.size == (32, 24)
