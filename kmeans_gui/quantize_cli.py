@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from .formatting import db, size_text
+from .formatting import db, size_ratio_text, size_text
 
 __all__ = ["add_arguments", "run", "format_figures"]
 
@@ -54,7 +54,8 @@ def _output_clash(args) -> str | None:
     return None
 
 
-def format_figures(result, *, original_size: int | None, png_size: int | None, comparisons=()) -> list[str]:
+def format_figures(result, *, original_size: int | None, png_size: int | None, comparisons=(),
+                   downscaled: bool = False) -> list[str]:
     """The figures as aligned "label  value" lines of text."""
     method = result.method + (f" (sample of {result.sample_size:,} pixels)" if result.method == "sample" else "")
     rows = [
@@ -66,8 +67,9 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
     ]
     if png_size is not None:
         size = size_text(png_size)
-        if original_size:
-            size += f" vs original {size_text(original_size)} ({100.0 * png_size / original_size:.0f}%)"
+        ratio = size_ratio_text(png_size, original_size, downscaled=downscaled)
+        if ratio:
+            size += f" vs original {size_text(original_size)}: {ratio}"
         rows.append(("indexed PNG", size))
     for c in comparisons:
         delta = result.psnr - c.psnr
@@ -134,7 +136,8 @@ def run(args) -> int:
     comparisons = () if args.no_compare else [
         pillow_quantize(loaded.pixels, args.colors, m) for m in ("median cut", "fast octree")
     ]
-    for line in format_figures(result, original_size=loaded.file_size, png_size=len(png), comparisons=comparisons):
+    for line in format_figures(result, original_size=loaded.file_size, png_size=len(png), comparisons=comparisons,
+                               downscaled=loaded.downscaled_from is not None):
         print(line)
     if args.output:
         print(f"{'wrote':<19s}{args.output}")

@@ -153,5 +153,16 @@ def test_too_many_pixels_is_refused_in_one_line_naming_the_way_forward(photo, tm
     assert main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out), "--downscale"]) == 0
     text = capsys.readouterr().out
     assert "note: Downscaled from 64 x 48 to 32 x 24" in text and "photo.png: 32 x 24" in text
+    assert "not comparable: the original file holds the full-size image" in text
     with Image.open(out) as im:
         assert im.size == (32, 24)
+
+
+def test_an_indexed_png_larger_than_the_original_is_called_larger(photo, tmp_path, capsys):
+    tiny_jpeg = tmp_path / "tiny.jpg"
+    Image.open(photo).save(tiny_jpeg, quality=5)  # a very lossy JPEG: the lossless PNG is larger
+    assert main(["quantize", str(tiny_jpeg), "-k", "256", "--no-compare", "-o", str(tmp_path / "o.png")]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("indexed PNG"))
+    png, original = (tmp_path / "o.png").stat().st_size, tiny_jpeg.stat().st_size
+    assert png > original
+    assert line.endswith(f"% of the original file (larger)") and f"{100 * png / original:.0f}%" in line

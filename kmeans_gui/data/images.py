@@ -29,9 +29,10 @@ SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
 BACKGROUND = (255, 255, 255)
 
 
-#: The most pixels an image is worked on at (8000 x 6250, a 50-megapixel camera). It costs about
-#: 150 MB decoded and 0.9 GB peak for loading, quantizing and the Pillow comparisons
-#: (``benchmarks/bench_image_limit.py``). Larger images are opened downscaled to it, on request.
+#: The most pixels an image is worked on at (8164 x 6123 at 4:3, a 50-megapixel camera). At the
+#: limit: 150 MB decoded, about 0.5 GB peak to open and 1.1 GB peak to open, quantize and
+#: compare with Pillow (``benchmarks/bench_image_limit.py``). Larger images are opened
+#: downscaled to it, on request.
 MAX_PIXELS = 50_000_000
 
 #: Downscaling filter: each output pixel is the area average of the pixels it covers. Sharp
@@ -102,6 +103,8 @@ class LoadedImage:
         Pillow's format name ("JPEG", "PNG", ...).
     notes : tuple of str
         What was done to make it RGB, in plain words.
+    downscaled_from : (width, height) or None
+        The upright size in the file when the pixels are a downscaled copy of it.
     """
 
     pixels: np.ndarray
@@ -111,6 +114,7 @@ class LoadedImage:
     original_mode: str = "RGB"
     format: str | None = None
     notes: tuple = ()
+    downscaled_from: tuple | None = None
 
     @property
     def width(self) -> int:
@@ -175,6 +179,7 @@ def load_image(path, *, background=BACKGROUND, downscale: bool = False, max_pixe
                 mode = im.mode
                 if im.width * im.height > limit and not downscale:
                     raise ImageTooLargeError(name, im.size, limit)
+                stored_size = im.size
                 pixels, notes = to_rgb(im, background=background, max_pixels=limit)
     except ImageLoadError as exc:
         if isinstance(exc, ImageTooLargeError):
@@ -195,7 +200,12 @@ def load_image(path, *, background=BACKGROUND, downscale: bool = False, max_pixe
         raise ImageLoadError(f"{name} is damaged or truncated and cannot be decoded ({detail}).") from None
     except MemoryError:
         raise ImageLoadError(f"{name} is too large to decode in the available memory.") from None
-    return LoadedImage(pixels, name, path, file_size, mode, fmt, tuple(notes))
+    downscaled_from = None
+    if stored_size[0] * stored_size[1] > limit:
+        # to_rgb turned it upright: the long side of the result matches the long side upright.
+        turned = (pixels.shape[1] >= pixels.shape[0]) != (stored_size[0] >= stored_size[1])
+        downscaled_from = stored_size[::-1] if turned else stored_size
+    return LoadedImage(pixels, name, path, file_size, mode, fmt, tuple(notes), downscaled_from)
 
 
 def _file_kind(mode: int) -> str:

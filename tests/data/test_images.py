@@ -93,9 +93,10 @@ def test_downscale_opens_it_at_the_limit(tmp_path):
     expected = np.asarray(Image.fromarray(arr).resize((60, 30), Image.Resampling.BOX)).astype(int)
     assert np.abs(loaded.pixels.astype(int) - expected).max() <= 6  # the same picture, smaller
     assert any("Downscaled from 120 x 60 to 60 x 30" in n for n in loaded.notes)
+    assert loaded.downscaled_from == (120, 60)
     untouched = load_image(tmp_path / "wide.png", downscale=True, max_pixels=7200)
     np.testing.assert_array_equal(untouched.pixels, arr)
-    assert not any("Downscaled" in n for n in untouched.notes)
+    assert not any("Downscaled" in n for n in untouched.notes) and untouched.downscaled_from is None
 
 
 def test_a_large_jpeg_is_decoded_at_a_reduced_scale(tmp_path, monkeypatch):
@@ -121,6 +122,7 @@ def test_downscaled_size_is_upright_for_an_exif_rotated_jpeg(tmp_path):
     loaded = load_image(_save(tmp_path, "rot.jpg", im, exif=exif), downscale=True, max_pixels=800)
     assert loaded.pixels.shape == (40, 20, 3)
     assert any("Downscaled from 40 x 80 to 20 x 40" in n for n in loaded.notes)
+    assert loaded.downscaled_from == (40, 80)
 
 
 def test_missing_file_folder_and_empty_file(tmp_path):
