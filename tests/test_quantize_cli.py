@@ -166,3 +166,15 @@ def test_an_indexed_png_larger_than_the_original_is_called_larger(photo, tmp_pat
     png, original = (tmp_path / "o.png").stat().st_size, tiny_jpeg.stat().st_size
     assert png > original
     assert line.endswith(f"% of the original file (larger)") and f"{100 * png / original:.0f}%" in line
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--seed", "abc"], "argument --seed: invalid int value: 'abc'"),
+    (["--method", "magic"], "argument --method: invalid choice: 'magic'"),
+])
+def test_option_errors_are_one_line_with_status_2(photo, capsys, args, match):
+    with pytest.raises(SystemExit) as info:
+        main(["quantize", str(photo), *args])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and match in err
+    assert err.startswith("kmeans-gui quantize: error:") and "usage" not in err
