@@ -120,6 +120,7 @@ class QuantizeTab(QWidget):
         self._pillow_cache: dict[int, tuple] = {}
         self.error_box: QMessageBox | None = None
         self.downscale_box: QMessageBox | None = None
+        self.open_downscaled_button: QPushButton | None = None
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
         self._rerun = QTimer(self)
