@@ -1,6 +1,6 @@
 """What the image pixel limit costs: time and peak memory to open, quantize and compare.
 
-Run:  python benchmarks/bench_image_limit.py [--peer-only] [--ours-only]
+Run:  python benchmarks/bench_image_limit.py [--cases peer,load,quantize]
 
 Each case runs in a fresh Python process, so its peak resident memory (ru_maxrss) is its own.
 Images (written to a temporary folder): a photo at exactly the limit (china.jpg upscaled to
@@ -46,7 +46,6 @@ print(f"{size[0]} x {size[1]}|{seconds:.2f}|{resource.getrusage(resource.RUSAGE_
 
 
 def make_images(folder: str) -> dict[str, str]:
-    import numpy as np
     from PIL import Image
     from sklearn.datasets import load_sample_image
 
@@ -61,7 +60,6 @@ def make_images(folder: str) -> dict[str, str]:
     china.resize((10_960, 8_220), Image.Resampling.BILINEAR).save(p, quality=90)
     paths["9000 x 9000 flat PNG"] = p = os.path.join(folder, "flat9000.png")
     Image.new("RGB", (9000, 9000), (30, 120, 200)).save(p)
-    del np
     return paths
 
 
