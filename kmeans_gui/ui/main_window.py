@@ -27,11 +27,13 @@ SIDE_PANEL_WIDTH = 290
 BOTTOM_ROW_HEIGHT = 180
 MESSAGE_MS = 5000
 
-# Widgets that take typed keys: a key without Ctrl/Alt/Meta pressed in one of them is typing, never
-# a shortcut (Qt's line edits claim most keys themselves; combo boxes and sliders do not).
+# Widgets that take typed keys: a character, Space or an editing key without Ctrl/Alt/Meta pressed in
+# one of them is typing, never a shortcut (Qt's line edits claim most such keys themselves; combo
+# boxes and sliders do not). Function keys (F1) stay shortcuts.
 TYPING_WIDGETS = (QAbstractSpinBox, QLineEdit, QComboBox, QTextEdit, QPlainTextEdit)
 SLIDER_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home,
                          Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
+EDITING_KEYS = SLIDER_KEYS | {Qt.Key.Key_Space, Qt.Key.Key_Backspace, Qt.Key.Key_Delete}
 COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
                      | Qt.KeyboardModifier.MetaModifier)
 
@@ -298,7 +300,7 @@ class MainWindow(QMainWindow):
             return False
         focus = QApplication.focusWidget()
         if isinstance(focus, TYPING_WIDGETS):
-            return True
+            return bool(event.text().strip()) or event.key() in EDITING_KEYS
         return isinstance(focus, QAbstractSlider) and event.key() in SLIDER_KEYS
 
     def _update_edit_actions(self) -> None:

@@ -57,6 +57,8 @@ def test_typing_into_an_explore_spin_box_or_list_is_not_a_shortcut(make_window, 
     press(qtbot, Qt.Key.Key_R, Qt.Key.Key_V, Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right,
           Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_5)
     assert explore_snapshot(w) == before
+    press(qtbot, Qt.Key.Key_F1)  # a function key is no typing: the shortcut still works
+    assert not w.explain_action.isChecked()
     w.algorithm_panel.init_combo.setFocus()
     press(qtbot, Qt.Key.Key_R, Qt.Key.Key_T, Qt.Key.Key_L, Qt.Key.Key_B)
     assert explore_snapshot(w)[2:] == before[2:] and w.state.params.seed == before[0]
