@@ -6,22 +6,36 @@ state's events itself, so this file is only composition, menus and shortcuts.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLineEdit,
+    QMainWindow, QMessageBox, QPlainTextEdit, QScrollArea, QSplitter, QTabWidget, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from ..state import AppState, Params, status_text
 from .canvas import Canvas
 from .charts import ConvergenceChart
 from .explain import ExplainPanel
+from .export_dialog import ExportDialog, render_widget
 from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar
+from .status_line import StatusLine
 
 __all__ = ["MainWindow", "default_state"]
 
 SIDE_PANEL_WIDTH = 290
 BOTTOM_ROW_HEIGHT = 180
+MESSAGE_MS = 5000
+
+# Widgets that take typed keys: a character, Space or an editing key without Ctrl/Alt/Meta pressed in
+# one of them is typing, never a shortcut (Qt's line edits claim most such keys themselves; combo
+# boxes and sliders do not). Function keys (F1) stay shortcuts.
+TYPING_WIDGETS = (QAbstractSpinBox, QLineEdit, QComboBox, QTextEdit, QPlainTextEdit)
+SLIDER_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home,
+                         Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
+EDITING_KEYS = SLIDER_KEYS | {Qt.Key.Key_Space, Qt.Key.Key_Backspace, Qt.Key.Key_Delete}
+COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                     | Qt.KeyboardModifier.MetaModifier)
 
 
 def default_state() -> AppState:
@@ -54,9 +68,17 @@ class MainWindow(QMainWindow):
         self.explore = self._build_explore()
         self.add_tab(self.explore, "Explore")
 
-        self.status_label = QLabel()
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Each tab has its own status text; a message shows over its tab's text for a few seconds.
+        self._tab_status: dict[QWidget, str] = {}
+        self._message: tuple[QWidget, str] | None = None
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self._end_message)
+        self.status_label = StatusLine()  # the current tab's status
+        self.message_label = StatusLine()  # a passing message, shown in its place
+        self.message_label.hide()
         self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addWidget(self.message_label, 1)
         self._build_menus()
 
         for panel in (self.dataset_panel, self.algorithm_panel):
@@ -75,10 +97,13 @@ class MainWindow(QMainWindow):
         from .quantize_tab import QuantizeTab
         self.image_tab = QuantizeTab()
         self.add_tab(self.image_tab, "Image")
-        self.image_tab.message.connect(self.show_message)
+        self.image_tab.message.connect(lambda text: self.set_tab_status(self.image_tab, text))
         from .choose_k import ChooseKView
         self.add_tab(ChooseKView(self.state), "Choose k")
         # --- end extra tabs ---
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        # Explore's single-key shortcuts need the focus inside Explore: start on the canvas.
+        self.canvas.plot.setFocus()
 
     # ------------------------------------------------------------------ layout
     def _build_explore(self) -> QWidget:
@@ -124,11 +149,14 @@ class MainWindow(QMainWindow):
         """Add a tab after Explore; returns its index."""
         return self.tabs.addTab(widget, title)
 
-    def _action(self, menu, text, slot, shortcut=None, checkable=False, checked=False, tip=None) -> QAction:
+    def _action(self, menu, text, slot, shortcut=None, checkable=False, checked=False, tip=None,
+                tab: QWidget | None = None) -> QAction:
+        """A menu action; with ``tab``, its shortcut works only while the focus is inside that tab."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut if tab is not None
+                                      else Qt.ShortcutContext.WindowShortcut)
         if checkable:
             action.setCheckable(True)
             action.setChecked(checked)
@@ -138,53 +166,57 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
         menu.addAction(action)
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        # Added to the widget whose focus makes the shortcut work (menu bar hidden or not).
+        (tab if tab is not None else self).addAction(action)
         return action
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.generate_action = self._action(file_menu, "&Generate dataset", self.dataset_panel.generate, "Ctrl+G")
+        self.generate_action = self._action(file_menu, "&Generate dataset", self.generate, "Ctrl+G")
         self._action(file_menu, "&New empty canvas", self.new_empty, "Ctrl+N")
         self._action(file_menu, "&Open image to quantize…", self.open_image, "Ctrl+O")
         file_menu.addSeparator()
         self._action(file_menu, "&Export canvas image…", self.export_image, "Ctrl+E")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, "&Quit", self.close, "Ctrl+Q")  # StandardKey.Quit is empty on some platforms
 
+        x = self.explore  # the single keys below act on Explore only
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit_menu, "&Undo point edit", self.state.undo, "Ctrl+Z")
-        self.redo_action = self._action(edit_menu, "&Redo point edit", self.state.redo, "Ctrl+Shift+Z")
+        self.undo_action = self._action(edit_menu, "&Undo point edit", self.state.undo, "Ctrl+Z", tab=x)
+        self.redo_action = self._action(edit_menu, "&Redo point edit", self.state.redo, "Ctrl+Shift+Z", tab=x)
         edit_menu.addSeparator()
-        self.brush_action = self._action(edit_menu, "&Brush mode (drag to spray)", self._set_brush, "B", checkable=True)
-        self._action(edit_menu, "&Clear points", self.state.clear)
+        self.brush_action = self._action(edit_menu, "&Brush mode (drag to spray)", self._set_brush, "B",
+                                         checkable=True, tab=x)
+        self._action(edit_menu, "&Clear points", self.state.clear, tab=x)
 
         view_menu = bar.addMenu("&View")
         c = self.canvas
         self.regions_action = self._action(view_menu, "Voronoi &regions", lambda on: c.set_option("show_regions", on),
-                                           "V", checkable=True, checked=c.show_regions)
+                                           "V", checkable=True, checked=c.show_regions, tab=x)
         self.trails_action = self._action(view_menu, "Centroid &trails", lambda on: c.set_option("show_trails", on),
-                                          "T", checkable=True, checked=c.show_trails)
+                                          "T", checkable=True, checked=c.show_trails, tab=x)
         self.lines_action = self._action(view_menu, "Point-to-centroid &lines", lambda on: c.set_option("show_lines", on),
-                                         "L", checkable=True, checked=c.show_lines)
+                                         "L", checkable=True, checked=c.show_lines, tab=x)
         self.explain_action = self._action(view_menu, "&Explanation", self.explain_panel.toggle.setChecked,
-                                           "F1", checkable=True, checked=True)
+                                           "F1", checkable=True, checked=True, tab=x)
         self.explain_panel.toggle.toggled.connect(self.explain_action.setChecked)
         view_menu.addSeparator()
-        self._action(view_menu, "&Frame all points", c.frame_all, "F")
+        self._action(view_menu, "&Frame all points", c.frame_all, "F", tab=x)
 
         run_menu = bar.addMenu("&Run")
         p = self.playback
-        self.play_action = self._action(run_menu, "&Play / pause", p.toggle_play, "Space")
-        self.step_action = self._action(run_menu, "&Step (half-step forward)", p.step, "Right")
-        self.back_action = self._action(run_menu, "&Back (half-step back)", p.back, "Left")
-        self._action(run_menu, "Run to &end", p.run_to_end, "End")
-        self.reset_action = self._action(run_menu, "&Reset to the same start", p.reset, "Home")
-        self.seed_action = self._action(run_menu, "&New seed", p.new_seed, "R")
+        self.play_action = self._action(run_menu, "&Play / pause", p.toggle_play, "Space", tab=x)
+        self.step_action = self._action(run_menu, "&Step (half-step forward)", p.step, "Right", tab=x)
+        self.back_action = self._action(run_menu, "&Back (half-step back)", p.back, "Left", tab=x)
+        self._action(run_menu, "Run to &end", p.run_to_end, "End", tab=x)
+        self.reset_action = self._action(run_menu, "&Reset to the same start", p.reset, "Home", tab=x)
+        self.seed_action = self._action(run_menu, "&New seed", p.new_seed, "R", tab=x)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")
         self._action(help_menu, "&About", self.show_about)
+        self.explore_menus = {"Edit", "View", "Run"}  # their shortcuts act on the Explore tab only
 
     # ------------------------------------------------------------------ behaviour
     def open_image(self, path: str | None = None) -> None:
@@ -210,47 +242,122 @@ class MainWindow(QMainWindow):
         if self.brush_action.isChecked() != on:
             self.brush_action.setChecked(on)
 
+    # ------------------------------------------------------------------ status line
     def _update_status(self) -> None:
-        self.status_label.setText(status_text(self.state))
+        self.set_tab_status(self.explore, status_text(self.state))
+
+    def set_tab_status(self, tab: QWidget, text: str) -> None:
+        """Set ``tab``'s status text, shown while that tab is current."""
+        self._tab_status[tab] = text
+        if self._message is not None and self._message[0] is tab:
+            self._end_message()  # a newer state of the tab replaces the older message
+        self._refresh_status_line()
+
+    def show_message(self, text: str, timeout_ms: int = MESSAGE_MS, tab: QWidget | None = None) -> None:
+        """Show ``text`` for ``timeout_ms`` over the status of ``tab`` (default: the current tab)."""
+        self._message = (tab if tab is not None else self.tabs.currentWidget(), text)
+        self._message_timer.start(timeout_ms)
+        self._refresh_status_line()
+
+    def _end_message(self) -> None:
+        self._message_timer.stop()
+        self._message = None
+        self._refresh_status_line()
+
+    def _refresh_status_line(self) -> None:
+        current = self.tabs.currentWidget()
+        self.status_label.setText(self._tab_status.get(current, ""))
+        showing = self._message is not None and self._message[0] is current
+        if showing:
+            self.message_label.setText(self._message[1])
+        self.message_label.setVisible(showing)
+        self.status_label.setVisible(not showing)
+
+    def status_line_text(self) -> str:
+        """What the status line shows now: a passing message, else the current tab's status."""
+        return (self.message_label if self.message_label.isVisibleTo(self) else self.status_label).text()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        self.statusBar().clearMessage()
+        self._refresh_status_line()
+        current = self.tabs.currentWidget()
+        # Qt gives the focus to the new page's first input; on Explore that would swallow its keys.
+        if current is self.explore:
+            self.canvas.plot.setFocus(Qt.FocusReason.TabFocusReason)
+
+    # ------------------------------------------------------------------ keys
+    def event(self, event) -> bool:
+        # Every key pressed in the window asks its focus widget, then the parents up to here, whether
+        # the widget wants it before any shortcut fires (ShortcutOverride). Claim it for typing.
+        if event.type() == QEvent.Type.ShortcutOverride and self._is_typing(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    @staticmethod
+    def _is_typing(event) -> bool:
+        if event.modifiers() & COMMAND_MODIFIERS:
+            return False
+        focus = QApplication.focusWidget()
+        if isinstance(focus, TYPING_WIDGETS):
+            return bool(event.text().strip()) or event.key() in EDITING_KEYS
+        return isinstance(focus, QAbstractSlider) and event.key() in SLIDER_KEYS
 
     def _update_edit_actions(self) -> None:
         self.undo_action.setEnabled(self.state.can_undo)
         self.redo_action.setEnabled(self.state.can_redo)
 
-    def show_message(self, text: str, timeout_ms: int = 5000) -> None:
-        self.statusBar().showMessage(text, timeout_ms)
+    def generate(self) -> None:
+        """File > Generate: a new draw of the dataset, shown on the Explore tab."""
+        self.tabs.setCurrentWidget(self.explore)
+        self.dataset_panel.generate()
 
     def new_empty(self) -> None:
+        self.tabs.setCurrentWidget(self.explore)
         self.dataset_panel.set_dataset("empty")
         self.dataset_panel.generate()
 
-    def export_image(self, path: str | None = None) -> str | None:
+    def export_image(self, path: str | None = None, width: int | None = None, whole_tab: bool = False) -> str | None:
+        """File > Export: the canvas (or with ``whole_tab`` the whole Explore tab) as a PNG ``width`` wide.
+
+        Without ``path`` a dialog asks what to export and how large, then where; ``width`` defaults
+        to the size on screen.
+        """
+        self.tabs.setCurrentWidget(self.explore)
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export canvas image", "kmeans.png", "PNG images (*.png)")
+            dialog = ExportDialog(self.canvas, self.explore, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            target, width = dialog.choice()
+            path, _ = QFileDialog.getSaveFileName(self, "Export image", "kmeans.png", "PNG images (*.png)")
             if not path:
                 return None
-        if not self.canvas.plot.grab().save(path):
+        else:
+            target = self.explore if whole_tab else self.canvas
+        # The dialog's range keeps the width valid; a script's bad width is a ValueError.
+        image = render_widget(target, width if width is not None else target.width())
+        if not image.save(path, "PNG"):
             QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
             return None
-        self.show_message(f"Saved {path}")
+        self.show_message(f"Saved {path} ({image.width()} × {image.height()})")
         return path
 
+    def shortcuts_text(self) -> str:
+        from .about import shortcuts_html
+        return shortcuts_html(self.menuBar(), {menu: "Explore" for menu in self.explore_menus})
+
     def show_shortcuts(self) -> None:
-        QMessageBox.information(
-            self, "Keyboard shortcuts",
-            "Space  play / pause\nRight  step (half-step)\nLeft  back (half-step)\nHome  reset to the same start\n"
-            "End  run to end\nR  new seed\nCtrl+Z / Ctrl+Shift+Z  undo / redo point edits\n"
-            "B  brush mode\nV / T / L  regions / trails / lines\nF  frame all points\n\n"
-            "Mouse: click adds a point, right-click removes the nearest, drag pans, wheel zooms.",
-        )
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", self.shortcuts_text(),
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.exec()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self, "About k-means explorer",
-            "Watch k-means think: initialise, assign, update, converge, one half-step at a time.",
-        )
+        from .about import about_html
+        QMessageBox.about(self, "About k-means explorer", about_html())
 
     def closeEvent(self, event) -> None:
+        self._message_timer.stop()
         self.playback.pause()
         self.canvas._region_timer.stop()
         for i in range(self.tabs.count()):
