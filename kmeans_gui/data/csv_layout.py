@@ -75,7 +75,8 @@ class CsvLayout:
     numeric : tuple of bool
         Per column, whether every non-missing cell of the preview is a number.
     notes : tuple of str
-        What was noticed and handled (a byte-order mark, Latin-1 bytes, Windows line endings).
+        What was noticed and handled (a byte-order mark, Latin-1 bytes). Windows line endings
+        are read silently.
     """
 
     path: str
@@ -172,8 +173,6 @@ def _choose_encoding(head: bytes, path: str) -> tuple[str, list[str]]:
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > 8:
         raise CsvError(f"{path} is not a CSV text file: it holds binary control bytes.")
-    if b"\r\n" in head:
-        notes.append("Windows line endings (CRLF)")
     return encoding, notes
 
 
