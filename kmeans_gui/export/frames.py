@@ -109,7 +109,11 @@ class StatePainter:
         self._pixels = self._to_pixels(P)  # at SUPERSAMPLE scale
         n = P.shape[0]
         radius = 3 if n <= 3_000 else 2 if n <= 30_000 else 1
-        self._disc = _disc(max(1, round(radius * scale)) * SUPERSAMPLE)
+        disc_radius = max(1, round(radius * scale)) * SUPERSAMPLE
+        self._disc_offsets = _disc(disc_radius)
+        self._rim_offsets = _disc(disc_radius + SUPERSAMPLE)
+        self._pad = disc_radius + SUPERSAMPLE
+        self._base_cache: np.ndarray | None = None
         self._colours = cluster_table(max(1, source.k))[:, :3]
         self._grey = np.array(_rgb(UNASSIGNED_HEX), dtype=np.uint8)
 
@@ -205,34 +209,56 @@ class StatePainter:
         return image.reduce(ss)
 
     def _region_background(self, centers: np.ndarray, H: int, W: int) -> np.ndarray:
-        step = SUPERSAMPLE  # one nearest-centre test per final pixel
+        """Each pixel tinted with its nearest centre's colour (one test per final pixel)."""
+        step = SUPERSAMPLE
         gh, gw = -(-H // step), -(-W // step)
-        cols = self._x0 + (np.arange(gw) + 0.5) * step / SUPERSAMPLE * self._units_per_px
-        rows = self._y1 - (np.arange(gh) + 0.5) * step / SUPERSAMPLE * self._units_per_px
-        gx, gy = np.meshgrid(cols, rows)
-        grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
-        d2 = ((grid[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-        nearest = np.argmin(d2, axis=1).reshape(gh, gw)
+        xs = (self._x0 + (np.arange(gw) + 0.5) * step / SUPERSAMPLE * self._units_per_px).astype(np.float32)
+        ys = (self._y1 - (np.arange(gh) + 0.5) * step / SUPERSAMPLE * self._units_per_px).astype(np.float32)
+        # Squared distance separates into a row part and a column part, so each centre costs one
+        # broadcast add over the grid and a running minimum; no (pixels x k) temporary.
+        best = np.full((gh, gw), np.inf, dtype=np.float32)
+        nearest = np.zeros((gh, gw), dtype=np.intp)
+        d2 = np.empty((gh, gw), dtype=np.float32)
+        for j, (cx, cy) in enumerate(centers.astype(np.float32)):
+            np.add(((ys - cy) ** 2)[:, None], ((xs - cx) ** 2)[None, :], out=d2)
+            closer = d2 < best
+            np.copyto(best, d2, where=closer)
+            nearest[closer] = j
         tints = np.round(self._colours[: centers.shape[0]] * (1 - _REGION_TINT) + 255 * _REGION_TINT).astype(np.uint8)
         small = tints[nearest]
         return np.ascontiguousarray(np.repeat(np.repeat(small, step, axis=0), step, axis=1)[:H, :W])
 
     def _stamp_points(self, canvas: np.ndarray, labels: np.ndarray | None) -> None:
+        """Stamp every point as a disc with a darker rim: first all rims, then all discs, written as
+        colour codes into a padded index map (one scatter per stencil offset), then coloured."""
         H, W = canvas.shape[:2]
+        pad = self._pad
+        stride = W + 2 * pad
+        n_colours = self._colours.shape[0]
+        codes = np.full(self._pixels.shape[0], n_colours, dtype=np.int16) if labels is None \
+            else (np.asarray(labels) % n_colours).astype(np.int16)
+        index_map = np.zeros((H + 2 * pad) * stride, dtype=np.int16)
+        if self._base_cache is None:
+            self._base_cache = self._base(stride, pad)
+        base = self._base_cache
+        for offsets, value in ((self._rim_offsets, 2 * codes + 1), (self._disc_offsets, 2 * codes + 2)):
+            for off in offsets[0] * stride + offsets[1]:
+                index_map[base + off] = value
+        index_map = index_map.reshape(H + 2 * pad, stride)[pad:pad + H, pad:pad + W]
+        fills = np.vstack([self._colours, self._grey[None, :]])
+        lut = np.zeros((2 * (n_colours + 1) + 1, 3), dtype=np.uint8)
+        lut[1::2] = (fills.astype(np.int32) * 6 // 10).astype(np.uint8)
+        lut[2::2] = fills
+        drawn = index_map > 0
+        canvas[drawn] = lut[index_map[drawn]]
+
+    def _base(self, stride: int, pad: int) -> np.ndarray:
         px = np.round(self._pixels).astype(np.int64)
-        if labels is None:
-            colours = np.broadcast_to(self._grey, (px.shape[0], 3))
-        else:
-            colours = self._colours[np.asarray(labels) % self._colours.shape[0]]
-        outline = (colours.astype(np.int32) * 6 // 10).astype(np.uint8)
-        dy, dx = self._disc
-        ring = _disc(int(np.max(np.abs(dx))) + SUPERSAMPLE)
-        for (oy, ox), fill in ((ring, outline), ((dy, dx), colours)):
-            for y_off, x_off in zip(oy, ox):
-                r = px[:, 1] + y_off
-                c = px[:, 0] + x_off
-                ok = (r >= 0) & (r < H) & (c >= 0) & (c < W)
-                canvas[r[ok], c[ok]] = fill[ok]
+        H, W = self.plot_h * SUPERSAMPLE, self.plot_w * SUPERSAMPLE
+        # Points off the plot (none, with the axes fitted to the data) are pinned to its edge.
+        cols = np.clip(px[:, 0], 0, W - 1) + pad
+        rows = np.clip(px[:, 1], 0, H - 1) + pad
+        return rows * stride + cols
 
     def _draw_centres(self, image: Image.Image, state: KMeansState, centers: np.ndarray,
                       previous: np.ndarray | None) -> None:
