@@ -116,7 +116,9 @@ def load_csv(path, *, columns=None, label_column=None, standardize: bool = False
     progress : callable(fraction: float, message: str), optional
         Called after every block of rows.
     should_stop : callable() -> bool, optional
-        Polled between blocks; True raises :class:`CsvImportCancelled`.
+        Polled between blocks; True raises :class:`CsvImportCancelled`. It may raise its own
+        exception instead, which propagates: on a worker, pass ``ctx.check_cancelled`` (and
+        ``progress=ctx.set_progress``) of :class:`kmeans_gui.ui.tasks.TaskContext`.
 
     Returns
     -------

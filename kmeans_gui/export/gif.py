@@ -55,7 +55,8 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     progress : callable(fraction: float, message: str), optional
         Called after each frame; the fraction is of ``max_frames`` until the run's end is known.
     should_stop : callable() -> bool, optional
-        Polled between frames; True raises :class:`ExportCancelled`.
+        Polled between frames; True raises :class:`ExportCancelled` (or it raises its own, as
+        ``TaskContext.check_cancelled`` does on a worker).
 
     Returns
     -------
