@@ -4,9 +4,10 @@ Parsing is NumPy's C reader (``numpy.loadtxt``, C since NumPy 1.23) over blocks 
 :data:`CHUNK_ROWS` lines, so a worker can show progress and stop between blocks. A block that the
 fast reader refuses (a text cell, an empty cell, quoted "1,234.5") is read again cell by cell, which
 finds the line and column of a bad cell and reads missing cells as NaN and grouped thousands as
-numbers. Why not pandas or pyarrow: see ``benchmarks/bench_csv.py`` and the README; in short,
-loadtxt already reads 1,000,000 x 3 numbers in about 0.7 s at 1.2x the array's memory, and pandas'
-3-5x faster parse costs a large dependency and several times the array in peak memory.
+numbers. Rows go straight into one growing array, so the peak is about 1.3x the result.
+Why not pandas or pyarrow: see ``benchmarks/bench_csv.py`` and the README; in short, this reads
+1,000,000 x 3 numbers well inside the 3 s target at 1.3x the array's memory, while pandas' 3-8x
+faster parse costs a large dependency and 4-5x the array in peak RSS (over the 3x target).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .csv_layout import (
 
 __all__ = ["Table", "load_csv", "check_k", "CsvError", "CsvImportCancelled", "CHUNK_ROWS"]
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 
 
 class CsvImportCancelled(Exception):
@@ -165,14 +166,39 @@ def _feature_indices(layout: CsvLayout, columns, label_index: int | None) -> tup
     return features
 
 
+class _GrowingRows:
+    """An (n, d) float64 buffer that blocks are copied into, sized from the first block's bytes per
+    row, so the peak is about one array rather than the blocks plus their concatenation."""
+
+    def __init__(self, n_features: int):
+        self._buffer = np.empty((0, n_features))
+        self.n = 0
+
+    def add(self, block: np.ndarray, expected_rows: int) -> None:
+        need = self.n + block.shape[0]
+        if need > self._buffer.shape[0]:
+            capacity = max(need, expected_rows, int(self._buffer.shape[0] * 1.25) + 1)
+            grown = np.empty((capacity, self._buffer.shape[1]))
+            grown[: self.n] = self._buffer[: self.n]
+            self._buffer = grown
+        self._buffer[self.n:need] = block
+        self.n = need
+
+    def result(self) -> np.ndarray:
+        if self.n < self._buffer.shape[0]:
+            self._buffer.resize((self.n, self._buffer.shape[1]), refcheck=False)  # shrinks in place
+        return self._buffer
+
+
 def _read_blocks(layout, features, label_index, progress, should_stop):
     name = os.path.basename(layout.path)
-    blocks, label_blocks = [], []
-    n_rows = 0
+    rows = _GrowingRows(len(features))
+    label_blocks = []
+    chars = 0
     with open_text(layout.path, layout.encoding) as f:
         line_no = 0
         if layout.has_header:
-            f.readline()
+            chars += len(f.readline())
             line_no = 1
         while True:
             if should_stop is not None and should_stop():
@@ -182,16 +208,18 @@ def _read_blocks(layout, features, label_index, progress, should_stop):
                 break
             block, labels = _parse_block(lines, line_no + 1, layout, features, label_index)
             line_no += len(lines)
-            n_rows += block.shape[0]
-            blocks.append(block)
+            chars += sum(map(len, lines))
+            del lines  # before the next block's lines exist: two blocks of strings would be 0.9x the array
+            expected = int(rows.n + block.shape[0]) * layout.size_bytes * 1.02 / max(1, chars) + 16
+            rows.add(block, int(expected))
+            del block
             label_blocks.append(labels)
             if progress is not None:
                 done = f.buffer.tell() / max(1, layout.size_bytes)
-                progress(min(1.0, done), f"Reading {name}: {n_rows:,} rows")
+                progress(min(1.0, done), f"Reading {name}: {rows.n:,} rows")
     if should_stop is not None and should_stop():
         raise CsvImportCancelled()
-    X = np.concatenate(blocks) if len(blocks) > 1 else (blocks[0] if blocks else np.empty((0, len(features))))
-    del blocks
+    X = rows.result()
     labels = None
     if label_index is not None:
         labels = np.concatenate(label_blocks) if label_blocks else np.empty(0, dtype=str)
