@@ -142,7 +142,7 @@ def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=()) -> 
     durations[-1] = frame_ms * HOLD_LAST
     with atomic_file(path, "wb") as f:
         indexed[0].save(f, format="GIF", save_all=True, append_images=indexed[1:], duration=durations,
-                        loop=0, optimize=False, disposal=1)
+                        loop=0, optimize=True, disposal=1)
     return os.path.getsize(path)
 
 
