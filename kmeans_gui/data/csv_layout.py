@@ -9,6 +9,7 @@ that says what the file looks like and what to do instead.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 from dataclasses import dataclass
@@ -177,7 +178,10 @@ def _choose_encoding(head: bytes, path: str) -> tuple[str, list[str]]:
 
 
 def open_text(path: str, encoding: str):
-    """The file opened as text the way every reader here reads it: CRLF and CR become "\\n"."""
+    """The file opened as text the way every reader here reads it: CRLF and CR become "\\n", and
+    a UTF-8 byte-order mark is dropped even when the encoding was given as plain "utf-8"."""
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
     try:
         return open(path, encoding=encoding, newline=None)
     except OSError as exc:
@@ -276,23 +280,15 @@ def sniff_csv(path, *, delimiter: str | None = None, has_header: bool | None = N
     if encoding is None:
         encoding, notes = _choose_encoding(head, path)
     else:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise CsvError(f"unknown encoding {encoding!r}; try 'utf-8' or 'latin-1'.") from None
         notes = []
     text = head.decode(encoding, errors="replace")
     if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and text.startswith("\ufeff"):
         text = text[1:]
-    first_line = text.split("\n", 1)[0]
-    if delimiter is None:
-        # Checked before the full sniff so a 100,000-column file is refused in milliseconds.
-        widest = max(first_line.count(d) for d in DELIMITERS) + 1
-        if widest > MAX_COLUMNS:
-            raise CsvError(f"{path} has about {widest:,} columns on its first line; at most {MAX_COLUMNS:,} are "
-                           "supported (keep only the columns to cluster).")
-        lines = _sample_lines(text)
-        delimiter = _guess_delimiter(lines, path)
-    else:
-        if len(delimiter) != 1:
-            raise CsvError(f"delimiter {delimiter!r} must be one character.")
-        lines = _sample_lines(text)
+    delimiter, lines = _delimiter_and_lines(text, path, delimiter)
     rows = [tuple(row) for row in csv.reader(lines, delimiter=delimiter)]
     if not rows:
         raise CsvError(f"{path} is empty: a CSV file needs a header line and at least two data rows.")
@@ -308,14 +304,32 @@ def sniff_csv(path, *, delimiter: str | None = None, has_header: bool | None = N
         names = tuple(_unique_names([c.strip() or f"column {i + 1}" for i, c in enumerate(rows[0])]))
     else:
         names = tuple(f"column {i + 1}" for i in range(n_columns))
-    numeric = tuple(
-        bool(data_rows) and all(_is_number(r[i]) for r in data_rows if i < len(r))
-        and any(i < len(r) and r[i].strip().lower() not in MISSING_CELLS for r in data_rows)
-        for i in range(n_columns)
-    )
+    numeric = tuple(_looks_numeric(data_rows, i) for i in range(n_columns))
     return CsvLayout(path=path, size_bytes=size, encoding=encoding, delimiter=delimiter,
                      has_header=bool(has_header), names=names,
                      preview=tuple(data_rows[:n_preview]), numeric=numeric, notes=tuple(notes))
+
+
+def _delimiter_and_lines(text: str, path: str, delimiter: str | None) -> tuple[str, list[str]]:
+    """The delimiter (guessed unless given) and the sample's non-blank lines."""
+    if delimiter is not None:
+        if len(delimiter) != 1:
+            raise CsvError(f"delimiter {delimiter!r} must be one character.")
+        return delimiter, _sample_lines(text)
+    # Checked before the full sniff so a 100,000-column file is refused in milliseconds.
+    first_line = text.split("\n", 1)[0]
+    widest = max(first_line.count(d) for d in DELIMITERS) + 1
+    if widest > MAX_COLUMNS:
+        raise CsvError(f"{path} has about {widest:,} columns on its first line; at most {MAX_COLUMNS:,} are "
+                       "supported (keep only the columns to cluster).")
+    lines = _sample_lines(text)
+    return _guess_delimiter(lines, path), lines
+
+
+def _looks_numeric(rows: list[tuple[str, ...]], i: int) -> bool:
+    """Every cell of column i is a number or missing, and at least one is a number."""
+    cells = [r[i] for r in rows if i < len(r)]
+    return any(c.strip().lower() not in MISSING_CELLS for c in cells) and all(_is_number(c) for c in cells)
 
 
 def _guess_header(rows: list[tuple[str, ...]]) -> bool:

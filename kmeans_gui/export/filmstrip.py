@@ -18,8 +18,8 @@ from PIL import Image
 
 from ..data.atomic import atomic_file
 from .frames import StatePainter, detail
-from .gif import _check_output
-from .source import RunSource, add_source_arguments, load_source, parse_size
+from .run_csv import add_csv_output_arguments, csv_output_problem, write_run_csv
+from .source import RunSource, add_source_arguments, load_source, output_problem, parse_size
 
 __all__ = ["add_arguments", "run", "render_filmstrip", "grid_shape", "iteration_states"]
 
@@ -32,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--grid", metavar="ROWSxCOLUMNS", help="panel layout (default: 2x3 for 6, near 3:2 otherwise)")
     parser.add_argument("--panel-size", default="400x300", help="size of one panel WIDTHxHEIGHT (default 400x300)")
     parser.add_argument("--no-regions", action="store_true", help="do not shade the Voronoi regions")
+    add_csv_output_arguments(parser)
     parser.add_argument("-o", "--output", required=True, help="PNG file to write")
 
 
@@ -97,7 +98,7 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    problem = _check_output(args.output, ".png")
+    problem = output_problem(args.output, "-o", ".png") or csv_output_problem(args)
     if problem:
         return _fail(problem)
     if not 1 <= args.panels <= MAX_PANELS:
@@ -111,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
         sheet, ended = render_filmstrip(source, args.panels, panel_size, grid=args.grid, regions=not args.no_regions)
         with atomic_file(args.output, "wb") as f:
             sheet.save(f, format="PNG", optimize=False)
+        tables = write_run_csv(source, args.points_csv, args.centroids_csv)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     for note in source.notes:
@@ -119,5 +121,7 @@ def run(args: argparse.Namespace) -> int:
         which = f"panel {args.panels} shows" if ended + 1 == args.panels else f"panels {ended + 1}-{args.panels} show"
         print(f"note: the run ended at iteration {ended}; {which} its final state")
     print(f"wrote {args.output} ({args.panels} panels, {sheet.width}x{sheet.height}) in {time.perf_counter() - start:.2f} s")
+    for path in tables:
+        print(f"wrote {path}")
     return 0
 

@@ -129,6 +129,11 @@ class StatePainter:
         self._y1 = mid[1] + units_per_px * self.plot_h / 2
         self._units_per_px = units_per_px
 
+    def image_position(self, X) -> np.ndarray:
+        """Where rows of the data (shape (n, d)) land in a rendered picture: (n, 2) of (x, y) pixels."""
+        P = self.source.projection.transform(X)
+        return self._to_pixels(P) / SUPERSAMPLE + [self.left, self.top]
+
     def _to_pixels(self, P: np.ndarray) -> np.ndarray:
         """Projected points of shape (n, 2) -> integer (column, row) at SUPERSAMPLE scale."""
         s = SUPERSAMPLE / self._units_per_px

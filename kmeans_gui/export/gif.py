@@ -20,7 +20,8 @@ from PIL import Image
 
 from ..data.atomic import atomic_file
 from .frames import StatePainter, caption, detail
-from .source import RunSource, add_source_arguments, load_source, parse_size
+from .run_csv import add_csv_output_arguments, csv_output_problem, write_run_csv
+from .source import RunSource, add_source_arguments, load_source, output_problem, parse_size
 
 __all__ = ["add_arguments", "run", "render_frames", "write_gif", "ExportCancelled"]
 
@@ -39,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
                         help=f"stop after this many half-steps (default {MAX_FRAMES})")
     parser.add_argument("--no-regions", action="store_true", help="do not shade the Voronoi regions")
+    add_csv_output_arguments(parser)
     parser.add_argument("-o", "--output", required=True, help="GIF file to write")
 
 
@@ -151,19 +153,8 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _check_output(path: str, suffix: str) -> str | None:
-    if os.path.isdir(path):
-        return f"-o {path} is a folder; give a file name such as run{suffix}"
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        return f"-o {path}: the folder {folder} does not exist"
-    if not os.access(folder, os.W_OK):
-        return f"-o {path}: the folder {folder} cannot be written to"
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
-    problem = _check_output(args.output, ".gif")
+    problem = output_problem(args.output, "-o", ".gif") or csv_output_problem(args)
     if problem:
         return _fail(problem)
     if not 0.5 <= args.fps <= 50:
@@ -178,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
         frames, complete = render_frames(source, size, regions=not args.no_regions, max_frames=args.max_frames)
         rendered = time.perf_counter()
         n_bytes = write_gif(args.output, frames, args.fps, painter_colours)
+        tables = write_run_csv(source, args.points_csv, args.centroids_csv)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     end = time.perf_counter()
@@ -188,4 +180,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {args.output} ({len(frames)} frames, {size[0]}x{size[1]}, {args.fps:g} fps, "
           f"{n_bytes / 1e6:.2f} MB) in {end - start:.2f} s (drawing {rendered - start:.2f} s, "
           f"GIF encoding {end - rendered:.2f} s)")
+    for path in tables:
+        print(f"wrote {path}")
     return 0

@@ -20,7 +20,7 @@ from ..data.datasets import DATASETS, make_dataset
 from ..data.projection import Projection, fit_projection
 from ..engine import KMeansState, kmeans_steps
 
-__all__ = ["RunSource", "add_source_arguments", "add_table_arguments", "load_source", "parse_size",
+__all__ = ["RunSource", "add_source_arguments", "add_table_arguments", "load_source", "output_problem", "parse_size",
            "INITS", "MAX_ITER", "TOL"]
 
 INITS = ("k-means++", "random", "farthest", "manual")
@@ -55,6 +55,18 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation (default 0)")
 
 
+def output_problem(path: str, option: str, suffix: str) -> str | None:
+    """Why ``path`` (given as ``option``) cannot be written, in one line; None when it can."""
+    if os.path.isdir(path):
+        return f"{option} {path} is a folder; give a file name such as out{suffix}"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"{option} {path}: the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):
+        return f"{option} {path}: the folder {folder} cannot be written to"
+    return None
+
+
 def parse_size(text: str, *, minimum: int = 160, maximum: int = 4096) -> tuple[int, int]:
     """``"960x640"`` -> (960, 640); ValueError naming the option otherwise."""
     try:
@@ -86,6 +98,8 @@ class RunSource:
     true_labels : ndarray of shape (n,) or None
     label_names : tuple of str
     notes : tuple of str
+    mean, scale : ndarray of shape (d,) or None
+        Set when the table was standardised: ``X = (raw - mean) / scale``.
     """
 
     X: np.ndarray
@@ -98,6 +112,13 @@ class RunSource:
     true_labels: np.ndarray | None = None
     label_names: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+
+    def in_file_units(self, A) -> np.ndarray:
+        """Rows of shape (m, d) in the file's units (undoing ``--standardize``)."""
+        A = np.asarray(A, dtype=np.float64)
+        return A if self.mean is None else A * self.scale + self.mean
 
     @property
     def is_planar(self) -> bool:
@@ -173,4 +194,4 @@ def load_source(args: argparse.Namespace) -> RunSource:
     projection = fit_projection(table.X, columns=columns, names=table.columns)
     return RunSource(X=np.asarray(table.X), names=table.columns, title=os.path.basename(data),
                      projection=projection, k=k, init=args.init, seed=seed, true_labels=table.labels,
-                     label_names=table.label_names, notes=table.notes)
+                     label_names=table.label_names, notes=table.notes, mean=table.mean, scale=table.scale)

@@ -200,6 +200,14 @@ def test_latin1_after_the_sniffed_megabyte(tmp_path, monkeypatch):
     assert any("Latin-1" in n for n in table.notes)
 
 
+def test_encoding_override(tmp_path):
+    path = write(tmp_path, "\ufeffa,b,city\n1,2,K\u00f6ln\n3,4,Z\u00fcrich\n")
+    assert load_csv(path, encoding="utf-8", label_column="city").label_names == ("Köln", "Zürich")
+    assert load_csv(path, encoding="latin-1", label_column="city").label_names == ("KÃ¶ln", "ZÃ¼rich")
+    with pytest.raises(CsvError, match="unknown encoding 'klingon'"):
+        sniff_csv(path, encoding="klingon")
+
+
 def test_windows_line_endings(tmp_path):
     table = load_csv(write(tmp_path, b"a,b,lab\r\n1,2,u\r\n3,4,v\r\n"), label_column="lab")
     assert table.columns == ("a", "b") and table.label_names == ("u", "v")

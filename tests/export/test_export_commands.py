@@ -65,11 +65,12 @@ def test_centroids_are_drawn_where_the_projection_puts_them(table4d):
     final = list(source.steps())[-1]
     painter = StatePainter(source, (480, 360))
     image = np.asarray(painter.render(final, "t"))
-    centres = source.projection.transform(final.centers)
-    for j, (x, y) in enumerate(centres):
-        col = painter.left + (x - painter._x0) / painter._units_per_px
-        row = painter.top + (painter._y1 - y) / painter._units_per_px
+    for j, (col, row) in enumerate(painter.image_position(final.centers)):
         assert tuple(image[int(row), int(col)]) == cluster_rgb(j), j
+    # and the three groups' centres are where their points are drawn, the points inside the plot
+    points = painter.image_position(source.X)
+    assert (points[:, 0] > painter.left).all() and (points[:, 0] < painter.left + painter.plot_w).all()
+    assert (points[:, 1] > painter.top).all() and (points[:, 1] < painter.top + painter.plot_h).all()
     # n-D data: no Voronoi regions (the plot's corner is plain white)
     assert tuple(image[painter.top + 2, painter.left + 2]) == (255, 255, 255)
 
@@ -169,3 +170,34 @@ def test_namespace_without_table_options_still_loads():
     args = argparse.Namespace(dataset="moons", n=50, k=2, init="farthest", seed=1)
     source = load_source(args)
     assert source.X.shape == (50, 2) and source.is_planar and source.projection.axis_titles == ("x", "y")
+
+
+def test_points_and_centroids_csv_in_the_files_units(tmp_path, table4d, capsys):
+    points, centres = tmp_path / "p.csv", tmp_path / "c.csv"
+    assert main(["filmstrip", "--data", str(table4d), "--label-column", "group", "--standardize",
+                 "--points-csv", str(points), "--centroids-csv", str(centres), "-o", str(tmp_path / "g.png")]) == 0
+    assert f"wrote {points}" in capsys.readouterr().out
+    from kmeans_gui.data.table import load_csv
+
+    original = load_csv(table4d, label_column="group")
+    written = load_csv(points, columns=["a", "b", "c", "d"], label_column="true_label")
+    np.testing.assert_allclose(written.X, original.X, rtol=1e-12, atol=1e-12)  # standardisation undone
+    assert written.label_names == ("g0", "g1", "g2")
+    clusters = load_csv(points, columns=["a", "b"], label_column="cluster").labels
+    # three far-apart groups: each true group is exactly one cluster
+    assert len({(t, c) for t, c in zip(written.labels, clusters)}) == 3
+    rows = centres.read_text().splitlines()
+    assert rows[0] == "cluster,a,b,c,d,size" and len(rows) == 4
+    sizes = sorted(int(r.split(",")[-1]) for r in rows[1:])
+    assert sizes == [20, 20, 20]
+    means = np.array([[float(v) for v in r.split(",")[1:5]] for r in rows[1:]])
+    group_means = np.array([original.X[original.labels == g].mean(axis=0) for g in range(3)])
+    assert np.abs(means[:, None, :] - group_means[None]).sum(axis=2).min(axis=1).max() < 1e-9
+
+
+def test_csv_output_into_a_missing_folder_is_refused_first(tmp_path, capsys):
+    gif = tmp_path / "run.gif"
+    assert main(["export-gif", "--points-csv", str(tmp_path / "no" / "p.csv"), "-o", str(gif)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kmeans-gui export-gif: --points-csv ") and "does not exist" in err
+    assert not gif.exists()
