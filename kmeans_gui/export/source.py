@@ -19,6 +19,7 @@ import numpy as np
 from ..data.datasets import DATASETS, make_dataset
 from ..data.projection import Projection, fit_projection
 from ..engine import KMeansState, kmeans_steps
+from ..state import MAX_K
 
 __all__ = ["RunSource", "add_source_arguments", "add_table_arguments", "load_source", "output_problem", "parse_size",
            "INITS", "MAX_ITER", "TOL"]
@@ -135,6 +136,11 @@ class RunSource:
                             random_state=self.seed, observe_init=observe_init)
 
 
+def _check_k_option(k: int) -> None:
+    if not 1 <= k <= MAX_K:
+        raise ValueError(f"--k {k} must be from 1 to {MAX_K} (the window's limit; colours repeat after 20)")
+
+
 def _split_names(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -160,8 +166,7 @@ def load_source(args: argparse.Namespace) -> RunSource:
         name = args.dataset or "blobs"
         info = DATASETS[name]
         k = args.k if args.k is not None else info.suggested_k
-        if k < 1:
-            raise ValueError(f"--k {k} must be >= 1")
+        _check_k_option(k)
         if name == "empty":
             raise ValueError("the 'empty' dataset has no points to cluster; choose another or give --data")
         if info.uses_n and args.n < 2:
@@ -178,9 +183,8 @@ def load_source(args: argparse.Namespace) -> RunSource:
                      drop_nonfinite=bool(getattr(args, "drop_missing", False)))
     k = args.k
     if k is None:
-        k = len(table.label_names) if table.labels is not None and len(table.label_names) >= 2 else 3
-    if k < 1:
-        raise ValueError(f"--k {k} must be >= 1")
+        k = len(table.label_names) if table.labels is not None and 2 <= len(table.label_names) <= MAX_K else 3
+    _check_k_option(k)
     check_k(table.X, k)
     view = _split_names(getattr(args, "view_columns", None))
     columns = None

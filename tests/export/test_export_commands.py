@@ -123,7 +123,8 @@ def test_grid_shapes():
 @pytest.mark.parametrize("argv, message", [
     (["export-gif", "--size", "wide"], "--size 'wide' must look like 960x640"),
     (["export-gif", "--fps", "0"], "--fps 0 must be from 0.5 to 50"),
-    (["export-gif", "--k", "0"], "--k 0 must be >= 1"),
+    (["export-gif", "--k", "0"], "--k 0 must be from 1 to 50"),
+    (["filmstrip", "--k", "51"], "--k 51 must be from 1 to 50"),
     (["export-gif", "--dataset", "empty"], "no points to cluster"),
     (["export-gif", "--data", "missing.csv"], "no such file"),
     (["export-gif", "--columns", "a,b"], "--columns applies to --data FILE.csv only"),
@@ -140,8 +141,10 @@ def test_bad_options_exit_2_with_one_line(tmp_path, capsys, argv, message, monke
 
 def test_bad_table_and_k(tmp_path, table4d, capsys):
     out = str(tmp_path / "o.gif")
-    assert main(["export-gif", "--data", str(table4d), "--k", "61", "-o", out]) == 2
-    assert "k = 61 but the data have only 60 distinct rows" in capsys.readouterr().err
+    few = tmp_path / "few.csv"
+    few.write_text("a,b\n1,2\n1,2\n3,4\n5,6\n5,6\n")
+    assert main(["export-gif", "--data", str(few), "--k", "4", "-o", out]) == 2
+    assert "k = 4 but the data have only 3 distinct rows; choose k <= 3" in capsys.readouterr().err
     assert main(["filmstrip", "--data", str(table4d), "--axes", "a,zz", "-o", out]) == 2
     assert "--axes 'zz' is not one of the feature columns: a, b, c, d" in capsys.readouterr().err
     assert main(["filmstrip", "--data", str(table4d), "--dataset", "blobs", "-o", out]) == 2
