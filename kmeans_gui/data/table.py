@@ -30,9 +30,19 @@ from .csv_layout import (
     sniff_csv,
 )
 
-__all__ = ["Table", "load_csv", "check_k", "CsvError", "CsvImportCancelled", "CHUNK_ROWS"]
+__all__ = ["Table", "load_csv", "check_k", "CsvError", "NonFiniteRows", "CsvImportCancelled", "CHUNK_ROWS"]
 
 CHUNK_ROWS = 50_000
+
+
+class NonFiniteRows(CsvError):
+    """Some rows hold missing, NaN or infinite values: ``n_rows`` of ``n_total``; a dialog can
+    offer to load again with ``drop_nonfinite=True``."""
+
+    def __init__(self, message: str, n_rows: int, n_total: int):
+        super().__init__(message)
+        self.n_rows = n_rows
+        self.n_total = n_total
 
 
 class CsvImportCancelled(Exception):
@@ -290,8 +300,8 @@ def _finish(layout, X, raw_labels, features, label_index, standardize, drop_nonf
     if n_bad:
         if not drop_nonfinite:
             first = int(np.argmax(bad)) + 1
-            raise CsvError(f"{n_bad:,} of {n:,} rows of {name} hold missing, NaN or infinite values (the first is "
-                           f"data row {first:,}); drop those rows, or fix them.")
+            raise NonFiniteRows(f"{n_bad:,} of {n:,} rows of {name} hold missing, NaN or infinite values (the first "
+                                f"is data row {first:,}); drop those rows, or fix them.", n_bad, n)
         keep = ~bad
         X = X[keep]
         if raw_labels is not None:

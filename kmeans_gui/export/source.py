@@ -152,7 +152,7 @@ def _split_names(text: str | None) -> list[str] | None:
 
 def load_source(args: argparse.Namespace) -> RunSource:
     """Build the :class:`RunSource` from parsed options; ValueError with a one-line reason if bad."""
-    from ..data.table import check_k, load_csv
+    from ..data.table import NonFiniteRows, check_k, load_csv
 
     data = getattr(args, "data", None)
     seed = int(args.seed)
@@ -178,9 +178,13 @@ def load_source(args: argparse.Namespace) -> RunSource:
                          k=k, init=args.init, seed=seed)
     if getattr(args, "dataset", None) is not None:
         raise ValueError("give either --dataset or --data, not both")
-    table = load_csv(data, columns=_split_names(args.columns), label_column=args.label_column,
-                     standardize=bool(getattr(args, "standardize", False)),
-                     drop_nonfinite=bool(getattr(args, "drop_missing", False)))
+    try:
+        table = load_csv(data, columns=_split_names(args.columns), label_column=args.label_column,
+                         standardize=bool(getattr(args, "standardize", False)),
+                         drop_nonfinite=bool(getattr(args, "drop_missing", False)))
+    except NonFiniteRows as exc:
+        raise ValueError(f"{str(exc).removesuffix('drop those rows, or fix them.')}add --drop-missing to drop "
+                         "those rows, or fix them.") from None
     k = args.k
     if k is None:
         k = len(table.label_names) if table.labels is not None and 2 <= len(table.label_names) <= MAX_K else 3

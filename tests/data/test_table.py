@@ -7,7 +7,7 @@ import pytest
 
 from kmeans_gui.data import csv_layout
 from kmeans_gui.data.csv_layout import CsvError, sniff_csv
-from kmeans_gui.data.table import CsvImportCancelled, check_k, load_csv
+from kmeans_gui.data.table import CsvImportCancelled, NonFiniteRows, check_k, load_csv
 
 
 def write(tmp_path, content, name="t.csv"):
@@ -134,8 +134,9 @@ def test_text_found_beyond_the_preview(tmp_path, monkeypatch):
 
 def test_nan_and_inf_rows_counted_and_dropped(tmp_path):
     path = write(tmp_path, "a,b,lab\n1,2,p\nnan,3,q\n4,inf,r\n5,,s\n6,7,t\n")
-    with pytest.raises(CsvError, match=r"3 of 5 rows .* missing, NaN or infinite .* data row 2"):
+    with pytest.raises(NonFiniteRows, match=r"3 of 5 rows .* missing, NaN or infinite .* data row 2") as info:
         load_csv(path, label_column="lab")
+    assert (info.value.n_rows, info.value.n_total) == (3, 5) and isinstance(info.value, ValueError)
     table = load_csv(path, label_column="lab", drop_nonfinite=True)
     np.testing.assert_array_equal(table.X, [[1, 2], [6, 7]])
     assert table.n_dropped == 3 and table.label_names == ("p", "t")

@@ -145,6 +145,13 @@ def test_bad_table_and_k(tmp_path, table4d, capsys):
     few.write_text("a,b\n1,2\n1,2\n3,4\n5,6\n5,6\n")
     assert main(["export-gif", "--data", str(few), "--k", "4", "-o", out]) == 2
     assert "k = 4 but the data have only 3 distinct rows; choose k <= 3" in capsys.readouterr().err
+    holes = tmp_path / "holes.csv"
+    holes.write_text("a,b\n1,2\nnan,4\n5,6\n7,\n")
+    assert main(["filmstrip", "--data", str(holes), "--k", "2", "-o", out]) == 2
+    assert "2 of 4 rows of holes.csv hold missing, NaN or infinite values (the first is data row 2); add " \
+           "--drop-missing to drop those rows" in capsys.readouterr().err
+    assert main(["filmstrip", "--data", str(holes), "--k", "2", "--drop-missing", "-o", out]) == 0
+    assert "note: dropped 2 rows with missing, NaN or infinite values" in capsys.readouterr().out
     assert main(["filmstrip", "--data", str(table4d), "--axes", "a,zz", "-o", out]) == 2
     assert "--axes 'zz' is not one of the feature columns: a, b, c, d" in capsys.readouterr().err
     assert main(["filmstrip", "--data", str(table4d), "--dataset", "blobs", "-o", out]) == 2
