@@ -104,3 +104,24 @@ def test_snapshot_command_line_runs_headless(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert Image.open(out).size == (1280, 800)
+
+
+def test_snapshot_of_a_two_column_table(qtbot, tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    rows = [f"{x},{y},{'ab'[i % 2]}" for i, (x, y) in enumerate([(0, 0), (0, 1), (1, 0), (9, 9), (9, 10), (10, 9)])]
+    table.write_text("u,v,lab\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "t.png"
+    assert snapshot.run(parse("--data", str(table), "--label-column", "lab", "--k", "2", "--steps", "3",
+                              "--size", "640x480", "-o", str(out))) == 0
+    rgb = np.asarray(Image.open(out).convert("RGB"))
+    assert colour_count(rgb, cluster_rgb(0)) > 0 and colour_count(rgb, cluster_rgb(1)) > 0
+    assert colour_count(rgb, cluster_rgb(2)) == 0
+
+
+def test_snapshot_refuses_a_table_of_more_than_two_columns(qtbot, tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("a,b,c\n1,2,3\n4,5,6\n7,8,10\n")
+    assert snapshot.run(parse("--data", str(table), "--k", "2", "-o", str(tmp_path / "x.png"))) == 2
+    err = capsys.readouterr().err
+    assert "has 3 feature columns (a, b, c)" in err and "export-gif or filmstrip" in err
+    assert not (tmp_path / "x.png").exists()
