@@ -21,9 +21,12 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
+from .engine import STOP_NO_CHANGE, FewDistinctPointsWarning, KMeansState, kmeans_steps
 
-__all__ = ["Event", "Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label"]
+__all__ = [
+    "Event", "Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label",
+    "chart_position", "is_final_assignment",
+]
 
 # init value -> what the GUI calls it. "manual" means the user places the k centres by clicking.
 INIT_LABELS = {
@@ -103,6 +106,20 @@ class Params:
     tol: float = 1e-4
     empty_policy: str = "farthest"
 
+    def __post_init__(self):
+        # NumPy scalars arrive from spin boxes' callers, sweeps and sessions: turn them into plain
+        # Python values here, once, so f-strings, comparisons and JSON downstream see int/float/str.
+        for name in ("k", "seed", "max_iter"):
+            value = getattr(self, name)
+            if isinstance(value, np.integer):
+                object.__setattr__(self, name, int(value))
+        if isinstance(self.tol, (np.floating, np.integer)) or (isinstance(self.tol, int) and not isinstance(self.tol, bool)):
+            object.__setattr__(self, "tol", float(self.tol))
+        for name in ("init", "empty_policy"):
+            value = getattr(self, name)
+            if isinstance(value, np.str_):
+                object.__setattr__(self, name, str(value))
+
     def validated(self) -> "Params":
         """Return self, or raise ValueError saying which value is wrong and why."""
         if isinstance(self.k, bool) or not isinstance(self.k, (int, np.integer)) or not 1 <= self.k <= MAX_K:
@@ -169,8 +186,11 @@ class AppState:
         self._data_version = 0
         self._params = (params or Params()).validated()
         self._manual = _readonly(np.empty((0, 2)))
-        self._undo: list[np.ndarray] = []
-        self._redo: list[np.ndarray] = []
+        # Each entry is (points, placed centroids, params) as they were before an edit; the last two
+        # are None where the edit left them alone (moving a centroid or changing k later must not
+        # be undone with a point). A new dataset changes all three.
+        self._undo: list[tuple[np.ndarray, np.ndarray | None, Params | None]] = []
+        self._redo: list[tuple[np.ndarray, np.ndarray | None, Params | None]] = []
         self.points_change = "replace"
         self.dataset: dict | None = None
         self.eager_budget_s = eager_budget_s
@@ -202,8 +222,7 @@ class AppState:
         """Replace the points (undoable when ``record``); ``kind`` tells views whether to re-frame."""
         new = _as_points(X)
         if record:
-            self._push_undo(self._points)
-            self._redo.clear()
+            self._push_undo()
         self._apply_points(new, kind)
 
     def add_points(self, P) -> None:
@@ -214,6 +233,10 @@ class AppState:
 
     def remove_nearest(self, x: float, y: float, max_distance: float | None = None) -> int | None:
         """Remove the point nearest to (x, y), if any lies within ``max_distance``; return its old index."""
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise ValueError(f"remove_nearest needs finite coordinates; got ({x!r}, {y!r}).")
+        if max_distance is not None and not (np.isfinite(max_distance) and max_distance >= 0):
+            raise ValueError(f"max_distance={max_distance!r} must be a finite number >= 0 (or None).")
         if self.n_points == 0:
             return None
         d2 = np.einsum("ij,ij->i", self._points - (x, y), self._points - (x, y))
@@ -224,8 +247,21 @@ class AppState:
         return i
 
     def remove_points(self, indices) -> None:
+        """Remove the points at ``indices`` (whole numbers from 0 to n - 1; one undo step).
+
+        Negative indices are refused rather than counted from the end: a -1 that slipped through
+        from a "nothing found" result must not delete the last point.
+        """
+        idx = np.asarray(indices)
+        if idx.size == 0:
+            return
+        if idx.dtype.kind not in "iu":
+            raise TypeError(f"Point indices must be whole numbers; got {idx.dtype} values.")
+        bad = idx[(idx < 0) | (idx >= self.n_points)]
+        if bad.size:
+            raise ValueError(f"Point index {int(bad[0])} is out of range: indices run from 0 to {self.n_points - 1}.")
         keep = np.ones(self.n_points, dtype=bool)
-        keep[np.asarray(indices, dtype=np.intp)] = False
+        keep[idx.astype(np.intp)] = False
         if not keep.all():
             self.set_points(self._points[keep], kind="edit")
 
@@ -237,7 +273,8 @@ class AppState:
         """Replace the points with a built-in dataset (undoable). Options go to ``make_dataset``.
 
         ``k``, when given, becomes the number of clusters too (if the new data has at least k
-        points), with a single restart of the run.
+        points), with a single restart of the run. Placed centroids belong to the old data, so
+        they are cleared (undo brings them back with the old points).
         """
         from .data.datasets import make_dataset
 
@@ -246,9 +283,8 @@ class AppState:
         if k is not None and k <= max(X.shape[0], 1):
             params = replace(self._params, k=k).validated()
         self.dataset = {"name": name, **options}
-        self._push_undo(self._points)
-        self._redo.clear()
-        self._apply_points(X, "replace", params)
+        self._push_undo(whole=True)
+        self._apply_points(X, "replace", params, manual=_readonly(np.empty((0, 2))))
 
     @property
     def can_undo(self) -> bool:
@@ -259,33 +295,45 @@ class AppState:
         return bool(self._redo)
 
     def undo(self) -> bool:
+        """Back to the points (and placed centroids) before the last edit; False if none."""
         if not self._undo:
             return False
-        self._redo.append(self._points)
-        self._apply_points(self._undo.pop(), "edit")
+        points, manual, params = self._undo.pop()
+        self._redo.append((self._points, None if manual is None else self._manual,
+                           None if params is None else self._params))
+        self._apply_points(points, "edit", params, manual=manual)
         return True
 
     def redo(self) -> bool:
         if not self._redo:
             return False
-        self._push_undo(self._points, clear_redo=False)
-        self._apply_points(self._redo.pop(), "edit")
+        points, manual, params = self._redo.pop()
+        self._push_undo(clear_redo=False, whole=manual is not None)
+        self._apply_points(points, "edit", params, manual=manual)
         return True
 
-    def _push_undo(self, points: np.ndarray, clear_redo: bool = True) -> None:
-        self._undo.append(points)  # arrays are read-only, so sharing them is safe
+    def _push_undo(self, clear_redo: bool = True, whole: bool = False) -> None:
+        """Record the points (``whole``: and the placed centroids and params) before an edit."""
+        # Arrays are read-only, so sharing them between the present and the history is safe.
+        self._undo.append((self._points, self._manual if whole else None, self._params if whole else None))
+        if clear_redo:
+            self._redo.clear()
         while len(self._undo) > self.max_undo or (
-            len(self._undo) > 1 and sum(a.nbytes for a in self._undo) > self.max_undo_bytes
+            len(self._undo) > 1 and sum(entry[0].nbytes for entry in self._undo) > self.max_undo_bytes
         ):
             self._undo.pop(0)
 
-    def _apply_points(self, new: np.ndarray, kind: str, params: "Params | None" = None) -> None:
+    def _apply_points(self, new: np.ndarray, kind: str, params: "Params | None" = None,
+                      manual: np.ndarray | None = None) -> None:
         self._points = new
         self._data_version += 1
         self.points_change = kind
         self.events.points.emit()
         if params is not None:
             self._adopt_params(params)
+        if manual is not None and not np.array_equal(manual, self._manual):
+            self._manual = manual
+            self.events.manual.emit()
         self._restart()
 
     # ------------------------------------------------------------------ params
@@ -312,9 +360,17 @@ class AppState:
         self.events.params.emit()
         return True
 
-    def new_seed(self) -> None:
-        """Next seed: a different random initialisation (placed centres are kept)."""
+    def new_seed(self) -> str | None:
+        """Next seed: a different random initialisation. Returns None, or why there is none.
+
+        Placed centroids involve no chance, so under "manual" init a new seed would change
+        nothing: the seed stays, the run is kept, and the sentence says what to do instead.
+        """
+        if self._params.init == "manual":
+            return ("Placed centroids: a new seed has nothing to draw. Drag the centroids before the run "
+                    "starts, or choose a random initialisation.")
         self.set_params(seed=(self._params.seed + 1) % (2**31))
+        return None
 
     # ------------------------------------------------------------------ placed centres
     @property
@@ -526,13 +582,13 @@ class AppState:
     def inertia_series(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(x, inertia, state index) for every computed state that has an inertia.
 
-        ``x`` is the iteration, with updates half a step after their assignment, so the curve
-        reads left to right in the order things happened.
+        ``x`` is :func:`chart_position`: the iteration, with updates half a step after their
+        assignment, so the curve reads left to right in the order things happened.
         """
         xs, ys, idx = [], [], []
         for i, s in enumerate(self._history):
             if s.inertia is not None:
-                xs.append(s.iteration + (0.5 if s.phase == "update" else 0.0))
+                xs.append(chart_position(s))
                 ys.append(s.inertia)
                 idx.append(i)
         return np.array(xs, dtype=float), np.array(ys, dtype=float), np.array(idx, dtype=int)
@@ -555,12 +611,13 @@ class AppState:
         }
 
     def load_dict(self, data: dict) -> None:
-        """Restore a session made by :meth:`to_dict` (the run is replayed up to the cursor)."""
-        if data.get("version") != SESSION_VERSION:
-            raise ValueError(f"Unsupported session version {data.get('version')!r}; expected {SESSION_VERSION}.")
-        points = _as_points(data["points"])
-        params = Params(**data["params"]).validated()
-        manual = _as_points(data.get("manual_centers", []))
+        """Restore a session made by :meth:`to_dict` (the run is replayed up to the cursor).
+
+        Everything is checked before anything changes: on a ValueError (naming the bad key) the
+        points, parameters, run, cursor and undo history are exactly as they were. A cursor past
+        the end of the run lands on its last state.
+        """
+        points, params, manual, dataset, cursor = _checked_session(data)
         with contextlib.ExitStack() as stack:
             # Blocks close last-in first-out: enter them backwards so views hear points, params,
             # manual, run in that order (colours for the new run must meet the new points).
@@ -568,19 +625,57 @@ class AppState:
                 stack.enter_context(ev.deferred())
             self._params = params
             self._manual = manual
-            self.dataset = data.get("dataset")
+            self.dataset = dataset
             self._undo.clear()
             self._redo.clear()
             self.events.params.emit()
             self.events.manual.emit()
             self._apply_points(points, "replace")
-        self.go_to(int(data.get("cursor", 0)))
+        self.go_to(cursor)
 
     @classmethod
     def from_dict(cls, data: dict, **kwargs) -> "AppState":
         state = cls(**kwargs)
         state.load_dict(data)
         return state
+
+
+def _checked_session(data) -> tuple[np.ndarray, Params, np.ndarray, dict | None, int]:
+    """Validate a session dict; return (points, params, placed centres, dataset, cursor)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"A session must be a dict (JSON object); got {type(data).__name__}.")
+    if data.get("version") != SESSION_VERSION:
+        raise ValueError(f"Unsupported session version {data.get('version')!r}; expected {SESSION_VERSION}.")
+    for key in ("points", "params"):
+        if key not in data:
+            raise ValueError(f"The session has no {key!r}: it is not a complete k-means explorer session.")
+    try:
+        points = _as_points(data["points"])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The session's 'points' are not usable: {exc}") from None
+    raw = data["params"]
+    if not isinstance(raw, dict):
+        raise ValueError(f"The session's 'params' must be a dict; got {type(raw).__name__}.")
+    unknown = set(raw) - {f.name for f in fields(Params)}
+    if unknown:
+        raise ValueError(f"The session's 'params' has unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
+    try:
+        params = Params(**raw).validated()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The session's 'params' are not usable: {exc}") from None
+    try:
+        manual = _as_points(data.get("manual_centers", []))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The session's 'manual_centers' are not usable: {exc}") from None
+    if manual.shape[0] > params.k:
+        raise ValueError(f"The session's 'manual_centers' has {manual.shape[0]} centres for k = {params.k}.")
+    dataset = data.get("dataset")
+    if dataset is not None and not isinstance(dataset, dict):
+        raise ValueError(f"The session's 'dataset' must be a dict or null; got {type(dataset).__name__}.")
+    cursor = data.get("cursor", 0)
+    if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)) or cursor < 0:
+        raise ValueError(f"The session's 'cursor' must be a whole number >= 0; got {cursor!r}.")
+    return points, params, manual, dataset, int(cursor)
 
 
 # ---------------------------------------------------------------------- words for the GUI
@@ -606,6 +701,9 @@ def status_text(state: AppState) -> str:
     step = f"Step {state.cursor + 1}" + ("" if not state.complete else f" of {state.n_states}")
     if s.phase == "init":
         text = f"{step} · Initialisation · {s.n_seeds} of {k} seeds chosen"
+    elif is_final_assignment(s):
+        changed = f"{s.n_changed:,} point{'s' * (s.n_changed != 1)} changed cluster"
+        text = f"{step} · Final assignment · inertia {_fmt(s.inertia)} · {changed}"
     elif s.phase == "assign":
         changed = f"{s.n_changed:,} point{'s' * (s.n_changed != 1)}"
         changed += " assigned" if s.iteration == 1 else " changed cluster"
@@ -619,6 +717,27 @@ def status_text(state: AppState) -> str:
     if state.warning:
         text += f" — note: {state.warning}"
     return text
+
+
+def is_final_assignment(s: KMeansState) -> bool:
+    """True for the labelling pass after a tol or max_iter stop.
+
+    The run stopped after an update; this one more assignment makes the labels match the final
+    centres. It is not another iteration (``s.iteration`` stays that of the last update), so the
+    words and the chart must not present it as iteration ``s.iteration``'s assignment.
+    """
+    return s.is_final and s.phase == "assign" and s.stop_reason != STOP_NO_CHANGE
+
+
+def chart_position(s: KMeansState) -> float:
+    """Where a state sits on the iteration axis: assignments at whole numbers, updates half a
+    step later, the final assignment after a tol or max_iter stop one whole step after its
+    iteration's assignment (it comes after that iteration's update)."""
+    if s.phase == "update":
+        return s.iteration + 0.5
+    if is_final_assignment(s):
+        return s.iteration + 1.0
+    return float(s.iteration)
 
 
 def final_sentence(s: KMeansState) -> str:

@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self._build_menus()
 
-        for panel in (self.dataset_panel, self.algorithm_panel):
+        for panel in (self.dataset_panel, self.algorithm_panel, self.playback):
             panel.message.connect(self.show_message)
         self.canvas.edit_message.connect(self.show_message)
         self.dataset_panel.brush_changed.connect(self._on_brush_changed)

@@ -147,3 +147,19 @@ def test_chart_follows_the_cursor(make_window, qtbot):
     assert w.chart.cursor.value() == 1.5
     mx, my = w.chart.marker.getData()
     assert my[0] == w.state.current.inertia
+
+
+def test_after_a_tol_stop_explanation_button_status_and_chart_agree(make_window, qtbot):
+    w = make_window(tol=0.5, k=5)
+    qtbot.mouseClick(w.playback.end_button, Qt.MouseButton.LeftButton)
+    state = w.state
+    assert state.current.stop_reason == "centres moved less than tol"
+    assert w.playback.step_button.text() == "Done" and not w.playback.step_button.isEnabled()
+    explained = w.explain_panel.label.text()
+    assert "Converged after" in explained and "Next" not in explained
+    status = w.status_label.text()
+    assert "Final assignment" in status and "Converged after" in status
+    at_end = w.chart.cursor.value()
+    qtbot.mouseClick(w.playback.back_button, Qt.MouseButton.LeftButton)
+    assert state.current.phase == "update"
+    assert w.chart.cursor.value() < at_end  # stepping back moves the cursor back, never forward

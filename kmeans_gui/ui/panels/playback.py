@@ -19,6 +19,7 @@ __all__ = ["PlaybackBar"]
 
 class PlaybackBar(QWidget):
     playing_changed = Signal(bool)
+    message = Signal(str)
 
     def __init__(self, state: AppState, frame_ready: Callable[[], bool] = lambda: True,
                  parent: QWidget | None = None):
@@ -111,7 +112,9 @@ class PlaybackBar(QWidget):
 
     def new_seed(self) -> None:
         self.pause()
-        self.state.new_seed()
+        why_not = self.state.new_seed()
+        if why_not:
+            self.message.emit(why_not)
 
     def toggle_play(self) -> None:
         if self.playing:
