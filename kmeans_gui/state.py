@@ -13,6 +13,7 @@ three plus the cursor, and restoring it replays the run.
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 import warnings
 from dataclasses import asdict, dataclass, fields, replace
@@ -38,6 +39,12 @@ INIT_LABELS = {
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
 SESSION_VERSION = 1
+
+#: Observed k-means++ / farthest-point seeding yields one n-sized D^2 array per seed (at 1,000,000
+#: points and k = 50, 392 MB). A run keeps at most about this many bytes of them; beyond, only
+#: every few seeds keep theirs (as float32, they only shade points) and the others are
+#: recomputed from the nearest kept one when shown, a few O(n) passes.
+SEED_DISTANCE_BUDGET = 64_000_000
 
 
 class Event:
@@ -201,6 +208,7 @@ class AppState:
         self._cursor = 0
         self._error: str | None = None
         self._warning: str | None = None
+        self._seed_cache: tuple[int, int, np.ndarray] | None = None  # (run, seeds before, D^2)
         self.run_version = 0
         self._restart()
 
@@ -462,11 +470,60 @@ class AppState:
             if state is None:
                 self._complete, self._steps = True, None
                 break
-            self._history.append(state)
+            self._history.append(self._trim_seed(state))
             grew = True
             if state.is_final:
                 self._complete, self._steps = True, None
         return grew
+
+    def _trim_seed(self, s: KMeansState) -> KMeansState:
+        """Drop or shrink a seed state's D^2 array so a run's seeding stays within the budget."""
+        seed = s.seed
+        if seed is None or seed.sq_dist is None:
+            return s
+        n_arrays = max(self._params.k - 1, 1)
+        stride = math.ceil(n_arrays * seed.sq_dist.size * 4 / SEED_DISTANCE_BUDGET)
+        if stride <= 1:
+            return s
+        before = s.n_seeds - 1  # seeds the D^2 is measured to
+        kept = _readonly(seed.sq_dist.astype(np.float32)) if (before - 1) % stride == 0 else None
+        return replace(s, seed=replace(seed, sq_dist=kept))
+
+    def seed_distances(self, s: KMeansState | None = None) -> np.ndarray | None:
+        """D^2 of every point to its nearest earlier seed, for a seed state of this run.
+
+        What the seed was drawn from (k-means++) or picked by (farthest point): shape (n,). None
+        for a first seed and for states that are not seed draws. Arrays dropped to save memory
+        are recomputed from the nearest earlier kept one (or the last one recomputed).
+        """
+        s = self.current if s is None else s
+        if s is None or s.seed is None or s.n_seeds < 2:
+            return None
+        if s.seed.sq_dist is not None:
+            return s.seed.sq_dist
+        want = s.n_seeds - 1
+        start, d2 = 0, None
+        cache = self._seed_cache
+        if cache is not None and cache[0] == self.run_version and cache[1] <= want:
+            start, d2 = cache[1], cache[2]
+        for earlier in self._history:
+            have = earlier.n_seeds - 1
+            if earlier.seed is not None and earlier.seed.sq_dist is not None and start < have <= want:
+                start, d2 = have, earlier.seed.sq_dist
+        d2 = np.full(self.n_points, np.inf) if d2 is None else d2.astype(np.float64)
+        for c in np.asarray(s.centers[start:want], dtype=np.float64):
+            diff = self._points - c
+            np.minimum(d2, np.einsum("ij,ij->i", diff, diff), out=d2)
+        self._seed_cache = (self.run_version, want, _readonly(d2))
+        return d2
+
+    def seed_probabilities(self, s: KMeansState | None = None) -> np.ndarray | None:
+        """The D^2 probabilities (summing to 1) a seed state's seed was drawn from, or None."""
+        d2 = self.seed_distances(s)
+        if d2 is None:
+            return None
+        total = float(d2.sum())
+        return d2 / total if total > 0 else np.full(d2.shape, 1.0 / d2.size)
 
     def _friendly_warning(self, w: warnings.WarningMessage, state: KMeansState | None) -> str:
         if not issubclass(w.category, FewDistinctPointsWarning):

@@ -408,3 +408,36 @@ def test_undoing_a_dataset_that_set_k_brings_back_k_and_the_placed_centroids():
     state.add_points([[5, 5]])
     state.undo()  # a point edit leaves the moved centroid alone
     np.testing.assert_array_equal(state.manual_centers[0], [1, 1])
+
+
+# ---------------------------------------------------------------------- issue 8: memory of big seedings
+@pytest.mark.parametrize("init", ["k-means++", "farthest"])
+def test_a_big_seeding_keeps_few_distance_arrays_and_recomputes_the_rest(monkeypatch, init):
+    import kmeans_gui.state as state_module
+
+    X = np.random.default_rng(6).normal(size=(3000, 2))
+    k = 12
+    budget = 3 * X.shape[0] * 4  # room for three float32 arrays
+    monkeypatch.setattr(state_module, "SEED_DISTANCE_BUDGET", budget)
+    state = AppState(X, Params(k=k, init=init, seed=2))
+    state.run_to_end()
+    seeds = [s for s in state.history if s.seed is not None and s.n_seeds > 1]
+    assert len(seeds) == k - 1
+    held = sum(s.seed.sq_dist.nbytes for s in seeds if s.seed.sq_dist is not None)
+    assert 0 < held <= budget
+    engine = [s for s in kmeans_steps(X, k, init=init, random_state=2, observe_init=True)
+              if s.seed is not None and s.n_seeds > 1]
+    # Every seed's D^2 is there when shown, in any order (back, forward, jumps).
+    for i in [3, 4, 10, 0, 7, 8, 1, 10, 2]:
+        got = state.seed_distances(seeds[i])
+        np.testing.assert_allclose(got, engine[i].seed.sq_dist, rtol=1e-6, atol=1e-12)
+    state.go_to(5)
+    p = state.seed_probabilities()
+    assert p.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(p, engine[4].seed.probabilities, rtol=1e-5)
+
+
+def test_a_small_seeding_keeps_every_distance_array():
+    state = AppState(np.random.default_rng(6).normal(size=(300, 2)), Params(k=6, seed=0))
+    seeds = [s for s in state.history if s.seed is not None and s.n_seeds > 1]
+    assert len(seeds) == 5 and all(s.seed.sq_dist is not None for s in seeds)

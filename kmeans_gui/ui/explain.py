@@ -28,7 +28,7 @@ def explanation(state: AppState) -> str:
         if init == "random":
             return (f"Initialisation: {k} points picked at random become the starting centroids. "
                     "Next, every point joins its nearest centroid.")
-        if s.seed is not None and s.seed.sq_dist is None:
+        if s.seed is not None and s.n_seeds == 1:
             return ("Initialisation: the first seed is a point picked at random. The next seed will be drawn "
                     "with probability proportional to D², the squared distance to the nearest seed.")
         if init == "farthest":
