@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import time
 import warnings
 from dataclasses import asdict, dataclass, fields, replace
@@ -25,7 +26,7 @@ import numpy as np
 from .engine import STOP_NO_CHANGE, FewDistinctPointsWarning, KMeansState, kmeans_steps
 
 __all__ = [
-    "Event", "Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label",
+    "Event", "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label",
     "chart_position", "is_final_assignment",
 ]
 
@@ -209,6 +210,7 @@ class AppState:
         self._error: str | None = None
         self._warning: str | None = None
         self._seed_cache: tuple[int, int, np.ndarray] | None = None  # (run, seeds before, D^2)
+        self._job: StepJob | None = None  # computing the rest of the run on a worker, if any
         self.run_version = 0
         self._restart()
 
@@ -436,6 +438,9 @@ class AppState:
         return None
 
     def _restart(self) -> None:
+        if self._job is not None:
+            self._job.stop.set()  # its states belong to the old run; it ends at its next state
+            self._job = None
         self._history = []
         self._cursor = 0
         self._complete = True
@@ -459,8 +464,13 @@ class AppState:
         self.events.run.emit()
 
     def _extend(self, length: int) -> bool:
-        """Compute states until the history holds ``length`` of them (or the run ended)."""
-        grew = False
+        """Compute states until the history holds ``length`` of them (or the run ended).
+
+        While a :class:`StepJob` computes the run on a worker, this only collects what it has.
+        """
+        grew = self._collect()
+        if self._job is not None:
+            return grew
         while len(self._history) < length and not self._complete:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -470,24 +480,11 @@ class AppState:
             if state is None:
                 self._complete, self._steps = True, None
                 break
-            self._history.append(self._trim_seed(state))
+            self._history.append(_trim_seed(state, self._params.k))
             grew = True
             if state.is_final:
                 self._complete, self._steps = True, None
         return grew
-
-    def _trim_seed(self, s: KMeansState) -> KMeansState:
-        """Drop or shrink a seed state's D^2 array so a run's seeding stays within the budget."""
-        seed = s.seed
-        if seed is None or seed.sq_dist is None:
-            return s
-        n_arrays = max(self._params.k - 1, 1)
-        stride = math.ceil(n_arrays * seed.sq_dist.size * 4 / SEED_DISTANCE_BUDGET)
-        if stride <= 1:
-            return s
-        before = s.n_seeds - 1  # seeds the D^2 is measured to
-        kept = _readonly(seed.sq_dist.astype(np.float32)) if (before - 1) % stride == 0 else None
-        return replace(s, seed=replace(seed, sq_dist=kept))
 
     def seed_distances(self, s: KMeansState | None = None) -> np.ndarray | None:
         """D^2 of every point to its nearest earlier seed, for a seed state of this run.
@@ -528,18 +525,69 @@ class AppState:
     def _friendly_warning(self, w: warnings.WarningMessage, state: KMeansState | None) -> str:
         if not issubclass(w.category, FewDistinctPointsWarning):
             return str(w.message)
-        k = self._params.k
         distinct = len(np.unique(self._points, axis=0))
+        n_empty = self._params.k - len(np.unique(state.labels)) if state is not None and state.labels is not None else None
+        return self._few_clusters_text(distinct, n_empty)
+
+    def _few_clusters_text(self, distinct: int, n_empty: int | None) -> str:
+        """Words for "fewer clusters than k at the end", given the distinct points and empty clusters."""
+        k = self._params.k
         if distinct < k:
             return (f"only {distinct} distinct point{'s' * (distinct != 1)} for k = {k}: "
                     "some centroids will share a spot or stay empty; lower k")
         # Enough distinct points: the clusters emptied during the run (the "keep" policy leaves them so).
-        n_empty = k - len(np.unique(state.labels)) if state is not None and state.labels is not None else None
         what = f"{n_empty} cluster{'s' * (n_empty != 1)}" if n_empty else "some clusters"
         if self._params.empty_policy == "keep":
             return (f"{what} ended empty: empty clusters are kept in place, so their centroids own no points; "
                     "try another start or the 'Move to farthest point' policy")
         return f"{what} ended empty; try another seed or lower k"
+
+    # ------------------------------------------------------------------ the run on a worker
+    def detach(self) -> "StepJob | None":
+        """Hand the rest of the run to a worker thread: returns a job to ``run()`` there, or None
+        when the run is complete (or there is none).
+
+        Until the job ends, this state computes nothing itself (``computing`` is True); call
+        :meth:`collect` on this state's thread to take in the states the job has made.
+        """
+        self._collect()
+        if self._job is not None:
+            return self._job
+        if self._complete or self._steps is None:
+            return None
+        self._job = StepJob(self._steps, self.run_version, self._params.k, self._points, start=len(self._history))
+        self._steps = None
+        return self._job
+
+    @property
+    def computing(self) -> bool:
+        """True while a job computes this run on a worker."""
+        return self._job is not None and not self._job.released.is_set()
+
+    def collect(self) -> bool:
+        """Take in the states a job computed so far (emitting ``history``); True if there were any."""
+        grew = self._collect()
+        if grew:
+            self.events.history.emit()
+        return grew
+
+    def _collect(self) -> bool:
+        job = self._job
+        if job is None:
+            return False
+        released = job.released.is_set()  # read first: after it, the states list is final
+        new = job.states[len(self._history) - job.start :]
+        self._history.extend(new)
+        if released:
+            self._job = None
+            if job.finished:
+                self._complete, self._steps = True, None
+                if job.final_warning is not None:
+                    self._warning = self._few_clusters_text(*job.final_warning)
+                    self._set_message(self._warning)
+            else:
+                self._steps = job.steps  # cancelled: the generator goes on from where it stopped
+        return bool(new)
 
     def ensure(self, length: int) -> None:
         """Make sure at least ``length`` states are computed (fewer if the run ends first)."""
@@ -695,6 +743,70 @@ class AppState:
         state = cls(**kwargs)
         state.load_dict(data)
         return state
+
+
+def _trim_seed(s: KMeansState, k: int) -> KMeansState:
+    """Drop or shrink a seed state's D^2 array so a run's seeding stays within the budget."""
+    seed = s.seed
+    if seed is None or seed.sq_dist is None:
+        return s
+    n_arrays = max(k - 1, 1)
+    stride = math.ceil(n_arrays * seed.sq_dist.size * 4 / SEED_DISTANCE_BUDGET)
+    if stride <= 1:
+        return s
+    before = s.n_seeds - 1  # seeds the D^2 is measured to
+    kept = _readonly(seed.sq_dist.astype(np.float32)) if (before - 1) % stride == 0 else None
+    return replace(s, seed=replace(seed, sq_dist=kept))
+
+
+class StepJob:
+    """The rest of a run, computed on a worker thread (made by :meth:`AppState.detach`).
+
+    The worker calls :meth:`run`; it alone touches the step generator until ``released`` is
+    set. It only appends to ``states``; the state's own thread reads them (``collect``).
+    ``stop`` ends it after the state in progress; the generator then goes back to the state.
+    """
+
+    def __init__(self, steps: Iterator[KMeansState], run_version: int, k: int, points: np.ndarray,
+                 start: int = 0):
+        self.steps = steps
+        self.run_version = run_version
+        self.k = k
+        self.points = points
+        self.states: list[KMeansState] = []
+        self.start = start
+        self.finished = False
+        self.final_warning: tuple[int, int] | None = None  # (distinct points, empty clusters)
+        self.stop = threading.Event()
+        self.released = threading.Event()
+
+    def run(self, should_stop: Callable[[], bool] = lambda: False,
+            on_state: Callable[[KMeansState, int], None] | None = None) -> int:
+        """Compute states until the run ends or a stop is asked for; return how many were made."""
+        try:
+            while not (self.stop.is_set() or should_stop()):
+                # The engine's FewDistinctPointsWarning is not caught here (catch_warnings is not
+                # thread-safe); the same fact is read off the final labels instead.
+                s = next(self.steps, None)
+                if s is None:
+                    self.finished = True
+                    break
+                self.states.append(_trim_seed(s, self.k))
+                if s.is_final:
+                    self.finished = True
+                    self._check_final(s)
+                    break
+                if on_state is not None:
+                    on_state(s, len(self.states))
+        finally:
+            self.released.set()
+        return len(self.states)
+
+    def _check_final(self, s: KMeansState) -> None:
+        used = int(np.count_nonzero(np.bincount(s.labels, minlength=self.k)))
+        if used < self.k:
+            distinct = len(np.unique(self.points, axis=0))
+            self.final_warning = (distinct, self.k - used)
 
 
 def _checked_session(data) -> tuple[np.ndarray, Params, np.ndarray, dict | None, int]:

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from kmeans_gui.engine import kmeans_steps
+from kmeans_gui.engine import FewDistinctPointsWarning, kmeans_steps
 from kmeans_gui.state import AppState, Event, Params, chart_position, final_sentence, status_text, step_label
 
 SQUARE = np.array([[0, 0], [0, 1], [10, 0], [10, 1]], dtype=float)
@@ -441,3 +441,63 @@ def test_a_small_seeding_keeps_every_distance_array():
     state = AppState(np.random.default_rng(6).normal(size=(300, 2)), Params(k=6, seed=0))
     seeds = [s for s in state.history if s.seed is not None and s.n_seeds > 1]
     assert len(seeds) == 5 and all(s.seed.sq_dist is not None for s in seeds)
+
+
+# ---------------------------------------------------------------------- issue 8: the run on a worker
+def test_a_detached_run_is_computed_by_its_job_and_collected_in_order():
+    import threading
+
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1), eager_budget_s=0.0)
+    assert not state.complete and state.n_states == 1
+    job = state.detach()
+    assert state.computing and state.detach() is job
+    state.step()  # computes nothing itself while the job owns the run
+    assert state.n_states == 1
+    seen = recorder(state)
+    worker = threading.Thread(target=job.run)
+    worker.start()
+    worker.join()
+    assert state.collect() and "history" in seen
+    assert state.complete and not state.computing and state.current.phase == "init"
+    expected = list(kmeans_steps(X, 6, random_state=1, observe_init=True))
+    assert [s.phase for s in state.history] == [s.phase for s in expected]
+    np.testing.assert_array_equal(state.history[-1].labels, expected[-1].labels)
+    assert state.detach() is None  # nothing left to compute
+
+
+def test_a_stopped_job_gives_the_run_back_and_stepping_goes_on():
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1), eager_budget_s=0.0)
+    job = state.detach()
+    made = job.run(should_stop=lambda: len(job.states) >= 4)
+    assert made == 4
+    state.collect()
+    assert state.n_states == 5 and not state.computing and not state.complete
+    state.run_to_end()
+    expected = list(kmeans_steps(X, 6, random_state=1, observe_init=True))
+    assert state.n_states == len(expected) and state.current.is_final
+
+
+def test_a_job_of_an_old_run_is_dropped():
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1), eager_budget_s=0.0)
+    job = state.detach()
+    state.set_params(k=3)
+    assert job.stop.is_set()
+    job.run()
+    assert job.states == []
+    state.collect()
+    assert state.params.k == 3 and all(s.centers.shape[0] <= 3 for s in state.history)
+
+
+def test_a_job_reports_clusters_that_ended_empty():
+    state = AppState(SQUARE, Params(k=3, init="manual", empty_policy="keep"), eager_budget_s=0.0)
+    for x, y in ((0, 0.5), (10, 0.5), (100, 100)):
+        state.add_manual_center(x, y)
+    job = state.detach()
+    with pytest.warns(FewDistinctPointsWarning):  # on the worker it is not caught: read off the labels
+        job.run()
+    assert state.warning is None
+    state.collect()
+    assert state.complete and state.warning.startswith("1 cluster ended empty")

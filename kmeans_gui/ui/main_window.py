@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:
-        self.playback.pause()
+        self.playback.shutdown()
         self.canvas._region_timer.stop()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)

@@ -2,17 +2,45 @@
 
 Play is a QTimer that advances one half-step per tick, but only once the canvas has painted the
 previous state (``frame_ready``): a slow frame makes playback slower, never a backlog of frames.
+
+Run to end computes what is left of the run on a worker (``AppState.detach`` and a TaskRunner),
+so a run over millions of points never freezes the window: a progress row shows how far it got,
+the states arrive on the timeline as they are made, and Cancel stops it after the state in
+progress (stepping then goes on from there).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QProgressBar, QPushButton, QSlider, QStyle, QVBoxLayout, QWidget,
+)
 
-from ...state import AppState, step_label
+from ...state import AppState, StepJob, step_label
+from ..tasks import TaskRunner
 from ._blocking import signals_blocked
+
+#: The worker reports (and the GUI takes in new states) at most this often.
+PROGRESS_INTERVAL_S = 0.1
+
+
+def _compute_rest(ctx, job: StepJob, k: int, max_iter: int):
+    """Worker: compute the job's states, reporting progress; returns how many it made."""
+    started = last = time.perf_counter()
+
+    def report(s, made):
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= PROGRESS_INTERVAL_S:
+            last = now
+            where = (f"seed {s.n_seeds} of {k}" if s.phase == "init"
+                     else f"iteration {s.iteration} (at most {max_iter:,})")
+            ctx.set_progress(0.0, f"Computing the run: {where}, {made:,} states so far, {now - started:.1f} s")
+
+    return job.run(should_stop=lambda: ctx.cancelled, on_state=report)
 
 __all__ = ["PlaybackBar"]
 
@@ -56,6 +84,25 @@ class PlaybackBar(QWidget):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
 
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)  # busy: how many iterations a run takes is not known ahead
+        self.progress_bar.setFixedWidth(120)
+        self.progress_bar.setTextVisible(False)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop computing; the states made so far stay, and stepping goes on from there")
+        self.progress_row = QWidget()
+        progress = QHBoxLayout(self.progress_row)
+        progress.setContentsMargins(0, 0, 0, 0)
+        progress.addWidget(self.progress_bar)
+        progress.addWidget(self.progress_label, 1)
+        progress.addWidget(self.cancel_button)
+        self.progress_row.setVisible(False)
+        self.runner = TaskRunner(self)
+        self.runner.connect_handlers(self)
+        self._job: StepJob | None = None
+        self._cancel_asked = False
+
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for w in (self.back_button, self.step_button, self.play_button, self.end_button,
@@ -74,6 +121,8 @@ class PlaybackBar(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addLayout(buttons)
         layout.addLayout(timeline)
+        layout.addWidget(self.progress_row)
+        self.cancel_button.clicked.connect(self.cancel_run)
 
         self.back_button.clicked.connect(self.back)
         self.step_button.clicked.connect(self.step)
@@ -107,8 +156,59 @@ class PlaybackBar(QWidget):
         self.state.reset()
 
     def run_to_end(self) -> None:
+        """Go to the last state; what is not computed yet is computed on the worker first."""
         self.pause()
-        self.state.run_to_end()
+        if self._job is not None:
+            return  # already on its way to the end
+        job = self.state.detach()
+        if job is None:
+            self.state.run_to_end()
+            return
+        self._job, self._cancel_asked = job, False
+        self.progress_label.setText("Computing the run…")
+        self.progress_row.setVisible(True)
+        p = self.state.params
+        self.runner.submit(_compute_rest, job, p.k, p.max_iter)
+        self.refresh()
+
+    @property
+    def computing(self) -> bool:
+        return self._job is not None
+
+    def cancel_run(self) -> None:
+        """Stop the worker after the state in progress; keep what it made."""
+        if self._job is not None:
+            self._cancel_asked = True
+            self._job.stop.set()
+            self.progress_label.setText("Cancelling after the state in progress…")
+
+    def shutdown(self) -> None:
+        """Stop playback and the worker (call when the window closes)."""
+        self.pause()
+        if self._job is not None:
+            self._job.stop.set()
+        self.runner.shutdown()
+
+    # ------------------------------------------------------------------ worker -> state
+    def _on_progress(self, _fraction: float, message: str) -> None:
+        self.progress_label.setText(message)
+        self.state.collect()
+
+    def _on_finished(self, _made) -> None:
+        job, self._job = self._job, None
+        self.progress_row.setVisible(False)
+        if job is None or job.run_version != self.state.run_version:
+            return
+        self.state.collect()
+        if not self._cancel_asked:
+            self.state.go_to(self.state.n_states - 1)
+        self.refresh()
+
+    def _on_failed(self, message: str) -> None:
+        self._job = None
+        self.progress_row.setVisible(False)
+        self.state.collect()
+        self.refresh()
 
     def new_seed(self) -> None:
         self.pause()
@@ -141,7 +241,8 @@ class PlaybackBar(QWidget):
         if not self.frame_ready():
             self.skipped_ticks += 1  # the last frame is not on screen yet: wait, don't queue
             return
-        if not self.state.step() or self.state.at_end:
+        self.state.step()
+        if self.state.at_end and not self.state.computing:
             self.pause()
 
     def _on_speed(self) -> None:
@@ -154,6 +255,10 @@ class PlaybackBar(QWidget):
         self.state.go_to(value)
 
     def _on_run_change(self) -> None:
+        if self._job is not None:  # the state stopped that job: its states belong to the old run
+            self._job = None
+            self.runner.cancel(emit=False)
+            self.progress_row.setVisible(False)
         if self.state.current is None:
             self.pause()
 
@@ -167,11 +272,14 @@ class PlaybackBar(QWidget):
         state = self.state
         has_run = state.current is not None
         nxt = state.peek_next() if has_run else None
-        self.step_button.setText(step_label(nxt, state.params.k) if has_run else "Step")
+        if nxt is None and state.computing:
+            self.step_button.setText("Computing…")
+        else:
+            self.step_button.setText(step_label(nxt, state.params.k) if has_run else "Step")
         self.step_button.setEnabled(nxt is not None)
         self.back_button.setEnabled(has_run and state.cursor > 0)
         self.reset_button.setEnabled(has_run and state.cursor > 0)
-        self.end_button.setEnabled(nxt is not None)
+        self.end_button.setEnabled(nxt is not None and self._job is None)
         self.play_button.setEnabled(has_run)
         with signals_blocked(self.timeline):
             self.timeline.setRange(0, max(state.n_states - 1, 0))
