@@ -179,14 +179,15 @@ class AppState:
     points : array-like of shape (n, 2), optional
     params : Params, optional
     eager_budget_s : float
-        After a restart, compute the run ahead for up to this long, so the timeline and the
-        convergence chart know the whole run at once; the rest is computed when stepped into.
+        After a restart, compute the run ahead for up to this long (on the GUI thread, so well
+        under a frame budget of 100 ms), so the timeline and the convergence chart know the whole
+        run at once; the rest is computed when stepped into, or on a worker by Run to end.
     """
 
     max_undo = 100
     max_undo_bytes = 400_000_000
 
-    def __init__(self, points=None, params: Params | None = None, *, eager_budget_s: float = 0.2):
+    def __init__(self, points=None, params: Params | None = None, *, eager_budget_s: float = 0.08):
         self.events = SimpleNamespace(
             **{name: Event(name) for name in ("points", "params", "manual", "run", "history", "cursor", "message")}
         )
@@ -456,9 +457,14 @@ class AppState:
                 self._error = str(exc)
                 self._history, self._steps, self._complete = [], None, True
         if self._error is None:
-            deadline = time.perf_counter() + self.eager_budget_s
-            while not self._complete and time.perf_counter() < deadline:
+            # Compute ahead, but never start a state the last one says would overrun the budget:
+            # on millions of points one state takes longer than the whole budget.
+            now = time.perf_counter()
+            deadline = now + self.eager_budget_s
+            last = 0.0
+            while not self._complete and now + last < deadline:
                 self._extend(len(self._history) + 1)
+                last, now = time.perf_counter() - now, time.perf_counter()
         self.run_version += 1
         self._set_message(self._error or self._warning or "")
         self.events.run.emit()
