@@ -36,9 +36,8 @@ def _compute_rest(ctx, job: StepJob, k: int, max_iter: int):
         now = time.perf_counter()
         if now - last >= PROGRESS_INTERVAL_S:
             last = now
-            where = (f"seed {s.n_seeds} of {k}" if s.phase == "init"
-                     else f"iteration {s.iteration} (at most {max_iter:,})")
-            ctx.set_progress(0.0, f"Computing the run: {where}, {made:,} states so far, {now - started:.1f} s")
+            where = f"seed {s.n_seeds} of {k}" if s.phase == "init" else f"iteration {s.iteration} of ≤ {max_iter:,}"
+            ctx.set_progress(0.0, f"Computing: {where} · {job.start + made:,} states · {now - started:.1f} s")
 
     return job.run(should_stop=lambda: ctx.cancelled, on_state=report)
 
@@ -86,11 +85,13 @@ class PlaybackBar(QWidget):
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 0)  # busy: how many iterations a run takes is not known ahead
-        self.progress_bar.setFixedWidth(120)
+        self.progress_bar.setFixedWidth(60)
         self.progress_bar.setTextVisible(False)
         self.progress_label = QLabel()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop computing; the states made so far stay, and stepping goes on from there")
+        # In the buttons' row, in its spare width: showing it must not change the bar's height,
+        # which would resize the canvas and re-raster millions of points twice per run.
         self.progress_row = QWidget()
         progress = QHBoxLayout(self.progress_row)
         progress.setContentsMargins(0, 0, 0, 0)
@@ -98,6 +99,7 @@ class PlaybackBar(QWidget):
         progress.addWidget(self.progress_label, 1)
         progress.addWidget(self.cancel_button)
         self.progress_row.setVisible(False)
+        self.progress_row.setMaximumHeight(self.end_button.sizeHint().height())
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
         self._job: StepJob | None = None
@@ -109,6 +111,7 @@ class PlaybackBar(QWidget):
                   self.reset_button, self.seed_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
+        buttons.addWidget(self.progress_row)
         timeline = QHBoxLayout()
         timeline.setContentsMargins(0, 0, 0, 0)
         timeline.addWidget(self.timeline, 1)
@@ -121,7 +124,6 @@ class PlaybackBar(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addLayout(buttons)
         layout.addLayout(timeline)
-        layout.addWidget(self.progress_row)
         self.cancel_button.clicked.connect(self.cancel_run)
 
         self.back_button.clicked.connect(self.back)
@@ -165,7 +167,7 @@ class PlaybackBar(QWidget):
             self.state.run_to_end()
             return
         self._job, self._cancel_asked = job, False
-        self.progress_label.setText("Computing the run…")
+        self.progress_label.setText("Computing…")
         self.progress_row.setVisible(True)
         p = self.state.params
         self.runner.submit(_compute_rest, job, p.k, p.max_iter)
@@ -180,7 +182,7 @@ class PlaybackBar(QWidget):
         if self._job is not None:
             self._cancel_asked = True
             self._job.stop.set()
-            self.progress_label.setText("Cancelling after the state in progress…")
+            self.progress_label.setText("Cancelling…")
 
     def shutdown(self) -> None:
         """Stop playback and the worker (call when the window closes)."""
