@@ -448,6 +448,7 @@ class AppState:
         self._steps = None
         self._error = self._problem()
         self._warning = None
+        start = time.perf_counter()
         if self._error is None:
             self._steps = self.make_steps()
             self._complete = False
@@ -460,8 +461,8 @@ class AppState:
             # Compute ahead, but never start a state the last one says would overrun the budget:
             # on millions of points one state takes longer than the whole budget.
             now = time.perf_counter()
-            deadline = now + self.eager_budget_s
-            last = 0.0
+            deadline = start + self.eager_budget_s
+            last = now - start
             while not self._complete and now + last < deadline:
                 self._extend(len(self._history) + 1)
                 last, now = time.perf_counter() - now, time.perf_counter()
@@ -601,6 +602,11 @@ class AppState:
             self.events.history.emit()
 
     def ensure_all(self) -> None:
+        """Compute the whole run now. A job computing it on a worker is stopped after its state
+        in progress (a short wait) and the rest is computed here."""
+        if self._job is not None:
+            self._job.stop.set()
+            self._job.released.wait()
         if not self._complete:
             self._extend(10**9)
             self.events.history.emit()

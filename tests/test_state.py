@@ -501,3 +501,26 @@ def test_a_job_reports_clusters_that_ended_empty():
     assert state.warning is None
     state.collect()
     assert state.complete and state.warning.startswith("1 cluster ended empty")
+
+
+def test_run_to_end_while_a_job_works_stops_it_and_finishes_here():
+    import threading
+    import time
+
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1, tol=0.0), eager_budget_s=0.0)
+    job = state.detach()
+    steps = job.steps
+
+    def slow():
+        for s in steps:
+            time.sleep(0.02)
+            yield s
+    job.steps = slow()
+    worker = threading.Thread(target=job.run)
+    worker.start()
+    state.run_to_end()
+    worker.join()
+    assert state.complete and state.current.is_final and not state.computing
+    expected = list(kmeans_steps(X, 6, random_state=1, tol=0.0, observe_init=True))
+    assert state.n_states == len(expected)

@@ -3,10 +3,11 @@
 Play is a QTimer that advances one half-step per tick, but only once the canvas has painted the
 previous state (``frame_ready``): a slow frame makes playback slower, never a backlog of frames.
 
-Run to end computes what is left of the run on a worker (``AppState.detach`` and a TaskRunner),
-so a run over millions of points never freezes the window: a progress row shows how far it got,
-the states arrive on the timeline as they are made, and Cancel stops it after the state in
-progress (stepping then goes on from there).
+A run the state did not finish within its eager budget (big data) is computed on a worker
+(``AppState.detach`` and a TaskRunner), so a run over millions of points never freezes the window:
+a progress row shows how far it got, the states arrive on the timeline as they are made (Step
+and Play wait for them), Run to end jumps to the last one when it comes, and Cancel stops after
+the state in progress (stepping then goes on from there, on the GUI thread).
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ class PlaybackBar(QWidget):
         self.runner.connect_handlers(self)
         self._job: StepJob | None = None
         self._cancel_asked = False
+        self._jump_to_end = False
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
@@ -134,10 +136,12 @@ class PlaybackBar(QWidget):
         self.seed_button.clicked.connect(self.new_seed)
         self.speed.valueChanged.connect(self._on_speed)
         self.timeline.valueChanged.connect(self._on_timeline)
+        # First: a new run's worker must own the generator before refresh peeks at the next state.
+        state.events.run.connect(self._on_run_change)
         for ev in (state.events.run, state.events.cursor, state.events.history):
             ev.connect(self.refresh)
-        state.events.run.connect(self._on_run_change)
         self._on_speed()
+        self._on_run_change()
         self.refresh()
 
     # ------------------------------------------------------------------ actions
@@ -160,18 +164,23 @@ class PlaybackBar(QWidget):
     def run_to_end(self) -> None:
         """Go to the last state; what is not computed yet is computed on the worker first."""
         self.pause()
-        if self._job is not None:
-            return  # already on its way to the end
-        job = self.state.detach()
-        if job is None:
+        if self._job is None and not self._start_job():
             self.state.run_to_end()
             return
-        self._job, self._cancel_asked = job, False
+        self._jump_to_end = True
+        self.refresh()
+
+    def _start_job(self) -> bool:
+        """Compute the rest of the run on the worker; False when nothing is left to compute."""
+        job = self.state.detach()
+        if job is None:
+            return False
+        self._job, self._cancel_asked, self._jump_to_end = job, False, False
         self.progress_label.setText("Computing…")
         self.progress_row.setVisible(True)
         p = self.state.params
         self.runner.submit(_compute_rest, job, p.k, p.max_iter)
-        self.refresh()
+        return True
 
     @property
     def computing(self) -> bool:
@@ -202,7 +211,7 @@ class PlaybackBar(QWidget):
         if job is None or job.run_version != self.state.run_version:
             return
         self.state.collect()
-        if not self._cancel_asked:
+        if self._jump_to_end and not self._cancel_asked:
             self.state.go_to(self.state.n_states - 1)
         self.refresh()
 
@@ -263,6 +272,8 @@ class PlaybackBar(QWidget):
             self.progress_row.setVisible(False)
         if self.state.current is None:
             self.pause()
+        elif not self.state.complete:
+            self._start_job()
 
     # ------------------------------------------------------------------ state -> widgets
     def _update_play_button(self) -> None:
@@ -281,7 +292,7 @@ class PlaybackBar(QWidget):
         self.step_button.setEnabled(nxt is not None)
         self.back_button.setEnabled(has_run and state.cursor > 0)
         self.reset_button.setEnabled(has_run and state.cursor > 0)
-        self.end_button.setEnabled(nxt is not None and self._job is None)
+        self.end_button.setEnabled(nxt is not None or state.computing)
         self.play_button.setEnabled(has_run)
         with signals_blocked(self.timeline):
             self.timeline.setRange(0, max(state.n_states - 1, 0))
