@@ -37,8 +37,8 @@ def _compute_rest(ctx, job: StepJob, k: int, max_iter: int):
         now = time.perf_counter()
         if now - last >= PROGRESS_INTERVAL_S:
             last = now
-            where = f"seed {s.n_seeds} of {k}" if s.phase == "init" else f"iteration {s.iteration} of ≤ {max_iter:,}"
-            ctx.set_progress(0.0, f"Computing: {where} · {job.start + made:,} states · {now - started:.1f} s")
+            where = f"seed {s.n_seeds} of {k}" if s.phase == "init" else f"iteration {s.iteration}"
+            ctx.set_progress(0.0, f"Computing {where} · {now - started:.1f} s")
 
     return job.run(should_stop=lambda: ctx.cancelled, on_state=report)
 
@@ -91,16 +91,18 @@ class PlaybackBar(QWidget):
         self.progress_label = QLabel()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop computing; the states made so far stay, and stepping goes on from there")
-        # In the buttons' row, in its spare width: showing it must not change the bar's height,
-        # which would resize the canvas and re-raster millions of points twice per run.
+        # In the timeline's row, taking width from the slider: showing it must not change the
+        # bar's height, which would resize the canvas and re-raster millions of points twice.
         self.progress_row = QWidget()
         progress = QHBoxLayout(self.progress_row)
         progress.setContentsMargins(0, 0, 0, 0)
         progress.addWidget(self.progress_bar)
-        progress.addWidget(self.progress_label, 1)
+        progress.addWidget(self.progress_label)
         progress.addWidget(self.cancel_button)
         self.progress_row.setVisible(False)
-        self.progress_row.setMaximumHeight(self.end_button.sizeHint().height())
+        row_height = max(self.timeline.sizeHint().height(), self.speed_label.sizeHint().height())
+        for w in (self.progress_bar, self.cancel_button, self.progress_row):
+            w.setMaximumHeight(row_height)
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
         self._job: StepJob | None = None
@@ -113,10 +115,10 @@ class PlaybackBar(QWidget):
                   self.reset_button, self.seed_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        buttons.addWidget(self.progress_row)
         timeline = QHBoxLayout()
         timeline.setContentsMargins(0, 0, 0, 0)
         timeline.addWidget(self.timeline, 1)
+        timeline.addWidget(self.progress_row)
         timeline.addWidget(self.position_label)
         timeline.addSpacing(12)
         timeline.addWidget(QLabel("Speed"))
