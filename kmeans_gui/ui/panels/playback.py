@@ -274,8 +274,16 @@ class PlaybackBar(QWidget):
             self.progress_row.setVisible(False)
         if self.state.current is None:
             self.pause()
-        elif not self.state.complete:
+        elif not self.state.complete and self.isVisible():
             self._start_job()
+
+    def showEvent(self, event) -> None:
+        # Compute ahead in the background only while someone watches: a hidden window (the
+        # snapshot command) steps the state itself, synchronously.
+        super().showEvent(event)
+        if self._job is None and self.state.current is not None and not self.state.complete:
+            self._start_job()
+            self.refresh()
 
     # ------------------------------------------------------------------ state -> widgets
     def _update_play_button(self) -> None:
