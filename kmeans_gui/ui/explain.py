@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from ..engine import KMeansState
-from ..state import AppState
+from ..engine import STOP_TOL, KMeansState
+from ..state import AppState, is_final_assignment
 
 __all__ = ["ExplainPanel", "explanation"]
 
@@ -28,7 +28,7 @@ def explanation(state: AppState) -> str:
         if init == "random":
             return (f"Initialisation: {k} points picked at random become the starting centroids. "
                     "Next, every point joins its nearest centroid.")
-        if s.seed is not None and s.seed.sq_dist is None:
+        if s.seed is not None and s.n_seeds == 1:
             return ("Initialisation: the first seed is a point picked at random. The next seed will be drawn "
                     "with probability proportional to D², the squared distance to the nearest seed.")
         if init == "farthest":
@@ -37,6 +37,8 @@ def explanation(state: AppState) -> str:
         return (f"Seed {s.n_seeds} of {k}: k-means++ drew candidates (dashed circles) with probability "
                 "proportional to D² (darker, larger points were likelier) and kept the one that lowers the "
                 "total squared distance most. Far-apart seeds make a good start.")
+    if is_final_assignment(s):
+        return _final_assignment(s, state)
     if s.phase == "assign":
         first = s.iteration == 1
         text = (f"Assign: every point joined its nearest centroid ({s.n_changed:,} "
@@ -52,6 +54,19 @@ def explanation(state: AppState) -> str:
         else:
             text += " An empty cluster's centroid was moved to the point farthest from its centroid."
     return text
+
+
+def _final_assignment(s: KMeansState, state: AppState) -> str:
+    """The labelling pass after a tol or max_iter stop: why the run ended, and what this pass did."""
+    moved = f"{s.n_changed:,} {'point' if s.n_changed == 1 else 'points'} changed cluster"
+    if s.stop_reason == STOP_TOL:
+        why = (f"Converged after {s.iteration} iteration{'s' * (s.iteration != 1)}: in the last update the "
+               "centroids moved less than the tolerance, so k-means stopped.")
+    else:
+        why = (f"Stopped after {s.iteration} iteration{'s' * (s.iteration != 1)}: the run reached Max "
+               "iterations before it converged (raise it to let k-means go on).")
+    return (f"{why} A final assignment then gave every point its nearest final centroid ({moved}), so "
+            "labels and centroids agree. The run is done.")
 
 
 class ExplainPanel(QWidget):

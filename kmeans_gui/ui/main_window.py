@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.message_label, 1)
         self._build_menus()
 
-        for panel in (self.dataset_panel, self.algorithm_panel):
+        for panel in (self.dataset_panel, self.algorithm_panel, self.playback):
             panel.message.connect(self.show_message)
         self.canvas.edit_message.connect(self.show_message)
         self.dataset_panel.brush_changed.connect(self._on_brush_changed)
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._message_timer.stop()
-        self.playback.pause()
+        self.playback.shutdown()
         self.canvas._region_timer.stop()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
