@@ -70,4 +70,4 @@ def test_new_seed_under_manual_init_says_it_has_nothing_to_draw(make_window, qtb
     w.canvas.setFocus()
     QTest.keyClick(w, Qt.Key.Key_R)
     assert w.state.params.seed == 0 and w.state.current is run
-    assert "nothing to draw" in w.statusBar().currentMessage()
+    assert "nothing to draw" in w.message_label.text()
