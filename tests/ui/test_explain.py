@@ -24,3 +24,21 @@ def test_update_with_an_empty_cluster_says_what_the_policy_did(policy, said, not
     assert said in text and not_said not in text
     if policy == "keep":
         np.testing.assert_array_equal(state.current.centers[2], [100, 100])
+
+
+def test_the_end_of_the_tutorials_seed_42_run_explains_why_it_is_stuck():
+    state = AppState(params=Params(k=4, init="tutorial-random", seed=42))
+    state.load_dataset("tutorial-blobs")
+    state.run_to_end()
+    text = explanation(state)
+    assert "k-means has converged" in text
+    assert "Two blobs share a centroid and one blob is split in two" in text
+    state.go_to(0)
+    assert "picked at random" in explanation(state)
+
+
+def test_tutorial_kmeans_plusplus_seeds_are_explained_as_plain_draws():
+    state = AppState(params=Params(k=4, init="tutorial-k-means++", seed=0))
+    state.load_dataset("tutorial-blobs")
+    state.go_to(1)
+    assert "one draw, no candidates" in explanation(state)
