@@ -79,6 +79,9 @@ def report(result, source: str, settings: dict) -> dict:
         row["inertia"]["best"] = _finite(result.best_inertia[i])
         if result.gap is not None:
             row["gap"] = {"mean": _finite(result.gap.gap[i]), "spread": _finite(result.gap.s[i])}
+        seconds = result.fits[i].fit_seconds
+        row["fit_seconds"] = {"mean": float(seconds.mean()),
+                              "spread": float(seconds.std(ddof=1)) if seconds.size > 1 else 0.0}
         per_k.append(row)
     chosen = {}
     for criterion in CRITERIA:
@@ -106,8 +109,9 @@ def _cell(entry, digits: int) -> str:
 def format_table(data: dict) -> list[str]:
     """Aligned lines of text: one row per k, then what each criterion chooses."""
     columns = [("inertia", 1), ("silhouette", 3), ("calinski_harabasz", 1), ("davies_bouldin", 3), ("gap", 3)]
-    titles = ["k", "inertia", "silhouette", "Calinski-Harabasz", "Davies-Bouldin", "gap ± s_k"]
-    rows = [[str(r["k"])] + [_cell(r.get(name), digits) for name, digits in columns] for r in data["per_k"]]
+    titles = ["k", "inertia", "silhouette", "Calinski-Harabasz", "Davies-Bouldin", "gap ± s_k", "fit ms"]
+    rows = [[str(r["k"])] + [_cell(r.get(name), digits) for name, digits in columns]
+            + [f"{1000 * r['fit_seconds']['mean']:.1f}"] for r in data["per_k"]]
     widths = [max(len(t), *(len(row[i]) for row in rows)) for i, t in enumerate(titles)]
     lines = [f"{data['data']['source']}: {data['data']['n_samples']:,} points; "
              f"mean ± spread over {len(data['settings']['seeds'])} seed(s); {data['settings']['silhouette']}"]

@@ -29,6 +29,7 @@ def test_json_on_the_tutorials_blobs(capsys):
             assert row[score]["spread"] == (None if np.isnan(spread) else pytest.approx(spread))
         assert row["gap"] == {"mean": pytest.approx(expected.gap.gap[i]), "spread": pytest.approx(expected.gap.s[i])}
     assert data["per_k"][0]["silhouette"] == {"mean": None, "spread": None}  # undefined at k = 1
+    assert all(row["fit_seconds"]["mean"] > 0 and row["fit_seconds"]["spread"] >= 0 for row in data["per_k"])
     chosen = {name: c["k"] for name, c in data["chosen"].items()}
     assert chosen == {"elbow": 3, "silhouette": 4, "calinski_harabasz": 4, "davies_bouldin": 4, "gap": 4}
     assert all(c["reason"] for c in data["chosen"].values())
@@ -59,7 +60,7 @@ def test_table_without_json(capsys):
     assert main(["choose-k", "--dataset", "tutorial-blobs", "--max-k", "5", "--gap-refs", "3"]) == 0
     out = capsys.readouterr().out
     assert "dataset tutorial-blobs: 300 points; mean ± spread over 3 seed(s)" in out
-    assert "Calinski-Harabasz" in out and "gap ± s_k" in out
+    assert "Calinski-Harabasz" in out and "gap ± s_k" in out and "fit ms" in out
     assert "silhouette         k = 4   highest mean over the seeds at k = 4" in out
 
 

@@ -13,6 +13,7 @@ between units of work.
 from __future__ import annotations
 
 import numbers
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,6 +64,8 @@ class KFit:
     seed_scores : dict of str to ndarray of shape (n_seeds,)
         "silhouette", "calinski_harabasz" and "davies_bouldin" of every seed's run (NaN where
         undefined), in the order of ``SweepResult.seeds``.
+    fit_seconds : ndarray of shape (n_seeds,) or None
+        Wall time of each seed's fit.
     """
 
     k: int
@@ -75,6 +78,7 @@ class KFit:
     calinski_harabasz: float = float("nan")
     davies_bouldin: float = float("nan")
     seed_scores: dict = field(default_factory=dict)
+    fit_seconds: np.ndarray | None = None
 
     @property
     def best_inertia(self) -> float:
@@ -392,15 +396,17 @@ def _fit_k(X, k, seeds, init, max_iter, tol, progress_of):
     # that opening the window should not pay for a tab nobody has used yet.
     from .estimator import KMeans
 
-    runs = []
+    runs, seconds = [], []
     for j, seed in enumerate(seeds):
         progress_of.step(f"k = {k}: seed {j + 1} of {len(seeds)}", X.shape[0] * (k + 2) * 20)
+        start = time.perf_counter()
         runs.append(KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=tol,
                            random_state=seed).fit(X))
+        seconds.append(time.perf_counter() - start)
     inertias = np.array([r.inertia_ for r in runs])
     best = int(np.argmin(inertias))
     return KFit(k=k, inertias=inertias, best=best, labels=runs[best].labels_,
-                centers=runs[best].cluster_centers_), runs
+                centers=runs[best].cluster_centers_, fit_seconds=np.array(seconds)), runs
 
 
 def _canonical(labels: np.ndarray) -> bytes:
@@ -467,6 +473,6 @@ def _score(X, fits, partitions, idx, progress_of, should_stop):
             k=fit.k, inertias=fit.inertias, best=b, labels=fit.labels, centers=fit.centers,
             silhouette=float(scores["silhouette"][b]), silhouette_samples=best_samples,
             calinski_harabasz=float(scores["calinski_harabasz"][b]),
-            davies_bouldin=float(scores["davies_bouldin"][b]), seed_scores=scores,
+            davies_bouldin=float(scores["davies_bouldin"][b]), seed_scores=scores, fit_seconds=fit.fit_seconds,
         ))
     return final

@@ -348,6 +348,7 @@ def test_every_seed_is_scored_and_summarised_as_mean_and_spread():
     np.testing.assert_allclose(result.spread("silhouette")[1:], sil[1:].std(axis=1, ddof=1))
     assert np.isnan(result.mean("silhouette")[0]) and np.isnan(result.spread("silhouette")[0])
     np.testing.assert_allclose(result.mean("inertia"), result.inertias.mean(axis=1))
+    assert all(f.fit_seconds.shape == (4,) and (f.fit_seconds > 0).all() for f in result.fits)
 
 
 def test_chosen_k_per_criterion_with_reasons():
