@@ -3,7 +3,7 @@
 ``kmeans-gui choose-k [--dataset NAME | --data FILE.csv] [--max-k 10] [--seeds 3] [--json]``
 fits k-means for every k with several seeds (:func:`~kmeans_gui.engine.sweep.sweep_k`) and prints,
 per k, every criterion as the mean and spread over the seeds (the gap statistic as gap(k) and its
-standard error s_k), then, per criterion, the k it chooses or why none. No Qt is imported. Bad
+standard error s_k), then, per criterion, the k it chooses or why none, and when they disagree, why. No Qt is imported. Bad
 input prints one line on stderr and exits with status 2, without a traceback.
 """
 
@@ -13,6 +13,7 @@ import argparse
 import json
 import math
 import sys
+import textwrap
 
 __all__ = ["add_arguments", "run", "report"]
 
@@ -65,7 +66,7 @@ def _finite(value):
     return value if math.isfinite(value) else None
 
 
-def report(result, source: str, settings: dict) -> dict:
+def report(result, source: str, settings: dict, disagreement: str | None = None) -> dict:
     """The sweep as plain, JSON-ready data (NaN becomes None)."""
     from .engine.sweep import CRITERIA
 
@@ -94,6 +95,7 @@ def report(result, source: str, settings: dict) -> dict:
                      "silhouette": result.silhouette_note()},
         "per_k": per_k,
         "chosen": chosen,
+        "disagreement": disagreement,
         "notes": list(result.notes),
     }
 
@@ -121,6 +123,8 @@ def format_table(data: dict) -> list[str]:
     for criterion, choice in data["chosen"].items():
         k = "none" if choice["k"] is None else f"k = {choice['k']}"
         lines.append(f"{criterion:<19s}{k:<8s}{choice['reason']}")
+    if data["disagreement"]:
+        lines.extend(["", *textwrap.wrap(data["disagreement"], 100)])
     lines.extend(f"note: {note}" for note in data["notes"])
     return lines
 
@@ -147,7 +151,9 @@ def run(args) -> int:
                          gap_reference=args.gap_reference)
     except ValueError as exc:
         return _fail(str(exc))
-    data = report(result, source, settings)
+    from .engine.agreement import explain_disagreement
+
+    data = report(result, source, settings, explain_disagreement(result, X))
     if max_k < args.max_k:
         data["notes"].insert(0, f"--max-k {args.max_k} lowered to {max_k}: the data have {X.shape[0]} points")
     if args.json:

@@ -33,6 +33,8 @@ def test_json_on_the_tutorials_blobs(capsys):
     chosen = {name: c["k"] for name, c in data["chosen"].items()}
     assert chosen == {"elbow": 3, "silhouette": 4, "calinski_harabasz": 4, "davies_bouldin": 4, "gap": 4}
     assert all(c["reason"] for c in data["chosen"].values())
+    assert data["disagreement"].startswith("The criteria disagree: the elbow says k = 3;")
+    assert "two clusters lie close together" in data["disagreement"]
 
 
 def test_csv_of_one_cluster_only_the_gap_answers_1(tmp_path, capsys):
