@@ -36,7 +36,7 @@ INIT_LABELS = {
 }
 #: Above this many points x k, the best known clustering (for the "stuck" note) is not computed:
 #: its k-means++ restarts would stall the GUI thread.
-STUCK_CHECK_MAX_WORK = 300_000
+STUCK_CHECK_MAX_WORK = 20_000
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
 SESSION_VERSION = 1

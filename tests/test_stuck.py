@@ -64,3 +64,21 @@ def test_best_known_is_the_lowest_of_its_restarts():
 
     each = [run_to_end(kmeans_steps(X, 3, random_state=s, tol=0)).inertia for s in range(4)]
     assert best.inertia == pytest.approx(min(each))
+
+
+def test_no_best_known_computed_for_data_too_big_for_the_gui_thread(monkeypatch):
+    import kmeans_gui.stuck
+    from kmeans_gui.state import STUCK_CHECK_MAX_WORK
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("best_known ran on the GUI thread for big data")
+
+    monkeypatch.setattr(kmeans_gui.stuck, "best_known", must_not_run)
+    X = np.random.default_rng(0).normal(size=(STUCK_CHECK_MAX_WORK // 4 + 1, 2))
+    state = AppState(X, Params(k=4, init="tutorial-random", seed=0, max_iter=3))
+    state.run_to_end()
+    assert state.current.is_final and state.stuck_message() is None
+    state.set_params(k=3)  # now within the limit: computed (and here, refused loudly)
+    state.run_to_end()
+    with pytest.raises(AssertionError, match="best_known ran"):
+        state.stuck_message()
