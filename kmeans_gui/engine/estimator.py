@@ -28,9 +28,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     Parameters
     ----------
     n_clusters : int, default=8
-    init : {"k-means++", "random", "farthest", "tutorial-random", "tutorial-k-means++"} or array-like \
-of shape (n_clusters, n_features)
-        The tutorial flavours draw as the "K-Means from Scratch" tutorial does (see :func:`kmeans_steps`).
+    init : str or array-like of shape (n_clusters, n_features)
+        "k-means++", "random", "farthest", "tutorial-random" or "tutorial-k-means++"; the tutorial
+        flavours draw as the "K-Means from Scratch" tutorial does (see :func:`kmeans_steps`).
     n_init : "auto" or int, default="auto"
         Runs from different seeds; the lowest inertia wins. "auto" is 1 for k-means++,
         farthest-point and given centres, and 10 for the random ones.

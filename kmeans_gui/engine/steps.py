@@ -137,8 +137,8 @@ def kmeans_steps(
     X : array-like of shape (n_samples, n_features)
         float32 and float64 keep their dtype (centres come back in it); others become float64.
     n_clusters : int
-    init : {"k-means++", "random", "farthest", "tutorial-random", "tutorial-k-means++"} or array-like \
-of shape (n_clusters, n_features)
+    init : str or array-like of shape (n_clusters, n_features)
+        "k-means++" (default), "random", "farthest", "tutorial-random" or "tutorial-k-means++".
         "random" picks distinct points, drawn by weight; "k-means++" is the greedy variant;
         "farthest" takes a random first point, then each time the point farthest from all seeds.
         "tutorial-random" and "tutorial-k-means++" draw exactly as the "K-Means from Scratch"
