@@ -295,9 +295,9 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
     for k in ks:
         fit, runs = _fit_k(X, k, seeds, init, max_iter, tol, progress_of)
         fits.append(fit)
-        partitions.append(_distinct_partitions(runs, idx))
         if on_fit is not None:
             on_fit(fit)
+        partitions.append(_distinct_partitions(X, runs, idx, progress_of))
     tutorial_curve = None
     if tutorial_seed is not None:
         progress_of.step("the tutorial's elbow curve", progress_of.fit_cost.sum() / n_seeds)
@@ -416,30 +416,49 @@ def _canonical(labels: np.ndarray) -> bytes:
     return order[inverse].astype(np.int32).tobytes()
 
 
-def _distinct_partitions(runs, idx):
-    """[(full labels, seeds that found this partition)], one entry per distinct partition."""
-    groups: dict[bytes, tuple] = {}
+@dataclass(eq=False)
+class _Partition:
+    """One distinct partition among a k's runs: its scores, and the labels the silhouette needs."""
+
+    seed_ids: list
+    labels: np.ndarray  # on the silhouette's rows only (all rows when the silhouette is exact)
+    calinski_harabasz: float = float("nan")
+    davies_bouldin: float = float("nan")
+
+
+def _distinct_partitions(X, runs, idx, progress_of) -> list:
+    """The distinct partitions among ``runs``, each with its Calinski-Harabasz and Davies-Bouldin.
+
+    Scored here, right after the fits, so only the silhouette's rows of each labelling are kept.
+    """
+    n = X.shape[0]
+    groups: dict[bytes, _Partition] = {}
     for j, r in enumerate(runs):
         key = _canonical(r.labels_)
         if key in groups:
-            groups[key][1].append(j)
-        else:
-            groups[key] = (r.labels_, [j])
+            groups[key].seed_ids.append(j)
+            continue
+        part = _Partition([j], r.labels_ if idx is None else r.labels_[idx])
+        if 2 <= np.unique(r.labels_).shape[0] <= n - 1:  # where scikit-learn defines them
+            from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score  # slow import
+
+            progress_of.check()
+            part.calinski_harabasz = float(calinski_harabasz_score(X, r.labels_))
+            part.davies_bouldin = float(davies_bouldin_score(X, r.labels_))
+        groups[key] = part
     return list(groups.values())
 
 
 def _score(X, fits, partitions, idx, progress_of, should_stop):
-    """Silhouette (all partitions of all k sharing distance blocks), CH and DB of every run."""
-    n = X.shape[0]
+    """The silhouette of every distinct partition of every k (sharing distance blocks); the KFits."""
     Xs = X if idx is None else X[idx]
     encoded, where = [], []
     for pos, parts in enumerate(partitions):
-        for part, (labels, _) in enumerate(parts):
-            lab = labels if idx is None else labels[idx]
-            uniq, codes = np.unique(lab, return_inverse=True)
+        for part_no, part in enumerate(parts):
+            uniq, codes = np.unique(part.labels, return_inverse=True)
             if 2 <= uniq.shape[0] <= Xs.shape[0] - 1:
                 encoded.append((codes.astype(np.intp).reshape(-1), int(uniq.shape[0])))
-                where.append((pos, part))
+                where.append((pos, part_no))
     samples = {}
     if encoded:
         base = progress_of.done
@@ -451,22 +470,15 @@ def _score(X, fits, partitions, idx, progress_of, should_stop):
         samples = dict(zip(where, sil))
     final = []
     for pos, (fit, parts) in enumerate(zip(fits, partitions)):
-        progress_of.check()
         n_seeds = fit.inertias.shape[0]
         scores = {name: np.full(n_seeds, np.nan) for name in ("silhouette", "calinski_harabasz", "davies_bouldin")}
         best_samples = None
-        for part, (labels, seed_ids) in enumerate(parts):
-            s = samples.get((pos, part))
-            ch = db = float("nan")
-            if 2 <= np.unique(labels).shape[0] <= n - 1:  # where scikit-learn defines them
-                from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score  # slow import
-
-                ch = float(calinski_harabasz_score(X, labels))
-                db = float(davies_bouldin_score(X, labels))
-            scores["silhouette"][seed_ids] = float(s.mean()) if s is not None else np.nan
-            scores["calinski_harabasz"][seed_ids] = ch
-            scores["davies_bouldin"][seed_ids] = db
-            if fit.best in seed_ids:
+        for part_no, part in enumerate(parts):
+            s = samples.get((pos, part_no))
+            scores["silhouette"][part.seed_ids] = float(s.mean()) if s is not None else np.nan
+            scores["calinski_harabasz"][part.seed_ids] = part.calinski_harabasz
+            scores["davies_bouldin"][part.seed_ids] = part.davies_bouldin
+            if fit.best in part.seed_ids:
                 best_samples = s
         b = fit.best
         final.append(KFit(
