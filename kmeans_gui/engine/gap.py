@@ -73,8 +73,32 @@ class GapResult:
         return float(self.gap[i]), float(self.s[i])
 
 
+class _ReferenceSampler:
+    """Draws one reference set at a time (B sets at once would hold B copies of the data)."""
+
+    def __init__(self, X: np.ndarray, reference: str):
+        if reference not in GAP_REFERENCES:
+            raise ValueError(f"reference={reference!r} must be one of {GAP_REFERENCES}.")
+        X = X.astype(np.float64, copy=False)
+        self.n = X.shape[0]
+        if reference == "box":
+            self.mean, self.basis, coords = None, None, X
+        else:
+            self.mean = X.mean(axis=0)
+            _, _, self.basis = np.linalg.svd(X - self.mean, full_matrices=False)
+            coords = (X - self.mean) @ self.basis.T  # principal coordinates, (n, min(n, d))
+        self.lo, self.hi = coords.min(axis=0), coords.max(axis=0)
+
+    def draw(self, rng: np.random.RandomState) -> np.ndarray:
+        """One set, shape (n_samples, n_features)."""
+        sample = self.lo + (self.hi - self.lo) * rng.random_sample((self.n, self.lo.shape[0]))
+        return sample if self.basis is None else sample @ self.basis + self.mean
+
+
 def reference_data(X, n_refs: int, reference: str = "box", random_state=None) -> np.ndarray:
     """``n_refs`` data sets of X's shape, uniform over X's bounding box or principal-component box.
+
+    Drawn one after the other from ``random_state``, as :func:`gap_statistic` draws them.
 
     Parameters
     ----------
@@ -89,20 +113,9 @@ def reference_data(X, n_refs: int, reference: str = "box", random_state=None) ->
     -------
     ndarray of shape (n_refs, n_samples, n_features), float64
     """
-    X = v.check_data(X).astype(np.float64, copy=False)
-    if reference not in GAP_REFERENCES:
-        raise ValueError(f"reference={reference!r} must be one of {GAP_REFERENCES}.")
+    sampler = _ReferenceSampler(v.check_data(X), reference)
     rng = v.check_random_state(random_state)
-    n, d = X.shape
-    if reference == "box":
-        lo, hi = X.min(axis=0), X.max(axis=0)
-        return lo + (hi - lo) * rng.random_sample((n_refs, n, d))
-    mean = X.mean(axis=0)
-    _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
-    rotated = (X - mean) @ vt.T  # (n, r) with r = min(n, d) principal coordinates
-    lo, hi = rotated.min(axis=0), rotated.max(axis=0)
-    draws = lo + (hi - lo) * rng.random_sample((n_refs, n, rotated.shape[1]))
-    return draws @ vt + mean
+    return np.stack([sampler.draw(rng) for _ in range(n_refs)])
 
 
 def choose_k_by_gap(k_values, gap, s) -> tuple[int | None, str]:
@@ -130,10 +143,6 @@ def choose_k_by_gap(k_values, gap, s) -> tuple[int | None, str]:
                   "try a larger max k")
 
 
-def _inertia(X, k, seed, init, max_iter, tol) -> float:
-    return float(run_to_end(kmeans_steps(X, k, init=init, max_iter=max_iter, tol=tol, random_state=seed)).inertia)
-
-
 def _log(values: np.ndarray) -> np.ndarray:
     out = np.full(values.shape, np.nan)
     np.log(values, out=out, where=values > 0)
@@ -154,8 +163,9 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
         B, the number of reference data sets (10 is the paper's smallest suggestion; more is steadier).
     reference : {"box", "pca"}
         Uniform over the data's bounding box, or over the box of its principal components.
-    random_state : None or int
-        Draws the reference sets and the clustering seeds.
+    random_state : None, int or RandomState
+        First draws the seed of the references' own RandomState (they are drawn one after the
+        other from it, as :func:`reference_data` does), then the clustering seeds.
     n_seeds : int
         Runs per k on the data; the lowest W_k is kept. Each reference set is clustered once per k.
     init, max_iter, tol
@@ -183,37 +193,27 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
         data_inertia = np.asarray(data_inertia, dtype=float)
         if data_inertia.shape != (len(ks),):
             raise ValueError(f"data_inertia has shape {data_inertia.shape}; expected ({len(ks)},), one per k.")
+    sampler = _ReferenceSampler(X, reference)
     rng = v.check_random_state(random_state)
-    refs = reference_data(X, n_refs, reference, rng)
+    # The references come from their own RandomState, seeded from random_state first.
+    reference_rng = np.random.RandomState(rng.randint(0, 2**31 - 1))
     seeds = rng.randint(0, 2**31 - 1, size=(len(ks), n_refs + n_seeds))
-    total = len(ks) * (n_refs + (n_seeds if data_inertia is None else 0))
-    done = 0
-
-    def tick(message):
-        nonlocal done
-        if should_stop is not None and should_stop():
-            raise SweepCancelled()
-        if progress is not None:
-            progress(done / total, message)
-        done += 1
-
+    fits = _Fits(len(ks) * (n_refs + (n_seeds if data_inertia is None else 0)), init, max_iter, tol,
+                 progress, should_stop)
     w = np.empty(len(ks)) if data_inertia is None else data_inertia.copy()
     ref_w = np.empty((len(ks), n_refs))
     with warnings.catch_warnings():
         # Duplicate points in the data (or k near n) warn once per fit; the gap's NaN says enough.
         warnings.simplefilter("ignore", v.FewDistinctPointsWarning)
-        for i, k in enumerate(ks):
-            if data_inertia is None:
-                runs = []
-                for j in range(n_seeds):
-                    tick(f"gap: k = {k}, data run {j + 1} of {n_seeds}")
-                    runs.append(_inertia(X, k, seeds[i, n_refs + j], init, max_iter, tol))
-                w[i] = min(runs)
-            for b in range(n_refs):
-                tick(f"gap: k = {k}, reference {b + 1} of {n_refs}")
-                ref_w[i, b] = _inertia(refs[b], k, seeds[i, b], init, max_iter, tol)
-    log_w = _log(w)
-    ref_log_w = _log(ref_w)
+        if data_inertia is None:
+            for i, k in enumerate(ks):
+                w[i] = min(fits.inertia(X, k, seeds[i, n_refs + j], f"gap: k = {k}, data run {j + 1} of {n_seeds}")
+                           for j in range(n_seeds))
+        for b in range(n_refs):
+            ref = sampler.draw(reference_rng)
+            for i, k in enumerate(ks):
+                ref_w[i, b] = fits.inertia(ref, k, seeds[i, b], f"gap: reference {b + 1} of {n_refs}, k = {k}")
+    log_w, ref_log_w = _log(w), _log(ref_w)
     gap = ref_log_w.mean(axis=1) - log_w
     sd = ref_log_w.std(axis=1)
     s = sd * np.sqrt(1.0 + 1.0 / n_refs)
@@ -222,3 +222,21 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
         progress(1.0, "gap: done")
     return GapResult(k_values=np.array(ks), log_w=log_w, reference_log_w=ref_log_w, gap=gap, sd=sd, s=s,
                      chosen_k=chosen, reason=reason, reference=reference, n_refs=int(n_refs))
+
+
+class _Fits:
+    """k-means fits that report progress and honour cancel, one unit of work each."""
+
+    def __init__(self, total, init, max_iter, tol, progress, should_stop):
+        self.total, self.done = max(total, 1), 0
+        self.init, self.max_iter, self.tol = init, max_iter, tol
+        self.progress, self.should_stop = progress, should_stop
+
+    def inertia(self, X, k, seed, message) -> float:
+        if self.should_stop is not None and self.should_stop():
+            raise SweepCancelled()
+        if self.progress is not None:
+            self.progress(self.done / self.total, message)
+        self.done += 1
+        steps = kmeans_steps(X, k, init=self.init, max_iter=self.max_iter, tol=self.tol, random_state=seed)
+        return float(run_to_end(steps).inertia)

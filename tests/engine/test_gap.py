@@ -17,7 +17,7 @@ def test_gap_at_k_1_is_the_papers_formula_on_the_reference_sets():
     X = np.random.default_rng(3).normal(size=(60, 2)) * [3.0, 1.0]
     for reference in ("box", "pca"):
         result = gap_statistic(X, [1, 2], n_refs=7, reference=reference, random_state=5)
-        refs = reference_data(X, 7, reference, np.random.RandomState(5))
+        refs = reference_data(X, 7, reference, np.random.RandomState(5).randint(0, 2**31 - 1))
         ref_log = np.log([total_sum_of_squares(R) for R in refs])
         assert result.log_w[0] == pytest.approx(np.log(total_sum_of_squares(X)))
         np.testing.assert_allclose(result.reference_log_w[0], ref_log)
@@ -86,3 +86,17 @@ def test_bad_settings_are_explained():
         gap_statistic(X, [1, 21])
     with pytest.raises(ValueError, match="data_inertia has shape"):
         gap_statistic(X, [1, 2], data_inertia=[1.0])
+
+
+def test_progress_rises_and_cancel_stops_between_fits():
+    from kmeans_gui.engine.metrics import SweepCancelled
+
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    seen = []
+    gap_statistic(X, [1, 2, 3], n_refs=2, n_seeds=2, progress=lambda f, m: seen.append((f, m)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(seen) == 3 * (2 + 2) + 1
+    calls = []
+    with pytest.raises(SweepCancelled):
+        gap_statistic(X, [1, 2, 3], n_refs=2, should_stop=lambda: calls.append(1) or len(calls) > 3)
+    assert len(calls) == 4
