@@ -3,8 +3,9 @@
 ``kmeans-gui choose-k [--dataset NAME | --data FILE.csv] [--max-k 10] [--seeds 3] [--json]``
 fits k-means for every k with several seeds (:func:`~kmeans_gui.engine.sweep.sweep_k`) and prints,
 per k, every criterion as the mean and spread over the seeds (the gap statistic as gap(k) and its
-standard error s_k), then, per criterion, the k it chooses or why none, and when they disagree, why. No Qt is imported. Bad
-input prints one line on stderr and exits with status 2, without a traceback.
+standard error s_k), then, per criterion, the k it chooses or why none, and when they disagree,
+why. No Qt is imported. Bad input prints one line on stderr and exits with status 2, without a
+traceback.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--dataset", choices=list(DATASETS), help="built-in dataset (default blobs)")
-    source.add_argument("--data", metavar="FILE.csv", help="CSV file of numbers, one point per row (a header row is allowed)")
+    source.add_argument("--data", metavar="FILE.csv",
+                        help="CSV file of numbers, one point per row (a header row is allowed)")
     parser.add_argument("--n", type=int, default=600, help="points for generated datasets (default 600)")
     parser.add_argument("--max-k", type=int, default=10, help="try k = 1..MAX_K (default 10)")
     parser.add_argument("--seeds", type=int, default=3, help="k-means runs per k (default 3)")

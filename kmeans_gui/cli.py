@@ -15,7 +15,7 @@ COMMANDS = {
     "gui": ("kmeans_gui.ui.app", "open the application window (the default)"),
     "snapshot": ("kmeans_gui.ui.snapshot", "render a view offscreen after N half-steps and save a PNG"),
     "quantize": ("kmeans_gui.quantize_cli", "quantize an image to k colours and print the figures"),
-    "choose-k": ("kmeans_gui.choose_k_cli", "score k = 1..max k (elbow, silhouette, CH, DB, gap) and print the k each chooses"),
+    "choose-k": ("kmeans_gui.choose_k_cli", "score k = 1..max k (elbow, silhouette, CH, DB, gap), say which k each picks"),
 }
 
 

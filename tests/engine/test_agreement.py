@@ -29,7 +29,8 @@ def test_names_the_close_pair_when_the_smaller_k_joins_it():
     fits = {3: SimpleNamespace(labels=LINE_LABELS, centers=LINE_CENTRES),
             2: SimpleNamespace(labels=np.array([0, 0, 0, 0, 1, 1]), centers=np.array([[1.5, 0], [20, 0]]))}
     text = explain_disagreement(fake_result({"elbow": 2, "silhouette": 3, "gap": 3}, fits), LINE)
-    assert text.startswith("The criteria disagree: the elbow says k = 2; the silhouette and the gap statistic say k = 3.")
+    assert text.startswith("The criteria disagree: the elbow says k = 2; "
+                           "the silhouette and the gap statistic say k = 3.")
     assert ("At k = 3, two clusters lie close together (centres 3 apart, 3.0 times their spread, against 17.0 "
             "for the next closest pair), and k = 2 is that clustering with the two joined: the elbow takes them "
             "as one cluster, the silhouette and the gap statistic as two.") in text
