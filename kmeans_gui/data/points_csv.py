@@ -1,7 +1,8 @@
 """Points from a CSV file: every column a number, an optional header row, a clear message otherwise.
 
-The standard library's ``csv`` module reads the rows (quoted fields, ``,`` ``;`` tab or space as
-the separator, guessed from the first lines); each cell must parse as a finite float. A first row
+The standard library's ``csv`` module reads the rows (quoted fields, ``,`` ``;`` or tab as the
+separator, guessed from the first lines; columns separated by spaces are split on whitespace);
+each cell must parse as a finite float. A first row
 with any cell that is not a number is taken as the column names.
 """
 
@@ -59,11 +60,15 @@ def load_points_csv(path) -> tuple[np.ndarray, list[str] | None]:
     except OSError as exc:
         raise ValueError(f"{name}: cannot read it ({exc.strerror or exc}).") from None
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t ")
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t ").delimiter
     except csv.Error:
-        dialect = csv.excel  # one column, or nothing to guess from: commas
-    rows = [(line, row) for line, row in enumerate(csv.reader(text.splitlines(), dialect), start=1)
-            if any(cell.strip() for cell in row)]
+        # Columns aligned with runs of spaces defeat the sniffer; otherwise one column: commas.
+        delimiter = " " if not any(c in text[:8192] for c in ",;\t") and len(text.split(None, 2)) > 1 else ","
+    if delimiter == " ":
+        reader = (line.split() for line in text.splitlines())
+    else:
+        reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    rows = [(line, row) for line, row in enumerate(reader, start=1) if any(cell.strip() for cell in row)]
     if not rows:
         raise ValueError(f"{name} holds no rows of numbers.")
     header = None
