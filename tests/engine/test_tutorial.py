@@ -55,7 +55,7 @@ def test_tutorial_random_runs_equal_the_tutorials_at_every_iteration(blobs, seed
     assert round(states[-1].inertia, 1) == SEED_INERTIAS[seed]
 
 
-def test_tutorial_default_seed_42_is_stuck_at_1886(blobs):
+def test_tutorial_default_seed_42_is_stuck_at_1886(blobs, assigner):  # dense and bounded assignment
     states = _compare_with_tutorial(blobs, 4, 42, "random")
     assert round(states[-1].inertia, 1) == 1886.2
     assert states[-1].stop_reason == STOP_NO_CHANGE and states[-1].converged
