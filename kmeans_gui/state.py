@@ -35,8 +35,13 @@ INIT_LABELS = {
     "random": "Random",
     "k-means++": "k-means++",
     "farthest": "Farthest point",
+    "tutorial-random": "Tutorial: random",
+    "tutorial-k-means++": "Tutorial: k-means++",
     "manual": "Place by clicking",
 }
+#: Above this many points x k, the best known clustering (for the "stuck" note) is not computed:
+#: its k-means++ restarts would stall the GUI thread.
+STUCK_CHECK_MAX_WORK = 20_000
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
 SESSION_VERSION = 1
@@ -214,6 +219,7 @@ class AppState:
         self._columns: tuple[int, np.ndarray] | None = None  # (data version, points as (2, n))
         self._job: StepJob | None = None  # computing the rest of the run on a worker, if any
         self.run_version = 0
+        self._best_known: tuple = (None, None)  # ((data version, k), BestKnown) for the stuck note
         self._restart()
 
     # ------------------------------------------------------------------ points
@@ -425,7 +431,32 @@ class AppState:
         return kmeans_steps(
             self._points, p.k, init=init, max_iter=p.max_iter, tol=p.tol,
             empty_policy=p.empty_policy, random_state=p.seed, observe_init=True,
+            stop="allclose" if self.tutorial_setup else "tol",  # the tutorial's inits stop as it does
         )
+
+    @property
+    def tutorial_setup(self) -> bool:
+        """True when the run uses one of the tutorial's initialisations."""
+        return self._params.init.startswith("tutorial-")
+
+    def stuck_message(self) -> str | None:
+        """At the end of a run from the tutorial's set-up (its init or its data), the "stuck" note.
+
+        Compares the final inertia with the best of a few k-means++ restarts (computed once per
+        points and k); None when the run is not stuck, not finished, or the data are too big.
+        """
+        s = self.current
+        on_tutorial_data = bool(self.dataset and str(self.dataset.get("name", "")).startswith("tutorial-"))
+        if (s is None or not s.is_final or not (self.tutorial_setup or on_tutorial_data)
+                or self.n_points * self._params.k > STUCK_CHECK_MAX_WORK):
+            return None
+        from .stuck import best_known, stuck_message
+
+        key = (self._data_version, self._params.k)
+        if self._best_known[0] != key:
+            self._best_known = (key, best_known(self._points, self._params.k))
+        noun = "blob" if self.dataset and "blobs" in str(self.dataset.get("name", "")) else "group"
+        return stuck_message(s, self._best_known[1], noun)
 
     def _problem(self) -> str | None:
         """Why no run can start now, in words for the status line; None when it can."""
@@ -907,6 +938,8 @@ def status_text(state: AppState) -> str:
             text += f" · empty cluster(s) {', '.join(str(j + 1) for j in s.empty_clusters)} handled"
     if s.is_final:
         text += " — " + final_sentence(s)
+        if state.stuck_message():
+            text += " — stuck in a poor local minimum (see What just happened?)"
     if state.warning:
         text += f" — note: {state.warning}"
     return text

@@ -5,6 +5,11 @@ thread of a :class:`~kmeans_gui.ui.tasks.TaskRunner`; the elbow fills in as fits
 are cached per (data version, K, seeds) and dropped when the points change. Clicking a k on any
 chart sets k in the main panel (``state.set_params(k=...)``), which restarts the run; the silhouette
 plot then shows that k's clustering, as in scikit-learn's silhouette analysis.
+
+"Tutorial's curve" adds, on the elbow chart, the "K-Means from Scratch" tutorial's own elbow: ONE
+random run per k from its seed 42, beside the best of several k-means++ runs per k, so a learner
+sees how runs stuck in poor local minima bend the tutorial's curve. It is checked by itself when
+one of the tutorial's datasets is loaded.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.metrics import find_knee
 from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
 from ..state import MAX_K, AppState
 from .silhouette_plot import SilhouettePlot
@@ -37,7 +44,13 @@ SPREAD_HEX = "#9A9A9A"
 BEST_HEX = "#D55E00"
 KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
+TUTORIAL_HEX = "#E69F00"
 MAX_CACHE = 8
+#: The tutorial's default seed: its elbow curve is one run per k from it.
+TUTORIAL_SEED = 42
+#: A tutorial run ending at this many times the best inertia for its k is named as stuck: past
+#: the true number of clusters, runs differ by a few per cent anyway, and that bends no curve.
+FAR_ABOVE = 1.25
 
 
 def _style_plot(plot: pg.PlotWidget) -> None:
@@ -85,13 +98,17 @@ class KChart(QWidget):
                                      name="best of the seeds" if legend else None)
         self.best = pg.ScatterPlotItem(size=18, symbol="star", pen=pg.mkPen("#FFFFFF", width=0.8),
                                        brush=pg.mkBrush(BEST_HEX))
+        # A second curve to compare with (the tutorial's elbow); in the legend only while drawn.
+        self.extra = pg.PlotDataItem(pen=pg.mkPen(TUTORIAL_HEX, width=2, style=Qt.PenStyle.DashLine),
+                                     symbol="s", symbolSize=6, symbolBrush=TUTORIAL_HEX, symbolPen=None)
+        self.extra.setZValue(1)
         self.best.setZValue(10)
         self.marker = pg.InfiniteLine(angle=90, movable=False,
                                       pen=pg.mkPen(KNEE_HEX, width=1.5, style=Qt.PenStyle.DashLine))
         self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0.5), fill=(255, 255, 255, 220))
         self.marker_label.setZValue(12)
         self.marker.setZValue(5)
-        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label):
+        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label, self.extra):
             it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             item.addItem(it)
         self.marker.hide()
@@ -100,11 +117,17 @@ class KChart(QWidget):
         self.k_values = np.array([], dtype=int)
         self.clickable_k = self.k_values
 
-    def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "") -> None:
-        """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``."""
+    def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "",
+                   extra=None, extra_name: str = "") -> None:
+        """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``.
+
+        ``extra`` (same length as ``k``), when given, is drawn as a dashed second curve named
+        ``extra_name`` in the legend.
+        """
         k = np.asarray(k, dtype=int)
         values = np.asarray(values, dtype=float)
         ok = np.isfinite(values)
+        self._set_extra(k, extra, extra_name)
         self.k_values = k
         self.clickable_k = k[ok]
         self.curve.setData(k[ok], values[ok])
@@ -128,7 +151,9 @@ class KChart(QWidget):
             self.plot.getAxis("bottom").setTicks([[]])
             self.plot.getAxis("left").setTicks([[]])
         if ok.any():
-            both = values[ok] if spread is None else np.concatenate([values[ok], spread.ravel()])
+            both = [values[ok]] + [np.asarray(a, dtype=float).ravel() for a in (spread, extra) if a is not None]
+            both = np.concatenate(both)
+            both = both[np.isfinite(both)]
             lo, hi = float(np.nanmin(both)), float(np.nanmax(both))
             pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 0.1)
             self.plot.setYRange(lo - pad, hi + pad, padding=0)
@@ -138,6 +163,17 @@ class KChart(QWidget):
                 # Half-way up, right of the line: past the elbow the curve is low, and the
                 # legend sits in the top right corner.
                 self.marker_label.setPos(marker_k + 0.1, lo + 0.55 * (hi - lo))
+
+    def _set_extra(self, k, extra, name: str) -> None:
+        legend = self.plot.plotItem.legend
+        if legend is not None:
+            legend.removeItem(self.extra)
+        if extra is None or not len(k):
+            self.extra.clear()
+            return
+        self.extra.setData(k, np.asarray(extra, dtype=float))
+        if legend is not None:
+            legend.addItem(self.extra, name)
 
     def set_current(self, k: int | None) -> None:
         if k is None or not np.any(self.k_values == k):
@@ -164,11 +200,11 @@ class KChart(QWidget):
         return self.plot.mapFromScene(scene)
 
 
-def _run_sweep(ctx, X, k_values, n_seeds):
+def _run_sweep(ctx, X, k_values, n_seeds, tutorial_seed=None):
     """The worker-thread task: plain data in, a SweepResult out."""
     try:
-        return sweep_k(X, k_values, n_seeds, random_state=0, progress=ctx.set_progress,
-                       should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial)
+        return sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed,
+                       progress=ctx.set_progress, should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial)
     except SweepCancelled:
         raise TaskCancelled() from None
 
@@ -198,6 +234,10 @@ class ChooseKView(QWidget):
         self.seeds_spin.setRange(1, 20)
         self.seeds_spin.setValue(3)
         self.seeds_spin.setToolTip("k-means++ runs per k; the best is kept, the spread is shown in grey")
+        self.tutorial_check = QCheckBox("Tutorial's curve")
+        self.tutorial_check.setToolTip(
+            f"Also draw the tutorial's elbow: ONE random run per k from its seed {TUTORIAL_SEED}\n"
+            "(its own code), beside the best of the k-means++ runs per k")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Fit k-means for every k in the background")
         self.cancel_button = QPushButton("Cancel")
@@ -217,6 +257,8 @@ class ChooseKView(QWidget):
         bar.addSpacing(8)
         bar.addWidget(QLabel("seeds per k"))
         bar.addWidget(self.seeds_spin)
+        bar.addSpacing(8)
+        bar.addWidget(self.tutorial_check)
         bar.addSpacing(8)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.progress_bar, 1)
@@ -251,17 +293,20 @@ class ChooseKView(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.max_k_spin.valueChanged.connect(self._on_settings_change)
         self.seeds_spin.valueChanged.connect(self._on_settings_change)
+        self.tutorial_check.toggled.connect(self._on_settings_change)
         for chart in self.charts:
             chart.plot.scene().sigMouseClicked.connect(lambda ev, c=chart: self._on_chart_click(c, ev))
 
         state.events.points.connect(self._on_points_change)
         state.events.params.connect(self._on_params_change)
         state.events.run.connect(self._show_silhouette_plot)
+        self._follow_tutorial_data()
         self._show(None)
 
     # ------------------------------------------------------------------ computing
     def settings_key(self) -> tuple:
-        return (self.state.data_version, self.max_k_spin.value(), self.seeds_spin.value())
+        return (self.state.data_version, self.max_k_spin.value(), self.seeds_spin.value(),
+                self.tutorial_check.isChecked())
 
     def _sweep_args(self):
         X = np.array(self.state.points)  # a private copy: the worker must not see later edits
@@ -269,7 +314,7 @@ class ChooseKView(QWidget):
         if n == 0:
             raise ValueError("No points yet: add some on the canvas or generate a dataset first.")
         k_values = range(1, min(self.max_k_spin.value(), n) + 1)
-        return X, k_values, self.seeds_spin.value()
+        return X, k_values, self.seeds_spin.value(), TUTORIAL_SEED if self.tutorial_check.isChecked() else None
 
     def compute(self) -> None:
         """Start the sweep in the background (or show the cached result for these settings)."""
@@ -295,11 +340,11 @@ class ChooseKView(QWidget):
         key = self.settings_key()
         if key not in self._cache:
             try:
-                X, k_values, n_seeds = self._sweep_args()
+                X, k_values, n_seeds, tutorial_seed = self._sweep_args()
             except ValueError as exc:
                 self._set_status(str(exc), error=True)
                 return None
-            self._store(key, sweep_k(X, k_values, n_seeds, random_state=0))
+            self._store(key, sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed))
         self.progress_bar.setValue(1000)
         self.progress_bar.setFormat("done")
         self._show(self._cache[key])
@@ -361,7 +406,14 @@ class ChooseKView(QWidget):
         self.compute_button.setEnabled(not running)
 
     # ------------------------------------------------------------------ state events
+    def _follow_tutorial_data(self) -> None:
+        """Loading one of the tutorial's datasets checks "Tutorial's curve" (it can be unchecked)."""
+        name = str((self.state.dataset or {}).get("name", ""))
+        if self.state.points_change == "replace" and name.startswith("tutorial-"):
+            self.tutorial_check.setChecked(True)
+
     def _on_points_change(self) -> None:
+        self._follow_tutorial_data()
         version = self.state.data_version
         self._cache = {key: r for key, r in self._cache.items() if key[0] == version}
         if self.runner.is_running():
@@ -406,8 +458,11 @@ class ChooseKView(QWidget):
             return
         k = result.k_values
         knee = result.knee
+        tutorial_name = (f"tutorial: one random run (seed {result.tutorial_seed})"
+                         if result.tutorial_curve is not None else "")
         self.elbow.set_values(k, result.best_inertia, spread=result.inertias,
-                              marker_k=knee.x, marker_text=knee.message)
+                              marker_k=knee.x, marker_text=knee.message,
+                              extra=result.tutorial_curve, extra_name=tutorial_name)
         self.silhouette_chart.set_values(k, result.silhouette, best_k=result.best_k("silhouette"))
         self.ch_chart.set_values(k, result.calinski_harabasz, best_k=result.best_k("calinski_harabasz"))
         self.db_chart.set_values(k, result.davies_bouldin, best_k=result.best_k("davies_bouldin"))
@@ -420,6 +475,8 @@ class ChooseKView(QWidget):
                 parts.append(f"best silhouette at k = {best}")
             parts.append(result.silhouette_note())
             parts.extend(result.notes)
+            if result.tutorial_curve is not None:
+                parts.append(tutorial_curve_note(result))
             text = "; ".join(parts)
             self._set_status(text[0].upper() + text[1:] + ". Click a k on any chart to use it.")
 
@@ -455,6 +512,20 @@ class ChooseKView(QWidget):
                 ok = s.labels.shape[0] == n and s.centers.shape[0] == k
                 return s.labels if ok else None
         return None
+
+
+def tutorial_curve_note(result: SweepResult) -> str:
+    """What the tutorial's curve shows against the best runs, e.g. which of its runs are stuck."""
+    k = result.k_values
+    curve = result.tutorial_curve
+    stuck = k[curve >= result.best_inertia * FAR_ABOVE]
+    knee = find_knee(k, curve).message.replace("elbow", "its elbow", 1)
+    text = f"the tutorial's curve (one random run per k, seed {result.tutorial_seed}): {knee}"
+    if stuck.size:
+        ks = ", ".join(str(int(v)) for v in stuck)
+        text += (f"; its run{'s' * (stuck.size > 1)} at k = {ks} {'are' if stuck.size > 1 else 'is'} stuck far "
+                 "above the best of the k-means++ runs, which bends its curve")
+    return text
 
 
 def match_labels(ours: np.ndarray, theirs: np.ndarray, k: int) -> np.ndarray:

@@ -25,12 +25,15 @@ def explanation(state: AppState) -> str:
         if init == "manual":
             return ("You placed the starting centroids. Drag them to try another start, then press Step: "
                     "every point will join its nearest centroid.")
-        if init == "random":
+        if init in ("random", "tutorial-random"):
             return (f"Initialisation: {k} points picked at random become the starting centroids. "
                     "Next, every point joins its nearest centroid.")
         if s.seed is not None and s.n_seeds == 1:
             return ("Initialisation: the first seed is a point picked at random. The next seed will be drawn "
                     "with probability proportional to D², the squared distance to the nearest seed.")
+        if init == "tutorial-k-means++":
+            return (f"Seed {s.n_seeds} of {k}: drawn with probability proportional to D² (darker, larger "
+                    "points were likelier), the plain k-means++ of the tutorial: one draw, no candidates.")
         if init == "farthest":
             return (f"Seed {s.n_seeds} of {k} is the point farthest from all earlier seeds. Shading shows "
                     "each point's squared distance D² to its nearest seed: darker and larger is farther.")
@@ -43,8 +46,12 @@ def explanation(state: AppState) -> str:
         first = s.iteration == 1
         text = (f"Assign: every point joined its nearest centroid ({s.n_changed:,} "
                 f"{'point' if s.n_changed == 1 else 'points'} {'were assigned' if first else 'changed cluster'}). ")
+        stuck = state.stuck_message() if s.is_final else None
         if s.is_final and s.n_changed == 0:
-            return text + "Nothing changed, so moving the centroids would change nothing either: k-means has converged."
+            text += "Nothing changed, so moving the centroids would change nothing either: k-means has converged."
+            return text + (" " + stuck if stuck else "")
+        if stuck:
+            return text + stuck
         return text + _WHY_DOWN + " Next, each centroid moves to the mean of its points."
     text = ("Update: each centroid moved to the mean of its points. The mean is the spot with the smallest "
             "sum of squared distances to those points, so inertia cannot go up.")

@@ -125,3 +125,27 @@ def test_snapshot_refuses_a_table_of_more_than_two_columns(qtbot, tmp_path, caps
     err = capsys.readouterr().err
     assert "has 3 feature columns (a, b, c)" in err and "export-gif or filmstrip" in err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_snapshot_and_side_panel_accept_the_tutorials_names(qtbot):
+    from kmeans_gui.ui.app import build_window
+
+    args = parse("--dataset", "tutorial-blobs", "--init", "tutorial-random", "--seed", "42", "-o", "x.png")
+    window = build_window(args)
+    qtbot.addWidget(window)
+    state = window.state
+    assert (state.params.init, state.params.k, state.n_points) == ("tutorial-random", 4, 300)
+    state.run_to_end()
+    assert round(state.current.inertia, 1) == 1886.2
+    assert "stuck in a poor local minimum" in window.status_label.text()
+    # The side panel offers both tutorial inits; choosing one restarts the run with it.
+    from kmeans_gui.ui.panels.algorithm import AlgorithmPanel
+
+    combo = window.findChild(AlgorithmPanel).init_combo
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert "Tutorial: random" in labels and "Tutorial: k-means++" in labels
+    combo.setCurrentIndex(combo.findData("tutorial-k-means++"))
+    assert state.params.init == "tutorial-k-means++"
+    state.run_to_end()
+    assert round(state.current.inertia, 1) == 362.5  # seed 42's k-means++ finds the good solution
+    assert "stuck" not in window.status_label.text()
