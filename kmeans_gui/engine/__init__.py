@@ -9,6 +9,7 @@
 
 from .distances import nearest_center, sq_distances
 from .init import SeedStep
+from .gmm import CollapsedComponentWarning, GMMState, gmm_steps
 from .minibatch import MiniBatchState, minibatch_steps
 from .protocol import StepState, membership
 from .soft import SoftKMeansState, soft_kmeans_steps
@@ -25,6 +26,9 @@ __all__ = [
     "soft_kmeans_steps",
     "SoftKMeansState",
     "StepState",
+    "gmm_steps",
+    "GMMState",
+    "CollapsedComponentWarning",
     "membership",
     "run_to_end",
     "nearest_center",
