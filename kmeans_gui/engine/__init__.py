@@ -4,9 +4,11 @@
 - :func:`minibatch_steps`, :func:`soft_kmeans_steps`, :func:`gmm_steps`: the variants, whose states
   follow the same protocol (:class:`StepState`), so one viewer plays them all.
 - :class:`KMeans`: a scikit-learn compatible estimator on top of it.
+- :func:`minibatch_vs_lloyd`: full-data inertia against time and points processed, for a chart.
 - :mod:`.distances`: chunked nearest-centre search; :mod:`.init`: seeding, observable step by step.
 """
 
+from .compare import ConvergenceCurve, minibatch_vs_lloyd
 from .distances import nearest_center, sq_distances
 from .init import SeedStep
 from .gmm import CollapsedComponentWarning, GMMState, gmm_steps
@@ -30,6 +32,8 @@ __all__ = [
     "GMMState",
     "CollapsedComponentWarning",
     "membership",
+    "minibatch_vs_lloyd",
+    "ConvergenceCurve",
     "run_to_end",
     "nearest_center",
     "sq_distances",

@@ -162,7 +162,7 @@ def minibatch_steps(
     n = X.shape[0]
     n_clusters = v.check_n_clusters(n_clusters, n)
     weights = v.check_sample_weight(sample_weight, n)
-    if init == "farthest":
+    if isinstance(init, str) and init == "farthest":
         raise ValueError("init='farthest' is not offered for mini-batch k-means: use 'k-means++' or 'random'.")
     # Before check_params, which knows max_steps only as the full algorithm's max_iter.
     for name, value in (("batch_size", batch_size), ("max_steps", max_steps)):
