@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_engine.py", ["--cases", "d", "--repeats", "1"], "(d) 10,000 x 2, k=4"),
         ("bench_canvas.py", ["--sizes", "2000", "--steps", "2", "--open-repeats", "1"], "Window open, all tabs"),
         ("bench_metrics.py", ["--n", "1500", "--repeats", "1", "--skip-big"], "ours / scikit-learn"),
+        ("bench_variants.py", ["--n", "2000", "--iters", "2", "--repeats", "1", "--types", "full", "diag"],
+         "soft_kmeans_steps vs GMM full"),
     ],
 )
 def test_benchmark_script_runs(script, args, expect):
