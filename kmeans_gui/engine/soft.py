@@ -182,12 +182,18 @@ def _sq_distances(Xt: np.ndarray, C: np.ndarray) -> np.ndarray:
     """(k, m) squared distances from centred centres C to a centred feature-major block."""
     k, d = C.shape
     if d <= _DIRECT_MAX_FEATURES:
-        D = np.zeros((k, Xt.shape[1]))
-        diff = np.empty_like(D)
-        for f in range(d):
-            np.subtract(Xt[f], C[:, f, None], out=diff)
-            np.multiply(diff, diff, out=diff)
-            D += diff
+        # Row by row with scalar centres: broadcasting a (k, 1) column against (m,) runs an inner
+        # loop over k and is about ten times slower.
+        D = np.empty((k, Xt.shape[1]))
+        diff = np.empty(Xt.shape[1])
+        for j in range(k):
+            row = D[j]
+            np.subtract(Xt[0], C[j, 0], out=row)
+            row *= row
+            for f in range(1, d):
+                np.subtract(Xt[f], C[j, f], out=diff)
+                diff *= diff
+                row += diff
         return D
     D = (-2.0 * C) @ Xt
     D += np.einsum("ij,ij->i", C, C)[:, None]
@@ -224,8 +230,10 @@ def soft_assign_block(D: np.ndarray, beta: float):
     resp = e
     with np.errstate(invalid="ignore"):
         np.multiply(D, resp, out=D)
-    D[resp == 0] = 0.0  # 0 * inf is NaN; a responsibility that underflowed to 0 adds nothing
     weighted_excess = D.sum(axis=0)
+    if np.isnan(weighted_excess).any():  # 0 * inf: a responsibility that underflowed to 0 adds nothing
+        D[resp == 0] = 0.0
+        weighted_excess = D.sum(axis=0)
     # (1/beta) sum_j r_j log(k r_j) = (1/beta) log(k / sum_j exp(-beta S_j)) - sum_j r_j S_j
     divergence = -np.log1p(excess / k) / beta - weighted_excess
     np.maximum(divergence, 0.0, out=divergence)  # a divergence; rounding may dip below 0
