@@ -192,3 +192,23 @@ def test_log_likelihood_never_decreases_across_an_em_step(X, k, covariance_type,
     assert np.isfinite(e_steps).all()
     for before, after in zip(e_steps, e_steps[1:]):
         assert after >= before - 1e-12 * max(1.0, abs(before))
+
+
+def test_full_covariances_separate_anisotropic_blobs_where_kmeans_does_not():
+    from sklearn.metrics import adjusted_rand_score
+
+    X, truth = make_blobs(900, centers=3, random_state=170)
+    X = X @ np.array([[0.6, -0.6], [-0.4, 0.8]])  # scikit-learn's anisotropic example
+    kmeans_labels = list(kmeans_steps(X, 3, random_state=0))[-1].labels
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapsedComponentWarning)
+        gmm_labels = list(gmm_steps(X, 3, random_state=0))[-1].labels
+    assert adjusted_rand_score(truth, gmm_labels) > 0.95 > adjusted_rand_score(truth, kmeans_labels) + 0.1
+
+
+def test_float32_input():
+    X = _anisotropic_blobs(300)
+    ours32 = list(gmm_steps(X.astype(np.float32), 4, random_state=0, max_iter=5, tol=0))[-1]
+    ours64 = list(gmm_steps(X, 4, random_state=0, max_iter=5, tol=0))[-1]
+    assert ours32.means.dtype == np.float32
+    np.testing.assert_allclose(ours32.means, ours64.means, rtol=1e-4, atol=1e-4)

@@ -143,3 +143,16 @@ def test_objective_never_increases_and_is_what_it_says(X, k, beta, seed):
         assert abs(s.objective - _soft_objective(X, w, s.centers, s.responsibilities, beta)) <= scale + 1e-9 * s.objective
         assert s.objective <= previous + scale
         previous = s.objective
+
+
+def test_assignment_is_the_e_step_of_a_mixture_with_shared_variance_one_over_two_beta():
+    from kmeans_gui.engine import gmm_steps
+
+    X, _ = make_blobs(200, centers=3, random_state=5)
+    centres = X[[0, 1, 2]]
+    beta = 0.3
+    soft = list(soft_kmeans_steps(X, 3, beta=beta, init=centres, max_iter=1))[1]
+    gmm = list(gmm_steps(X, 3, covariance_type="spherical", means_init=centres, weights_init=np.full(3, 1 / 3),
+                         precisions_init=np.full(3, 2 * beta), max_iter=1))[1]
+    assert soft.phase == gmm.phase == "assign"
+    np.testing.assert_allclose(soft.responsibilities, gmm.responsibilities, rtol=1e-9, atol=1e-12)
