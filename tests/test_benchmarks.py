@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_metrics.py", ["--n", "1500", "--repeats", "1", "--skip-big"], "ours / scikit-learn"),
         ("bench_variants.py", ["--n", "2000", "--iters", "2", "--repeats", "1", "--types", "full", "diag"],
          "soft_kmeans_steps vs GMM full"),
+        ("bench_minibatch_compare.py", ["--n", "3000", "--epochs", "1"], "mini-batch 1024"),
     ],
 )
 def test_benchmark_script_runs(script, args, expect):
