@@ -13,7 +13,7 @@ from .distances import nearest_center, sq_distances
 from .init import SeedStep
 from .gmm import CollapsedComponentWarning, GMMState, gmm_steps
 from .minibatch import MiniBatchState, minibatch_steps
-from .protocol import StepState, membership
+from .protocol import StepState, membership, uncertainty
 from .soft import SoftKMeansState, soft_kmeans_steps
 from .steps import STOP_MAX_ITER, STOP_NO_CHANGE, STOP_TOL, KMeansState, kmeans_steps, run_to_end
 from ._validation import FewDistinctPointsWarning, NonNumericDataError
@@ -32,6 +32,7 @@ __all__ = [
     "GMMState",
     "CollapsedComponentWarning",
     "membership",
+    "uncertainty",
     "minibatch_vs_lloyd",
     "ConvergenceCurve",
     "run_to_end",

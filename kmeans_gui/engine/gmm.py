@@ -119,6 +119,24 @@ class GMMState:
         return self.means
 
     @property
+    def full_covariances(self) -> np.ndarray:
+        """Every component's covariance as a (n_components, n_features, n_features) matrix,
+        whatever ``covariance_type`` (to draw ellipses, say)."""
+        k, d = self.means.shape
+        cov = self.covariances
+        if self.covariance_type == "full":
+            return cov
+        if self.covariance_type == "tied":
+            full = np.broadcast_to(cov, (k, d, d))
+        elif self.covariance_type == "diag":
+            full = cov[:, :, None] * np.eye(d)
+        else:
+            full = cov[:, None, None] * np.eye(d)
+        full = np.array(full)
+        full.setflags(write=False)
+        return full
+
+    @property
     def objective(self) -> float:
         return self.log_likelihood
 

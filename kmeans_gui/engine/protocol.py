@@ -21,7 +21,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["PHASES", "Phase", "StepState", "membership"]
+__all__ = ["PHASES", "Phase", "StepState", "membership", "uncertainty"]
 
 Phase = Literal["init", "assign", "update"]
 PHASES = ("init", "assign", "update")
@@ -90,3 +90,24 @@ def membership(state: StepState) -> np.ndarray | None:
     one_hot = np.zeros((state.labels.size, state.centers.shape[0]))
     one_hot[np.arange(state.labels.size), state.labels] = 1.0
     return one_hot
+
+
+def uncertainty(state: StepState) -> np.ndarray | None:
+    """How unsure each point's membership is: its entropy over the clusters, divided by log k.
+
+    0 for a point wholly in one cluster (always, for hard labels), 1 for a point shared equally by
+    all k; ``0 log 0`` counts as 0, so underflowed responsibilities give no NaN.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), float64, in [0, 1], or None when the state has no memberships.
+    """
+    rows = membership(state)
+    if rows is None:
+        return None
+    k = rows.shape[1]
+    if k == 1:
+        return np.zeros(rows.shape[0])
+    safe = np.where(rows > 0, rows, 1.0)  # log(1) = 0 stands in for 0 log 0
+    entropy = -np.einsum("ij,ij->i", rows, np.log(safe))
+    return np.clip(entropy / np.log(k), 0.0, 1.0)

@@ -212,3 +212,15 @@ def test_float32_input():
     ours64 = list(gmm_steps(X, 4, random_state=0, max_iter=5, tol=0))[-1]
     assert ours32.means.dtype == np.float32
     np.testing.assert_allclose(ours32.means, ours64.means, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("covariance_type", TYPES)
+def test_full_covariances_for_every_type(covariance_type):
+    X = _anisotropic_blobs(200)
+    state = list(gmm_steps(X, 3, covariance_type=covariance_type, random_state=0, max_iter=2))[-1]
+    full = state.full_covariances
+    assert full.shape == (3, 2, 2) and not full.flags.writeable
+    sk_shape = {"full": full, "tied": full[0], "diag": full[:, [0, 1], [0, 1]], "spherical": full[:, 0, 0]}
+    np.testing.assert_array_equal(sk_shape[covariance_type], state.covariances)
+    if covariance_type != "full":
+        assert np.all(full[:, 0, 1] == 0) or covariance_type == "tied"

@@ -49,3 +49,18 @@ def test_membership_of_hard_labels_is_one_hot():
     np.testing.assert_array_equal(rows.argmax(axis=1), final.labels)
     assert set(np.unique(rows)) == {0.0, 1.0}
     assert membership(next(kmeans_steps(X, 3, random_state=0))) is None
+
+
+def test_uncertainty_is_normalised_entropy():
+    from kmeans_gui.engine import uncertainty
+
+    hard = list(kmeans_steps(X, 3, random_state=0))[-1]
+    np.testing.assert_array_equal(uncertainty(hard), 0.0)
+    uniform = list(soft_kmeans_steps(X, 3, beta=0.0, random_state=0))[1]
+    np.testing.assert_allclose(uncertainty(uniform), 1.0)
+    soft = list(soft_kmeans_steps(X, 3, beta=0.5, random_state=0))[-1]
+    r = soft.responsibilities
+    expected = -(r * np.log(np.where(r > 0, r, 1))).sum(axis=1) / np.log(3)
+    np.testing.assert_allclose(uncertainty(soft), expected, rtol=1e-12)
+    assert 0 < uncertainty(soft).max() <= 1 and np.isfinite(uncertainty(soft)).all()
+    assert uncertainty(next(kmeans_steps(X, 3, random_state=0))) is None
