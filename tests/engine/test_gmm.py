@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from kmeans_gui.engine import gmm_steps, kmeans_steps
+from kmeans_gui.engine.distances import nearest_center
 from kmeans_gui.engine.gmm import STOP_MAX_ITER, STOP_TOL, CollapsedComponentWarning
 from kmeans_gui.engine.protocol import StepState
 
@@ -129,7 +130,11 @@ def test_states_follow_the_shared_protocol():
         np.testing.assert_array_equal(m_step.means, next_e_step.means)
 
 
-def test_no_n_by_k_by_d_temporary():
+def test_no_n_by_k_by_d_temporary(monkeypatch):
+    from kmeans_gui.engine import distances
+
+    # Chunk temporaries are per worker thread: one thread makes the bound the same on any machine.
+    monkeypatch.setattr(distances, "_n_threads", lambda: 1)
     rng = np.random.default_rng(0)
     n, k, d = 100_000, 16, 8
     X = rng.normal(size=(n, d))
@@ -224,3 +229,31 @@ def test_full_covariances_for_every_type(covariance_type):
     np.testing.assert_array_equal(sk_shape[covariance_type], state.covariances)
     if covariance_type != "full":
         assert np.all(full[:, 0, 1] == 0) or covariance_type == "tied"
+
+
+@pytest.mark.parametrize("given", ["means", "means+weights", "means+precisions", "precisions"])
+def test_any_subset_of_initial_parameters(given):
+    X = _anisotropic_blobs(300)
+    means = X[[0, 100, 200, 299]]
+    weights = np.array([0.1, 0.2, 0.3, 0.4])
+    precisions = np.array([np.eye(2) * s for s in (1.0, 2.0, 0.5, 4.0)])
+    kwargs = {}
+    if "means" in given:
+        kwargs["means_init"] = means
+    if "weights" in given:
+        kwargs["weights_init"] = weights
+    if "precisions" in given:
+        kwargs["precisions_init"] = precisions
+    start = next(gmm_steps(X, 4, random_state=0, **kwargs))
+    if "means" in given:
+        np.testing.assert_array_equal(start.means, means)
+    np.testing.assert_allclose(start.weights, weights if "weights" in given else start.weights)
+    assert start.weights.sum() == pytest.approx(1.0)
+    if "precisions" in given:
+        np.testing.assert_allclose(start.covariances, np.linalg.inv(precisions), rtol=1e-12)
+    else:  # each mean's Voronoi cell, around the mean, plus reg_covar
+        cells = nearest_center(X, start.means)[0]
+        for j in range(4):
+            diff = X[cells == j] - start.means[j]
+            np.testing.assert_allclose(start.covariances[j], diff.T @ diff / len(diff) + 1e-6 * np.eye(2),
+                                       rtol=1e-9, atol=1e-12)
