@@ -213,7 +213,7 @@ def _label_all(X, weights, centers, label_all):
     """(labels, inertia) of every row for these centres when asked, else (None, None)."""
     if not label_all:
         return None, None
-    labels, sq = nearest_center(X if X.dtype.kind == "f" else X.astype(np.float64), centers)
+    labels, sq = nearest_center(X, centers)  # chunks are made float64 one at a time: no copy of uint8 X
     return _frozen(labels), float(sq @ weights)
 
 

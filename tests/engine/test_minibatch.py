@@ -155,3 +155,11 @@ def test_inertia_approaches_lloyds_from_the_same_start():
     *_, final = minibatch_steps(X, 5, batch_size=256, max_steps=200, init=start, max_no_improvement=None,
                                 random_state=0, label_all=False)
     assert nearest_center(X, final.centers)[1].sum() <= 1.02 * lloyd
+
+
+def test_label_all_on_uint8_pixels():
+    pixels = np.random.default_rng(1).integers(0, 256, size=(2000, 3), dtype=np.uint8)
+    *_, final = minibatch_steps(pixels, 4, batch_size=64, max_steps=3, random_state=0, label_all=True)
+    labels, sq = nearest_center(pixels.astype(np.float64), final.centers)
+    np.testing.assert_array_equal(final.labels, labels)
+    assert final.inertia == pytest.approx(sq.sum(), rel=1e-12)
