@@ -156,3 +156,10 @@ def test_assignment_is_the_e_step_of_a_mixture_with_shared_variance_one_over_two
                          precisions_init=np.full(3, 2 * beta), max_iter=1))[1]
     assert soft.phase == gmm.phase == "assign"
     np.testing.assert_allclose(soft.responsibilities, gmm.responsibilities, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("init", ["k-means++", "random", "farthest"])
+def test_seeded_like_kmeans_steps(init):
+    X, _ = make_blobs(200, centers=4, random_state=0)
+    ours = next(soft_kmeans_steps(X, 4, beta=1.0, init=init, random_state=7)).centers
+    np.testing.assert_array_equal(ours, list(kmeans_steps(X, 4, init=init, random_state=7))[0].centers)
