@@ -126,3 +126,33 @@ def check_random_state(seed) -> np.random.RandomState:
     if isinstance(seed, np.random.RandomState):
         return seed
     raise ValueError(f"random_state={seed!r} cannot seed a RandomState: pass None, an int or a RandomState.")
+
+
+#: Magnitudes the distance arithmetic handles without rescaling, per working dtype: squared
+#: distances (and float32's GEMM form) must neither overflow nor underflow to zero.
+SAFE_MAGNITUDE = {np.dtype(np.float64): (1e-150, 1e150), np.dtype(np.float32): (1e-15, 1e15)}
+
+
+def range_scale(lowest, highest, dtype) -> float:
+    """A power of two that brings data spanning [lowest, highest] into the safe range, or 1.0.
+
+    Multiplying by a power of two is exact, so scaled data cluster exactly as the originals
+    would in exact arithmetic; centres are scaled back, the inertia by the square.
+    """
+    magnitude = float(max(abs(float(np.min(lowest))), abs(float(np.max(highest)))))
+    small, large = SAFE_MAGNITUDE[np.dtype(dtype)]
+    if magnitude == 0.0 or small <= magnitude <= large:
+        return 1.0
+    return float(np.ldexp(1.0, -int(np.frexp(magnitude)[1])))
+
+
+def check_magnitude(lowest, highest, dtype, name: str = "X") -> None:
+    """Raise a ValueError when data need rescaling (for functions that do not rescale themselves)."""
+    if range_scale(lowest, highest, dtype) != 1.0:
+        small, large = SAFE_MAGNITUDE[np.dtype(dtype)]
+        magnitude = max(abs(float(np.min(lowest))), abs(float(np.max(highest))))
+        raise ValueError(
+            f"{name} has values up to {magnitude:.3g} in magnitude; step-by-step k-means on {np.dtype(dtype)} "
+            f"needs the largest magnitude between {small:g} and {large:g} so that squared distances fit. "
+            f"Rescale {name} (e.g. divide by {magnitude:.0e}), or use KMeans, which rescales internally."
+        )

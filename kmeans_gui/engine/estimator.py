@@ -108,6 +108,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         n_init = self._n_init()
         rng = v.check_random_state(self.random_state)
         stats = column_stats(X)
+        # Beyond ~1e150 squared distances overflow (below ~1e-150 they vanish): cluster an exactly
+        # rescaled copy instead, and scale the answer back.
+        scale = v.range_scale(stats.min, stats.max, X.dtype)
+        if scale != 1.0:
+            X = X * X.dtype.type(scale)
+            given = None if given is None else given * scale
+            stats = column_stats(X)
         tol = tolerance(X, self.tol, stats)
 
         best: KMeansState | None = None
@@ -121,23 +128,32 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             ):
                 best = state
         self.final_state_ = best
-        self.cluster_centers_ = np.array(best.centers)
+        self.cluster_centers_ = np.array(best.centers) / X.dtype.type(scale)
         self.labels_ = np.array(best.labels)
-        self.inertia_ = float(best.inertia)
+        with np.errstate(over="ignore", under="ignore"):  # an inertia beyond float64 is inf, honestly
+            self.inertia_ = float(np.float64(best.inertia) / scale / scale)
         self.n_iter_ = int(best.iteration)
         return self
+
+    def _scaled(self, X):
+        """X and the centres rescaled into the safe range together, and the factor used."""
+        C = self.cluster_centers_
+        scale = v.range_scale(min(X.min(), C.min()), max(X.max(), C.max()), X.dtype)
+        if scale == 1.0:
+            return X, C, 1.0
+        return X * X.dtype.type(scale), C * scale, scale
 
     def predict(self, X):
         """Index of the nearest centre for each sample: ndarray of shape (n_samples,), int32."""
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        return nearest_center(X, self.cluster_centers_)[0]
+        X, C, _ = self._scaled(self._validate_X(X, reset=False))
+        return nearest_center(X, C)[0]
 
     def transform(self, X):
         """Euclidean distance to every centre: ndarray of shape (n_samples, n_clusters)."""
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        return np.sqrt(sq_distances(X, self.cluster_centers_)).astype(X.dtype, copy=False)
+        X, C, scale = self._scaled(self._validate_X(X, reset=False))
+        return (np.sqrt(sq_distances(X, C)) / scale).astype(X.dtype, copy=False)
 
     def fit_transform(self, X, y=None, sample_weight=None):
         return self.fit(X, sample_weight=sample_weight).transform(X)
@@ -148,9 +164,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X on the fitted centres (higher is better)."""
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
+        X, C, scale = self._scaled(self._validate_X(X, reset=False))
         weights = v.check_sample_weight(sample_weight, X.shape[0])
-        return -float(nearest_center(X, self.cluster_centers_)[1] @ weights)
+        with np.errstate(over="ignore", under="ignore"):
+            return -float(np.float64(nearest_center(X, C)[1] @ weights) / scale / scale)
 
     @property
     def _n_features_out(self):

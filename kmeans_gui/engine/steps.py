@@ -150,6 +150,7 @@ def kmeans_steps(
     weights = v.check_sample_weight(sample_weight, X.shape[0])
     given = check_params(X, n_clusters, init, max_iter, tol, empty_policy)
     stats = column_stats(X)
+    v.check_magnitude(stats.min, stats.max, X.dtype)
     yield from _kmeans_steps(
         X, n_clusters, init, given, weights, v.check_random_state(random_state),
         max_iter, tolerance(X, tol, stats), empty_policy, observe_init, stats,
@@ -234,13 +235,20 @@ _BINCOUNT_MAX_FEATURES = 8
 class _Sums:
     """Per-cluster running sums over the points of each label, float64.
 
-    Columns: ``w*x`` (d of them, on centred data), ``w``, ``w*||x||^2``, count. Counts are kept
-    separately from weights so that "empty" is exact even after many +/- updates.
+    Columns: ``w*x`` (d of them, on centred data), ``w``, ``w*||x||^2``, count, churn. Counts are
+    kept separately from weights so that "empty" is exact even after many +/- updates. Churn is
+    the total weight ever added to or taken from a cluster: the rounding left by +/- updates is
+    a few ulps of it, so when it dwarfs the cluster's weight (a heavy point passed through) the
+    sums are recomputed from the points (:meth:`needs_refresh`).
     """
+
+    #: Sums are recomputed once a cluster's churn exceeds this multiple of its weight: rounding
+    #: then stays below about 1e4 ulps of the data's extent.
+    REFRESH_CHURN = 1e4
 
     def __init__(self, n_clusters: int, n_features: int):
         self.k, self.d = n_clusters, n_features
-        self.table = np.zeros((n_clusters, n_features + 3))
+        self.table = np.zeros((n_clusters, n_features + 4))
 
     @property
     def wx(self):
@@ -258,8 +266,15 @@ class _Sums:
     def count(self):
         return self.table[:, self.d + 2]
 
+    @property
+    def churn(self):
+        return self.table[:, self.d + 3]
+
+    def needs_refresh(self) -> bool:
+        return bool(np.any(self.churn > self.REFRESH_CHURN * self.w))
+
     def contributions(self, Xt: np.ndarray, wb: np.ndarray, new: np.ndarray, old: np.ndarray | None):
-        """The (k, d+3) change in the sums when points move from ``old`` to ``new`` labels.
+        """The (k, d+4) change in the sums when points move from ``old`` to ``new`` labels.
 
         ``Xt`` holds the points feature-major, shape (d, m): NumPy's elementwise work over a short
         last axis is several times slower than over a long one.
@@ -281,7 +296,8 @@ class _Sums:
             if old is not None:
                 idx = np.concatenate((idx, (old * ncol + cols).ravel()))
                 vals = np.concatenate((vals, -vals))
-            return np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
+            delta = np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
+            return self._with_churn(delta, wb, new, old)
         # Wide data: a sparse +1/-1 membership matrix times the features, O(m) extra memory
         # where the (label, column) index arrays above would be O(m x d).
         from scipy import sparse  # only wide data needs it; keeps start-up light
@@ -294,12 +310,27 @@ class _Sums:
                 (np.concatenate((np.ones(m), -np.ones(m))), (np.concatenate((new, old)), np.concatenate((rows, rows)))),
                 shape=(k, m),
             )
-        return np.asarray(member @ feats.T)
+        return self._with_churn(np.asarray(member @ feats.T), wb, new, old)
+
+    def _with_churn(self, delta, wb, new, old):
+        churn = np.bincount(new, weights=wb, minlength=self.k)
+        if old is not None:
+            churn += np.bincount(old, weights=wb, minlength=self.k)
+        return np.column_stack((delta, churn))
 
     def add(self, delta: np.ndarray):
         self.table += delta
         # Empty clusters hold exactly nothing; this wipes the rounding left by +/- updates.
         self.table[self.count == 0] = 0.0
+
+    def recompute(self, X, weights, offset, labels):
+        """Sums afresh from the points: no +/- rounding left, churn back to each cluster's weight."""
+        dtype = np.float32 if X.dtype == np.float32 else np.float64
+
+        def work(a, b):
+            return self.contributions(feature_major(X, offset, slice(a, b), dtype), weights[a:b], labels[a:b], None)
+
+        self.table = np.sum(map_chunks(work, X.shape[0]), axis=0)
 
     def inertia(self, centers_c: np.ndarray) -> float:
         """sum_j sum_{i in j} w_i ||x_i - c_j||^2, from the sums alone (centred coordinates)."""
@@ -345,14 +376,19 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
     # seeds as drawn, a kept empty centre): round-tripping through centred coordinates would not.
     shown = _frozen(centers.astype(dtype))
 
+    def settle(delta):
+        sums.add(delta)
+        if sums.needs_refresh():
+            sums.recompute(X, weights, offset, labels)
+
     for iteration in range(1, max_iter + 1):
         labels, n_changed, delta = assigner.assign(C, labels, moved, sums)
-        sums.add(delta)
+        settle(delta)
         if n_changed == 0:
             # Same labels, so the update would give the same centres: converged.
             _warn_if_clusters_empty(sums, k)
             yield KMeansState(
-                "assign", iteration, shown, labels, sums.inertia(C), n_changed=0,
+                "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels), n_changed=0,
                 converged=True, stop_reason=STOP_NO_CHANGE,
             )
             return
@@ -380,12 +416,25 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
         reason, converged = STOP_MAX_ITER, False
     # The centres moved since the last assignment: one more so the final labels match them.
     labels, n_changed, delta = assigner.assign(C, labels, moved, sums)
-    sums.add(delta)
+    settle(delta)
     _warn_if_clusters_empty(sums, k)
     yield KMeansState(
-        "assign", iteration, shown, labels, sums.inertia(C), n_changed=n_changed,
+        "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels), n_changed=n_changed,
         converged=converged, stop_reason=reason,
     )
+
+
+def _exact_inertia(X, weights, offset, C, labels) -> float:
+    """The final inertia point by point: the sums' closed form ``wxx - 2c.wx + w|c|^2`` cancels
+    digits when a cluster lies far from the offset or holds a very heavy point."""
+    n = X.shape[0]
+
+    def work(a, b):
+        diff = feature_major(X, offset, slice(a, b))
+        diff -= C[labels[a:b]].T
+        return float(np.einsum("ij,ij->j", diff, diff) @ weights[a:b])
+
+    return float(sum(map_chunks(work, n)))
 
 
 def _warn_if_clusters_empty(sums, n_clusters):
@@ -634,10 +683,11 @@ def _update_centers(X, weights, offset, C, labels, sums, empty_policy):
 
     Returns the new centred centres, the empty clusters and a mask of the centres recomputed.
     """
-    total_w = float(sums.w.sum())
     wx = sums.wx.copy()
     w = sums.w.copy()
-    empty = np.flatnonzero((sums.count == 0) | (w <= 1e-12 * total_w))
+    # Empty means no point, or only points of weight zero (scikit-learn's rule). A cluster whose
+    # weight is tiny next to the total is still a cluster: its mean is well defined.
+    empty = np.flatnonzero((sums.count == 0) | (w <= 0))
     if empty.size and empty_policy == "farthest":
         _relocate_empty(X, weights, offset, C, labels, wx, w, empty)
     new_C = C.copy()
@@ -664,9 +714,13 @@ def _relocate_empty(X, weights, offset, C, labels, wx, w, empty):
     n_empty = empty.size
     far = np.argpartition(dist, -n_empty)[: -n_empty - 1 : -1]
     for new_id, idx in zip(empty, far):
-        xw = (X[idx] - offset) * weights[idx]
-        old_id = labels[idx]
-        wx[old_id] -= xw
-        w[old_id] -= weights[idx]
-        wx[new_id] = xw
+        wx[new_id] = (X[idx] - offset) * weights[idx]
         w[new_id] = weights[idx]
+    # The clusters the points left are summed afresh: subtracting a heavy point from a light
+    # cluster's sums would leave rounding of the heavy point's size (measured: centres off by 8).
+    staying = np.ones(n, dtype=bool)
+    staying[far] = False
+    for old_id in np.unique(labels[far]):
+        members = np.flatnonzero((labels == old_id) & staying)
+        wx[old_id] = weights[members] @ (X[members] - offset)
+        w[old_id] = weights[members].sum()
