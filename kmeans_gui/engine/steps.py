@@ -21,6 +21,7 @@ from typing import Iterator, Literal
 
 import numpy as np
 
+from . import _kernels
 from . import _validation as v
 from .distances import (
     CHUNK_ROWS,
@@ -368,7 +369,7 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
     offset = stats.mean
     C = centers - offset
     sums = _Sums(k, d)
-    assigner = (_DenseAssigner if n <= _SMALL_N else _BoundedAssigner)(X, weights, stats, C)
+    assigner = _make_assigner(X, weights, stats, C)
     labels = None
     moved = None
 
@@ -463,6 +464,27 @@ ASSIGN_BLOCK_ROWS = 262_144
 #: Up to this many points, bounds cost more bookkeeping than they save: every point is
 #: compared with every centre, in one block, on a centred copy of X made once.
 _SMALL_N = 32_768
+
+#: Which assignment runs: "auto", or one of "compiled", "dense", "bounded" (tests compare them).
+#: "auto" takes the compiled kernel (see _kernels) from this many points on when Numba is
+#: there; below, or without Numba, the NumPy assigners: dense up to _SMALL_N points, bounded above.
+ASSIGNER = "auto"
+_COMPILED_MIN_N = 2_048
+
+
+def _make_assigner(X, weights, stats, C):
+    choice = ASSIGNER
+    if choice == "auto":
+        n = X.shape[0]
+        if n >= _COMPILED_MIN_N and _kernels.available():
+            choice = "compiled"
+        else:
+            choice = "dense" if n <= _SMALL_N else "bounded"
+    if choice == "compiled":
+        if not _kernels.available():
+            raise RuntimeError("The compiled assignment needs Numba, which is not available here.")
+        return _kernels.CompiledAssigner(X, weights, stats.mean, C)
+    return (_DenseAssigner if choice == "dense" else _BoundedAssigner)(X, weights, stats, C)
 
 
 class _DenseAssigner:

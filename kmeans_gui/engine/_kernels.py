@@ -1,0 +1,117 @@
+"""Compiled (Numba) assignment for Lloyd's iterations: the fast path of :mod:`.steps`.
+
+One fused, parallel pass over row blocks does what the NumPy path does in several: Hamerly's
+skip test, the exact distance to the own centre when the test fails, the full nearest-two search
+when that fails too, fresh bounds, the new label, and the change of the per-cluster sums. A point
+the bounds clear costs a few bytes of memory traffic (its label and its slack), never its row of X.
+
+The NumPy assigners in :mod:`.steps` stay the reference: tests run both and compare. This module
+imports Numba, so nothing imports it at start-up; :func:`available` imports it on first need.
+Compiled code is cached on disk (``cache=True``): the first call in a fresh install compiles
+(measured in ``benchmarks/bench_engine.py``), later processes load it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+__all__ = ["available", "CompiledAssigner", "warm_up"]
+
+#: Rows per parallel block. Each block keeps its own (k, d + 4) table of sums.
+BLOCK_ROWS = 16_384
+
+_lock = threading.Lock()
+_kernel = None
+_failed = False
+
+
+def available() -> bool:
+    """True when Numba imports and the kernel compiles (or loads from the cache).
+
+    Set ``KMEANS_GUI_NUMBA=0`` in the environment to force the NumPy path.
+    """
+    global _kernel, _failed
+    if _kernel is not None:
+        return True
+    if _failed or os.environ.get("KMEANS_GUI_NUMBA", "1") == "0":
+        return False
+    with _lock:
+        if _kernel is None and not _failed:
+            try:
+                _kernel = _build()
+            except Exception:  # no Numba, or one that cannot compile here: NumPy path
+                _failed = True
+    return _kernel is not None
+
+
+def warm_up() -> bool:
+    """Import Numba and load (or compile) the kernel now, e.g. on a worker thread after start-up."""
+    if not available():
+        return False
+    X = np.zeros((4, 2))
+    a = CompiledAssigner(X, np.ones(4), X.mean(axis=0), np.zeros((2, 2)))
+    a.assign(np.array([[0.0, 0.0], [1.0, 1.0]]), None, None)
+    a32 = CompiledAssigner(X.astype(np.float32), np.ones(4), X.mean(axis=0), np.zeros((2, 2)))
+    a32.assign(np.array([[0.0, 0.0], [1.0, 1.0]]), None, None)
+    return True
+
+
+def _build():
+    from ._numba_kernels import assign_blocks  # Numba's import and the cache load happen here
+
+    return assign_blocks
+
+
+class CompiledAssigner:
+    """Exact nearest-centre assignment with Hamerly's bounds, in one compiled pass per iteration.
+
+    Same protocol as the NumPy assigners of :mod:`.steps`: ``assign(C, prev_labels, moved)``
+    returns the new labels (read-only), how many changed, and the (k, d + 4) change of the sums.
+    Bounds live from the first assignment on: computing the second-nearest distance costs
+    nothing extra here. Bounds are float32, rounded the safe way; distances are float64 on
+    centred coordinates for float32 data too, so labels are the float64 ones.
+    """
+
+    def __init__(self, X, weights, offset, C):
+        n, d = X.shape
+        k = C.shape[0]
+        self.X, self.weights = X, weights
+        self.offset = np.ascontiguousarray(offset, dtype=np.float64)
+        self.u_base = np.empty(n, dtype=np.float32)
+        self.slack = np.empty(n, dtype=np.float32)
+        self.up_total = np.zeros(k)
+        self.low_total = np.zeros(k)
+        eps = float(np.finfo(np.float64).eps)
+        # Relative error of a float64 distance summed over d squared differences, with headroom.
+        self.rel = 4.0 * (d + 4) * eps
+        self.n_blocks = -(-n // BLOCK_ROWS)
+
+    def assign(self, C, prev_labels, moved, sums=None):
+        """Labels for centres C (``sums`` unused: the protocol of the NumPy assigners); returns (labels, n_changed, change of the per-cluster sums)."""
+        k, d = C.shape
+        first = prev_labels is None
+        if not first:
+            # Loosened by rounding's worth so the totals stay upper (lower) bounds of the true moves.
+            moved = moved * (1.0 + self.rel) + 1e-300
+            self.up_total += moved
+            order = np.argsort(moved)
+            other_max = np.full(k, moved[order[-1]])
+            if k > 1:
+                other_max[order[-1]] = moved[order[-2]]
+            self.low_total += other_max
+            self.up_total *= 1.0 + 2.0 * np.finfo(np.float64).eps
+            self.low_total *= 1.0 + 2.0 * np.finfo(np.float64).eps
+        skip_below = (self.up_total + self.low_total) * (1.0 + 4.0 * np.finfo(np.float64).eps)
+        labels = np.empty(self.X.shape[0], dtype=np.int32)
+        delta = np.zeros((self.n_blocks, k, d + 4))
+        changed = np.zeros(self.n_blocks, dtype=np.int64)
+        labels_in = labels if first else prev_labels
+        with _lock:  # Numba's default threading layer must not be entered from two threads at once
+            _kernel(self.X, self.offset, np.ascontiguousarray(C.T, dtype=np.float64), self.weights, labels_in,
+                    labels, self.u_base, self.slack, self.up_total, self.low_total, skip_below, first,
+                    self.rel, BLOCK_ROWS, delta, changed)
+        labels.setflags(write=False)
+        return labels, int(changed.sum()), delta.sum(axis=0)

@@ -1,0 +1,82 @@
+"""The compiled assignment (Numba) against the NumPy reference, state by state."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from kmeans_gui.engine import _kernels, kmeans_steps, steps
+
+needs_numba = pytest.mark.skipif(not _kernels.available(), reason="Numba is not installed")
+
+
+def _blobs(n, d, k, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-10, 10, size=(k, d))
+    X = centres[rng.integers(0, k, n)] + rng.normal(0, 3.0, size=(n, d))  # overlapping: many moves
+    return (X + 50.0).astype(dtype)  # off the origin: centring must be right too
+
+
+def _states(monkeypatch, choice, X, k, **kw):
+    monkeypatch.setattr(steps, "ASSIGNER", choice)
+    return list(kmeans_steps(X, k, **kw))
+
+
+@needs_numba
+@pytest.mark.parametrize("n, d, k", [(20_000, 2, 8), (6_000, 5, 40), (3_000, 1, 3), (2_500, 3, 1)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_compiled_equals_numpy_every_state(monkeypatch, n, d, k, weighted):
+    X = _blobs(n, d, max(k, 2), seed=n + d)
+    w = np.random.default_rng(1).uniform(0.2, 3, n) if weighted else None
+    kw = dict(init=X[:k], sample_weight=w, tol=0, max_iter=200)
+    ref = _states(monkeypatch, "dense", X, k, **kw)
+    fast = _states(monkeypatch, "compiled", X, k, **kw)
+    assert len(fast) == len(ref) > (4 if k > 1 else 2)
+    for a, b in zip(fast, ref):
+        assert (a.phase, a.iteration, a.n_changed) == (b.phase, b.iteration, b.n_changed)
+        np.testing.assert_array_equal(a.labels, b.labels)
+        np.testing.assert_allclose(a.centers, b.centers, rtol=1e-10, atol=1e-10)
+        if a.inertia is not None:
+            assert a.inertia == pytest.approx(b.inertia, rel=1e-9)
+    assert fast[-1].stop_reason == ref[-1].stop_reason
+
+
+@needs_numba
+def test_compiled_float32_matches_numpy_float64_distances(monkeypatch):
+    # Both compare float32 data in float64 (the dense NumPy path centres into float64 too).
+    X = _blobs(30_000, 3, 12, seed=5, dtype=np.float32)
+    ref = _states(monkeypatch, "dense", X, 12, init=X[:12], tol=0)[-1]
+    fast = _states(monkeypatch, "compiled", X, 12, init=X[:12], tol=0)[-1]
+    assert fast.centers.dtype == np.float32
+    assert fast.iteration == ref.iteration
+    np.testing.assert_array_equal(fast.labels, ref.labels)
+    np.testing.assert_allclose(fast.centers, ref.centers, rtol=1e-6)
+
+
+@needs_numba
+def test_compiled_handles_duplicates_and_an_empty_cluster(monkeypatch):
+    X = np.repeat(np.array([[0.0, 0.0], [5.0, 5.0], [9.0, 1.0]]), 1000, axis=0)
+    init = np.array([[0.0, 0.0], [5.0, 5.0], [9.0, 1.0], [100.0, 100.0]])
+    ref = _states(monkeypatch, "dense", X, 4, init=init)
+    fast = _states(monkeypatch, "compiled", X, 4, init=init)
+    for a, b in zip(fast, ref):
+        np.testing.assert_array_equal(a.labels, b.labels)
+        np.testing.assert_allclose(a.centers, b.centers, rtol=1e-12)
+        assert a.empty_clusters == b.empty_clusters
+
+
+def test_without_numba_the_numpy_path_runs(monkeypatch):
+    monkeypatch.setattr(_kernels, "_kernel", None)
+    monkeypatch.setattr(_kernels, "_failed", True)
+    monkeypatch.setattr(steps, "ASSIGNER", "auto")
+    assert not _kernels.available()
+    X = _blobs(40_000, 2, 4, seed=2)
+    assert isinstance(steps._make_assigner(X, np.ones(len(X)), steps.column_stats(X), X[:4]), steps._BoundedAssigner)
+    final = list(kmeans_steps(X, 4, init=X[:4]))[-1]
+    assert final.converged
+
+
+def test_importing_the_engine_does_not_import_numba():
+    code = "import sys, kmeans_gui.engine, kmeans_gui.state; assert 'numba' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
