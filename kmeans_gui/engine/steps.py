@@ -123,8 +123,9 @@ def kmeans_steps(
     X : array-like of shape (n_samples, n_features)
         float32 and float64 keep their dtype (centres come back in it); others become float64.
     n_clusters : int
-    init : {"k-means++", "random", "farthest"} or array-like of shape (n_clusters, n_features)
-        "random" picks distinct points, drawn by weight; "k-means++" is the greedy variant;
+    init : {"k-means++", "random", "farthest"}, callable or array-like of shape (n_clusters, n_features)
+        A callable is called as ``init(X, n_clusters, random_state=RandomState)`` and returns the
+        centres (scikit-learn's convention). "random" picks distinct points, drawn by weight; "k-means++" is the greedy variant;
         "farthest" takes a random first point, then each time the point farthest from all seeds.
         An array gives the initial centres (user-placed).
     sample_weight : array-like of shape (n_samples,), optional
@@ -152,32 +153,50 @@ def kmeans_steps(
     given = check_params(X, n_clusters, init, max_iter, tol, empty_policy)
     stats = column_stats(X)
     v.check_magnitude(stats.min, stats.max, X.dtype)
+    rng = v.check_random_state(random_state)
+    if callable(init):
+        given = check_given(init(X, n_clusters, random_state=rng), n_clusters, X.shape[1], "The centres from init")
     yield from _kmeans_steps(
-        X, n_clusters, init, given, weights, v.check_random_state(random_state),
+        X, n_clusters, init, given, weights, rng,
         max_iter, tolerance(X, tol, stats), empty_policy, observe_init, stats,
     )
 
 
 def check_params(X, n_clusters, init, max_iter, tol, empty_policy):
-    """Validate the algorithm's parameters; return the initial centres if ``init`` is an array."""
+    """Validate the algorithm's parameters; return the initial centres if ``init`` is an array.
+
+    A callable ``init`` is valid here; its centres are checked by :func:`check_given` once drawn.
+    """
+    bad = v.InvalidParameterError
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise ValueError(f"max_iter={max_iter!r} must be a positive integer.")
-    if not isinstance(tol, (int, float, np.number)) or not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol={tol!r} must be a finite number >= 0.")
+        raise bad(f"max_iter={max_iter!r} must be a positive integer.")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.number)) or not np.isfinite(tol) or tol < 0:
+        raise bad(f"tol={tol!r} must be a finite number >= 0.")
     if empty_policy not in EMPTY_POLICIES:
-        raise ValueError(f"empty_policy={empty_policy!r} must be one of {EMPTY_POLICIES}.")
+        raise bad(f"empty_policy={empty_policy!r} must be one of {EMPTY_POLICIES}.")
     if isinstance(init, str):
         if init not in INIT_NAMES:
-            raise ValueError(f"init={init!r} must be one of {INIT_NAMES} or an array of initial centres.")
+            raise bad(f"init={init!r} must be one of {INIT_NAMES}, a callable or an array of initial centres.")
         return None
-    given = np.asarray(init, dtype=np.float64)
-    if given.shape != (n_clusters, X.shape[1]):
+    if callable(init):
+        return None
+    return check_given(init, n_clusters, X.shape[1])
+
+
+def check_given(init, n_clusters, n_features, source="The initial centres") -> np.ndarray:
+    """Initial centres as float64 (n_clusters, n_features), or a ValueError saying what is wrong."""
+    try:
+        given = np.asarray(init, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{source} must be numbers: {exc}") from exc
+    if given.ndim != 2 or given.shape != (n_clusters, n_features):
         raise ValueError(
-            f"The initial centres have shape {given.shape}; expected ({n_clusters}, {X.shape[1]}): "
+            f"{source} have shape {given.shape}, which does not match the number of clusters "
+            f"({n_clusters}) and of features ({n_features}): expected ({n_clusters}, {n_features}), "
             "one row per cluster, one column per feature."
         )
     if not np.isfinite(given).all():
-        raise ValueError("The initial centres contain NaN or inf.")
+        raise ValueError(f"{source} contain NaN or inf.")
     return given
 
 
@@ -445,7 +464,7 @@ def _warn_if_clusters_empty(sums, n_clusters):
         warnings.warn(
             f"Number of distinct clusters ({n_used}) found smaller than n_clusters ({n_clusters}). "
             "Possibly due to duplicate points in X: lower k to at most the number of distinct points.",
-            v.FewDistinctPointsWarning,
+            v.few_distinct_points_category(),
             stacklevel=3,
         )
 
