@@ -44,21 +44,24 @@ def _assign_block(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, 
             for j in range(d):
                 t = xc[j] - Ct[j, old]
                 s += t * t
-            own = np.sqrt(s) * (1.0 + rel)
             ub = np.float64(u_base[i])
             sl = np.float64(slack[i])
             lt = low_total[old]
             lower = (sl + ub) - lt
             lower -= rel * (abs(sl) + abs(ub) + lt)
-            if own < lower:
+            # Compared squared first: the square root is only needed when the test passes.
+            if lower > 0.0 and s * (1.0 + 3.0 * rel) < lower * lower:
+                own = np.sqrt(s) * (1.0 + rel)
                 new_ub = _f32_up(own - up_total[old])
                 u_base[i] = new_ub
                 slack[i] = _f32_down(lower + lt - np.float64(new_ub) - rel * (abs(lower) + lt + own))
                 continue
         # Distances to all centres, feature by feature: the inner loop over k vectorises.
+        x0 = xc[0]
         for c in range(k):
-            dist[c] = 0.0
-        for j in range(d):
+            t = x0 - Ct[0, c]
+            dist[c] = t * t
+        for j in range(1, d):
             xj = xc[j]
             for c in range(k):
                 t = xj - Ct[j, c]
