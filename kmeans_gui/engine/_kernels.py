@@ -52,17 +52,17 @@ def warm_up() -> bool:
     if not available():
         return False
     X = np.zeros((4, 2))
-    a = CompiledAssigner(X, np.ones(4), X.mean(axis=0), np.zeros((2, 2)))
-    a.assign(np.array([[0.0, 0.0], [1.0, 1.0]]), None, None)
-    a32 = CompiledAssigner(X.astype(np.float32), np.ones(4), X.mean(axis=0), np.zeros((2, 2)))
-    a32.assign(np.array([[0.0, 0.0], [1.0, 1.0]]), None, None)
+    for data in (X, X.astype(np.float32)):
+        a = CompiledAssigner(data, np.ones(4), X.mean(axis=0), np.zeros((2, 2)))
+        labels = a.assign(np.array([[0.0, 0.0], [1.0, 1.0]]), None, None)[0]
+        a.inertia(np.zeros((2, 2)), labels)
     return True
 
 
 def _build():
-    from ._numba_kernels import assign_blocks  # Numba's import and the cache load happen here
+    from . import _numba_kernels  # Numba's import and the cache load happen here
 
-    return assign_blocks
+    return _numba_kernels
 
 
 class CompiledAssigner:
@@ -109,9 +109,18 @@ class CompiledAssigner:
         delta = np.zeros((self.n_blocks, k, d + 4))
         changed = np.zeros(self.n_blocks, dtype=np.int64)
         labels_in = labels if first else prev_labels
+        Ct = np.ascontiguousarray(C.T, dtype=np.float64)
         with _lock:  # Numba's default threading layer must not be entered from two threads at once
-            _kernel(self.X, self.offset, np.ascontiguousarray(C.T, dtype=np.float64), self.weights, labels_in,
-                    labels, self.u_base, self.slack, self.up_total, self.low_total, skip_below, first,
-                    self.rel, BLOCK_ROWS, delta, changed)
+            _kernel.assign_blocks(self.X, self.offset, Ct, self.weights, labels_in, labels, self.u_base, self.slack,
+                                  self.up_total, self.low_total, skip_below, first, self.rel, BLOCK_ROWS, delta,
+                                  changed)
         labels.setflags(write=False)
         return labels, int(changed.sum()), delta.sum(axis=0)
+
+    def inertia(self, C, labels) -> float:
+        """sum_i w_i ||x_i - c_label||^2 point by point (C centred), without temporaries."""
+        partial = np.zeros(self.n_blocks)
+        with _lock:
+            _kernel.inertia_blocks(self.X, self.offset, np.ascontiguousarray(C.T, dtype=np.float64), self.weights,
+                                   labels, BLOCK_ROWS, partial)
+        return float(partial.sum())

@@ -122,3 +122,26 @@ def assign_blocks(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, 
         start = b * block_rows
         changed[b] = _assign_block(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, up_total,
                                    low_total, skip_below, first, rel, start, min(n, start + block_rows), delta[b])
+
+
+@njit(cache=True, nogil=True)
+def _inertia_block(X, offset, Ct, weights, labels, start, stop):
+    d = X.shape[1]
+    total = 0.0
+    for i in range(start, stop):
+        lab = labels[i]
+        s = 0.0
+        for j in range(d):
+            t = (X[i, j] - offset[j]) - Ct[j, lab]
+            s += t * t
+        total += weights[i] * s
+    return total
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def inertia_blocks(X, offset, Ct, weights, labels, block_rows, partial):
+    """sum_i w_i ||x_i - offset - c_{label_i}||^2 point by point, into partial (n_blocks,) sums."""
+    n = X.shape[0]
+    for b in prange(partial.shape[0]):
+        start = b * block_rows
+        partial[b] = _inertia_block(X, offset, Ct, weights, labels, start, min(n, start + block_rows))

@@ -408,7 +408,7 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
             # Same labels, so the update would give the same centres: converged.
             _warn_if_clusters_empty(sums, k)
             yield KMeansState(
-                "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels), n_changed=0,
+                "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels, assigner), n_changed=0,
                 converged=True, stop_reason=STOP_NO_CHANGE,
             )
             return
@@ -439,14 +439,16 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
     settle(delta)
     _warn_if_clusters_empty(sums, k)
     yield KMeansState(
-        "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels), n_changed=n_changed,
+        "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels, assigner), n_changed=n_changed,
         converged=converged, stop_reason=reason,
     )
 
 
-def _exact_inertia(X, weights, offset, C, labels) -> float:
+def _exact_inertia(X, weights, offset, C, labels, assigner=None) -> float:
     """The final inertia point by point: the sums' closed form ``wxx - 2c.wx + w|c|^2`` cancels
     digits when a cluster lies far from the offset or holds a very heavy point."""
+    if isinstance(assigner, _kernels.CompiledAssigner):
+        return assigner.inertia(C, labels)
     n = X.shape[0]
 
     def work(a, b):
