@@ -98,3 +98,26 @@ def test_steps_on_data_beyond_the_range_raise_a_clear_error():
     _, big = _blobs_scaled(1e200)
     with pytest.raises(ValueError, match="1e\\+?15"):
         run_to_end(kmeans_steps(big, 3, random_state=0))
+
+
+@pytest.mark.parametrize("scale", [2.0**100, 2.0**-100])
+def test_float32_data_near_the_float32_limits(scale, assigner):
+    # Squared distances of 1e30 overflow float32: rescaled first, the float32 answer is right.
+    X, _ = _blobs_scaled(1.0)
+    X = X.astype(np.float32)
+    ref = KMeans(3, init=X[:3]).fit(X)
+    big = X * np.float32(scale)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        km = KMeans(3, init=big[:3]).fit(big)
+    assert km.cluster_centers_.dtype == np.float32
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
+    np.testing.assert_allclose(km.cluster_centers_, ref.cluster_centers_ * np.float32(scale), rtol=1e-6)
+
+
+def test_nan_sample_weight_is_refused():
+    X, _ = _blobs_scaled(1.0)
+    w = np.ones(len(X))
+    w[5] = np.nan
+    with pytest.raises(ValueError, match="sample_weight"):
+        KMeans(3).fit(X, sample_weight=w)
