@@ -110,12 +110,23 @@ class CompiledAssigner:
         changed = np.zeros(self.n_blocks, dtype=np.int64)
         labels_in = labels if first else prev_labels
         Ct = np.ascontiguousarray(C.T, dtype=np.float64)
+        half_gap = self._half_gaps(C)
         with _lock:  # Numba's default threading layer must not be entered from two threads at once
             _kernel.assign_blocks(self.X, self.offset, Ct, self.weights, labels_in, labels, self.u_base, self.slack,
-                                  self.up_total, self.low_total, skip_below, first, self.rel, BLOCK_ROWS, delta,
-                                  changed)
+                                  self.up_total, self.low_total, skip_below, half_gap, first, self.rel, BLOCK_ROWS,
+                                  delta, changed)
         labels.setflags(write=False)
         return labels, int(changed.sum()), delta.sum(axis=0)
+
+    def _half_gaps(self, C) -> np.ndarray:
+        """Half the distance from each centre to its nearest other centre, rounded down (k,)."""
+        k = C.shape[0]
+        if k == 1:
+            return np.full(1, np.inf)
+        diff = C[:, None, :] - C[None, :, :]
+        gaps = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+        np.fill_diagonal(gaps, np.inf)
+        return gaps.min(axis=1) * (0.5 * (1.0 - 2.0 * self.rel))
 
     def inertia(self, C, labels) -> float:
         """sum_i w_i ||x_i - c_label||^2 point by point (C centred), without temporaries."""

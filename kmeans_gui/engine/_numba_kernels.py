@@ -21,13 +21,92 @@ def _f32_down(v):
     return np.float32(v - abs(v) * 2.0**-22 - 1e-37)
 
 
+#: Points whose bounds fail are scanned against all centres in batches of this many, so that
+#: the distance loops and the running minimum run across points, in SIMD lanes.
+SCAN_BATCH = 32
+
+
+@njit(cache=True, nogil=True)
+def _scan_batch(xt, m, Ct, best, second, lab, dist):
+    """Nearest centre, its squared distance and the second-nearest's, for points xt[:, :m]."""
+    d, k = Ct.shape
+    for p in range(m):
+        best[p] = np.inf
+        second[p] = np.inf
+        lab[p] = 0
+    for c in range(k):
+        c0 = Ct[0, c]
+        for p in range(m):
+            t = xt[0, p] - c0
+            dist[p] = t * t
+        for j in range(1, d):
+            cj = Ct[j, c]
+            for p in range(m):
+                t = xt[j, p] - cj
+                dist[p] += t * t
+        # Selects, not branches: the branches mispredict about half the time (measured).
+        for p in range(m):
+            s = dist[p]
+            b = best[p]
+            hi = s if s > b else b
+            second[p] = hi if hi < second[p] else second[p]
+            lab[p] = c if s < b else lab[p]  # strict: the lowest index wins ties, as argmin
+            best[p] = s if s < b else b
+
+
+@njit(cache=True, nogil=True)
+def _settle_batch(xt, m, rows, olds, best, second, lab, weights, labels_out, u_base, slack, up_total,
+                  low_total, rel, acc):
+    """Fresh bounds, labels and sums for a scanned batch; returns how many changed label."""
+    d = xt.shape[0]
+    n_changed = 0
+    for p in range(m):
+        i = rows[p]
+        old = olds[p]
+        new = lab[p]
+        upper = np.sqrt(best[p]) * (1.0 + rel)
+        lower = np.sqrt(second[p]) * (1.0 - rel)
+        new_ub = _f32_up(upper - up_total[new])
+        u_base[i] = new_ub
+        lt = low_total[new]
+        slack[i] = _f32_down(lower + lt - np.float64(new_ub) - rel * (abs(lower) + lt + upper))
+        if new == old:
+            continue
+        labels_out[i] = new
+        n_changed += 1
+        w = weights[i]
+        xx = 0.0
+        for j in range(d):
+            xx += xt[j, p] * xt[j, p]
+        for j in range(d):
+            acc[new, j] += w * xt[j, p]
+        acc[new, d] += w
+        acc[new, d + 1] += w * xx
+        acc[new, d + 2] += 1.0
+        acc[new, d + 3] += w
+        if old >= 0:
+            for j in range(d):
+                acc[old, j] -= w * xt[j, p]
+            acc[old, d] -= w
+            acc[old, d + 1] -= w * xx
+            acc[old, d + 2] -= 1.0
+            acc[old, d + 3] += w
+    return n_changed
+
+
 @njit(cache=True, nogil=True)
 def _assign_block(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, up_total, low_total,
-                  skip_below, first, rel, start, stop, acc):
+                  skip_below, half_gap, first, rel, start, stop, acc):
     """Rows start..stop: see assign_blocks. Returns how many changed label."""
     d, k = Ct.shape
-    xc = np.empty(d)
-    dist = np.empty(k)
+    xt = np.empty((d, SCAN_BATCH))
+    rows = np.empty(SCAN_BATCH, dtype=np.int64)
+    olds = np.empty(SCAN_BATCH, dtype=np.int64)
+    best = np.empty(SCAN_BATCH)
+    second = np.empty(SCAN_BATCH)
+    lab = np.empty(SCAN_BATCH, dtype=np.int64)
+    dist = np.empty(SCAN_BATCH)
+    m = 0
     n_changed = 0
     for i in range(start, stop):
         old = -1
@@ -36,13 +115,16 @@ def _assign_block(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, 
             labels_out[i] = old
             if slack[i] > skip_below[old]:
                 continue  # the bounds prove the nearest centre is still its own
+            # Hamerly's other test: within half the gap to the nearest other centre, nothing is nearer.
+            if np.float64(u_base[i]) + up_total[old] <= half_gap[old]:
+                continue
         for j in range(d):
-            xc[j] = X[i, j] - offset[j]
+            xt[j, m] = X[i, j] - offset[j]
         if not first:
             # Hamerly's second test: the exact distance to the own centre may still clear it.
             s = 0.0
             for j in range(d):
-                t = xc[j] - Ct[j, old]
+                t = xt[j, m] - Ct[j, old]
                 s += t * t
             ub = np.float64(u_base[i])
             sl = np.float64(slack[i])
@@ -50,78 +132,53 @@ def _assign_block(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, 
             lower = (sl + ub) - lt
             lower -= rel * (abs(sl) + abs(ub) + lt)
             # Compared squared first: the square root is only needed when the test passes.
-            if lower > 0.0 and s * (1.0 + 3.0 * rel) < lower * lower:
+            if half_gap[old] > lower:
+                lower_or_gap = half_gap[old]
+                if s * (1.0 + 3.0 * rel) <= lower_or_gap * lower_or_gap:
+                    own = np.sqrt(s) * (1.0 + rel)
+                    new_ub = _f32_up(own - up_total[old])
+                    u_base[i] = new_ub
+                    # The lower bound did not change: keep it, relative to the new u_base.
+                    slack[i] = _f32_down(lower + lt - np.float64(new_ub) - rel * (abs(lower) + lt + own))
+                    continue
+            elif lower > 0.0 and s * (1.0 + 3.0 * rel) < lower * lower:
                 own = np.sqrt(s) * (1.0 + rel)
                 new_ub = _f32_up(own - up_total[old])
                 u_base[i] = new_ub
                 slack[i] = _f32_down(lower + lt - np.float64(new_ub) - rel * (abs(lower) + lt + own))
                 continue
-        # Distances to all centres, feature by feature: the inner loop over k vectorises.
-        x0 = xc[0]
-        for c in range(k):
-            t = x0 - Ct[0, c]
-            dist[c] = t * t
-        for j in range(1, d):
-            xj = xc[j]
-            for c in range(k):
-                t = xj - Ct[j, c]
-                dist[c] += t * t
-        # Nearest and second-nearest without branches (selects): data-dependent branches here
-        # mispredict about half the time and cost twice the distances themselves (measured).
-        best = dist[0]
-        second = np.inf
-        lab = 0
-        for c in range(1, k):
-            s = dist[c]
-            hi = s if s > best else best
-            second = hi if hi < second else second
-            lab = c if s < best else lab  # strict: the lowest index wins ties, as argmin
-            best = s if s < best else best
-        upper = np.sqrt(best) * (1.0 + rel)
-        lower = np.sqrt(second) * (1.0 - rel)
-        new_ub = _f32_up(upper - up_total[lab])
-        u_base[i] = new_ub
-        lt = low_total[lab]
-        slack[i] = _f32_down(lower + lt - np.float64(new_ub) - rel * (abs(lower) + lt + upper))
-        if lab == old:
-            continue
-        labels_out[i] = lab
-        n_changed += 1
-        w = weights[i]
-        xx = 0.0
-        for j in range(d):
-            xx += xc[j] * xc[j]
-        for j in range(d):
-            acc[lab, j] += w * xc[j]
-        acc[lab, d] += w
-        acc[lab, d + 1] += w * xx
-        acc[lab, d + 2] += 1.0
-        acc[lab, d + 3] += w
-        if old >= 0:
-            for j in range(d):
-                acc[old, j] -= w * xc[j]
-            acc[old, d] -= w
-            acc[old, d + 1] -= w * xx
-            acc[old, d + 2] -= 1.0
-            acc[old, d + 3] += w
+        rows[m] = i
+        olds[m] = old
+        m += 1
+        if m == SCAN_BATCH:
+            _scan_batch(xt, m, Ct, best, second, lab, dist)
+            n_changed += _settle_batch(xt, m, rows, olds, best, second, lab, weights, labels_out, u_base, slack,
+                                       up_total, low_total, rel, acc)
+            m = 0
+    if m > 0:
+        _scan_batch(xt, m, Ct, best, second, lab, dist)
+        n_changed += _settle_batch(xt, m, rows, olds, best, second, lab, weights, labels_out, u_base, slack,
+                                   up_total, low_total, rel, acc)
     return n_changed
 
 
 @njit(parallel=True, cache=True, nogil=True)
 def assign_blocks(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, up_total, low_total,
-                  skip_below, first, rel, block_rows, delta, changed):
+                  skip_below, half_gap, first, rel, block_rows, delta, changed):
     """One assignment over all rows, blocks in parallel.
 
     X (n, d) float32/float64; offset (d,); Ct (d, k) centred centres, feature-major; weights (n,);
     labels_in/labels_out (n,) int32; u_base, slack (n,) float32 bounds (see CompiledAssigner);
-    up_total, low_total, skip_below (k,); first: no labels yet; rel: relative rounding margin;
+    up_total, low_total, skip_below (k,); half_gap (k,): half the distance from each centre to the
+    nearest other one, rounded down; first: no labels yet; rel: relative rounding margin;
     delta (n_blocks, k, d + 4) zeros, receives each block's change of the sums; changed (n_blocks,).
     """
     n = X.shape[0]
     for b in prange(changed.shape[0]):
         start = b * block_rows
         changed[b] = _assign_block(X, offset, Ct, weights, labels_in, labels_out, u_base, slack, up_total,
-                                   low_total, skip_below, first, rel, start, min(n, start + block_rows), delta[b])
+                                   low_total, skip_below, half_gap, first, rel, start, min(n, start + block_rows),
+                                   delta[b])
 
 
 @njit(cache=True, nogil=True)
