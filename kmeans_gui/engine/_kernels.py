@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["available", "CompiledAssigner", "warm_up"]
+__all__ = ["available", "CompiledAssigner", "warm_up", "warm_up_in_background"]
 
 #: Rows per parallel block. Each block keeps its own (k, d + 4) table of sums.
 BLOCK_ROWS = 16_384
@@ -26,17 +26,23 @@ BLOCK_ROWS = 16_384
 _lock = threading.Lock()
 _kernel = None
 _failed = False
+_loading: threading.Thread | None = None
 
 
 def available() -> bool:
     """True when Numba imports and the kernel compiles (or loads from the cache).
 
-    Set ``KMEANS_GUI_NUMBA=0`` in the environment to force the NumPy path.
+    The first call loads it, which takes a second or so (the first ever, a compile: ~15 s). While
+    :func:`warm_up_in_background` is loading it, other threads get False at once and run the NumPy
+    path instead of waiting. Set ``KMEANS_GUI_NUMBA=0`` in the environment to force NumPy.
     """
     global _kernel, _failed
     if _kernel is not None:
         return True
     if _failed or os.environ.get("KMEANS_GUI_NUMBA", "1") == "0":
+        return False
+    loading = _loading
+    if loading is not None and loading.is_alive() and threading.current_thread() is not loading:
         return False
     with _lock:
         if _kernel is None and not _failed:
@@ -45,6 +51,20 @@ def available() -> bool:
             except Exception:  # no Numba, or one that cannot compile here: NumPy path
                 _failed = True
     return _kernel is not None
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Load (or compile) the kernel on a daemon thread; runs meanwhile use NumPy, never wait.
+
+    For an application: call it once the window is up, so that neither the first paint nor the
+    first large run waits for Numba. Returns the thread (join it to wait).
+    """
+    global _loading
+    with _lock:
+        if _loading is None:
+            _loading = threading.Thread(target=warm_up, name="kmeans-kernel-warm-up", daemon=True)
+            _loading.start()
+        return _loading
 
 
 def warm_up() -> bool:

@@ -77,6 +77,33 @@ def test_without_numba_the_numpy_path_runs(monkeypatch):
     assert final.converged
 
 
+@needs_numba
+def test_while_loading_in_the_background_runs_use_numpy_without_waiting(monkeypatch):
+    import threading
+
+    release = threading.Event()
+    loader = threading.Thread(target=release.wait)
+    loader.start()
+    try:
+        monkeypatch.setattr(_kernels, "_kernel", None)
+        monkeypatch.setattr(_kernels, "_loading", loader)
+        assert not _kernels.available()  # answered at once, not after the load
+        X = _blobs(40_000, 2, 4, seed=3)
+        assert not isinstance(steps._make_assigner(X, np.ones(len(X)), steps.column_stats(X), X[:4]),
+                              _kernels.CompiledAssigner)
+    finally:
+        release.set()
+        loader.join()
+
+
+@needs_numba
+def test_warm_up_in_background_loads_the_kernel(monkeypatch):
+    monkeypatch.setattr(_kernels, "_kernel", None)
+    monkeypatch.setattr(_kernels, "_loading", None)
+    _kernels.warm_up_in_background().join()
+    assert _kernels._kernel is not None and _kernels.available()
+
+
 def test_importing_the_engine_does_not_import_numba():
     code = "import sys, kmeans_gui.engine, kmeans_gui.state; assert 'numba' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
