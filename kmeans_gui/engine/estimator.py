@@ -193,7 +193,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         init = "k-means++" if callable(self.init) else self.init
         state = None
         for state in _kmeans_steps(X, n_clusters, init, given, weights, rng, self.max_iter, tol,
-                                   self.empty_policy, False, stats):
+                                   self.empty_policy, False, stats, share_labels=True):
             if self.verbose:
                 self._report(state, tol)
         return state

@@ -201,11 +201,16 @@ def check_given(init, n_clusters, n_features, source="The initial centres") -> n
 
 
 def _kmeans_steps(X, n_clusters, init, given, weights, rng, max_iter, tol, empty_policy, observe_init,
-                  stats: ColumnStats):
+                  stats: ColumnStats, share_labels: bool = False):
     """The generator behind :func:`kmeans_steps`, for validated input, an absolute ``tol`` and
-    X's column statistics."""
+    X's column statistics.
+
+    ``share_labels``: for callers that keep only the last state (the estimator), the compiled
+    kernel may update one labels array in place, which halves its memory traffic on big data;
+    earlier states' labels then change too.
+    """
     centers = yield from _init_states(X, n_clusters, init, given, weights, rng, observe_init)
-    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats)
+    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, share_labels)
 
 
 def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
@@ -379,7 +384,7 @@ def _relabel(sums, Xt, w, new, old, labels, rows):
     return sums.contributions(Xt.take(moved, axis=1), w.take(moved), changed_new, old.take(moved)), moved.size
 
 
-def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Iterator[KMeansState]:
+def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, share_labels=False) -> Iterator[KMeansState]:
     """Lloyd iterations from prepared input (validated X, float64 weights and centres)."""
     n, d = X.shape
     k = centers.shape[0]
@@ -388,7 +393,7 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
     offset = stats.mean
     C = centers - offset
     sums = _Sums(k, d)
-    assigner = _make_assigner(X, weights, stats, C)
+    assigner = _make_assigner(X, weights, stats, C, share_labels)
     labels = None
     moved = None
 
@@ -493,7 +498,7 @@ ASSIGNER = "auto"
 _COMPILED_MIN_N = 2_048
 
 
-def _make_assigner(X, weights, stats, C):
+def _make_assigner(X, weights, stats, C, share_labels=False):
     choice = ASSIGNER
     if choice == "auto":
         n = X.shape[0]
@@ -504,7 +509,7 @@ def _make_assigner(X, weights, stats, C):
     if choice == "compiled":
         if not _kernels.available():
             raise RuntimeError("The compiled assignment needs Numba, which is not available here.")
-        return _kernels.CompiledAssigner(X, weights, stats.mean, C)
+        return _kernels.CompiledAssigner(X, weights, stats.mean, C, in_place=share_labels)
     return (_DenseAssigner if choice == "dense" else _BoundedAssigner)(X, weights, stats, C)
 
 

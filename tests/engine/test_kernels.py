@@ -107,3 +107,16 @@ def test_warm_up_in_background_loads_the_kernel(monkeypatch):
 def test_importing_the_engine_does_not_import_numba():
     code = "import sys, kmeans_gui.engine, kmeans_gui.state; assert 'numba' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@needs_numba
+def test_estimator_in_place_labels_match_the_generators(monkeypatch):
+    from kmeans_gui.engine import KMeans
+
+    X = _blobs(30_000, 3, 10, seed=9, dtype=np.float32)
+    monkeypatch.setattr(steps, "ASSIGNER", "compiled")
+    final = list(kmeans_steps(X, 10, init=X[:10], tol=0))[-1]
+    km = KMeans(10, init=X[:10], tol=0).fit(X)
+    assert km.n_iter_ == final.iteration > 5
+    np.testing.assert_array_equal(km.labels_, final.labels)
+    np.testing.assert_array_equal(km.cluster_centers_, final.centers)
