@@ -271,3 +271,17 @@ def test_sparse_bad_input():
     X.data[3] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         KMeans(2).fit(X)
+
+
+def test_memory_mapped_float32_file_is_read_in_place(tmp_path):
+    # Data larger than memory can be a read-only memory-mapped .npy: no copy is made of it.
+    X = X_BLOBS.astype(np.float32)
+    np.save(tmp_path / "X.npy", X)
+    mapped = np.load(tmp_path / "X.npy", mmap_mode="r")
+    from kmeans_gui.engine import _validation
+
+    assert np.shares_memory(_validation.check_data(mapped), mapped)
+    km = KMeans(4, init=X[:4], n_init=1).fit(mapped)
+    ref = KMeans(4, init=X[:4], n_init=1).fit(X)
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
+    assert km.cluster_centers_.dtype == np.float32
