@@ -4,6 +4,7 @@ Case (c) is float32: both compare in float32, so a few points equidistant to rou
 centres may take either; the last column counts labels that differ from scikit-learn's.
 
     python benchmarks/bench_engine.py            # all four cases
+    python benchmarks/bench_engine.py --compile-cost   # and the kernel's first-call cost
     python benchmarks/bench_engine.py --cases a d --repeats 3
     KMEANS_GUI_NUMBA=0 python benchmarks/bench_engine.py   # the NumPy path alone
 
@@ -12,9 +13,9 @@ Prints, per case: total fit time, time per iteration, ours / scikit-learn, and p
 same centres with the same max_iter and tol, so they do the same iterations.
 
 Beyond scikit-learn, the physical floor: the time one parallel pass takes to read X (a Numba
-sum over all cores, best of 5), and our time per iteration as a multiple of it. Before the
-cases, the compiled kernel's first-call cost: in a fresh process with an empty Numba cache
-(compiling) and with the cache filled (loading).
+sum over all cores, best of 5), and our time per iteration as a multiple of it. With
+--compile-cost, before the cases, the compiled kernel's first-call cost: in a fresh process with
+an empty Numba cache (compiling) and with the cache filled (loading).
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def main(argv=None):
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     parser.add_argument("--repeats", type=int, default=3, help="best of this many fits, ours and scikit-learn alternating (default 3; case c: 2)")
     parser.add_argument("--max-iter", type=int, default=300)
-    parser.add_argument("--no-compile-cost", action="store_true", help="skip measuring the kernel's first-call cost")
+    parser.add_argument("--compile-cost", action="store_true",
+                        help="also measure the kernel's first-call cost in fresh processes (compiles once: ~15-30 s)")
     args = parser.parse_args(argv)
 
     from kmeans_gui.engine import _kernels
@@ -128,7 +130,7 @@ def main(argv=None):
 
         print(f"compiled kernel: Numba {numba.__version__}, {numba.get_num_threads()} threads "
               f"({numba.threading_layer() if _kernels.warm_up() else '?'} layer)")
-        if not args.no_compile_cost:
+        if args.compile_cost:
             cold, warm = first_call_cost()
             print(f"first-call cost in a fresh process (import + kernel ready): {cold:.2f} s compiling "
                   f"(empty cache), {warm:.2f} s loading from the cache")

@@ -14,6 +14,7 @@ Compiled code is cached on disk (``cache=True``): the first call in a fresh inst
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 import numpy as np
@@ -29,12 +30,15 @@ _failed = False
 _loading: threading.Thread | None = None
 
 
-def available() -> bool:
+def available(wait: bool | None = None) -> bool:
     """True when Numba imports and the kernel compiles (or loads from the cache).
 
-    The first call loads it, which takes a second or so (the first ever, a compile: ~15 s). While
-    :func:`warm_up_in_background` is loading it, other threads get False at once and run the NumPy
-    path instead of waiting. Set ``KMEANS_GUI_NUMBA=0`` in the environment to force NumPy.
+    Loading takes a second or so (the first time ever, a compile: 14-31 s measured). ``wait``:
+    load now and answer; or (False) start :func:`warm_up_in_background` and answer False at once,
+    so the caller runs the NumPy path meanwhile. By default a process that has loaded Qt (the app)
+    never waits, so no click stalls the window on Numba; scripts and the estimator's users wait
+    once. While a background load runs, other threads get False at once. Set
+    ``KMEANS_GUI_NUMBA=0`` in the environment to force the NumPy path.
     """
     global _kernel, _failed
     if _kernel is not None:
@@ -42,7 +46,14 @@ def available() -> bool:
     if _failed or os.environ.get("KMEANS_GUI_NUMBA", "1") == "0":
         return False
     loading = _loading
-    if loading is not None and loading.is_alive() and threading.current_thread() is not loading:
+    if loading is not None and threading.current_thread() is loading:
+        wait = True
+    elif loading is not None and loading.is_alive():
+        return False
+    if wait is None:
+        wait = "PySide6" not in sys.modules
+    if not wait:
+        warm_up_in_background()
         return False
     with _lock:
         if _kernel is None and not _failed:
@@ -69,7 +80,7 @@ def warm_up_in_background() -> threading.Thread:
 
 def warm_up() -> bool:
     """Import Numba and load (or compile) the kernel now, e.g. on a worker thread after start-up."""
-    if not available():
+    if not available(wait=True):
         return False
     X = np.zeros((4, 2))
     for data in (X, X.astype(np.float32)):

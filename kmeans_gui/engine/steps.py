@@ -507,7 +507,7 @@ def _make_assigner(X, weights, stats, C, share_labels=False):
         else:
             choice = "dense" if n <= _SMALL_N else "bounded"
     if choice == "compiled":
-        if not _kernels.available():
+        if not _kernels.available(wait=True):
             raise RuntimeError("The compiled assignment needs Numba, which is not available here.")
         return _kernels.CompiledAssigner(X, weights, stats.mean, C, in_place=share_labels)
     return (_DenseAssigner if choice == "dense" else _BoundedAssigner)(X, weights, stats, C)

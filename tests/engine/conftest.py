@@ -2,7 +2,7 @@ import pytest
 
 from kmeans_gui.engine import _kernels, steps
 
-ASSIGNERS = ["dense", "bounded"] + (["compiled"] if _kernels.available() else [])
+ASSIGNERS = ["dense", "bounded"] + (["compiled"] if _kernels.available(wait=True) else [])
 
 
 @pytest.fixture(params=ASSIGNERS)

@@ -8,7 +8,7 @@ import pytest
 
 from kmeans_gui.engine import _kernels, kmeans_steps, steps
 
-needs_numba = pytest.mark.skipif(not _kernels.available(), reason="Numba is not installed")
+needs_numba = pytest.mark.skipif(not _kernels.available(wait=True), reason="Numba is not installed")
 
 
 def _blobs(n, d, k, seed, dtype=np.float64):
@@ -102,6 +102,18 @@ def test_warm_up_in_background_loads_the_kernel(monkeypatch):
     monkeypatch.setattr(_kernels, "_loading", None)
     _kernels.warm_up_in_background().join()
     assert _kernels._kernel is not None and _kernels.available()
+
+
+@needs_numba
+def test_in_a_qt_process_the_first_need_never_waits(monkeypatch):
+    import types
+
+    monkeypatch.setattr(_kernels, "_kernel", None)
+    monkeypatch.setattr(_kernels, "_loading", None)
+    monkeypatch.setitem(sys.modules, "PySide6", types.ModuleType("PySide6"))
+    assert not _kernels.available()  # answered at once; the load went to a thread
+    _kernels._loading.join()
+    assert _kernels.available()
 
 
 def test_importing_the_engine_does_not_import_numba():
