@@ -153,10 +153,17 @@ class CompiledAssigner:
         labels_in = labels if first else prev_labels
         Ct = np.ascontiguousarray(C.T, dtype=np.float64)
         half_gap = self._half_gaps(C)
-        with _lock:  # Numba's default threading layer must not be entered from two threads at once
-            _kernel.assign_blocks(self.X, self.offset, Ct, self.weights, labels_in, labels, self.u_base, self.slack,
-                                  self.up_total, self.low_total, skip_below, half_gap, first, in_place, self.rel,
-                                  BLOCK_ROWS, delta, changed)
+        if self.n_blocks == 1:
+            # One block: called directly, no parallel launch (waking the workers costs more than
+            # the whole pass on small data).
+            changed[0] = _kernel._assign_block(self.X, self.offset, Ct, self.weights, labels_in, labels, self.u_base,
+                                               self.slack, self.up_total, self.low_total, skip_below, half_gap,
+                                               first, in_place, self.rel, 0, self.X.shape[0], delta[0])
+        else:
+            with _lock:  # Numba's workqueue threading layer must not be entered from two threads at once
+                _kernel.assign_blocks(self.X, self.offset, Ct, self.weights, labels_in, labels, self.u_base,
+                                      self.slack, self.up_total, self.low_total, skip_below, half_gap, first,
+                                      in_place, self.rel, BLOCK_ROWS, delta, changed)
         if not self.in_place:
             labels.setflags(write=False)
         return labels, int(changed.sum()), delta.sum(axis=0)
@@ -173,8 +180,10 @@ class CompiledAssigner:
 
     def inertia(self, C, labels) -> float:
         """sum_i w_i ||x_i - c_label||^2 point by point (C centred), without temporaries."""
+        Ct = np.ascontiguousarray(C.T, dtype=np.float64)
+        if self.n_blocks == 1:
+            return float(_kernel._inertia_block(self.X, self.offset, Ct, self.weights, labels, 0, self.X.shape[0]))
         partial = np.zeros(self.n_blocks)
         with _lock:
-            _kernel.inertia_blocks(self.X, self.offset, np.ascontiguousarray(C.T, dtype=np.float64), self.weights,
-                                   labels, BLOCK_ROWS, partial)
+            _kernel.inertia_blocks(self.X, self.offset, Ct, self.weights, labels, BLOCK_ROWS, partial)
         return float(partial.sum())
