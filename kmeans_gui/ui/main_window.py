@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..state import AppState, Params, status_text
-from .canvas import Canvas
-from .charts import ConvergenceChart
-from .explain import ExplainPanel
-from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar
+from .explore.canvas import Canvas
+from .explore.charts import ConvergenceChart
+from .explore.explain import ExplainPanel
+from .explore.panels import AlgorithmPanel, DatasetPanel, PlaybackBar
 
 __all__ = ["MainWindow", "default_state"]
 
@@ -72,11 +72,11 @@ class MainWindow(QMainWindow):
         self._update_edit_actions()
 
         # --- extra tabs (other modules add theirs here) ---
-        from .quantize_tab import QuantizeTab
+        from .image.quantize_tab import QuantizeTab
         self.image_tab = QuantizeTab()
         self.add_tab(self.image_tab, "Image")
         self.image_tab.message.connect(self.show_message)
-        from .choose_k import ChooseKView
+        from .choose_k.view import ChooseKView
         self.add_tab(ChooseKView(self.state), "Choose k")
         # --- end extra tabs ---
 

@@ -1,7 +1,7 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
 For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``.
-``--view choose-k`` hands the window to ``kmeans_gui.ui.choose_k.render_for_snapshot(window)``
+``--view choose-k`` hands the window to ``kmeans_gui.ui.choose_k.view.render_for_snapshot(window)``
 (provided by the choose-k view), which selects and prepares its tab before the grab.
 """
 
@@ -94,7 +94,7 @@ def render(args: argparse.Namespace):
 
 def _choose_k_hook():
     try:
-        from . import choose_k
+        from .choose_k import view as choose_k
     except ImportError:
         return None
     return getattr(choose_k, "render_for_snapshot", None)

@@ -4,7 +4,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from kmeans_gui.ui.palette import cluster_rgb
+from kmeans_gui.ui.common.palette import cluster_rgb
 
 from mw_helpers import click_data, data_to_viewport, viewport_to_data
 
@@ -215,7 +215,7 @@ def test_large_point_set_renders(make_window, qtbot):
 
 
 def test_kmeans_plus_plus_seeding_shows_d2_as_shade_and_size(make_window, qtbot):
-    from kmeans_gui.ui.canvas import HEAT0, HEAT_LEVELS
+    from kmeans_gui.ui.explore.canvas import HEAT0, HEAT_LEVELS
 
     w = make_window(init="k-means++")
     assert w.state.current.phase == "init" and w.state.current.n_seeds == 1

@@ -7,7 +7,7 @@ from sklearn import metrics as skm
 
 from kmeans_gui.engine.sweep import sweep_k
 from kmeans_gui.state import AppState, Params
-from kmeans_gui.ui.choose_k import ChooseKView, render_for_snapshot
+from kmeans_gui.ui.choose_k.view import ChooseKView, render_for_snapshot
 
 CENTRES = np.array([[0.0, 0.0], [9.0, 0.0], [0.0, 9.0], [9.0, 9.0]])
 
@@ -188,7 +188,7 @@ def test_silhouette_plot_numbers_clusters_as_the_main_run_does(qtbot, make_view)
 
 
 def test_match_labels_renames_to_agree():
-    from kmeans_gui.ui.choose_k import match_labels
+    from kmeans_gui.ui.choose_k.view import match_labels
 
     ours = np.array([0, 0, 1, 1, 2, 2, 2])
     theirs = np.array([2, 2, 0, 0, 1, 1, 0])
@@ -211,7 +211,7 @@ def test_closing_the_window_mid_sweep_stops_the_worker(qtbot, make_window):
 
 
 def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
-    import kmeans_gui.ui.choose_k as choose_k
+    import kmeans_gui.ui.choose_k.view as choose_k
 
     def broken(*args, **kwargs):
         raise ValueError("k-means could not run: something specific")

@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from kmeans_gui.engine.quantize import count_colors
-from kmeans_gui.ui.quantize_tab import QuantizeTab
+from kmeans_gui.ui.image.quantize_tab import QuantizeTab
 
 TIMEOUT = 30_000
 
@@ -183,7 +183,7 @@ def test_shutdown_mid_run_leaves_no_thread(qtbot, tab):
 @pytest.fixture
 def held_loads(monkeypatch):
     """File loads block until ``release.set()``: a load that is still in flight on demand."""
-    from kmeans_gui.ui import quantize_tab as module
+    from kmeans_gui.ui.image import quantize_tab as module
 
     release = threading.Event()
     real = module.load_image
@@ -216,7 +216,7 @@ def test_changing_settings_while_loading_keeps_the_new_image(qtbot, tab, small_p
 
 
 def test_an_unexpected_load_error_says_could_not_open(qtbot, tab, tmp_path, monkeypatch):
-    from kmeans_gui.ui import quantize_tab as module
+    from kmeans_gui.ui.image import quantize_tab as module
 
     def broken(path):
         raise MemoryError("image too large for memory")

@@ -1,7 +1,7 @@
 """The "Choose k" view: elbow, silhouette, Calinski-Harabasz and Davies-Bouldin against k.
 
 A sweep (:func:`kmeans_gui.engine.sweep.sweep_k`) fits k = 1..K with a few seeds on the worker
-thread of a :class:`~kmeans_gui.ui.tasks.TaskRunner`; the elbow fills in as fits finish. Results
+thread of a :class:`~kmeans_gui.ui.common.tasks.TaskRunner`; the elbow fills in as fits finish. Results
 are cached per (data version, K, seeds) and dropped when the points change. Clicking a k on any
 chart sets k in the main panel (``state.set_params(k=...)``), which restarts the run; the silhouette
 plot then shows that k's clustering, as in scikit-learn's silhouette analysis.
@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
-from ..state import MAX_K, AppState
+from ...engine.sweep import SweepCancelled, SweepResult, sweep_k
+from ...state import MAX_K, AppState
+from ..common.tasks import TaskCancelled, TaskRunner
 from .silhouette_plot import SilhouettePlot
-from .tasks import TaskCancelled, TaskRunner
 
 __all__ = ["ChooseKView", "KChart", "match_labels", "render_for_snapshot"]
 

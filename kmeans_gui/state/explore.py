@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
+from ..engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
 
 __all__ = ["Event", "Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label"]
 
@@ -239,7 +239,7 @@ class AppState:
         ``k``, when given, becomes the number of clusters too (if the new data has at least k
         points), with a single restart of the run.
         """
-        from .data.datasets import make_dataset
+        from ..data.datasets import make_dataset
 
         X = _as_points(make_dataset(name, **options))
         params = None

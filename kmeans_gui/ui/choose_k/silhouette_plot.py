@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
-from .palette import cluster_hex
+from ..common.palette import cluster_hex
 
 __all__ = ["SilhouettePlot", "band_outline"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox, QWidget
 
-from ...state import EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, AppState
-from ._blocking import signals_blocked
+from ....state import EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, AppState
+from ...common.blocking import signals_blocked
 
 __all__ = ["AlgorithmPanel"]
 

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ...data.datasets import DATASETS
-from ...state import AppState
-from ._blocking import signals_blocked
+from ....data.datasets import DATASETS
+from ....state import AppState
+from ...common.blocking import signals_blocked
 
 __all__ = ["DatasetPanel"]
 

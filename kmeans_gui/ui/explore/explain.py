@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from ..engine import KMeansState
-from ..state import AppState
+from ...engine import KMeansState
+from ...state import AppState
 
 __all__ = ["ExplainPanel", "explanation"]
 

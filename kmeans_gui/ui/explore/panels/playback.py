@@ -11,8 +11,8 @@ from typing import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QVBoxLayout, QWidget
 
-from ...state import AppState, step_label
-from ._blocking import signals_blocked
+from ....state import AppState, step_label
+from ...common.blocking import signals_blocked
 
 __all__ = ["PlaybackBar"]
 

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from ..state import AppState
+from ...state import AppState
 
 __all__ = ["SeriesChart", "ConvergenceChart", "IntegerAxis"]
 

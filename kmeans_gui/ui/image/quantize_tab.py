@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from ..data.images import SAMPLE_IMAGES, ImageLoadError, LoadedImage, load_image, sample_image
-from ..engine.quantize import (
+from ...data.images import SAMPLE_IMAGES, ImageLoadError, LoadedImage, load_image, sample_image
+from ...engine.quantize import (
     PillowResult, QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize,
     write_palette_csv,
 )
-from ..formatting import db, size_text
+from ...formatting import db, size_text
+from ..common.tasks import TaskRunner
 from .colour_cloud import ColourCloud, ColourCloudData, colour_cloud_data
 from .palette_strip import PaletteStrip
-from .tasks import TaskRunner
 
 __all__ = ["QuantizeTab", "Outcome"]
 

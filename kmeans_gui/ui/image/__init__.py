@@ -1,0 +1,1 @@
+"""The Image tab: colour quantization of a photo, its palette and its colour cloud."""
