@@ -3,12 +3,12 @@
 Import-linter keeps Qt and ``kmeans_gui.ui`` out of this package.
 """
 
+from .events import Event, EventedModel, Field, batched
 from .explore import (
     EMPTY_POLICY_LABELS,
     INIT_LABELS,
     MAX_K,
     AppState,
-    Event,
     Params,
     final_sentence,
     status_text,
@@ -16,6 +16,6 @@ from .explore import (
 )
 
 __all__ = [
-    "AppState", "Event", "Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K",
+    "Event", "EventedModel", "Field", "batched", "AppState", "Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K",
     "final_sentence", "status_text", "step_label",
 ]

@@ -12,16 +12,16 @@ three plus the cursor, and restoring it replays the run.
 
 from __future__ import annotations
 
-import contextlib
 import time
 import warnings
 from dataclasses import asdict, dataclass, fields, replace
 from types import SimpleNamespace
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from ..engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
+from .events import Event, batched
 
 __all__ = ["Event", "Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label"]
 
@@ -35,61 +35,6 @@ INIT_LABELS = {
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
 SESSION_VERSION = 1
-
-
-class Event:
-    """A tiny evented signal: ``connect(cb)``, ``disconnect(cb)``, ``emit(*args)``, ``blocker()``."""
-
-    def __init__(self, name: str = ""):
-        self.name = name
-        self._callbacks: list[Callable] = []
-        self._blocked = 0
-        self._deferred: list[tuple] | None = None
-
-    def connect(self, callback: Callable) -> Callable:
-        if callback not in self._callbacks:
-            self._callbacks.append(callback)
-        return callback
-
-    def disconnect(self, callback: Callable | None = None) -> None:
-        """Remove ``callback`` (or every callback when None); unknown callbacks are ignored."""
-        if callback is None:
-            self._callbacks.clear()
-        elif callback in self._callbacks:
-            self._callbacks.remove(callback)
-
-    def emit(self, *args) -> None:
-        if self._blocked:
-            return
-        if self._deferred is not None:
-            if args not in self._deferred:
-                self._deferred.append(args)
-            return
-        for callback in list(self._callbacks):
-            callback(*args)
-
-    @contextlib.contextmanager
-    def blocker(self):
-        """Silence this event inside the block (cuts widget -> state -> widget loops)."""
-        self._blocked += 1
-        try:
-            yield
-        finally:
-            self._blocked -= 1
-
-    @contextlib.contextmanager
-    def deferred(self):
-        """Collect emissions inside the block and emit each distinct one once at the end."""
-        if self._deferred is not None:  # nested: the outer block emits
-            yield
-            return
-        self._deferred = []
-        try:
-            yield
-        finally:
-            pending, self._deferred = self._deferred, None
-            for args in pending:
-                self.emit(*args)
 
 
 @dataclass(frozen=True)
@@ -561,11 +506,9 @@ class AppState:
         points = _as_points(data["points"])
         params = Params(**data["params"]).validated()
         manual = _as_points(data.get("manual_centers", []))
-        with contextlib.ExitStack() as stack:
-            # Blocks close last-in first-out: enter them backwards so views hear points, params,
-            # manual, run in that order (colours for the new run must meet the new points).
-            for ev in (self.events.run, self.events.manual, self.events.params, self.events.points):
-                stack.enter_context(ev.deferred())
+        # Views hear points, params, manual, run in that order (colours for the new run must
+        # meet the new points), each once.
+        with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
             self._params = params
             self._manual = manual
             self.dataset = data.get("dataset")
