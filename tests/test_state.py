@@ -169,11 +169,29 @@ def test_reset_and_new_seed():
 def test_lazy_history_extends_on_demand():
     X = np.random.default_rng(1).normal(size=(500, 2))
     state = AppState(X, Params(k=8, seed=0), eager_budget_s=0.0)
-    assert state.n_states == 1 and not state.complete
+    assert state.n_states == 2 and not state.complete  # the first state and the next
     state.step()
-    assert state.n_states >= 2
+    assert state.n_states == 3
     state.run_to_end()
     assert state.complete and state.current.is_final
+
+
+def test_reading_the_state_never_computes_or_emits():
+    # Regression: peek_next() used to extend a lazy run and emit ``history`` from inside a redraw.
+    X = np.random.default_rng(1).normal(size=(500, 2))
+    state = AppState(X, Params(k=8, seed=0), eager_budget_s=0.0)
+    for _ in range(3):
+        state.step()
+    seen = recorder(state)
+    n = state.n_states
+    nxt = state.peek_next()
+    assert nxt is state.history[state.cursor + 1]
+    assert not state.at_end
+    status_text(state), state.trail(), state.inertia_series(), state.history, state.current
+    assert seen == [] and state.n_states == n
+    state.run_to_end()
+    seen.clear()
+    assert state.peek_next() is None and state.at_end and seen == []
 
 
 def test_trail_and_inertia_series():

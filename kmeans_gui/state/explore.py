@@ -327,7 +327,7 @@ class AppState:
             self._steps = self.make_steps()
             self._complete = False
             try:
-                self._extend(1)
+                self._extend(2)  # the first state and the one after it (see peek_next)
             except ValueError as exc:
                 self._error = str(exc)
                 self._history, self._steps, self._complete = [], None, True
@@ -414,8 +414,8 @@ class AppState:
         return self._history[self._cursor] if self._history else None
 
     def peek_next(self) -> KMeansState | None:
-        """The state Step would go to (computing it if needed), or None at the end."""
-        self.ensure(self._cursor + 2)
+        """The state Step would go to, or None at the end. Never computes and never emits: every
+        change of run or cursor computes one state ahead of the cursor."""
         return self._history[self._cursor + 1] if self._cursor + 1 < len(self._history) else None
 
     @property
@@ -426,7 +426,9 @@ class AppState:
         """Move the cursor to state ``index`` (clamped to the run)."""
         if not self._history:
             return
-        self.ensure(index + 1)
+        # One state beyond the target too, so that peek_next and at_end can answer without
+        # computing (reading must never change the run or emit).
+        self.ensure(index + 2)
         index = int(min(max(index, 0), len(self._history) - 1))
         if index != self._cursor:
             self._cursor = index
