@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..state import AppState, Params, status_text
+from ..state.view import ViewOptions
+from .common.binding import bind
 from .explore.canvas import Canvas
 from .explore.charts import ConvergenceChart
 from .explore.explain import ExplainPanel
@@ -41,10 +43,11 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.setMinimumSize(960, 640)
 
-        self.canvas = Canvas(self.state)
-        self.dataset_panel = DatasetPanel(self.state)
+        self.view_options = ViewOptions()
+        self.canvas = Canvas(self.state, self.view_options)
+        self.dataset_panel = DatasetPanel(self.state, self.view_options)
         self.algorithm_panel = AlgorithmPanel(self.state)
-        self.explain_panel = ExplainPanel(self.state)
+        self.explain_panel = ExplainPanel(self.state, self.view_options)
         self.playback = PlaybackBar(self.state, frame_ready=self._frame_ready)
         self.chart = ConvergenceChart(self.state)
 
@@ -62,7 +65,6 @@ class MainWindow(QMainWindow):
         for panel in (self.dataset_panel, self.algorithm_panel):
             panel.message.connect(self.show_message)
         self.canvas.edit_message.connect(self.show_message)
-        self.dataset_panel.brush_changed.connect(self._on_brush_changed)
         for ev in (self.state.events.run, self.state.events.cursor, self.state.events.history,
                    self.state.events.message, self.state.events.manual):
             ev.connect(self._update_status)
@@ -124,15 +126,15 @@ class MainWindow(QMainWindow):
         """Add a tab after Explore; returns its index."""
         return self.tabs.addTab(widget, title)
 
-    def _action(self, menu, text, slot, shortcut=None, checkable=False, checked=False, tip=None) -> QAction:
+    def _action(self, menu, text, slot=None, shortcut=None, tip=None, option: str | None = None) -> QAction:
+        """A menu action calling ``slot``, or (with ``option``) a check item bound to that view option."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if checkable:
+        if option is not None:
             action.setCheckable(True)
-            action.setChecked(checked)
-            action.toggled.connect(slot)
+            self._bindings.append(bind(action, self.view_options, option, on_error=self.show_message))
         else:
             action.triggered.connect(lambda *_: slot())
         if tip:
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        self._bindings = []
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.generate_action = self._action(file_menu, "&Generate dataset", self.dataset_panel.generate, "Ctrl+G")
@@ -156,22 +159,16 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(edit_menu, "&Undo point edit", self.state.undo, "Ctrl+Z")
         self.redo_action = self._action(edit_menu, "&Redo point edit", self.state.redo, "Ctrl+Shift+Z")
         edit_menu.addSeparator()
-        self.brush_action = self._action(edit_menu, "&Brush mode (drag to spray)", self._set_brush, "B", checkable=True)
+        self.brush_action = self._action(edit_menu, "&Brush mode (drag to spray)", shortcut="B", option="brush_mode")
         self._action(edit_menu, "&Clear points", self.state.clear)
 
         view_menu = bar.addMenu("&View")
-        c = self.canvas
-        self.regions_action = self._action(view_menu, "Voronoi &regions", lambda on: c.set_option("show_regions", on),
-                                           "V", checkable=True, checked=c.show_regions)
-        self.trails_action = self._action(view_menu, "Centroid &trails", lambda on: c.set_option("show_trails", on),
-                                          "T", checkable=True, checked=c.show_trails)
-        self.lines_action = self._action(view_menu, "Point-to-centroid &lines", lambda on: c.set_option("show_lines", on),
-                                         "L", checkable=True, checked=c.show_lines)
-        self.explain_action = self._action(view_menu, "&Explanation", self.explain_panel.toggle.setChecked,
-                                           "F1", checkable=True, checked=True)
-        self.explain_panel.toggle.toggled.connect(self.explain_action.setChecked)
+        self.regions_action = self._action(view_menu, "Voronoi &regions", shortcut="V", option="show_regions")
+        self.trails_action = self._action(view_menu, "Centroid &trails", shortcut="T", option="show_trails")
+        self.lines_action = self._action(view_menu, "Point-to-centroid &lines", shortcut="L", option="show_lines")
+        self.explain_action = self._action(view_menu, "&Explanation", shortcut="F1", option="show_explanation")
         view_menu.addSeparator()
-        self._action(view_menu, "&Frame all points", c.frame_all, "F")
+        self._action(view_menu, "&Frame all points", self.canvas.frame_all, "F")
 
         run_menu = bar.addMenu("&Run")
         p = self.playback
@@ -198,17 +195,6 @@ class MainWindow(QMainWindow):
     def _frame_ready(self) -> bool:
         # Hidden windows never paint; back-pressure only makes sense for a visible canvas.
         return not self.canvas.frame_pending or not self.canvas.isVisible()
-
-    def _set_brush(self, on: bool) -> None:
-        self.dataset_panel.brush_check.setChecked(on)
-        self.canvas.brush_mode = on
-
-    def _on_brush_changed(self, on: bool, radius: float, density: int) -> None:
-        self.canvas.brush_mode = on
-        self.canvas.brush_radius_px = radius
-        self.canvas.brush_density = density
-        if self.brush_action.isChecked() != on:
-            self.brush_action.setChecked(on)
 
     def _update_status(self) -> None:
         self.status_label.setText(status_text(self.state))

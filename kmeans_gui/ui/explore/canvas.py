@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from ...state import AppState
+from ...state.view import ViewOptions
 from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from .point_cloud import PointCloudItem
 from .regions import region_labels
@@ -82,22 +83,33 @@ class _PaintWatcher(QObject):
         return False
 
 
+def _view_option(name: str) -> property:
+    return property(lambda self: getattr(self.view, name), lambda self, value: setattr(self.view, name, value),
+                    doc=f"``view.{name}``")
+
+
 class Canvas(QWidget):
-    """The plot of the current state. ``plot`` is the pg.PlotWidget, ``viewbox`` its ViewBox."""
+    """The plot of the current state. ``plot`` is the pg.PlotWidget, ``viewbox`` its ViewBox.
+
+    What is drawn besides the points (regions, trails, lines) and the brush live in ``view``, a
+    :class:`ViewOptions`; the canvas redraws when they change.
+    """
 
     options_changed = Signal()
     edit_message = Signal(str)
 
-    def __init__(self, state: AppState, parent: QWidget | None = None):
+    show_regions = _view_option("show_regions")
+    show_trails = _view_option("show_trails")
+    show_lines = _view_option("show_lines")
+    brush_mode = _view_option("brush_mode")
+    brush_radius_px = _view_option("brush_radius_px")
+    brush_density = _view_option("brush_density")  # points per drag event
+
+    def __init__(self, state: AppState, view: ViewOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.show_regions = True
-        self.show_trails = True
-        self.show_lines = False
-        self.brush_mode = False
+        self.view = view if view is not None else ViewOptions()
         self._drag_sprays = False
-        self.brush_radius_px = 30.0
-        self.brush_density = 8  # points per drag event
         self.remove_radius_px = 40.0
         self.frame_pending = False
         self.frames_painted = 0
@@ -170,12 +182,16 @@ class Canvas(QWidget):
         state.events.run.connect(self._on_run_change)
         state.events.cursor.connect(self._on_cursor_change)
         state.events.manual.connect(self._on_cursor_change)
+        for name in ("show_regions", "show_trails", "show_lines"):
+            getattr(self.view.events, name).connect(self._on_option_change)
         self._on_points_change()
         self._on_run_change()
 
     # ------------------------------------------------------------------ options
     def set_option(self, name: str, value) -> None:
-        setattr(self, name, value)
+        setattr(self.view, name, value)
+
+    def _on_option_change(self) -> None:
         self.redraw()
         self.options_changed.emit()
 

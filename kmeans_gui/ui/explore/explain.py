@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWi
 
 from ...engine import KMeansState
 from ...state import AppState
+from ...state.view import ViewOptions
+from ..common.binding import bind
 
 __all__ = ["ExplainPanel", "explanation"]
 
@@ -55,11 +57,12 @@ def explanation(state: AppState) -> str:
 
 
 class ExplainPanel(QWidget):
-    """A header button that folds a word-wrapped explanation in and out."""
+    """A header button that folds a word-wrapped explanation in and out (``view.show_explanation``)."""
 
-    def __init__(self, state: AppState, parent: QWidget | None = None):
+    def __init__(self, state: AppState, view: ViewOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
+        self.view = view if view is not None else ViewOptions()
         self.toggle = QToolButton()
         self.toggle.setText("What just happened?")
         self.toggle.setCheckable(True)
@@ -78,12 +81,18 @@ class ExplainPanel(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.toggle)
         layout.addWidget(self.label, 1)
-        self.toggle.toggled.connect(self.set_expanded)
+        self.binding = bind(self.toggle, self.view, "show_explanation")
+        self.view.events.show_explanation.connect(self._on_expanded_change)
+        self._on_expanded_change()
         for ev in (state.events.run, state.events.cursor, state.events.manual):
             ev.connect(self.refresh)
         self.refresh()
 
     def set_expanded(self, expanded: bool) -> None:
+        self.view.show_explanation = expanded
+
+    def _on_expanded_change(self) -> None:
+        expanded = self.view.show_explanation
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
         self.label.setVisible(expanded)
 
