@@ -10,12 +10,10 @@ from .explore import (
     MAX_K,
     AppState,
     Params,
-    final_sentence,
-    status_text,
-    step_label,
 )
+from .words import explanation, final_sentence, status_text, step_label
 
 __all__ = [
     "Event", "EventedModel", "Field", "batched", "AppState", "Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K",
-    "final_sentence", "status_text", "step_label",
+    "final_sentence", "status_text", "step_label", "explanation",
 ]

@@ -21,9 +21,10 @@ from typing import Iterator
 import numpy as np
 
 from ..engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
+from . import words
 from .events import Event, batched
 
-__all__ = ["Event", "Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label"]
+__all__ = ["Params", "AppState", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K"]
 
 # init value -> what the GUI calls it. "manual" means the user places the k centres by clicking.
 INIT_LABELS = {
@@ -306,15 +307,7 @@ class AppState:
 
     def _problem(self) -> str | None:
         """Why no run can start now, in words for the status line; None when it can."""
-        n, k = self.n_points, self._params.k
-        if n == 0:
-            return "No points yet: click on the canvas to add some, or choose a dataset and press Generate."
-        if k > n:
-            return f"k = {k} but there {'is' if n == 1 else 'are'} only {n} point{'s' * (n != 1)}: add points or lower k."
-        if self.needs_centers:
-            placed = self._manual.shape[0]
-            return f"Click on the canvas to place centroid {placed + 1} of {k}."
-        return None
+        return words.no_run_problem(self.n_points, self._params.k, self.needs_centers, self._manual.shape[0])
 
     def _restart(self) -> None:
         self._history = []
@@ -363,15 +356,10 @@ class AppState:
         k = self._params.k
         distinct = len(np.unique(self._points, axis=0))
         if distinct < k:
-            return (f"only {distinct} distinct point{'s' * (distinct != 1)} for k = {k}: "
-                    "some centroids will share a spot or stay empty; lower k")
+            return words.few_distinct_points(distinct, k)
         # Enough distinct points: the clusters emptied during the run (the "keep" policy leaves them so).
         n_empty = k - len(np.unique(state.labels)) if state is not None and state.labels is not None else None
-        what = f"{n_empty} cluster{'s' * (n_empty != 1)}" if n_empty else "some clusters"
-        if self._params.empty_policy == "keep":
-            return (f"{what} ended empty: empty clusters are kept in place, so their centroids own no points; "
-                    "try another start or the 'Move to farthest point' policy")
-        return f"{what} ended empty; try another seed or lower k"
+        return words.clusters_ended_empty(n_empty, self._params.empty_policy)
 
     def ensure(self, length: int) -> None:
         """Make sure at least ``length`` states are computed (fewer if the run ends first)."""
@@ -526,50 +514,3 @@ class AppState:
         state = cls(**kwargs)
         state.load_dict(data)
         return state
-
-
-# ---------------------------------------------------------------------- words for the GUI
-def step_label(next_state: KMeansState | None, k: int) -> str:
-    """What the Step button says: what the next half-step will do."""
-    if next_state is None:
-        return "Done"
-    if next_state.phase == "init":
-        return f"Pick seed {next_state.n_seeds} of {k}" if next_state.n_seeds < k else "Pick last seed"
-    return "Assign points" if next_state.phase == "assign" else "Move centroids"
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
-
-
-def status_text(state: AppState) -> str:
-    """One line for the status bar: phase, iteration, inertia, changes; the stop reason at the end."""
-    s = state.current
-    if s is None:
-        return state.error or ""
-    k = state.params.k
-    step = f"Step {state.cursor + 1}" + ("" if not state.complete else f" of {state.n_states}")
-    if s.phase == "init":
-        text = f"{step} · Initialisation · {s.n_seeds} of {k} seeds chosen"
-    elif s.phase == "assign":
-        changed = f"{s.n_changed:,} point{'s' * (s.n_changed != 1)}"
-        changed += " assigned" if s.iteration == 1 else " changed cluster"
-        text = f"{step} · Iteration {s.iteration} · Assign · inertia {_fmt(s.inertia)} · {changed}"
-    else:
-        text = f"{step} · Iteration {s.iteration} · Move centroids · inertia {_fmt(s.inertia)} · largest move {_fmt(float(s.center_shift.max()))}"
-        if s.empty_clusters:
-            text += f" · empty cluster(s) {', '.join(str(j + 1) for j in s.empty_clusters)} handled"
-    if s.is_final:
-        text += " — " + final_sentence(s)
-    if state.warning:
-        text += f" — note: {state.warning}"
-    return text
-
-
-def final_sentence(s: KMeansState) -> str:
-    """E.g. "Converged after 7 iterations: no point changed cluster"."""
-    n = s.iteration
-    plural = "s" if n != 1 else ""
-    if s.converged:
-        return f"Converged after {n} iteration{plural}: {s.stop_reason}"
-    return f"Stopped after {n} iteration{plural}: {s.stop_reason} (not converged)"

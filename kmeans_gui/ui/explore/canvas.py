@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
-from ...state import AppState
+from ...state import AppState, words
 from ...state.view import ViewOptions
 from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from .point_cloud import PointCloudItem
@@ -363,9 +363,7 @@ class Canvas(QWidget):
         if state.needs_centers:
             state.add_manual_center(x, y)
             left = state.needs_centers
-            self.edit_message.emit(
-                f"Centroid placed; {left} more to place." if left else "All centroids placed: press Step or Play."
-            )
+            self.edit_message.emit(words.centroid_placed(left))
             return
         if self._can_move_centres() and self._nearest_centre(x, y) is not None:
             return  # a click on a placed centre is the start of a drag, not a new point
@@ -377,12 +375,12 @@ class Canvas(QWidget):
 
     def right_click(self, x: float, y: float) -> None:
         if self.state.n_points == 0:
-            self.edit_message.emit("No points to remove.")
+            self.edit_message.emit(words.NO_POINTS_TO_REMOVE)
             return
         # The aspect ratio is locked, so one data unit spans the same pixels along x and y.
         radius = self.remove_radius_px * max(self._pixel_size())
         if self.state.remove_nearest(x, y, max_distance=radius) is None:
-            self.edit_message.emit("No point near the click to remove.")
+            self.edit_message.emit(words.NO_POINT_NEAR_CLICK)
 
     def drag(self, ev, viewbox) -> bool:
         """Handle a left drag; return False to let the ViewBox pan."""
