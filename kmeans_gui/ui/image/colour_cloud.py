@@ -7,64 +7,12 @@ so the clusters k-means found in colour space are visible like on the main canva
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
+from ...state.image import ColourCloudData, colour_cloud_data
+
 __all__ = ["ColourCloudData", "colour_cloud_data", "ColourCloud"]
-
-
-@dataclass(frozen=True, eq=False)
-class ColourCloudData:
-    """Projected sample and palette.
-
-    Attributes
-    ----------
-    points : ndarray of shape (m, 2), float64 -- sampled pixels, projected
-    labels : ndarray of shape (m,), int -- their palette index
-    centers : ndarray of shape (p, 2) -- palette colours, projected
-    palette : ndarray of shape (p, 3), uint8
-    explained : tuple of 2 floats -- share of colour variance along each axis
-    """
-
-    points: np.ndarray
-    labels: np.ndarray
-    centers: np.ndarray
-    palette: np.ndarray
-    explained: tuple
-
-
-def colour_cloud_data(pixels, indices, palette, *, n=3000, seed=0) -> ColourCloudData:
-    """Sample ``n`` pixels and project them and the palette onto the first two principal axes.
-
-    Parameters
-    ----------
-    pixels : ndarray of shape (h, w, 3), uint8
-    indices : ndarray of shape (h, w), uint8 -- palette index per pixel
-    palette : ndarray of shape (p, 3), uint8
-    """
-    flat = pixels.reshape(-1, 3)
-    rng = np.random.default_rng(seed)
-    rows = rng.choice(flat.shape[0], size=min(n, flat.shape[0]), replace=False)
-    X = flat[rows].astype(np.float64)
-    mean = X.mean(axis=0)
-    cov = np.cov((X - mean).T) if X.shape[0] > 1 else np.eye(3)
-    vals, vecs = np.linalg.eigh(np.atleast_2d(cov))
-    order = np.argsort(vals)[::-1][:2]
-    axes = vecs[:, order]
-    # Point the first axis towards brighter colours, so light is right whatever eigh returned.
-    axes *= np.where(axes.sum(axis=0) < 0, -1.0, 1.0)
-    total = float(vals.sum()) or 1.0
-    explained = tuple(float(max(v, 0.0)) / total for v in vals[order])
-    return ColourCloudData(
-        points=(X - mean) @ axes,
-        labels=indices.reshape(-1)[rows].astype(np.intp),
-        centers=(palette.astype(np.float64) - mean) @ axes,
-        palette=np.asarray(palette, dtype=np.uint8),
-        explained=explained,
-    )
 
 
 class ColourCloud(pg.PlotWidget):
