@@ -211,7 +211,7 @@ def test_closing_the_window_mid_sweep_stops_the_worker(qtbot, make_window):
 
 
 def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
-    import kmeans_gui.ui.choose_k.view as choose_k
+    import kmeans_gui.state.choose_k as choose_k
 
     def broken(*args, **kwargs):
         raise ValueError("k-means could not run: something specific")
@@ -223,3 +223,11 @@ def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
     assert view.status.text() == "The sweep failed: k-means could not run: something specific"
     assert "B00020" in view.status.styleSheet()
     assert view.compute_button.isEnabled() and view.result is None
+
+
+def test_the_spin_boxes_follow_the_model(qtbot, make_view):
+    view = make_view()
+    view.model.load_dict({"max_k": 6, "n_seeds": 2})
+    assert view.max_k_spin.value() == 6 and view.seeds_spin.value() == 2
+    view.max_k_spin.setValue(7)
+    assert view.model.max_k == 7 and view.settings_key()[1:] == (7, 2)

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...engine.sweep import SweepCancelled, SweepResult, sweep_k
+from ...engine.sweep import SweepResult
 from ...state import MAX_K, AppState
-from ..common.tasks import TaskCancelled, TaskRunner
+from ...state.choose_k import ChooseKModel, sweep_task
+from ..common.binding import bind
+from ..common.tasks import TaskRunner
 from .silhouette_plot import SilhouettePlot
 
 __all__ = ["ChooseKView", "KChart", "match_labels", "render_for_snapshot"]
@@ -37,7 +39,6 @@ SPREAD_HEX = "#9A9A9A"
 BEST_HEX = "#D55E00"
 KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
-MAX_CACHE = 8
 
 
 def _style_plot(plot: pg.PlotWidget) -> None:
@@ -164,39 +165,41 @@ class KChart(QWidget):
         return self.plot.mapFromScene(scene)
 
 
-def _run_sweep(ctx, X, k_values, n_seeds):
-    """The worker-thread task: plain data in, a SweepResult out."""
-    try:
-        return sweep_k(X, k_values, n_seeds, random_state=0, progress=ctx.set_progress,
-                       should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial)
-    except SweepCancelled:
-        raise TaskCancelled() from None
-
-
 class ChooseKView(QWidget):
     """Charts for choosing k, fed by a cancellable background sweep.
 
     Parameters
     ----------
     state : AppState
+        The Explore model: its points are swept, and a click on a chart sets its k.
+    model : ChooseKModel, optional
+        Settings, results and cache of the sweep (a new one over ``state`` by default).
     parent : QWidget, optional
     """
 
-    def __init__(self, state: AppState, parent: QWidget | None = None):
+    def __init__(self, state: AppState, model: ChooseKModel | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.result: SweepResult | None = None
-        self._cache: dict[tuple, SweepResult] = {}
-        self._partial: list = []
-        self._running_key: tuple | None = None
+        self.model = model if model is not None else ChooseKModel(state)
+        bar = self._build_bar()
+        grid = self._build_charts()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addLayout(grid, 1)
+        self.runner = TaskRunner(self)
+        self.runner.connect_handlers(self)
+        self._connect()
+        self._show(None)
 
+    def _build_bar(self) -> QHBoxLayout:
+        """max k, seeds per k, Compute, progress, Cancel; and the status line under them."""
         self.max_k_spin = QSpinBox()
         self.max_k_spin.setRange(2, MAX_K)
-        self.max_k_spin.setValue(10)
         self.max_k_spin.setToolTip("Try k = 1 .. max k")
         self.seeds_spin = QSpinBox()
         self.seeds_spin.setRange(1, 20)
-        self.seeds_spin.setValue(3)
         self.seeds_spin.setToolTip("k-means++ runs per k; the best is kept, the spread is shown in grey")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Fit k-means for every k in the background")
@@ -221,7 +224,9 @@ class ChooseKView(QWidget):
         bar.addWidget(self.compute_button)
         bar.addWidget(self.progress_bar, 1)
         bar.addWidget(self.cancel_button)
+        return bar
 
+    def _build_charts(self) -> QGridLayout:
         self.elbow = KChart("Elbow: inertia against k", "inertia (lower is tighter)", legend=True)
         self.silhouette_chart = KChart("Mean silhouette", "silhouette (higher is better)")
         self.ch_chart = KChart("Calinski-Harabasz index", "CH (higher is better)")
@@ -239,70 +244,64 @@ class ChooseKView(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(bar)
-        layout.addWidget(self.status)
-        layout.addLayout(grid, 1)
+        return grid
 
-        self.runner = TaskRunner(self)
-        self.runner.connect_handlers(self)
+    def _connect(self) -> None:
+        self.bindings = [
+            bind(self.max_k_spin, self.model, "max_k", on_error=lambda text: self._set_status(text, error=True)),
+            bind(self.seeds_spin, self.model, "n_seeds", on_error=lambda text: self._set_status(text, error=True)),
+        ]
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
-        self.max_k_spin.valueChanged.connect(self._on_settings_change)
-        self.seeds_spin.valueChanged.connect(self._on_settings_change)
+        self.model.events.max_k.connect(self._on_settings_change)
+        self.model.events.n_seeds.connect(self._on_settings_change)
+        self.model.events.partial.connect(self._on_partial_fits)
         for chart in self.charts:
             chart.plot.scene().sigMouseClicked.connect(lambda ev, c=chart: self._on_chart_click(c, ev))
+        self.state.events.points.connect(self._on_points_change)
+        self.state.events.params.connect(self._on_params_change)
+        self.state.events.run.connect(self._show_silhouette_plot)
 
-        state.events.points.connect(self._on_points_change)
-        state.events.params.connect(self._on_params_change)
-        state.events.run.connect(self._show_silhouette_plot)
-        self._show(None)
+    @property
+    def result(self) -> SweepResult | None:
+        return self.model.result
+
+    @property
+    def _cache(self) -> dict:
+        return self.model._cache
 
     # ------------------------------------------------------------------ computing
     def settings_key(self) -> tuple:
-        return (self.state.data_version, self.max_k_spin.value(), self.seeds_spin.value())
-
-    def _sweep_args(self):
-        X = np.array(self.state.points)  # a private copy: the worker must not see later edits
-        n = X.shape[0]
-        if n == 0:
-            raise ValueError("No points yet: add some on the canvas or generate a dataset first.")
-        k_values = range(1, min(self.max_k_spin.value(), n) + 1)
-        return X, k_values, self.seeds_spin.value()
+        return self.model.settings_key()
 
     def compute(self) -> None:
         """Start the sweep in the background (or show the cached result for these settings)."""
-        key = self.settings_key()
-        if key in self._cache:
-            self._show(self._cache[key])
+        cached = self.model.cached()
+        if cached is not None:
+            self._show(cached)
             return
         try:
-            args = self._sweep_args()
+            args = self.model.sweep_args()
         except ValueError as exc:
             self._set_status(str(exc), error=True)
             return
-        self._partial = []
-        self._running_key = key
+        self.model.begin()
         self._show(None, keep_status=True)
         self.silhouette_plot.show_message("Computing ...")
         self.progress_bar.setValue(0)
         self._set_status(f"Fitting k = 1..{args[1][-1]} with {args[2]} seed(s) each ...")
-        self.runner.submit(_run_sweep, *args)
+        self.runner.submit(sweep_task, *args)
 
     def compute_now(self) -> SweepResult | None:
         """Compute on this thread, without the worker (for snapshots and scripts)."""
-        key = self.settings_key()
-        if key not in self._cache:
-            try:
-                X, k_values, n_seeds = self._sweep_args()
-            except ValueError as exc:
-                self._set_status(str(exc), error=True)
-                return None
-            self._store(key, sweep_k(X, k_values, n_seeds, random_state=0))
+        try:
+            result = self.model.compute_now()
+        except ValueError as exc:
+            self._set_status(str(exc), error=True)
+            return None
         self.progress_bar.setValue(1000)
         self.progress_bar.setFormat("done")
-        self._show(self._cache[key])
+        self._show(result)
         return self.result
 
     def cancel(self) -> None:
@@ -318,37 +317,32 @@ class ChooseKView(QWidget):
         self.state.events.params.disconnect(self._on_params_change)
         self.state.events.run.disconnect(self._show_silhouette_plot)
 
-    def _store(self, key: tuple, result: SweepResult) -> None:
-        self._cache[key] = result
-        while len(self._cache) > MAX_CACHE:
-            self._cache.pop(next(iter(self._cache)))
-
     # ------------------------------------------------------------------ runner signals
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress_bar.setValue(int(round(1000 * fraction)))
         self.progress_bar.setFormat(message)
 
     def _on_partial(self, fit) -> None:
-        self._partial.append(fit)
-        k = [f.k for f in self._partial]
-        self.elbow.set_values(k, [f.best_inertia for f in self._partial],
-                              spread=np.array([f.inertias for f in self._partial]))
+        self.model.add_fit(fit)
+
+    def _on_partial_fits(self) -> None:
+        fits = self.model.partial
+        self.elbow.set_values([f.k for f in fits], [f.best_inertia for f in fits],
+                              spread=np.array([f.inertias for f in fits]))
 
     def _on_finished(self, result: SweepResult) -> None:
-        if self._running_key is not None:
-            self._store(self._running_key, result)
-        self._running_key = None
         self.progress_bar.setValue(1000)
         self.progress_bar.setFormat("done")
+        self.model.finish(result)
         self._show(result)
 
     def _on_failed(self, message: str) -> None:
-        self._running_key = None
+        self.model.abandon()
         self.progress_bar.setFormat("failed")
         self._set_status(f"The sweep failed: {message}", error=True)
 
     def _on_cancelled(self) -> None:
-        self._running_key = None
+        self.model.abandon()
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("cancelled")
         self._set_status("Cancelled. Press Compute to start again.")
@@ -359,8 +353,7 @@ class ChooseKView(QWidget):
 
     # ------------------------------------------------------------------ state events
     def _on_points_change(self) -> None:
-        version = self.state.data_version
-        self._cache = {key: r for key, r in self._cache.items() if key[0] == version}
+        self.model.forget_other_data()
         if self.runner.is_running():
             self.runner.cancel()
         self._show(None, keep_status=True)
@@ -373,7 +366,7 @@ class ChooseKView(QWidget):
         # The silhouette plot waits for the run event that always follows: it needs the new labels.
 
     def _on_settings_change(self) -> None:
-        cached = self._cache.get(self.settings_key())
+        cached = self.model.cached()
         if cached is not None and not self.runner.is_running():
             self._show(cached)
 
@@ -395,7 +388,8 @@ class ChooseKView(QWidget):
         self.status.setText(text)
 
     def _show(self, result: SweepResult | None, keep_status: bool = False) -> None:
-        self.result = result
+        if result is not self.model.result:
+            self.model.show(result)
         if result is None:
             for chart in self.charts:
                 chart.clear()
