@@ -1,29 +1,21 @@
-"""The main window: an Explore tab (side panel, canvas, playback, chart) plus tabs other modules add.
+"""The main window: the tabs of ``ui/tabs.py`` (Explore, Image, Choose k), menus and shortcuts.
 
-MainWindow owns the :class:`AppState` and wires widgets to it; each widget subscribes to the
-state's events itself, so this file is only composition, menus and shortcuts.
+MainWindow owns the Explore model (:class:`AppState`) and every tab's models (``self.models``,
+by the name a session saves them under); each tab's page subscribes to its models itself, so
+this file is only composition, menus and shortcuts.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from ..state import AppState, Params, status_text
-from ..state.view import ViewOptions
 from .common.binding import bind
-from .explore.canvas import Canvas
-from .explore.charts import ConvergenceChart
-from .explore.explain import ExplainPanel
-from .explore.panels import AlgorithmPanel, DatasetPanel, PlaybackBar
+from .tabs import TABS
 
 __all__ = ["MainWindow", "default_state"]
-
-SIDE_PANEL_WIDTH = 290
-BOTTOM_ROW_HEIGHT = 180
 
 
 def default_state() -> AppState:
@@ -34,7 +26,8 @@ def default_state() -> AppState:
 
 
 class MainWindow(QMainWindow):
-    """``MainWindow(state=None)``: ``self.state``, ``self.tabs`` (first tab "Explore"), ``add_tab``."""
+    """``MainWindow(state=None)``: ``self.state``, ``self.models``, ``self.pages`` (by tab name),
+    ``self.tabs`` (first tab "Explore"), ``add_tab``."""
 
     def __init__(self, state: AppState | None = None):
         super().__init__()
@@ -43,28 +36,35 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.setMinimumSize(960, 640)
 
-        self.view_options = ViewOptions()
-        self.canvas = Canvas(self.state, self.view_options)
-        self.dataset_panel = DatasetPanel(self.state, self.view_options)
-        self.algorithm_panel = AlgorithmPanel(self.state)
-        self.explain_panel = ExplainPanel(self.state, self.view_options)
-        self.playback = PlaybackBar(self.state, frame_ready=self._frame_ready)
-        self.chart = ConvergenceChart(self.state)
-
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.explore = self._build_explore()
-        self.add_tab(self.explore, "Explore")
+        self.models: dict[str, object] = {}
+        self.pages: dict[str, QWidget] = {}
+        for tab in TABS:
+            models = tab.models(self)
+            self.models.update(models)
+            page = self.pages[tab.name] = tab.page(self, models)
+            self.add_tab(page, tab.title)
+            if hasattr(page, "message"):
+                page.message.connect(self.show_message)
+
+        # The Explore tab's parts, which the menus drive.
+        self.view_options = self.models["view"]
+        self.explore = self.pages["explore"]
+        self.canvas = self.explore.canvas
+        self.dataset_panel = self.explore.dataset_panel
+        self.algorithm_panel = self.explore.algorithm_panel
+        self.explain_panel = self.explore.explain_panel
+        self.playback = self.explore.playback
+        self.chart = self.explore.chart
+        self.image_tab = self.pages["image"]
 
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.status_label, 1)
         self._build_menus()
 
-        for panel in (self.dataset_panel, self.algorithm_panel):
-            panel.message.connect(self.show_message)
-        self.canvas.edit_message.connect(self.show_message)
         for ev in (self.state.events.run, self.state.events.cursor, self.state.events.history,
                    self.state.events.message, self.state.events.manual):
             ev.connect(self._update_status)
@@ -73,57 +73,8 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_edit_actions()
 
-        # --- extra tabs (other modules add theirs here) ---
-        from .image.quantize_tab import QuantizeTab
-        self.image_tab = QuantizeTab()
-        self.add_tab(self.image_tab, "Image")
-        self.image_tab.message.connect(self.show_message)
-        from .choose_k.view import ChooseKView
-        self.add_tab(ChooseKView(self.state), "Choose k")
-        # --- end extra tabs ---
-
-    # ------------------------------------------------------------------ layout
-    def _build_explore(self) -> QWidget:
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(6, 6, 6, 6)
-        side_layout.addWidget(self.dataset_panel)
-        side_layout.addWidget(self.algorithm_panel)
-        side_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(SIDE_PANEL_WIDTH)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 4, 4, 0)
-        right_layout.setSpacing(2)
-        right_layout.addWidget(self.canvas, 1)
-        right_layout.addWidget(self.playback)
-        # A fixed-height row: text of a different length in the explanation must not resize the
-        # canvas above it (which would re-layout and repaint everything on every step).
-        bottom_row = QWidget()
-        bottom_row.setFixedHeight(BOTTOM_ROW_HEIGHT)
-        bottom = QHBoxLayout(bottom_row)
-        bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.chart, 3)
-        bottom.addWidget(self.explain_panel, 2)
-        right_layout.addWidget(bottom_row)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([SIDE_PANEL_WIDTH, 990])
-        splitter.setCollapsible(1, False)
-        return splitter
-
     def add_tab(self, widget: QWidget, title: str) -> int:
-        """Add a tab after Explore; returns its index."""
+        """Add a tab after the others; returns its index."""
         return self.tabs.addTab(widget, title)
 
     def _action(self, menu, text, slot=None, shortcut=None, tip=None, option: str | None = None) -> QAction:
@@ -192,10 +143,6 @@ class MainWindow(QMainWindow):
         else:
             self.image_tab.open_file(path)
 
-    def _frame_ready(self) -> bool:
-        # Hidden windows never paint; back-pressure only makes sense for a visible canvas.
-        return not self.canvas.frame_pending or not self.canvas.isVisible()
-
     def _update_status(self) -> None:
         self.status_label.setText(status_text(self.state))
 
@@ -237,8 +184,6 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:
-        self.playback.pause()
-        self.canvas._region_timer.stop()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             shutdown = getattr(widget, "shutdown", None)

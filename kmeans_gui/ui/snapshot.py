@@ -1,8 +1,8 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
 For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``.
-``--view choose-k`` hands the window to ``kmeans_gui.ui.choose_k.view.render_for_snapshot(window)``
-(provided by the choose-k view), which selects and prepares its tab before the grab.
+``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
+which computes what the tab would compute in the background (the sweep, the quantized image).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import sys
 
 from ..data.datasets import DATASETS
 from ..state import INIT_LABELS
+from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
 
-VIEWS = ("explore", "choose-k")
+VIEWS = tuple(tab.name for tab in TABS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,28 +77,21 @@ def render(args: argparse.Namespace):
                 break
         window.show()
         app.processEvents()
-        if args.view == "choose-k":
-            hook = _choose_k_hook()
-            if hook is None:
-                raise ValueError("the choose-k view is not available in this build")
+        tab = tab_named(args.view)
+        page = window.pages[tab.name]
+        window.tabs.setCurrentWidget(page)
+        app.processEvents()
+        if tab.snapshot is not None:
             try:
-                hook(window)
+                tab.snapshot(window, page)
             except Exception as exc:  # the view's own failure becomes a message, not a traceback
-                raise ValueError(f"the choose-k view could not render: {exc}") from exc
+                raise ValueError(f"the {tab.name} view could not render: {exc}") from exc
             app.processEvents()
         return window.grab().toImage()
     finally:
         window.close()
         window.deleteLater()
         app.processEvents()
-
-
-def _choose_k_hook():
-    try:
-        from .choose_k import view as choose_k
-    except ImportError:
-        return None
-    return getattr(choose_k, "render_for_snapshot", None)
 
 
 def run(args: argparse.Namespace) -> int:
