@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from . import __version__
+
 # command name -> (module, one-line help)
 COMMANDS = {
     "gui": ("kmeans_gui.ui.app", "open the application window (the default)"),
@@ -21,6 +23,7 @@ COMMANDS = {
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``command``, only that command's module is imported (quantize needs no Qt)."""
     parser = argparse.ArgumentParser(prog="kmeans-gui", description="Watch k-means think.")
+    parser.add_argument("--version", action="version", version=f"kmeans-gui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -31,7 +34,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]
     command = argv[0] if argv[0] in COMMANDS else None
     args = build_parser(command).parse_args(argv)

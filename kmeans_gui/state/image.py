@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data.images import SAMPLE_IMAGES, ImageLoadError, LoadedImage, load_image, sample_image
+from ..data.images import SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, LoadedImage, load_image, sample_image
 from ..engine.quantize import QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize
 from .events import Event, EventedModel, Field, one_of, whole_number
 
@@ -102,11 +102,18 @@ class Outcome:
 # ---------------------------------------------------------------------------------- the work
 
 
-def load_task(ctx, kind: str, source: str):
-    """Load a file (``kind`` "file") or a built-in sample; ("loaded", LoadedImage) or ("error", text)."""
+def load_task(ctx, kind: str, source: str, downscale: bool = False):
+    """Load a file (``kind`` "file", shrunk to the size limit when ``downscale``) or a built-in sample.
+
+    Returns ("loaded", LoadedImage), ("too large", (source, text)) or ("error", text).
+    """
     ctx.set_progress(0.0, f"loading {os.path.basename(source)}")
     try:
-        return "loaded", (sample_image(source) if kind == "sample" else load_image(source))
+        if kind == "sample":
+            return "loaded", sample_image(source)
+        return "loaded", (load_image(source, downscale=True) if downscale else load_image(source))
+    except ImageTooLargeError as exc:
+        return "too large", (source, str(exc))
     except ImageLoadError as exc:
         return "error", str(exc)
     except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure

@@ -90,6 +90,8 @@ def test_cancel_stops_the_sweep_and_leaves_no_thread(qtbot, make_view):
     assert view.result is None and view.progress_bar.format() == "cancelled"
     assert view.compute_button.isEnabled() and not view.cancel_button.isEnabled()
     assert view.settings_key() not in view._cache
+    message = view.silhouette_plot.message.toPlainText()
+    assert "Computing" not in message and "Cancelled" in message
 
 
 def test_results_are_cached_per_settings_and_dropped_when_the_data_change(qtbot, make_view):

@@ -339,12 +339,15 @@ class ChooseKView(QWidget):
     def _on_failed(self, message: str) -> None:
         self.model.abandon()
         self.progress_bar.setFormat("failed")
+        self.silhouette_plot.show_message("The sweep failed: no silhouette plot.")
         self._set_status(f"The sweep failed: {message}", error=True)
 
     def _on_cancelled(self) -> None:
         self.model.abandon()
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("cancelled")
+        # compute() put "Computing ..." there; it must not outlive the sweep.
+        self.silhouette_plot.show_message("Cancelled: press Compute to see the silhouette plot.")
         self._set_status("Cancelled. Press Compute to start again.")
 
     def _on_running_changed(self, running: bool) -> None:

@@ -4,8 +4,9 @@ Each tab's package (``ui/explore``, ``ui/image``, ``ui/choose_k``) defines one `
 ``ui/tabs.py`` lists the packages. Factories import their widgets when called, so reading the
 registry (``snapshot --help``) stays cheap.
 
-A page may have a ``message`` Signal(str) (shown in the status bar) and a ``shutdown()`` method
-(called when the window closes).
+A page may have a ``message`` Signal(str) (shown in the status line: as a passing message, or
+as the tab's own status when ``message_is_status``) and a ``shutdown()`` method (called when the
+window closes).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Tab:
     snapshot : callable(window, page) -> None, optional
         Makes the page ready for ``snapshot --view NAME`` (computing what it would compute in
         the background), after it was selected.
+    message_is_status : bool
+        The page's ``message`` signal sets the tab's status text (shown while the tab is current)
+        rather than a passing message.
     """
 
     name: str
@@ -40,3 +44,4 @@ class Tab:
     models: Callable[[Any], dict]
     page: Callable[[Any, dict], Any]
     snapshot: Callable[[Any, Any], None] | None = None
+    message_is_status: bool = False

@@ -39,4 +39,4 @@ def _snapshot(window, page) -> None:
     QApplication.processEvents()
 
 
-TAB = Tab("image", "Image", _models, _page, _snapshot)
+TAB = Tab("image", "Image", _models, _page, _snapshot, message_is_status=True)

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
+from ...data.atomic import atomic_write, same_file
 from ...data.images import SAMPLE_IMAGES, LoadedImage
 from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
-from ...formatting import db, size_text
+from ...formatting import db, size_ratio_text, size_text
 from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
 from ..common.binding import bind
 from ..common.tasks import TaskRunner
@@ -50,6 +51,8 @@ class QuantizeTab(QWidget):
         self.model = model if model is not None else ImageModel()
         self._pending_source: dict | None = None
         self.error_box: QMessageBox | None = None
+        self.downscale_box: QMessageBox | None = None
+        self.open_downscaled_button: QPushButton | None = None
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
         self._rerun = QTimer(self)
@@ -301,14 +304,21 @@ class QuantizeTab(QWidget):
         if self.outcome is None:
             raise ValueError("Nothing to export yet: quantize an image first.")
         data = indexed_png_bytes(self.outcome.result.indices, self.outcome.result.palette)
-        with open(path, "wb") as f:
-            f.write(data)
+        self._refuse_overwriting_the_image(path)
+        atomic_write(path, lambda f: f.write(data))
         return len(data)
 
     def export_palette_csv(self, path) -> None:
         if self.outcome is None:
             raise ValueError("Nothing to export yet: quantize an image first.")
-        write_palette_csv(path, self.outcome.result.palette, self.outcome.result.counts)
+        self._refuse_overwriting_the_image(path)
+        r = self.outcome.result
+        atomic_write(path, lambda f: write_palette_csv(f, r.palette, r.counts), text=True)
+
+    def _refuse_overwriting_the_image(self, path) -> None:
+        source = self.loaded.path if self.loaded else None
+        if source and os.path.exists(source) and same_file(path, source):
+            raise OSError(17, "that is the image being quantized; choose another file name", os.fspath(path))
 
     def fit_view(self) -> None:
         self.original_view.autoRange(padding=0.01)
@@ -388,12 +398,12 @@ class QuantizeTab(QWidget):
         if self.model.needs_load and source != self._pending_source:
             self._submit_load(source["kind"], source.get("name") or source.get("path"))
 
-    def _submit_load(self, kind: str, source: str) -> None:
+    def _submit_load(self, kind: str, source: str, downscale: bool = False) -> None:
         self._rerun.stop()
         self._set_status("")
         self._pending_source = ImageModel.source_for(kind, source)
         self.model.set_loading(True)
-        self.runner.submit(load_task, kind, source)
+        self.runner.submit(load_task, kind, source, downscale)
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress_bar.setValue(int(round(1000 * fraction)))
@@ -420,6 +430,8 @@ class QuantizeTab(QWidget):
         self.model.set_loading(False)
         if kind == "error":
             self._show_error(value)
+        elif kind == "too large":
+            self._offer_downscale(*value)
         else:
             self.model.set_loaded(value, source)
             self.start_quantize()
@@ -496,8 +508,9 @@ class QuantizeTab(QWidget):
         if outcome.png_size is not None:
             png = size_text(outcome.png_size)
             original = self.loaded.file_size if self.loaded else None
-            if original:
-                png += f" ({100.0 * outcome.png_size / original:.0f}%)"
+            ratio = size_ratio_text(outcome.png_size, original, downscaled=self.loaded.downscaled_from is not None)
+            if ratio:
+                png += f"<br>{ratio}"
                 rows.append(("Original file", size_text(original)))
             rows.append(("Indexed PNG", png))
         else:
@@ -527,6 +540,28 @@ class QuantizeTab(QWidget):
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.status.setText(text or " ")
+
+    def _offer_downscale(self, source: str, text: str) -> None:
+        """Ask (without blocking) whether to open a too-large image downscaled to the limit."""
+        self._set_status(text)
+        self._say(text)
+        if self.downscale_box is not None:
+            self.downscale_box.close()
+        box = QMessageBox(QMessageBox.Icon.Question, "Large image", text, QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("Open it downscaled? The original file is not changed.")
+        self.open_downscaled_button = box.addButton("Open downscaled", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(self.open_downscaled_button)
+
+        def chosen(_result) -> None:
+            if box.clickedButton() is self.open_downscaled_button:
+                self._submit_load("file", source, downscale=True)
+            else:
+                self._set_status("Not opened: the image is larger than this program works on.")
+
+        box.finished.connect(chosen)
+        self.downscale_box = box
+        box.open()  # window-modal but does not block the event loop
 
     def _show_error(self, text: str, dialog: bool = True) -> None:
         """Say what went wrong in the panel and the status bar, and (non-blocking) in a dialog."""

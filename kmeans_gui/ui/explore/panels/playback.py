@@ -55,12 +55,19 @@ class PlaybackBar(QWidget):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
 
+        # One row of buttons where they fit, else two: a narrow window (one a window manager
+        # does not hold to its minimum size) must not squeeze the fixed-width buttons over each other.
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for w in (self.back_button, self.step_button, self.play_button, self.end_button,
-                  self.reset_button, self.seed_button):
+        for w in (self.back_button, self.step_button, self.play_button):
             buttons.addWidget(w)
-        buttons.addStretch(1)
+        self._more_buttons = (self.end_button, self.reset_button, self.seed_button)
+        self._second_row = QHBoxLayout()
+        self._second_row.setContentsMargins(0, 0, 0, 0)
+        self._second_row.addStretch(1)
+        self._first_row = buttons
+        self.two_rows = True  # until the first layout; _arrange_buttons then moves them up
+        self._arrange_buttons(two_rows=False)
         timeline = QHBoxLayout()
         timeline.setContentsMargins(0, 0, 0, 0)
         timeline.addWidget(self.timeline, 1)
@@ -72,6 +79,7 @@ class PlaybackBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addLayout(buttons)
+        layout.addLayout(self._second_row)
         layout.addLayout(timeline)
 
         self.back_button.clicked.connect(self.back)
@@ -87,6 +95,34 @@ class PlaybackBar(QWidget):
         state.events.run.connect(self._on_run_change)
         self._on_speed()
         self.refresh()
+
+    # ------------------------------------------------------------------ layout
+    def one_row_width(self) -> int:
+        """The width all the buttons need side by side."""
+        buttons = (self.back_button, self.step_button, self.play_button, *self._more_buttons)
+        spacing = max(self._first_row.spacing(), 0)
+        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        extra = margins.left() + margins.right() if margins is not None else 0
+        return sum(b.sizeHint().width() for b in buttons) + spacing * (len(buttons) - 1) + extra
+
+    def _arrange_buttons(self, two_rows: bool) -> None:
+        if two_rows == self.two_rows:
+            return
+        self.two_rows = two_rows
+        target, stretch_row = (self._second_row, self._first_row) if two_rows else (self._first_row, self._second_row)
+        for i in reversed(range(stretch_row.count())):  # the stretch goes after the last button
+            if stretch_row.itemAt(i).spacerItem() is not None:
+                stretch_row.takeAt(i)
+        for w in self._more_buttons:
+            stretch_row.removeWidget(w)
+            target.addWidget(w)
+        target.addStretch(1)
+        if two_rows:
+            self._first_row.addStretch(1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._arrange_buttons(two_rows=event.size().width() < self.one_row_width())
 
     # ------------------------------------------------------------------ actions
     @property
