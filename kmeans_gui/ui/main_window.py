@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from ..state import AppState, Params, status_text
 from .common.binding import bind
-from .export_dialog import ExportDialog, render_widget
-from .status_line import StatusLine
+from .common.export_dialog import ExportDialog, render_widget
+from .common.status_line import StatusLine
 from .tabs import TABS
 
 __all__ = ["MainWindow", "default_state"]
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
         return path
 
     def shortcuts_text(self) -> str:
-        from .about import shortcuts_html
+        from .common.about import shortcuts_html
         return shortcuts_html(self.menuBar(), {menu: "Explore" for menu in self.explore_menus})
 
     def show_shortcuts(self) -> None:
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def show_about(self) -> None:
-        from .about import about_html
+        from .common.about import about_html
         QMessageBox.about(self, "About k-means explorer", about_html())
 
     def closeEvent(self, event) -> None:

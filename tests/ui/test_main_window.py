@@ -194,7 +194,7 @@ def test_export_at_a_chosen_size_and_the_whole_tab(make_window, tmp_path):
 
 
 def test_export_dialog_offers_sizes_and_the_whole_tab(make_window, qtbot):
-    from kmeans_gui.ui.export_dialog import ExportDialog
+    from kmeans_gui.ui.common.export_dialog import ExportDialog
 
     w = make_window()
     dialog = ExportDialog(w.canvas, w.explore, w)
@@ -254,7 +254,7 @@ def test_loading_a_session_with_another_number_of_points_redraws_the_canvas(make
 
 
 def test_shortcut_help_lists_every_action_with_a_shortcut(make_window):
-    from kmeans_gui.ui.about import shortcut_rows
+    from kmeans_gui.ui.common.about import shortcut_rows
 
     w = make_window()
     text = w.shortcuts_text()
@@ -273,7 +273,7 @@ def test_about_names_version_libraries_and_licence(make_window):
     import pyqtgraph
 
     import kmeans_gui
-    from kmeans_gui.ui.about import about_html
+    from kmeans_gui.ui.common.about import about_html
 
     text = about_html()
     assert kmeans_gui.__version__ in text and "MIT" in text
