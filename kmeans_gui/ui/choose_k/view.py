@@ -29,6 +29,7 @@ from ...engine.sweep import SweepResult
 from ...state import MAX_K, AppState
 from ...state.choose_k import ChooseKModel, sweep_task
 from ..common.binding import bind
+from ..common.style import BACKGROUND, ERROR_HEX, set_title, style_fixed_chart
 from ..common.tasks import TaskRunner
 from .silhouette_plot import SilhouettePlot
 
@@ -41,17 +42,6 @@ KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
 
 
-def _style_plot(plot: pg.PlotWidget) -> None:
-    plot.setAntialiasing(True)
-    plot.showGrid(x=True, y=True, alpha=0.15)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    for axis in ("left", "bottom"):
-        plot.getAxis(axis).setPen(pg.mkPen("#606060"))
-        plot.getAxis(axis).setTextPen(pg.mkPen("#404040"))
-
-
 class KChart(QWidget):
     """One score against k: a line through the best values, an optional spread, a marked best k.
 
@@ -61,9 +51,9 @@ class KChart(QWidget):
 
     def __init__(self, title: str, y_label: str, parent: QWidget | None = None, *, legend: bool = False):
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        _style_plot(self.plot)
-        self.plot.setTitle(title, color="#202020", size="10pt")
+        self.plot = pg.PlotWidget(background=BACKGROUND)
+        style_fixed_chart(self.plot)
+        set_title(self.plot, title)
         self.plot.setLabel("left", y_label)
         self.plot.setLabel("bottom", "k (click to choose)")
         self.plot.getAxis("left").setWidth(62)
@@ -387,7 +377,7 @@ class ChooseKView(QWidget):
 
     # ------------------------------------------------------------------ drawing
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #B00020;" if error else "")
+        self.status.setStyleSheet(f"color: {ERROR_HEX};" if error else "")
         self.status.setText(text)
 
     def _show(self, result: SweepResult | None, keep_status: bool = False) -> None:

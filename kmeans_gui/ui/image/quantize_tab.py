@@ -22,6 +22,7 @@ from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_cs
 from ...formatting import db, size_ratio_text, size_text
 from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
 from ..common.binding import bind
+from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
 from .colour_cloud import ColourCloud
 from .palette_strip import PaletteStrip
@@ -538,7 +539,7 @@ class QuantizeTab(QWidget):
         self.message.emit(text)
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #b00020;" if error else "")
+        self.status.setStyleSheet(f"color: {ERROR_HEX};" if error else "")
         self.status.setText(text or " ")
 
     def _offer_downscale(self, source: str, text: str) -> None:
