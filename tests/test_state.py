@@ -212,10 +212,43 @@ def test_session_round_trip_through_json():
     state = AppState(X, Params(k=4, seed=7, init="farthest"))
     state.go_to(6)
     data = json.loads(json.dumps(state.to_dict()))
-    other = AppState.from_dict(data)
+    assert set(data) == {"params", "cursor", "dataset"}  # the arrays travel apart
+    other = AppState.from_dict(data, state.arrays())
     np.testing.assert_array_equal(other.points, state.points)
     assert other.params == state.params and other.cursor == 6
     np.testing.assert_array_equal(other.current.centers, state.current.centers)
+    lists = {**data, **{k: v.tolist() for k, v in state.arrays().items()}}  # small sessions: all in JSON
+    assert AppState.from_dict(json.loads(json.dumps(lists))).cursor == 6
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"points": [[0, 0], [1, float("nan")]]}, "points: Points must be finite"),
+    ({"points": [1, 2, 3]}, "points: Points must be an array of shape (n, 2)"),
+    ({"params": {"k": 0}}, "missing parameter(s)"),
+    ({"params": None}, "missing 'params'"),
+    ({"cursor": -1}, "cursor=-1"),
+    ({"colour": "red"}, "unknown setting 'colour'"),
+    ({"dataset": "blobs"}, "dataset must be null or a mapping"),
+])
+def test_a_bad_session_names_the_problem_and_changes_nothing(change, words):
+    state = AppState(SQUARE, Params(k=2, seed=1))
+    state.go_to(2)
+    good = {**AppState(np.arange(20.0).reshape(10, 2), Params(k=3)).to_dict(), "points": SQUARE.tolist()}
+    seen = recorder(state)
+    before = (state.points, state.params, state.cursor, state.current)
+    with pytest.raises(ValueError) as info:
+        state.load_dict({**good, **change})
+    assert words in str(info.value)
+    assert (state.points, state.params, state.cursor, state.current) == before and seen == []
+
+
+def test_a_bad_params_value_is_named():
+    state = AppState(SQUARE, Params(k=2))
+    data = {**state.to_dict(), "params": {**state.to_dict()["params"], "k": 99}}
+    with pytest.raises(ValueError, match="k=99 must be a whole number from 1 to 50"):
+        state.load_dict(data, state.arrays())
+    with pytest.raises(ValueError, match="missing 'points'"):
+        state.load_dict(state.to_dict())
 
 
 def test_load_dataset_is_undoable():
@@ -278,8 +311,8 @@ def test_an_empty_kept_cluster_is_not_blamed_on_duplicate_points():
 
 def test_session_load_emits_points_before_params_and_run():
     state = AppState(SQUARE, Params(k=2))
-    data = AppState(np.arange(20.0).reshape(10, 2), Params(k=3)).to_dict()
+    other = AppState(np.arange(20.0).reshape(10, 2), Params(k=3))
     seen = recorder(state)
-    state.load_dict(data)
+    state.load_dict(other.to_dict(), other.arrays())
     order = [name for name in seen if name in ("points", "params", "manual", "run")]
     assert order == ["points", "params", "manual", "run"]

@@ -197,8 +197,9 @@ class EventedModel:
     """Settings declared as :class:`Field` class attributes.
 
     ``model.events.<field>`` fires (with no arguments) when that field changes and
-    ``model.events.changed`` when any does. ``to_dict()`` gives the settings as JSON-able plain data;
-    ``load_dict(d)`` checks all of ``d`` first and changes nothing when any of it is wrong.
+    ``model.events.changed`` when any does. ``to_dict()`` gives the settings as JSON-able plain data
+    (``arrays()`` is empty, as every model has one); ``load_dict(d)`` checks all of ``d`` first and
+    changes nothing when any of it is wrong.
     """
 
     def __init__(self, **values):
@@ -216,6 +217,10 @@ class EventedModel:
 
     def to_dict(self) -> dict:
         return dict(self._values)
+
+    def arrays(self) -> dict:
+        """Arrays to save beside :meth:`to_dict` (none: settings are plain values)."""
+        return {}
 
     def validate_dict(self, data, *, partial: bool = False) -> dict:
         """The cleaned values of ``data``, or ValueError naming every problem (changes nothing)."""
@@ -236,8 +241,13 @@ class EventedModel:
             raise ValueError(f"{type(self).__name__}: " + "; ".join(problems) + ".")
         return cleaned
 
-    def load_dict(self, data: dict, *, partial: bool = False) -> None:
-        """Take the settings in ``data`` (all of them unless ``partial``); on any error change nothing."""
+    def load_dict(self, data: dict, arrays: dict | None = None, *, partial: bool = False) -> None:
+        """Take the settings in ``data`` (all of them unless ``partial``); on any error change nothing.
+
+        ``arrays`` is accepted for the same call as every model's, and must be empty.
+        """
+        if arrays:
+            raise ValueError(f"{type(self).__name__}: unexpected arrays {', '.join(map(repr, arrays))}.")
         cleaned = self.validate_dict(data, partial=partial)
         with batched(self):
             for key, value in cleaned.items():

@@ -7,7 +7,8 @@ call methods here. Nothing in this module imports Qt, so the whole behaviour of 
 A run is the list of :class:`~kmeans_gui.engine.KMeansState` objects ``kmeans_steps`` yields,
 computed eagerly up to a small time budget and lazily after that; the cursor indexes into it.
 Because a run is a pure function of (points, params, placed centres), a session is saved as those
-three plus the cursor, and restoring it replays the run.
+three plus the cursor (:meth:`AppState.to_dict` and :meth:`AppState.arrays`), and restoring it
+replays the run.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ INIT_LABELS = {
 }
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
-SESSION_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -479,38 +479,83 @@ class AppState:
 
     # ------------------------------------------------------------------ sessions
     def to_dict(self) -> dict:
-        """Everything needed to restore this session, as JSON-friendly plain data."""
-        return {
-            "version": SESSION_VERSION,
-            "points": self._points.tolist(),
-            "params": asdict(self._params),
-            "manual_centers": self._manual.tolist(),
-            "cursor": self._cursor,
-            "dataset": self.dataset,
-        }
+        """What restores this run besides the arrays, as JSON-able plain data: the parameters, the
+        cursor and the dataset's options (the points and placed centres are in :meth:`arrays`)."""
+        return {"params": asdict(self._params), "cursor": self._cursor, "dataset": self.dataset}
 
-    def load_dict(self, data: dict) -> None:
-        """Restore a session made by :meth:`to_dict` (the run is replayed up to the cursor)."""
-        if data.get("version") != SESSION_VERSION:
-            raise ValueError(f"Unsupported session version {data.get('version')!r}; expected {SESSION_VERSION}.")
-        points = _as_points(data["points"])
-        params = Params(**data["params"]).validated()
-        manual = _as_points(data.get("manual_centers", []))
+    def arrays(self) -> dict[str, np.ndarray]:
+        """``points`` of shape (n, 2) and ``manual_centers`` of shape (m, 2), float64, read-only."""
+        return {"points": self._points, "manual_centers": self._manual}
+
+    def load_dict(self, data: dict, arrays: dict | None = None) -> None:
+        """Restore what :meth:`to_dict` and :meth:`arrays` gave (the run is replayed up to the cursor).
+
+        Without ``arrays`` the points and placed centres are read from ``data`` (lists are fine).
+        Everything is checked first: on a ValueError, which names every problem, nothing changed.
+        """
+        points, params, manual, cursor, dataset = self._checked_session(data, arrays)
         # Views hear points, params, manual, run in that order (colours for the new run must
         # meet the new points), each once.
         with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
             self._params = params
             self._manual = manual
-            self.dataset = data.get("dataset")
+            self.dataset = dataset
             self._undo.clear()
             self._redo.clear()
             self.events.params.emit()
             self.events.manual.emit()
             self._apply_points(points, "replace")
-        self.go_to(int(data.get("cursor", 0)))
+        self.go_to(cursor)
+
+    @staticmethod
+    def _checked_session(data, arrays) -> tuple:
+        if not isinstance(data, dict):
+            raise ValueError(f"Explore settings must be a mapping, not {type(data).__name__}.")
+        arrays = dict(arrays) if arrays is not None else {k: data[k] for k in ("points", "manual_centers") if k in data}
+        known = {"params", "cursor", "dataset", "points", "manual_centers"}
+        problems = [f"unknown setting {key!r}" for key in data if key not in known]
+        problems += [f"unknown array {key!r}" for key in arrays if key not in ("points", "manual_centers")]
+        points = params = manual = None
+        if "points" not in arrays:
+            problems.append("missing 'points'")
+        else:
+            try:
+                points = _as_points(arrays["points"])
+            except (ValueError, TypeError) as exc:
+                problems.append(f"points: {exc}".rstrip("."))
+        try:
+            manual = _as_points(arrays.get("manual_centers", np.empty((0, 2))))
+        except (ValueError, TypeError) as exc:
+            problems.append(f"manual_centers: {exc}".rstrip("."))
+        raw = data.get("params")
+        if not isinstance(raw, dict):
+            problems.append("missing 'params'" if raw is None else "params must be a mapping")
+        else:
+            names = {f.name for f in fields(Params)}
+            unknown, missing = set(raw) - names, names - set(raw)
+            if unknown:
+                problems.append(f"unknown parameter(s) {', '.join(sorted(map(repr, unknown)))}")
+            if missing:
+                problems.append(f"missing parameter(s) {', '.join(sorted(map(repr, missing)))}")
+            if not unknown and not missing:
+                try:
+                    params = Params(**raw).validated()
+                except ValueError as exc:
+                    problems.append(str(exc).rstrip("."))
+        if params is not None and manual is not None and params.init == "manual" and manual.shape[0] > params.k:
+            problems.append(f"{manual.shape[0]} placed centres for k = {params.k}")
+        cursor = data.get("cursor", 0)
+        if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)) or cursor < 0:
+            problems.append(f"cursor={cursor!r} must be a whole number >= 0")
+        dataset = data.get("dataset")
+        if dataset is not None and not (isinstance(dataset, dict) and isinstance(dataset.get("name"), str)):
+            problems.append("dataset must be null or a mapping with a 'name'")
+        if problems:
+            raise ValueError("Explore: " + "; ".join(problems) + ".")
+        return points, params, manual, int(cursor), dataset
 
     @classmethod
-    def from_dict(cls, data: dict, **kwargs) -> "AppState":
+    def from_dict(cls, data: dict, arrays: dict | None = None, **kwargs) -> "AppState":
         state = cls(**kwargs)
-        state.load_dict(data)
+        state.load_dict(data, arrays)
         return state

@@ -241,11 +241,12 @@ def test_loading_a_session_with_another_number_of_points_redraws_the_canvas(make
 
     w = make_window()  # 60 points
     pts = np.random.default_rng(1).normal(size=(25, 2))
-    data = AppState(pts, Params(k=2, seed=4)).to_dict()
+    other = AppState(pts, Params(k=2, seed=4))
+    data, arrays = other.to_dict(), other.arrays()
     data["cursor"] = 3
     shown_when_run_arrives = []  # views that colour points by the run must already hold the new points
     w.state.events.run.connect(lambda: shown_when_run_arrives.append(len(w.canvas.points._xy)))
-    w.state.load_dict(data)
+    w.state.load_dict(data, arrays)
     assert shown_when_run_arrives == [25]
     assert w.state.current.labels is not None
     assert w.state.n_points == 25 and w.state.current is not None
