@@ -13,11 +13,11 @@ import numpy as np
 from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
 from .events import Event, EventedModel, Field, whole_number
 from .explore import MAX_K
+from .words import SWEEP_NO_POINTS
 
 __all__ = ["ChooseKModel", "sweep_task", "MAX_CACHE"]
 
 MAX_CACHE = 8
-NO_POINTS = "No points yet: add some on the canvas or generate a dataset first."
 
 
 def sweep_task(ctx, X, k_values, n_seeds) -> SweepResult:
@@ -65,7 +65,7 @@ class ChooseKModel(EventedModel):
         X = np.array(self.points_from.points)  # a private copy: the worker must not see later edits
         n = X.shape[0]
         if n == 0:
-            raise ValueError(NO_POINTS)
+            raise ValueError(SWEEP_NO_POINTS)
         return X, range(1, min(self.max_k, n) + 1), self.n_seeds
 
     # ------------------------------------------------------------------ changing

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..data.images import SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, LoadedImage, load_image, sample_image
 from ..engine.quantize import QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize
+from . import words
 from .events import Event, EventedModel, Field, one_of, whole_number
 
 __all__ = [
@@ -31,7 +32,6 @@ METHOD_LABELS = {
 #: What the right-hand image can show: ours, then Pillow's two quantizers in the order they are computed.
 RIGHT_IMAGE_CHOICES = ("k-means", "Pillow median cut", "Pillow fast octree")
 PILLOW_METHODS = ("median cut", "fast octree")
-NO_IMAGE = "Open an image first (or pick a built-in sample)."
 
 
 # ---------------------------------------------------------------------------------- results
@@ -117,7 +117,7 @@ def load_task(ctx, kind: str, source: str, downscale: bool = False):
     except ImageLoadError as exc:
         return "error", str(exc)
     except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure
-        return "error", f"Could not open {os.path.basename(source)}: {exc}"
+        return "error", words.could_not_open(os.path.basename(source), exc)
 
 
 def quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known_comparisons=None) -> Outcome:
@@ -216,7 +216,7 @@ class ImageModel(EventedModel):
     def quantize_args(self) -> tuple:
         """Arguments of :func:`quantize_task` for the current image and settings (ValueError without one)."""
         if self.loaded is None:
-            raise ValueError(NO_IMAGE)
+            raise ValueError(words.NO_IMAGE)
         return (self.loaded.pixels, self.k, self.method, self.sample_size, self.seed)
 
     def known_comparisons(self, k: int | None = None) -> tuple | None:

@@ -1,5 +1,5 @@
-"""Every sentence the user reads about the Explore run: the Step button, the status line, the
-explanation of the last half-step, and why a run cannot start.
+"""Every sentence the user reads: about the Explore run (the Step button, the status line, the
+explanation of the last half-step, why a run cannot start), the Choose k sweep and the Image tab.
 
 One place for the words, so they can be read, reviewed and changed together (and translated
 one day). Pure functions of plain values or of a read-only model; nothing here changes state.
@@ -18,6 +18,8 @@ __all__ = [
     "step_label", "status_text", "final_sentence", "explanation",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
+    "sweep_started", "sweep_failed", "sweep_summary", "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
+    "could_not_open", "could_not_write", "quantize_failed", "quantized", "image_loaded",
 ]
 
 
@@ -153,3 +155,76 @@ def explanation(state: "AppState") -> str:
         else:
             text += " An empty cluster's centroid was moved to the point farthest from its centroid."
     return text
+
+
+# ---------------------------------------------------------------------- the Choose k tab
+
+SWEEP_PROMPT = "Press Compute to fit k = 1 .. max k."
+SWEEP_NO_POINTS = "No points yet: add some on the canvas or generate a dataset first."
+SWEEP_COMPUTING = "Computing ..."
+SWEEP_FAILED_PLOT = "The sweep failed: no silhouette plot."
+SWEEP_CANCELLED = "Cancelled. Press Compute to start again."
+SWEEP_CANCELLED_PLOT = "Cancelled: press Compute to see the silhouette plot."
+SWEEP_DATA_CHANGED = "The data changed: press Compute for new charts."
+SWEEP_PLOT_PROMPT = "Compute the sweep to see the silhouette plot."
+
+
+def sweep_started(max_k: int, n_seeds: int) -> str:
+    return f"Fitting k = 1..{max_k} with {n_seeds} seed(s) each ..."
+
+
+def sweep_failed(message: str) -> str:
+    return f"The sweep failed: {message}"
+
+
+def sweep_summary(result) -> str:
+    """The status line under the charts of a finished sweep (a SweepResult)."""
+    parts = [result.knee.message]
+    best = result.best_k("silhouette")
+    if best is not None:
+        parts.append(f"best silhouette at k = {best}")
+    parts.append(result.silhouette_note())
+    parts.extend(result.notes)
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + ". Click a k on any chart to use it."
+
+
+def k_outside_sweep(k: int, first: int, last: int) -> str:
+    return f"k = {k} is outside the sweep (k = {first}..{last}):\nraise max k and compute again."
+
+
+def silhouette_needs_two(k: int) -> str:
+    return f"k = {k}: the silhouette needs at least 2 clusters."
+
+
+def silhouette_note(sampled: bool, n_used: int, n: int) -> str:
+    return f"estimate on a sample of {n_used:,} of {n:,} points" if sampled else f"exact, all {n:,} points"
+
+
+# ---------------------------------------------------------------------- the Image tab
+
+NO_IMAGE = "Open an image first (or pick a built-in sample)."
+NOTHING_TO_EXPORT = "Nothing to export yet: quantize an image first."
+QUANTIZE_CANCELLED = "Cancelled; the previous result (if any) is still shown."
+TOO_LARGE_QUESTION = "Open it downscaled? The original file is not changed."
+TOO_LARGE_REFUSED = "Not opened: the image is larger than this program works on."
+
+
+def could_not_open(name: str, detail) -> str:
+    return f"Could not open {name}: {detail}"
+
+
+def could_not_write(path, detail) -> str:
+    return f"Could not write {path}: {detail}"
+
+
+def quantize_failed(message: str) -> str:
+    return f"Quantization failed: {message}"
+
+
+def quantized(n_colors: int, psnr_text: str, seconds: float) -> str:
+    return f"Quantized to {n_colors} colours: PSNR {psnr_text}, {seconds:.2f} s"
+
+
+def image_loaded(name: str, width: int, height: int) -> str:
+    return f"Loaded {name} ({width} × {height})"

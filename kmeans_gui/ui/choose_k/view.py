@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.sweep import SweepResult
-from ...state import MAX_K, AppState
+from ...state import MAX_K, AppState, words
 from ...state.choose_k import ChooseKModel, sweep_task
 from ..common.binding import bind
 from ..common.style import BACKGROUND, ERROR_HEX, set_title, style_fixed_chart
@@ -200,7 +200,7 @@ class ChooseKView(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("")
         self.progress_bar.setMinimumWidth(160)
-        self.status = QLabel("Press Compute to fit k = 1 .. max k.")
+        self.status = QLabel(words.SWEEP_PROMPT)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -277,9 +277,9 @@ class ChooseKView(QWidget):
             return
         self.model.begin()
         self._show(None, keep_status=True)
-        self.silhouette_plot.show_message("Computing ...")
+        self.silhouette_plot.show_message(words.SWEEP_COMPUTING)
         self.progress_bar.setValue(0)
-        self._set_status(f"Fitting k = 1..{args[1][-1]} with {args[2]} seed(s) each ...")
+        self._set_status(words.sweep_started(args[1][-1], args[2]))
         self.runner.submit(sweep_task, *args)
 
     def compute_now(self) -> SweepResult | None:
@@ -329,16 +329,16 @@ class ChooseKView(QWidget):
     def _on_failed(self, message: str) -> None:
         self.model.abandon()
         self.progress_bar.setFormat("failed")
-        self.silhouette_plot.show_message("The sweep failed: no silhouette plot.")
-        self._set_status(f"The sweep failed: {message}", error=True)
+        self.silhouette_plot.show_message(words.SWEEP_FAILED_PLOT)
+        self._set_status(words.sweep_failed(message), error=True)
 
     def _on_cancelled(self) -> None:
         self.model.abandon()
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("cancelled")
         # compute() put "Computing ..." there; it must not outlive the sweep.
-        self.silhouette_plot.show_message("Cancelled: press Compute to see the silhouette plot.")
-        self._set_status("Cancelled. Press Compute to start again.")
+        self.silhouette_plot.show_message(words.SWEEP_CANCELLED_PLOT)
+        self._set_status(words.SWEEP_CANCELLED)
 
     def _on_running_changed(self, running: bool) -> None:
         self.cancel_button.setEnabled(running)
@@ -350,7 +350,7 @@ class ChooseKView(QWidget):
         if self.runner.is_running():
             self.runner.cancel()
         self._show(None, keep_status=True)
-        self._set_status("The data changed: press Compute for new charts.")
+        self._set_status(words.SWEEP_DATA_CHANGED)
 
     def _on_params_change(self) -> None:
         k = self.state.params.k
@@ -386,7 +386,7 @@ class ChooseKView(QWidget):
         if result is None:
             for chart in self.charts:
                 chart.clear()
-            self.silhouette_plot.show_message("Compute the sweep to see the silhouette plot.")
+            self.silhouette_plot.show_message(words.SWEEP_PLOT_PROMPT)
             return
         k = result.k_values
         knee = result.knee
@@ -398,14 +398,7 @@ class ChooseKView(QWidget):
         self._on_params_change()
         self._show_silhouette_plot()
         if not keep_status:
-            parts = [knee.message]
-            best = result.best_k("silhouette")
-            if best is not None:
-                parts.append(f"best silhouette at k = {best}")
-            parts.append(result.silhouette_note())
-            parts.extend(result.notes)
-            text = "; ".join(parts)
-            self._set_status(text[0].upper() + text[1:] + ". Click a k on any chart to use it.")
+            self._set_status(words.sweep_summary(result))
 
     def _show_silhouette_plot(self) -> None:
         result, k = self.result, self.state.params.k
@@ -413,11 +406,9 @@ class ChooseKView(QWidget):
             return
         fit = result.fit_for(k)
         if fit is None:
-            self.silhouette_plot.show_message(
-                f"k = {k} is outside the sweep (k = {result.k_values[0]}..{result.k_values[-1]}):\n"
-                "raise max k and compute again.")
+            self.silhouette_plot.show_message(words.k_outside_sweep(k, result.k_values[0], result.k_values[-1]))
         elif fit.silhouette_samples is None:
-            self.silhouette_plot.show_message(f"k = {k}: the silhouette needs at least 2 clusters.")
+            self.silhouette_plot.show_message(words.silhouette_needs_two(k))
         else:
             labels = fit.labels
             ref = self._run_labels(k, labels.shape[0])
@@ -426,10 +417,7 @@ class ChooseKView(QWidget):
             idx = result.silhouette_indices
             if idx is not None:
                 labels = labels[idx]
-            if result.silhouette_sampled:
-                note = f"estimate on a sample of {result.silhouette_n_used:,} of {result.n_samples:,} points"
-            else:
-                note = f"exact, all {result.n_samples:,} points"
+            note = words.silhouette_note(result.silhouette_sampled, result.silhouette_n_used, result.n_samples)
             self.silhouette_plot.set_silhouettes(fit.silhouette_samples, labels, k, note=note)
 
     def _run_labels(self, k: int, n: int) -> np.ndarray | None:

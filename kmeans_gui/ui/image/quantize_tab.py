@@ -20,6 +20,7 @@ from ...data.atomic import atomic_write, same_file
 from ...data.images import SAMPLE_IMAGES, LoadedImage
 from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
 from ...formatting import db, size_ratio_text, size_text
+from ...state import words
 from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
 from ..common.binding import bind
 from ..common.style import ERROR_HEX
@@ -303,7 +304,7 @@ class QuantizeTab(QWidget):
     def export_png(self, path) -> int:
         """Write the result as an indexed PNG; returns the file size in bytes."""
         if self.outcome is None:
-            raise ValueError("Nothing to export yet: quantize an image first.")
+            raise ValueError(words.NOTHING_TO_EXPORT)
         data = indexed_png_bytes(self.outcome.result.indices, self.outcome.result.palette)
         self._refuse_overwriting_the_image(path)
         atomic_write(path, lambda f: f.write(data))
@@ -311,7 +312,7 @@ class QuantizeTab(QWidget):
 
     def export_palette_csv(self, path) -> None:
         if self.outcome is None:
-            raise ValueError("Nothing to export yet: quantize an image first.")
+            raise ValueError(words.NOTHING_TO_EXPORT)
         self._refuse_overwriting_the_image(path)
         r = self.outcome.result
         atomic_write(path, lambda f: write_palette_csv(f, r.palette, r.counts), text=True)
@@ -365,7 +366,7 @@ class QuantizeTab(QWidget):
             try:
                 size = self.export_png(path)
             except OSError as exc:
-                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+                self._show_error(words.could_not_write(path, exc.strerror or exc))
             else:
                 self._set_status(f"Saved {os.path.basename(path)} ({size / 1024:.1f} KiB).")
 
@@ -377,7 +378,7 @@ class QuantizeTab(QWidget):
             try:
                 self.export_palette_csv(path)
             except OSError as exc:
-                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+                self._show_error(words.could_not_write(path, exc.strerror or exc))
             else:
                 self._set_status(f"Saved the palette to {os.path.basename(path)}.")
 
@@ -424,7 +425,7 @@ class QuantizeTab(QWidget):
         if isinstance(payload, Outcome):
             self.model.set_outcome(payload)
             r = payload.result
-            self._say(f"Quantized to {r.n_colors_after} colours: PSNR {db(r.psnr)}, {r.seconds:.2f} s")
+            self._say(words.quantized(r.n_colors_after, db(r.psnr), r.seconds))
             return
         kind, value = payload
         source, self._pending_source = self._pending_source, None
@@ -442,15 +443,15 @@ class QuantizeTab(QWidget):
         if self.model.loading:
             self.model.set_loading(False)
             self._pending_source = None
-            self._show_error(f"Could not open the image: {message}")
+            self._show_error(words.could_not_open("the image", message))
         else:
-            self._show_error(f"Quantization failed: {message}")
+            self._show_error(words.quantize_failed(message))
 
     def _on_cancelled(self) -> None:
         self.model.set_loading(False)
         self._pending_source = None
         self.progress_label.setText("Cancelled.")
-        self._set_status("Cancelled; the previous result (if any) is still shown.")
+        self._set_status(words.QUANTIZE_CANCELLED)
 
     # ------------------------------------------------------------------ display
     def _on_image_change(self) -> None:
@@ -466,7 +467,7 @@ class QuantizeTab(QWidget):
         self.result_title.setText("Quantized")
         self.figures.setText("—")
         self.fit_view()
-        self._say(f"Loaded {loaded.name} ({loaded.width} × {loaded.height})")
+        self._say(words.image_loaded(loaded.name, loaded.width, loaded.height))
         self._update_enabled()
 
     def _on_outcome_change(self) -> None:
@@ -549,7 +550,7 @@ class QuantizeTab(QWidget):
         if self.downscale_box is not None:
             self.downscale_box.close()
         box = QMessageBox(QMessageBox.Icon.Question, "Large image", text, QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText("Open it downscaled? The original file is not changed.")
+        box.setInformativeText(words.TOO_LARGE_QUESTION)
         self.open_downscaled_button = box.addButton("Open downscaled", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(self.open_downscaled_button)
@@ -558,7 +559,7 @@ class QuantizeTab(QWidget):
             if box.clickedButton() is self.open_downscaled_button:
                 self._submit_load("file", source, downscale=True)
             else:
-                self._set_status("Not opened: the image is larger than this program works on.")
+                self._set_status(words.TOO_LARGE_REFUSED)
 
         box.finished.connect(chosen)
         self.downscale_box = box
