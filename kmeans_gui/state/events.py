@@ -222,8 +222,10 @@ class EventedModel:
         """Arrays to save beside :meth:`to_dict` (none: settings are plain values)."""
         return {}
 
-    def validate_dict(self, data, *, partial: bool = False) -> dict:
+    def validate_dict(self, data, arrays: dict | None = None, *, partial: bool = False) -> dict:
         """The cleaned values of ``data``, or ValueError naming every problem (changes nothing)."""
+        if arrays:
+            raise ValueError(f"{type(self).__name__}: unexpected arrays {', '.join(map(repr, arrays))}.")
         if not isinstance(data, dict):
             raise ValueError(f"{type(self).__name__} settings must be a mapping, not {type(data).__name__}.")
         fields = self.fields()
@@ -246,9 +248,7 @@ class EventedModel:
 
         ``arrays`` is accepted for the same call as every model's, and must be empty.
         """
-        if arrays:
-            raise ValueError(f"{type(self).__name__}: unexpected arrays {', '.join(map(repr, arrays))}.")
-        cleaned = self.validate_dict(data, partial=partial)
+        cleaned = self.validate_dict(data, arrays, partial=partial)
         with batched(self):
             for key, value in cleaned.items():
                 setattr(self, key, value)

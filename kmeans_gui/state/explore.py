@@ -493,7 +493,7 @@ class AppState:
         Without ``arrays`` the points and placed centres are read from ``data`` (lists are fine).
         Everything is checked first: on a ValueError, which names every problem, nothing changed.
         """
-        points, params, manual, cursor, dataset = self._checked_session(data, arrays)
+        points, params, manual, cursor, dataset = self.validate_dict(data, arrays)
         # Views hear points, params, manual, run in that order (colours for the new run must
         # meet the new points), each once.
         with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
@@ -508,7 +508,9 @@ class AppState:
         self.go_to(cursor)
 
     @staticmethod
-    def _checked_session(data, arrays) -> tuple:
+    def validate_dict(data, arrays: dict | None = None) -> tuple:
+        """Check what :meth:`load_dict` would take, changing nothing: (points, params, placed
+        centres, cursor, dataset), or a ValueError naming every problem."""
         if not isinstance(data, dict):
             raise ValueError(f"Explore settings must be a mapping, not {type(data).__name__}.")
         arrays = dict(arrays) if arrays is not None else {k: data[k] for k in ("points", "manual_centers") if k in data}
