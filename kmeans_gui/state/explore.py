@@ -512,7 +512,7 @@ class AppState:
         """Check what :meth:`load_dict` would take, changing nothing: (points, params, placed
         centres, cursor, dataset), or a ValueError naming every problem."""
         if not isinstance(data, dict):
-            raise ValueError(f"Explore settings must be a mapping, not {type(data).__name__}.")
+            raise ValueError(f"Explore settings must be a dict (JSON object), not {type(data).__name__}.")
         arrays = dict(arrays) if arrays is not None else {k: data[k] for k in ("points", "manual_centers") if k in data}
         known = {"params", "cursor", "dataset", "points", "manual_centers"}
         problems = [f"unknown setting {key!r}" for key in data if key not in known]
