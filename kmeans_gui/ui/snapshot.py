@@ -1,6 +1,8 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
-For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``.
+For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``,
+or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and ``filmstrip`` read it;
+the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
 ``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
 which computes what the tab would compute in the background (the sweep, the quantized image).
 """
@@ -12,6 +14,7 @@ import os
 import sys
 
 from ..data.datasets import DATASETS
+from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
 from .tabs import TABS, tab_named
 
@@ -21,7 +24,8 @@ VIEWS = tuple(tab.name for tab in TABS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", choices=list(DATASETS), default="blobs", help="dataset (default blobs)")
+    parser.add_argument("--dataset", choices=list(DATASETS), default=None, help="dataset (default blobs)")
+    add_table_arguments(parser)
     parser.add_argument("--n", type=int, default=600, help="points for generated datasets (default 600)")
     parser.add_argument("--k", type=int, default=None, help="number of clusters (default: the dataset's)")
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
@@ -57,9 +61,14 @@ def render(args: argparse.Namespace):
     width, height = _size(args.size)
     if args.steps < 0:
         raise ValueError(f"--steps {args.steps} must be >= 0")
+    table = _two_column_table(args)
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
+        if table is not None:
+            window.state.set_points(table.X, record=False)
+            window.state.set_params(k=table.k)
+            window.state.dataset = None
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.setMinimumSize(200, 200)
         window.resize(width, height)
@@ -92,6 +101,19 @@ def render(args: argparse.Namespace):
         window.close()
         window.deleteLater()
         app.processEvents()
+
+
+def _two_column_table(args: argparse.Namespace):
+    """The ``--data`` table as a RunSource (None without ``--data``); ValueError if not 2-D."""
+    if getattr(args, "data", None) is None:
+        return None
+    source = load_source(args)
+    d = source.X.shape[1]
+    if d != 2:
+        raise ValueError(f"{source.title} has {d} feature columns ({', '.join(source.names[:6])}"
+                         f"{', ...' if d > 6 else ''}); the window shows 2-D data, so choose two with --columns, "
+                         "or use export-gif or filmstrip, which cluster in full dimension and show a PCA view")
+    return source
 
 
 def run(args: argparse.Namespace) -> int:

@@ -230,9 +230,11 @@ def test_generate_with_a_new_k_restarts_the_run_once(make_window, qtbot):
     runs = []
     w.state.events.run.connect(lambda: runs.append(w.state.params.k))
     w.dataset_panel.set_dataset("blobs")
-    w.dataset_panel.centers_spin.setValue(5)
-    qtbot.mouseClick(w.dataset_panel.generate_button, Qt.MouseButton.LeftButton)
+    runs.clear()
+    w.dataset_panel.centers_spin.setValue(5)  # shown at once
     assert runs == [5]  # one restart, already with the new k
+    qtbot.mouseClick(w.dataset_panel.generate_button, Qt.MouseButton.LeftButton)
+    assert runs == [5, 5]  # a new draw: one more restart
     assert w.algorithm_panel.k_spin.value() == 5 and w.state.current is not None
 
 

@@ -5,6 +5,11 @@ thread of a :class:`~kmeans_gui.ui.common.tasks.TaskRunner`; the elbow fills in 
 are cached per (data version, K, seeds) and dropped when the points change. Clicking a k on any
 chart sets k in the main panel (``state.set_params(k=...)``), which restarts the run; the silhouette
 plot then shows that k's clustering, as in scikit-learn's silhouette analysis.
+
+"Tutorial's curve" adds, on the elbow chart, the "K-Means from Scratch" tutorial's own elbow: ONE
+random run per k from its seed 42, beside the best of several k-means++ runs per k, so a learner
+sees how runs stuck in poor local minima bend the tutorial's curve. It is checked by itself when
+one of the tutorial's datasets is loaded.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.sweep import SweepResult
 from ...state import MAX_K, AppState, words
-from ...state.choose_k import ChooseKModel, sweep_task
+from ...state.choose_k import TUTORIAL_SEED, ChooseKModel, sweep_task
 from ..common.binding import bind
 from ..common.style import BACKGROUND, ERROR_HEX, set_title, style_fixed_chart
 from ..common.tasks import TaskRunner
@@ -40,6 +46,7 @@ SPREAD_HEX = "#9A9A9A"
 BEST_HEX = "#D55E00"
 KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
+TUTORIAL_HEX = "#E69F00"
 
 
 class KChart(QWidget):
@@ -76,13 +83,17 @@ class KChart(QWidget):
                                      name="best of the seeds" if legend else None)
         self.best = pg.ScatterPlotItem(size=18, symbol="star", pen=pg.mkPen("#FFFFFF", width=0.8),
                                        brush=pg.mkBrush(BEST_HEX))
+        # A second curve to compare with (the tutorial's elbow); in the legend only while drawn.
+        self.extra = pg.PlotDataItem(pen=pg.mkPen(TUTORIAL_HEX, width=2, style=Qt.PenStyle.DashLine),
+                                     symbol="s", symbolSize=6, symbolBrush=TUTORIAL_HEX, symbolPen=None)
+        self.extra.setZValue(1)
         self.best.setZValue(10)
         self.marker = pg.InfiniteLine(angle=90, movable=False,
                                       pen=pg.mkPen(KNEE_HEX, width=1.5, style=Qt.PenStyle.DashLine))
         self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0.5), fill=(255, 255, 255, 220))
         self.marker_label.setZValue(12)
         self.marker.setZValue(5)
-        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label):
+        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label, self.extra):
             it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             item.addItem(it)
         self.marker.hide()
@@ -91,11 +102,17 @@ class KChart(QWidget):
         self.k_values = np.array([], dtype=int)
         self.clickable_k = self.k_values
 
-    def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "") -> None:
-        """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``."""
+    def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "",
+                   extra=None, extra_name: str = "") -> None:
+        """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``.
+
+        ``extra`` (same length as ``k``), when given, is drawn as a dashed second curve named
+        ``extra_name`` in the legend.
+        """
         k = np.asarray(k, dtype=int)
         values = np.asarray(values, dtype=float)
         ok = np.isfinite(values)
+        self._set_extra(k, extra, extra_name)
         self.k_values = k
         self.clickable_k = k[ok]
         self.curve.setData(k[ok], values[ok])
@@ -119,7 +136,9 @@ class KChart(QWidget):
             self.plot.getAxis("bottom").setTicks([[]])
             self.plot.getAxis("left").setTicks([[]])
         if ok.any():
-            both = values[ok] if spread is None else np.concatenate([values[ok], spread.ravel()])
+            both = [values[ok]] + [np.asarray(a, dtype=float).ravel() for a in (spread, extra) if a is not None]
+            both = np.concatenate(both)
+            both = both[np.isfinite(both)]
             lo, hi = float(np.nanmin(both)), float(np.nanmax(both))
             pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 0.1)
             self.plot.setYRange(lo - pad, hi + pad, padding=0)
@@ -129,6 +148,17 @@ class KChart(QWidget):
                 # Half-way up, right of the line: past the elbow the curve is low, and the
                 # legend sits in the top right corner.
                 self.marker_label.setPos(marker_k + 0.1, lo + 0.55 * (hi - lo))
+
+    def _set_extra(self, k, extra, name: str) -> None:
+        legend = self.plot.plotItem.legend
+        if legend is not None:
+            legend.removeItem(self.extra)
+        if extra is None or not len(k):
+            self.extra.clear()
+            return
+        self.extra.setData(k, np.asarray(extra, dtype=float))
+        if legend is not None:
+            legend.addItem(self.extra, name)
 
     def set_current(self, k: int | None) -> None:
         if k is None or not np.any(self.k_values == k):
@@ -181,6 +211,7 @@ class ChooseKView(QWidget):
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
         self._connect()
+        self.model.follow_tutorial_data()
         self._show(None)
 
     def _build_bar(self) -> QHBoxLayout:
@@ -191,6 +222,10 @@ class ChooseKView(QWidget):
         self.seeds_spin = QSpinBox()
         self.seeds_spin.setRange(1, 20)
         self.seeds_spin.setToolTip("k-means++ runs per k; the best is kept, the spread is shown in grey")
+        self.tutorial_check = QCheckBox("Tutorial's curve")
+        self.tutorial_check.setToolTip(
+            f"Also draw the tutorial's elbow: ONE random run per k from its seed {TUTORIAL_SEED}\n"
+            "(its own code), beside the best of the k-means++ runs per k")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Fit k-means for every k in the background")
         self.cancel_button = QPushButton("Cancel")
@@ -210,6 +245,8 @@ class ChooseKView(QWidget):
         bar.addSpacing(8)
         bar.addWidget(QLabel("seeds per k"))
         bar.addWidget(self.seeds_spin)
+        bar.addSpacing(8)
+        bar.addWidget(self.tutorial_check)
         bar.addSpacing(8)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.progress_bar, 1)
@@ -240,11 +277,13 @@ class ChooseKView(QWidget):
         self.bindings = [
             bind(self.max_k_spin, self.model, "max_k", on_error=lambda text: self._set_status(text, error=True)),
             bind(self.seeds_spin, self.model, "n_seeds", on_error=lambda text: self._set_status(text, error=True)),
+            bind(self.tutorial_check, self.model, "tutorial_curve"),
         ]
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
         self.model.events.max_k.connect(self._on_settings_change)
         self.model.events.n_seeds.connect(self._on_settings_change)
+        self.model.events.tutorial_curve.connect(self._on_settings_change)
         self.model.events.partial.connect(self._on_partial_fits)
         for chart in self.charts:
             chart.plot.scene().sigMouseClicked.connect(lambda ev, c=chart: self._on_chart_click(c, ev))
@@ -346,6 +385,7 @@ class ChooseKView(QWidget):
 
     # ------------------------------------------------------------------ state events
     def _on_points_change(self) -> None:
+        self.model.follow_tutorial_data()
         self.model.forget_other_data()
         if self.runner.is_running():
             self.runner.cancel()
@@ -390,8 +430,10 @@ class ChooseKView(QWidget):
             return
         k = result.k_values
         knee = result.knee
+        tutorial_name = words.tutorial_curve_name(result.tutorial_seed) if result.tutorial_curve is not None else ""
         self.elbow.set_values(k, result.best_inertia, spread=result.inertias,
-                              marker_k=knee.x, marker_text=knee.message)
+                              marker_k=knee.x, marker_text=knee.message,
+                              extra=result.tutorial_curve, extra_name=tutorial_name)
         self.silhouette_chart.set_values(k, result.silhouette, best_k=result.best_k("silhouette"))
         self.ch_chart.set_values(k, result.calinski_harabasz, best_k=result.best_k("calinski_harabasz"))
         self.db_chart.set_values(k, result.davies_bouldin, best_k=result.best_k("davies_bouldin"))

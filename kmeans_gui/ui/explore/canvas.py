@@ -221,7 +221,7 @@ class Canvas(QWidget):
         s = self.state.current
         X = self.state.points
         if s is None or s.labels is None:
-            probs = s.seed.probabilities if (s is not None and s.seed is not None) else None
+            probs = self.state.seed_probabilities() if s is not None else None
             if probs is not None and len(probs) == len(X):
                 self._show_probabilities(probs)
             else:

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from ...state import AppState
+from ...state import AppState, chart_position
 from ..common.style import AXIS_TEXT_HEX, BACKGROUND, set_title, style_fixed_chart
 
 __all__ = ["SeriesChart", "ConvergenceChart", "IntegerAxis"]
@@ -108,4 +108,4 @@ class ConvergenceChart(SeriesChart):
         if s is None or s.inertia is None:
             self.set_cursor(0.0 if s is not None else None)
             return
-        self.set_cursor(s.iteration + (0.5 if s.phase == "update" else 0.0), s.inertia)
+        self.set_cursor(chart_position(s), s.inertia)

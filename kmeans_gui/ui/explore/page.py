@@ -46,7 +46,8 @@ class ExplorePage(QSplitter):
         self.setStretchFactor(1, 1)
         self.setSizes([SIDE_PANEL_WIDTH, 990])
         self.setCollapsible(1, False)
-        for source in (self.dataset_panel.message, self.algorithm_panel.message, self.canvas.edit_message):
+        for source in (self.dataset_panel.message, self.algorithm_panel.message, self.playback.message,
+                       self.canvas.edit_message):
             source.connect(self.message)
 
     def _build_side(self) -> QScrollArea:
@@ -87,6 +88,6 @@ class ExplorePage(QSplitter):
         return not self.canvas.frame_pending or not self.canvas.isVisible()
 
     def shutdown(self) -> None:
-        """Stop playback and the canvas' timer (the main window calls this on close)."""
-        self.playback.pause()
+        """Stop playback, its worker and the canvas' timer (the main window calls this on close)."""
+        self.playback.shutdown()
         self.canvas._region_timer.stop()

@@ -30,7 +30,9 @@ class AlgorithmPanel(QGroupBox):
             self.init_combo.addItem(label, value)
         self.init_combo.setToolTip(
             "How the first centroids are chosen. k-means++ and Farthest point are shown seed by seed;\n"
-            "Place by clicking lets you click the k starting centroids (drag them before you press Step)."
+            "Place by clicking lets you click the k starting centroids (drag them before you press Step).\n"
+            "Tutorial: random / k-means++ draw as the 'K-Means from Scratch' tutorial's code does and stop\n"
+            "as it does (when successive centroids are np.allclose; Tolerance is not used)."
         )
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
