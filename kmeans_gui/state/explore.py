@@ -397,7 +397,7 @@ class AppState:
         if (s is None or not s.is_final or not (self.tutorial_setup or on_tutorial_data)
                 or self.n_points * self._params.k > STUCK_CHECK_MAX_WORK):
             return None
-        from ..stuck import best_known, stuck_message
+        from .stuck import best_known, stuck_message
 
         key = (self._data_version, self._params.k)
         if self._best_known[0] != key:
