@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _kernels
 from . import _validation as v
+from ._frozen import frozen as _frozen
 from .distances import (
     CHUNK_ROWS,
     RUNNING_MIN_MAX_K,
@@ -121,11 +122,6 @@ class KMeansState:
     @property
     def n_seeds(self) -> int:
         return self.centers.shape[0]
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def kmeans_steps(
