@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_engine.py", ["--cases", "d", "--repeats", "1"], "(d) 10,000 x 2, k=4"),
         ("bench_canvas.py", ["--sizes", "2000", "--steps", "2", "--open-repeats", "1"], "Window open, all tabs"),
         ("bench_metrics.py", ["--n", "1500", "--repeats", "1", "--skip-big"], "ours / scikit-learn"),
+        ("bench_session.py", ["--n", "2000", "--repeats", "1"], "session / JSON"),
     ],
 )
 def test_benchmark_script_runs(script, args, expect):

@@ -211,7 +211,8 @@ def test_session_round_trip_through_json():
     X = np.random.default_rng(3).normal(size=(100, 2))
     state = AppState(X, Params(k=4, seed=7, init="farthest"))
     state.go_to(6)
-    data = json.loads(json.dumps(state.to_dict()))
+    # Arrays come out as read-only ndarrays (state.session stores them as .npy); lists load too.
+    data = json.loads(json.dumps(state.to_dict(), default=lambda a: a.tolist()))
     other = AppState.from_dict(data)
     np.testing.assert_array_equal(other.points, state.points)
     assert other.params == state.params and other.cursor == 6

@@ -72,7 +72,11 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def _as_points(X) -> np.ndarray:
-    arr = np.array(X, dtype=np.float64, copy=True)
+    if (isinstance(X, np.ndarray) and X.dtype == np.float64 and X.flags.c_contiguous
+            and X.flags.owndata and not X.flags.writeable):
+        arr = X  # its own read-only memory (a session's array, another state's points): share it
+    else:
+        arr = np.array(X, dtype=np.float64, copy=True)
     if arr.size == 0:
         arr = np.empty((0, 2))
     elif arr.ndim != 2 or arr.shape[1] != 2:
@@ -80,6 +84,28 @@ def _as_points(X) -> np.ndarray:
     if not np.isfinite(arr).all():
         raise ValueError("Points must be finite numbers (no NaN or inf).")
     return _readonly(np.ascontiguousarray(arr))
+
+
+def _as_params(data) -> Params:
+    if not isinstance(data, dict):
+        raise ValueError(f"must be a mapping, not {type(data).__name__}")
+    names = {f.name for f in fields(Params)}
+    wrong = [f"unknown {key!r}" for key in data if key not in names] + [f"missing {n!r}" for n in names if n not in data]
+    if wrong:
+        raise ValueError(", ".join(wrong))
+    return Params(**data).validated()
+
+
+def _as_cursor(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{value!r} must be a whole number >= 0")
+    return int(value)
+
+
+def _as_dataset(value) -> dict | None:
+    if value is not None and not (isinstance(value, dict) and isinstance(value.get("name"), str)):
+        raise ValueError(f"{value!r} must be null or a mapping with a 'name'")
+    return value
 
 
 class AppState:
@@ -479,35 +505,59 @@ class AppState:
 
     # ------------------------------------------------------------------ sessions
     def to_dict(self) -> dict:
-        """Everything needed to restore this session, as JSON-friendly plain data."""
+        """Everything needed to restore this session: plain data, and the points and placed
+        centres as read-only arrays (shared, not copied; ``state.session`` stores them as .npy)."""
         return {
             "version": SESSION_VERSION,
-            "points": self._points.tolist(),
+            "points": self._points,
             "params": asdict(self._params),
-            "manual_centers": self._manual.tolist(),
+            "manual_centers": self._manual,
             "cursor": self._cursor,
             "dataset": self.dataset,
         }
 
+    def validate_dict(self, data) -> dict:
+        """The cleaned contents of ``data`` (as :meth:`to_dict` makes it), or ValueError naming
+        every problem. Changes nothing."""
+        if not isinstance(data, dict):
+            raise ValueError(f"the Explore settings must be a mapping, not {type(data).__name__}.")
+        keys = ("version", "points", "params", "manual_centers", "cursor", "dataset")
+        problems = [f"missing {key!r}" for key in keys if key not in data]
+        problems += [f"unknown {key!r}" for key in data if key not in keys]
+        if problems:
+            raise ValueError("; ".join(problems) + ".")
+        if data["version"] != SESSION_VERSION:
+            raise ValueError(f"version {data['version']!r} is not supported; expected {SESSION_VERSION}.")
+        cleaned = {}
+        for key, clean in (("points", _as_points), ("manual_centers", _as_points), ("params", _as_params),
+                           ("cursor", _as_cursor), ("dataset", _as_dataset)):
+            try:
+                cleaned[key] = clean(data[key])
+            except (ValueError, TypeError) as exc:
+                problems.append(f"{key}: {str(exc).rstrip('.')}")
+        if not problems and cleaned["manual_centers"].shape[0] > cleaned["params"].k:
+            problems.append(f"manual_centers: {cleaned['manual_centers'].shape[0]} placed centres for k = "
+                            f"{cleaned['params'].k}")
+        if problems:
+            raise ValueError("; ".join(problems) + ".")
+        return cleaned
+
     def load_dict(self, data: dict) -> None:
-        """Restore a session made by :meth:`to_dict` (the run is replayed up to the cursor)."""
-        if data.get("version") != SESSION_VERSION:
-            raise ValueError(f"Unsupported session version {data.get('version')!r}; expected {SESSION_VERSION}.")
-        points = _as_points(data["points"])
-        params = Params(**data["params"]).validated()
-        manual = _as_points(data.get("manual_centers", []))
+        """Restore a session made by :meth:`to_dict` (the run is replayed up to the cursor).
+        Everything is checked first: on ValueError nothing changed."""
+        clean = self.validate_dict(data)
         # Views hear points, params, manual, run in that order (colours for the new run must
         # meet the new points), each once.
         with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
-            self._params = params
-            self._manual = manual
-            self.dataset = data.get("dataset")
+            self._params = clean["params"]
+            self._manual = clean["manual_centers"]
+            self.dataset = clean["dataset"]
             self._undo.clear()
             self._redo.clear()
             self.events.params.emit()
             self.events.manual.emit()
-            self._apply_points(points, "replace")
-        self.go_to(int(data.get("cursor", 0)))
+            self._apply_points(clean["points"], "replace")
+        self.go_to(clean["cursor"])
 
     @classmethod
     def from_dict(cls, data: dict, **kwargs) -> "AppState":
