@@ -12,6 +12,14 @@ _BACKGROUND_PREFIXES = ("kmeans-chunks",)
 
 
 @pytest.fixture(autouse=True)
+def own_data_dir(tmp_path_factory, monkeypatch):
+    """Autosaves, the crash log and QSettings go to a fresh folder, never the user's."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("KMEANS_GUI_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def no_leftover_threads():
     before = set(threading.enumerate())
     yield

@@ -82,6 +82,10 @@ class MainWindow(QMainWindow):
         self.add_tab(ChooseKView(self.state), "Choose k")
         # --- end extra tabs ---
 
+        from .sessions import SessionController
+        self.sessions = SessionController(self)
+        self.sessions.add_actions(self.file_menu)
+
     # ------------------------------------------------------------------ layout
     def _build_explore(self) -> QWidget:
         side = QWidget()
@@ -146,10 +150,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._bindings = []
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         self.generate_action = self._action(file_menu, "&Generate dataset", self.dataset_panel.generate, "Ctrl+G")
-        self._action(file_menu, "&New empty canvas", self.new_empty, "Ctrl+N")
-        self._action(file_menu, "&Open image to quantize…", self.open_image, "Ctrl+O")
+        # Ctrl+N and Ctrl+O are the session's New and Open (which opens images too).
+        self._action(file_menu, "New empty &canvas", self.new_empty)
+        self._action(file_menu, "Open &image to quantize…", self.open_image)
         file_menu.addSeparator()
         self._action(file_menu, "&Export canvas image…", self.export_image, "Ctrl+E")
         file_menu.addSeparator()
@@ -237,6 +242,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:
+        if not self.sessions.may_close():  # unsaved changes, and the user chose Cancel
+            event.ignore()
+            return
         self.playback.pause()
         self.canvas._region_timer.stop()
         for i in range(self.tabs.count()):
