@@ -1,6 +1,8 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
 For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``.
+``--session FILE`` renders a saved session instead (its tab unless ``--view`` says otherwise);
+``--save-session FILE`` saves the session it rendered, so ``--session FILE`` renders it again.
 ``--view choose-k`` hands the window to ``kmeans_gui.ui.choose_k.view.render_for_snapshot(window)``
 (provided by the choose-k view), which selects and prepares its tab before the grab.
 """
@@ -26,8 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
                         help="initialisation; 'manual' places the centres on k seeded random points")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
-    parser.add_argument("--steps", type=int, default=6, help="half-steps to take before the picture (default 6)")
-    parser.add_argument("--view", choices=VIEWS, default="explore", help="which tab to render")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="half-steps to take before the picture (default 6; 0 with --session)")
+    parser.add_argument("--view", choices=VIEWS, default=None, help="which tab to render (default explore, or the session's)")
+    parser.add_argument("--session", default=None, metavar="FILE", help="render this session (.kmsession)")
+    parser.add_argument("--save-session", default=None, metavar="FILE",
+                        help="also save the session that was rendered")
     parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
     parser.add_argument("--no-regions", action="store_true", help="hide the Voronoi regions")
     parser.add_argument("--lines", action="store_true", help="draw point-to-centroid lines")
@@ -52,10 +58,19 @@ def render(args: argparse.Namespace):
 
     from .app import build_window
 
+    from ..state import session
+
     app = QApplication.instance() or QApplication([sys.argv[0]])
     width, height = _size(args.size)
-    if args.steps < 0:
-        raise ValueError(f"--steps {args.steps} must be >= 0")
+    loaded = None
+    if getattr(args, "session", None):
+        try:
+            loaded = session.read(args.session)
+        except session.SessionError as exc:
+            raise ValueError(f"{args.session}: {exc}") from None
+    steps = args.steps if args.steps is not None else (0 if loaded is not None else 6)
+    if steps < 0:
+        raise ValueError(f"--steps {steps} must be >= 0")
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
@@ -63,7 +78,12 @@ def render(args: argparse.Namespace):
         window.setMinimumSize(200, 200)
         window.resize(width, height)
         state = window.state
-        if args.init == "manual" and state.n_points:
+        if loaded is not None:
+            try:
+                window.sessions.apply(loaded)
+            except session.SessionError as exc:
+                raise ValueError(f"{args.session}: {exc}") from None
+        elif args.init == "manual" and state.n_points:
             rng = np.random.default_rng(args.seed)
             for x, y in state.points[rng.permutation(state.n_points)[: state.params.k]]:
                 state.add_manual_center(float(x), float(y))
@@ -71,12 +91,15 @@ def render(args: argparse.Namespace):
             window.regions_action.setChecked(False)
         if args.lines:
             window.lines_action.setChecked(True)
-        for _ in range(args.steps):
+        for _ in range(steps):
             if not state.step():
                 break
         window.show()
         app.processEvents()
-        if args.view == "choose-k":
+        view = args.view or (loaded.window.get("tab") if loaded is not None else None) or "explore"
+        if view not in VIEWS:
+            view = "explore"
+        if view == "choose-k":
             hook = _choose_k_hook()
             if hook is None:
                 raise ValueError("the choose-k view is not available in this build")
@@ -85,6 +108,11 @@ def render(args: argparse.Namespace):
             except Exception as exc:  # the view's own failure becomes a message, not a traceback
                 raise ValueError(f"the choose-k view could not render: {exc}") from exc
             app.processEvents()
+        if getattr(args, "save_session", None):
+            try:
+                session.write(args.save_session, window.sessions.capture())
+            except OSError as exc:
+                raise ValueError(f"could not save the session to {args.save_session}: {exc}") from None
         return window.grab().toImage()
     finally:
         window.close()
