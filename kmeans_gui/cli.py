@@ -10,18 +10,24 @@ import argparse
 import importlib
 import sys
 
+from . import __version__
+
 # command name -> (module, one-line help)
 COMMANDS = {
     "gui": ("kmeans_gui.ui.app", "open the application window (the default); FILE: a session to open"),
     "open": ("kmeans_gui.ui.open_command", "open the application window with a session file"),
     "snapshot": ("kmeans_gui.ui.snapshot", "render a view offscreen after N half-steps and save a PNG"),
     "quantize": ("kmeans_gui.quantize_cli", "quantize an image to k colours and print the figures"),
+    "export-gif": ("kmeans_gui.export.gif", "render a whole run as an animated GIF, one frame per half-step"),
+    "filmstrip": ("kmeans_gui.export.filmstrip", "render the first iterations of a run as a grid in one PNG"),
+    "choose-k": ("kmeans_gui.choose_k_cli", "score k = 1..max k (elbow, silhouette, CH, DB, gap), say which k each picks"),
 }
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``command``, only that command's module is imported (quantize needs no Qt)."""
     parser = argparse.ArgumentParser(prog="kmeans-gui", description="Watch k-means think.")
+    parser.add_argument("--version", action="version", version=f"kmeans-gui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -33,7 +39,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # `kmeans-gui FILE` and `kmeans-gui --k 3` are the gui command.
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]
     command = argv[0] if argv[0] in COMMANDS else None
     args = build_parser(command).parse_args(argv)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["db", "size_text"]
+__all__ = ["db", "size_text", "size_ratio_text"]
 
 
 def db(value: float, exact: str = "∞ (exact)") -> str:
@@ -15,3 +15,17 @@ def size_text(n: int | None) -> str:
     if n is None:
         return "?"
     return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.2f} MiB"
+
+
+def size_ratio_text(size: int, original_size: int | None, *, downscaled: bool = False) -> str | None:
+    """How an output's size compares with the original file's, as it is (larger or smaller).
+
+    None when the original size is unknown. An indexed PNG is lossless, so it can be larger
+    than a (lossy) JPEG of the same picture; and a downscaled image cannot be compared at all.
+    """
+    if not original_size:
+        return None
+    if downscaled:
+        return "not comparable: the original file holds the full-size image"
+    percent = 100.0 * size / original_size
+    return f"{percent:.0f}% of the original file" + (" (larger)" if size > original_size else "")

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from .formatting import db, size_text
+from .formatting import db, size_ratio_text, size_text
 
 __all__ = ["add_arguments", "run", "format_figures"]
 
@@ -18,6 +18,7 @@ ASCII_EXACT = "inf (exact)"  # the terminal may not print ∞
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.error = _usage_error  # one line, like every other error of this command
     parser.add_argument("input", metavar="IN", help="image file (PNG, JPEG, GIF, BMP, TIFF, WebP...) "
                         "or a built-in sample: china.jpg, flower.jpg")
     parser.add_argument("-k", "--colors", type=int, default=16, metavar="K", help="palette size, 2..256 (default 16)")
@@ -28,7 +29,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample", type=int, default=10_000, metavar="N", help="pixels in the sample (default 10000)")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--palette-csv", metavar="CSV", help="also write the palette (r,g,b,hex,pixels,share)")
+    from .data.images import MAX_PIXELS
+
+    parser.add_argument("--downscale", action="store_true",
+                        help=f"open an image of more than {MAX_PIXELS / 1e6:g} MP downscaled to that many pixels "
+                             "(without it, such an image is refused)")
     parser.add_argument("--no-compare", action="store_true", help="skip Pillow's median cut and octree")
+
+
+def _usage_error(message: str):
+    _fail(f"{message} (see kmeans-gui quantize --help)")
+    sys.exit(2)
 
 
 def _fail(message: str) -> int:
@@ -36,7 +47,21 @@ def _fail(message: str) -> int:
     return 2
 
 
-def format_figures(result, *, original_size: int | None, png_size: int | None, comparisons=()) -> list[str]:
+def _output_clash(args) -> str | None:
+    """Why the outputs cannot be written where asked (one would overwrite the input), or None."""
+    from .data.atomic import same_file
+
+    named = [("-o", args.output), ("--palette-csv", args.palette_csv)]
+    for option, path in named:
+        if path and os.path.exists(args.input) and same_file(path, args.input):
+            return f"{option} {path} is the input image itself; choose another output file name."
+    if args.output and args.palette_csv and same_file(args.output, args.palette_csv):
+        return f"-o and --palette-csv name the same file ({args.output}); give them different names."
+    return None
+
+
+def format_figures(result, *, original_size: int | None, png_size: int | None, comparisons=(),
+                   downscaled: bool = False) -> list[str]:
     """The figures as aligned "label  value" lines of text."""
     method = result.method + (f" (sample of {result.sample_size:,} pixels)" if result.method == "sample" else "")
     rows = [
@@ -48,8 +73,9 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
     ]
     if png_size is not None:
         size = size_text(png_size)
-        if original_size:
-            size += f" vs original {size_text(original_size)} ({100.0 * png_size / original_size:.0f}%)"
+        ratio = size_ratio_text(png_size, original_size, downscaled=downscaled)
+        if ratio:
+            size += f" vs original {size_text(original_size)}: {ratio}"
         rows.append(("indexed PNG", size))
     for c in comparisons:
         delta = result.psnr - c.psnr
@@ -60,23 +86,33 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
 
 
 def run(args) -> int:
-    from .data.images import SAMPLE_IMAGES, ImageLoadError, load_image, sample_image
+    from .data.atomic import atomic_write_all
+    from .data.images import SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, load_image, sample_image
     from .engine.quantize import indexed_png_bytes, pillow_quantize, quantize, write_palette_csv
 
     if not 2 <= args.colors <= 256:
         return _fail(f"-k {args.colors}: k must be from 2 to 256 (an indexed PNG holds at most 256 colours).")
     if args.sample < args.colors:
         return _fail(f"--sample {args.sample}: the sample needs at least k = {args.colors} pixels.")
+    if args.seed < 0:
+        return _fail(f"--seed {args.seed}: the seed must be a whole number, 0 or more.")
     if args.output and os.path.isdir(args.output):
         return _fail(f"-o {args.output} is a folder; give a file name such as out.png.")
     out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else None
     if out_dir and not os.path.isdir(out_dir):
         return _fail(f"-o {args.output}: the folder {out_dir} does not exist.")
+    if args.palette_csv and os.path.isdir(args.palette_csv):
+        return _fail(f"--palette-csv {args.palette_csv} is a folder; give a file name such as palette.csv.")
+    clash = _output_clash(args)
+    if clash:
+        return _fail(clash)
     try:
         if not os.path.exists(args.input) and args.input in SAMPLE_IMAGES:
             loaded = sample_image(args.input)
         else:
-            loaded = load_image(args.input)
+            loaded = load_image(args.input, downscale=args.downscale)
+    except ImageTooLargeError as exc:
+        return _fail(f"{exc} Add --downscale to quantize it at that size.")
     except ImageLoadError as exc:
         return _fail(str(exc))
 
@@ -91,21 +127,23 @@ def run(args) -> int:
         print(f"note: {note}")
 
     png = indexed_png_bytes(result.indices, result.palette)
+    # Both files or neither: a PNG without the palette CSV that was asked for is not success.
+    outputs = []
     if args.output:
-        try:
-            with open(args.output, "wb") as f:
-                f.write(png)
-        except OSError as exc:
-            return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
+        outputs.append((args.output, lambda f: f.write(png)))
     if args.palette_csv:
-        try:
-            write_palette_csv(args.palette_csv, result.palette, result.counts)
-        except OSError as exc:
-            return _fail(f"cannot write {args.palette_csv}: {exc.strerror or exc}")
+        outputs.append((args.palette_csv, lambda f: write_palette_csv(f, result.palette, result.counts), True))
+    try:
+        atomic_write_all(outputs)
+    except OSError as exc:
+        failed = exc.filename or outputs[0][0]
+        written = "nothing was written" if len(outputs) > 1 else "the file was not written"
+        return _fail(f"cannot write {os.path.basename(str(failed))}: {exc.strerror or exc} ({written}).")
     comparisons = () if args.no_compare else [
         pillow_quantize(loaded.pixels, args.colors, m) for m in ("median cut", "fast octree")
     ]
-    for line in format_figures(result, original_size=loaded.file_size, png_size=len(png), comparisons=comparisons):
+    for line in format_figures(result, original_size=loaded.file_size, png_size=len(png), comparisons=comparisons,
+                               downscaled=loaded.downscaled_from is not None):
         print(line)
     if args.output:
         print(f"{'wrote':<19s}{args.output}")

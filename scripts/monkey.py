@@ -270,7 +270,7 @@ class Monkey:
                 from kmeans_gui.state import session
 
                 path = self.window.sessions.path
-                if session.read(path).models["explore"]["points"].shape[0] != n:
+                if session.read(path).arrays["explore"]["points"].shape[0] != n:
                     self.fail(description, f"opened {path} but the count differs")
         else:  # a new dataset (Generate, or a data option): an undoable replacement
             self._pushed(n_before)

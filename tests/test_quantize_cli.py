@@ -83,3 +83,98 @@ def test_bad_options_exit_2(photo, capsys, args, match):
 def test_output_that_is_a_folder(photo, tmp_path, capsys):
     assert main(["quantize", str(photo), "-o", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("via", ["same path", "symlink", "dotted path"])
+@pytest.mark.parametrize("option", ["-o", "--palette-csv"])
+def test_refuses_to_overwrite_the_input(photo, tmp_path, capsys, via, option):
+    before = photo.read_bytes()
+    if via == "symlink":
+        target = tmp_path / "link.png"
+        target.symlink_to(photo)
+    elif via == "dotted path":
+        (tmp_path / "sub").mkdir()
+        target = tmp_path / "sub" / ".." / photo.name
+    else:
+        target = photo
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", option, str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "is the input image itself" in err and err.count("\n") == 1
+    assert photo.read_bytes() == before
+
+
+def test_png_and_csv_with_one_name_are_refused(photo, tmp_path, capsys):
+    out = tmp_path / "x.out"
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out), "--palette-csv", str(out)]) == 2
+    assert "same file" in capsys.readouterr().err and not out.exists()
+
+
+def test_when_the_csv_cannot_be_written_no_png_is_left_behind(photo, tmp_path, capsys, monkeypatch):
+    import kmeans_gui.engine.quantize as q
+
+    out = tmp_path / "out.png"
+    out.write_bytes(b"previous result")
+
+    def disk_full(f, palette, counts):
+        f.write("r,g,b")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(q, "write_palette_csv", disk_full)
+    code = main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out), "--palette-csv", str(tmp_path / "p.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot write p.csv: No space left on device (nothing was written)" in err
+    assert out.read_bytes() == b"previous result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png", "photo.png"]
+
+
+def test_csv_in_a_missing_folder_leaves_no_png(photo, tmp_path, capsys):
+    out = tmp_path / "out.png"
+    code = main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out),
+                 "--palette-csv", str(tmp_path / "missing" / "p.csv")])
+    assert code == 2 and "cannot write p.csv" in capsys.readouterr().err and not out.exists()
+
+
+def test_negative_seed_names_the_option(photo, capsys):
+    assert main(["quantize", str(photo), "-k", "4", "--seed", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert err == "kmeans-gui quantize: error: --seed -1: the seed must be a whole number, 0 or more.\n"
+
+
+def test_too_many_pixels_is_refused_in_one_line_naming_the_way_forward(photo, tmp_path, capsys, monkeypatch):
+    from kmeans_gui.data import images
+
+    monkeypatch.setattr(images, "MAX_PIXELS", 768)  # the photo is 64 x 48 = 3072 pixels
+    out = tmp_path / "out.png"
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "64 x 48 pixels" in err and "downscaled to 32 x 24" in err
+    assert err.rstrip().endswith("Add --downscale to quantize it at that size.") and not out.exists()
+
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "-o", str(out), "--downscale"]) == 0
+    text = capsys.readouterr().out
+    assert "note: Downscaled from 64 x 48 to 32 x 24" in text and "photo.png: 32 x 24" in text
+    assert "not comparable: the original file holds the full-size image" in text
+    with Image.open(out) as im:
+        assert im.size == (32, 24)
+
+
+def test_an_indexed_png_larger_than_the_original_is_called_larger(photo, tmp_path, capsys):
+    tiny_jpeg = tmp_path / "tiny.jpg"
+    Image.open(photo).save(tiny_jpeg, quality=5)  # a very lossy JPEG: the lossless PNG is larger
+    assert main(["quantize", str(tiny_jpeg), "-k", "256", "--no-compare", "-o", str(tmp_path / "o.png")]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("indexed PNG"))
+    png, original = (tmp_path / "o.png").stat().st_size, tiny_jpeg.stat().st_size
+    assert png > original
+    assert line.endswith(f"% of the original file (larger)") and f"{100 * png / original:.0f}%" in line
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--seed", "abc"], "argument --seed: invalid int value: 'abc'"),
+    (["--method", "magic"], "argument --method: invalid choice: 'magic'"),
+])
+def test_option_errors_are_one_line_with_status_2(photo, capsys, args, match):
+    with pytest.raises(SystemExit) as info:
+        main(["quantize", str(photo), *args])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and match in err
+    assert err.startswith("kmeans-gui quantize: error:") and "usage" not in err

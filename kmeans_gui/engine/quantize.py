@@ -334,7 +334,8 @@ def mse_psnr(a, b) -> tuple[float, float]:
     sse = 0
     for start in range(0, fa.shape[0], CHUNK_PIXELS):
         d = fa[start : start + CHUNK_PIXELS].astype(np.int32) - fb[start : start + CHUNK_PIXELS]
-        sse += int(np.einsum("ij,ij->", d, d))
+        # Accumulate in 64 bits: a chunk's sum reaches 2^18 * 3 * 255^2 ~ 5e10, past int32.
+        sse += int(np.einsum("ij,ij->", d, d, dtype=np.int64))
     mse = sse / max(1, a.size)
     return mse, psnr_from_mse(mse)
 
@@ -381,7 +382,8 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, _hooks: 
         idx = lut[_pack(block)]
         indices[a:b] = idx
         d = block.astype(np.int32) - pal32[idx]
-        return np.bincount(idx, minlength=p), int(np.einsum("ij,ij->", d, d))
+        # 64-bit accumulator: a chunk's squared errors overflow int32 (see mse_psnr).
+        return np.bincount(idx, minlength=p), int(np.einsum("ij,ij->", d, d, dtype=np.int64))
 
     parts = map_chunks(work, flat.shape[0], CHUNK_PIXELS)
     counts = np.sum([c for c, _ in parts], axis=0).astype(np.int64)
@@ -654,11 +656,21 @@ def pillow_quantize(image, n_colors: int, method: str = "median cut") -> PillowR
     return PillowResult(method, indices, palette, mse, psnr, seconds)
 
 
-def write_palette_csv(path, palette, counts) -> None:
-    """One row per palette colour: r, g, b, hex, pixels, share."""
+def write_palette_csv(path_or_file, palette, counts) -> None:
+    """One row per palette colour: r, g, b, hex, pixels, share.
+
+    ``path_or_file`` is a path, or a text file opened with ``newline=""`` (for atomic writes).
+    """
+    if hasattr(path_or_file, "write"):
+        _write_palette_rows(path_or_file, palette, counts)
+        return
+    with open(path_or_file, "w", newline="", encoding="utf-8") as f:
+        _write_palette_rows(f, palette, counts)
+
+
+def _write_palette_rows(f, palette, counts) -> None:
     total = max(1, int(sum(int(c) for c in counts)))
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["r", "g", "b", "hex", "pixels", "share"])
-        for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
-            w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])
+    w = csv.writer(f)
+    w.writerow(["r", "g", "b", "hex", "pixels", "share"])
+    for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
+        w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])

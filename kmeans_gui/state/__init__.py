@@ -10,10 +10,12 @@ from .explore import (
     MAX_K,
     AppState,
     Params,
+    StepJob,
 )
+from .phases import chart_position, is_final_assignment
 from .words import explanation, final_sentence, status_text, step_label
 
 __all__ = [
     "Event", "EventedModel", "Field", "batched", "AppState", "Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K",
-    "final_sentence", "status_text", "step_label", "explanation",
+    "final_sentence", "status_text", "step_label", "explanation", "StepJob", "chart_position", "is_final_assignment",
 ]

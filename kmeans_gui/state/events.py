@@ -197,8 +197,9 @@ class EventedModel:
     """Settings declared as :class:`Field` class attributes.
 
     ``model.events.<field>`` fires (with no arguments) when that field changes and
-    ``model.events.changed`` when any does. ``to_dict()`` gives the settings as JSON-able plain data;
-    ``load_dict(d)`` checks all of ``d`` first and changes nothing when any of it is wrong.
+    ``model.events.changed`` when any does. ``to_dict()`` gives the settings as JSON-able plain data
+    (``arrays()`` is empty, as every model has one); ``load_dict(d)`` checks all of ``d`` first and
+    changes nothing when any of it is wrong.
     """
 
     def __init__(self, **values):
@@ -217,8 +218,14 @@ class EventedModel:
     def to_dict(self) -> dict:
         return dict(self._values)
 
-    def validate_dict(self, data, *, partial: bool = False) -> dict:
+    def arrays(self) -> dict:
+        """Arrays to save beside :meth:`to_dict` (none: settings are plain values)."""
+        return {}
+
+    def validate_dict(self, data, arrays: dict | None = None, *, partial: bool = False) -> dict:
         """The cleaned values of ``data``, or ValueError naming every problem (changes nothing)."""
+        if arrays:
+            raise ValueError(f"{type(self).__name__}: unexpected arrays {', '.join(map(repr, arrays))}.")
         if not isinstance(data, dict):
             raise ValueError(f"{type(self).__name__} settings must be a mapping, not {type(data).__name__}.")
         fields = self.fields()
@@ -236,9 +243,12 @@ class EventedModel:
             raise ValueError(f"{type(self).__name__}: " + "; ".join(problems) + ".")
         return cleaned
 
-    def load_dict(self, data: dict, *, partial: bool = False) -> None:
-        """Take the settings in ``data`` (all of them unless ``partial``); on any error change nothing."""
-        cleaned = self.validate_dict(data, partial=partial)
+    def load_dict(self, data: dict, arrays: dict | None = None, *, partial: bool = False) -> None:
+        """Take the settings in ``data`` (all of them unless ``partial``); on any error change nothing.
+
+        ``arrays`` is accepted for the same call as every model's, and must be empty.
+        """
+        cleaned = self.validate_dict(data, arrays, partial=partial)
         with batched(self):
             for key, value in cleaned.items():
                 setattr(self, key, value)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data.images import SAMPLE_IMAGES, ImageLoadError, LoadedImage, load_image, sample_image
+from ..data.images import SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, LoadedImage, load_image, sample_image
 from ..engine.quantize import QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize
+from . import words
 from .events import Event, EventedModel, Field, one_of, whole_number
 
 __all__ = [
@@ -31,7 +32,6 @@ METHOD_LABELS = {
 #: What the right-hand image can show: ours, then Pillow's two quantizers in the order they are computed.
 RIGHT_IMAGE_CHOICES = ("k-means", "Pillow median cut", "Pillow fast octree")
 PILLOW_METHODS = ("median cut", "fast octree")
-NO_IMAGE = "Open an image first (or pick a built-in sample)."
 
 
 # ---------------------------------------------------------------------------------- results
@@ -102,15 +102,22 @@ class Outcome:
 # ---------------------------------------------------------------------------------- the work
 
 
-def load_task(ctx, kind: str, source: str):
-    """Load a file (``kind`` "file") or a built-in sample; ("loaded", LoadedImage) or ("error", text)."""
+def load_task(ctx, kind: str, source: str, downscale: bool = False):
+    """Load a file (``kind`` "file", shrunk to the size limit when ``downscale``) or a built-in sample.
+
+    Returns ("loaded", LoadedImage), ("too large", (source, text)) or ("error", text).
+    """
     ctx.set_progress(0.0, f"loading {os.path.basename(source)}")
     try:
-        return "loaded", (sample_image(source) if kind == "sample" else load_image(source))
+        if kind == "sample":
+            return "loaded", sample_image(source)
+        return "loaded", (load_image(source, downscale=True) if downscale else load_image(source))
+    except ImageTooLargeError as exc:
+        return "too large", (source, str(exc))
     except ImageLoadError as exc:
         return "error", str(exc)
     except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure
-        return "error", f"Could not open {os.path.basename(source)}: {exc}"
+        return "error", words.could_not_open(os.path.basename(source), exc)
 
 
 def quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known_comparisons=None) -> Outcome:
@@ -209,7 +216,7 @@ class ImageModel(EventedModel):
     def quantize_args(self) -> tuple:
         """Arguments of :func:`quantize_task` for the current image and settings (ValueError without one)."""
         if self.loaded is None:
-            raise ValueError(NO_IMAGE)
+            raise ValueError(words.NO_IMAGE)
         return (self.loaded.pixels, self.k, self.method, self.sample_size, self.seed)
 
     def known_comparisons(self, k: int | None = None) -> tuple | None:

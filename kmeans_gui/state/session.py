@@ -4,11 +4,15 @@ A session file (``*.kmsession``) is a zip archive, stored without compression so
 opening a million points takes milliseconds, not seconds:
 
 - ``session.json``: ``{"format": "kmeans-gui session", "version": 1, "saved_by": ...,
-  "models": {name: that model's to_dict(), ...}, "window": {...}}``. Inside a model's dict, an
-  array is written as ``{"$array": "arrays/<name>/<key>.npy"}``.
-- ``arrays/...npy``: one NumPy ``.npy`` file per array, read with ``np.load(allow_pickle=False)``
-  after its header was checked (numeric dtype, size within :data:`MAX_ARRAY_ELEMENTS`, data not
-  truncated), so no file can make the app run code or swallow all memory.
+  "models": {name: that model's to_dict(), ...}, "arrays": {name: {key: member}, ...},
+  "window": {...}}``.
+- ``arrays/<name>/<key>.npy``: each model's ``arrays()``, one NumPy ``.npy`` file per array, read
+  with ``np.load(allow_pickle=False)`` after its header was checked (numeric dtype, size within
+  :data:`MAX_ARRAY_ELEMENTS`, data not truncated), so no file can make the app run code or
+  swallow all memory.
+
+Every model offers ``to_dict()`` (JSON-able settings), ``arrays()`` (read-only ndarrays by name),
+``validate_dict(data, arrays)`` (checks, changes nothing) and ``load_dict(data, arrays)``.
 
 :func:`read` checks the whole file and raises :class:`SessionError` naming what is wrong;
 :func:`apply` validates every model's part before it changes any model. :func:`capture` is
@@ -42,7 +46,6 @@ MAX_POINTS = 5_000_000
 MAX_ARRAY_ELEMENTS = 2 * MAX_POINTS
 MAX_JSON_BYTES = 16 * 1024 * 1024
 JSON_NAME = "session.json"
-_ARRAY_KEY = "$array"
 _DTYPE_KINDS = "biuf"  # bool, int, unsigned, float: nothing that needs pickle
 
 
@@ -57,12 +60,15 @@ class Session:
     Attributes
     ----------
     models : dict of str -> dict
-        Each model's ``to_dict()``; arrays in it are read-only ndarrays.
+        Each model's ``to_dict()`` (JSON-able settings), by the name the session stores it under.
+    arrays : dict of str -> dict of str -> ndarray
+        Each model's ``arrays()``; read-only.
     window : dict
-        What the window shows besides the models (``tab``, ``canvas_range``); optional keys.
+        What the window shows besides the models (``tab``, ``canvas_range``, ``file``); optional keys.
     """
 
     models: dict
+    arrays: dict = field(default_factory=dict)
     window: dict = field(default_factory=dict)
 
 
@@ -70,16 +76,18 @@ class Session:
 
 
 def capture(models: Mapping[str, object], window: dict | None = None) -> Session:
-    """Every model's ``to_dict()``: cheap, for the GUI thread (arrays are shared, not copied).
+    """Every model's ``to_dict()`` and ``arrays()``: cheap, for the GUI thread (the arrays are
+    read-only and shared, not copied).
 
     Parameters
     ----------
     models : mapping of str -> model
-        Models with ``to_dict()``, by the name the session stores them under.
     window : dict, optional
         JSON-able extras (the current tab, the canvas' view range).
     """
-    return Session({name: _frozen(model.to_dict()) for name, model in models.items()}, dict(window or {}))
+    return Session({name: model.to_dict() for name, model in models.items()},
+                   {name: {key: _frozen(a) for key, a in model.arrays().items()} for name, model in models.items()},
+                   dict(window or {}))
 
 
 def apply(models: Mapping[str, object], session: Session) -> None:
@@ -88,34 +96,28 @@ def apply(models: Mapping[str, object], session: Session) -> None:
     Raises
     ------
     SessionError
-        A part is missing, unknown or wrong; nothing was changed.
+        A part is missing, unknown or wrong (the message names every problem); nothing changed.
     """
     problems = [f"the part {name!r} is missing" for name in models if name not in session.models]
-    problems += [f"unknown part {name!r}" for name in session.models if name not in models]
+    problems += [f"unknown part {name!r}" for name in {*session.models, *session.arrays} if name not in models]
     for name, model in models.items():
         if name in session.models:
             try:
-                model.validate_dict(session.models[name])
+                model.validate_dict(session.models[name], session.arrays.get(name, {}))
             except (ValueError, TypeError) as exc:
                 problems.append(f"{name}: {exc}")
     if problems:
         raise SessionError("; ".join(p.rstrip(".") for p in problems) + ".")
     for name, model in models.items():
-        model.load_dict(session.models[name])
+        model.load_dict(session.models[name], session.arrays.get(name, {}))
 
 
-def _frozen(value):
-    """The dict with every array made read-only (a copy only where the model handed a writable one)."""
-    if isinstance(value, np.ndarray):
-        if value.flags.writeable:
-            value = value.copy()
-            value.setflags(write=False)
-        return value
-    if isinstance(value, dict):
-        return {k: _frozen(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_frozen(v) for v in value]
-    return value
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """``array``, or a read-only copy where a model handed out a writable one."""
+    if array.flags.writeable:
+        array = array.copy()
+        array.setflags(write=False)
+    return array
 
 
 # ------------------------------------------------------------------------------ writing
@@ -131,45 +133,40 @@ def write(path, session: Session) -> None:
     SessionError
         An array is too large or of a type a session cannot hold.
     """
-    arrays: dict[str, np.ndarray] = {}
+    members: dict[str, np.ndarray] = {}
+    names: dict[str, dict[str, str]] = {}
+    for model, arrays in session.arrays.items():
+        for key, array in arrays.items():
+            where = f"{model}.{key}"
+            if not isinstance(array, np.ndarray) or array.dtype.kind not in _DTYPE_KINDS or array.dtype.fields:
+                raise SessionError(f"{where}: only numeric arrays can be saved in a session.")
+            if array.size > MAX_ARRAY_ELEMENTS:
+                raise SessionError(f"{where}: {array.size:,} numbers is more than a session holds "
+                                   f"({MAX_ARRAY_ELEMENTS:,}).")
+            member = f"arrays/{model}/{key}.npy"
+            members[member] = array
+            names.setdefault(model, {})[key] = member
     document = {
         "format": FORMAT,
         "version": VERSION,
         "saved_by": _saved_by(),
-        "models": {name: _extract(data, f"arrays/{name}", arrays) for name, data in session.models.items()},
+        "models": session.models,
+        "arrays": names,
         "window": session.window,
     }
-    text = json.dumps(document, indent=1, allow_nan=False).encode("utf-8")
+    try:
+        text = json.dumps(document, indent=1, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise SessionError(f"the settings cannot be saved as JSON: {exc}.") from None
 
     def write_zip(f) -> None:
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr(JSON_NAME, text)
-            for name, array in arrays.items():
+            for name, array in members.items():
                 with zf.open(name, "w", force_zip64=array.nbytes > 2**30) as member:
                     np.lib.format.write_array(member, array, allow_pickle=False)
 
     atomic_write(path, write_zip)
-
-
-def _extract(value, where: str, arrays: dict):
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in _DTYPE_KINDS or value.dtype.fields is not None:
-            raise SessionError(f"{where}: arrays of {value.dtype} cannot be saved in a session.")
-        if value.size > MAX_ARRAY_ELEMENTS:
-            raise SessionError(f"{where}: {value.size:,} numbers is more than a session holds "
-                               f"({MAX_ARRAY_ELEMENTS:,}).")
-        name = f"{where}.npy"
-        arrays[name] = value
-        return {_ARRAY_KEY: name}
-    if isinstance(value, dict):
-        if _ARRAY_KEY in value:
-            raise SessionError(f"{where}: the key {_ARRAY_KEY!r} is reserved for arrays.")
-        return {str(k): _extract(v, f"{where}/{k}", arrays) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_extract(v, f"{where}/{i}", arrays) for i, v in enumerate(value)]
-    if isinstance(value, (np.integer, np.floating, np.bool_)):
-        return value.item()
-    return value
 
 
 def _saved_by() -> str:
@@ -198,8 +195,8 @@ def read(path) -> Session:
         with zipfile.ZipFile(path) as zf:
             document = _read_json(zf)
             _check_header(document)
-            members = set(zf.namelist())
-            models = {key: _restore(value, zf, members, key) for key, value in document["models"].items()}
+            arrays = _read_arrays(zf, document.get("arrays", {}))
+            models = document["models"]
     except SessionError:
         raise
     except FileNotFoundError:
@@ -213,7 +210,7 @@ def read(path) -> Session:
     window = document.get("window", {})
     if not isinstance(window, dict):
         raise SessionError(f"'window' must be a mapping, not {type(window).__name__}.")
-    return Session(models, window)
+    return Session(models, arrays, window)
 
 
 def _read_json(zf: zipfile.ZipFile) -> dict:
@@ -254,16 +251,18 @@ def _check_header(document: dict) -> None:
         raise SessionError(f"'models' must be a mapping, not {type(document['models']).__name__}.")
 
 
-def _restore(value, zf: zipfile.ZipFile, members: set, where: str):
-    if isinstance(value, dict):
-        if _ARRAY_KEY in value:
-            if set(value) != {_ARRAY_KEY} or not isinstance(value[_ARRAY_KEY], str):
-                raise SessionError(f"{where}: an array reference must be {{{_ARRAY_KEY!r}: member name}}.")
-            return _read_array(zf, members, value[_ARRAY_KEY], where)
-        return {k: _restore(v, zf, members, f"{where}.{k}") for k, v in value.items()}
-    if isinstance(value, list):
-        return [_restore(v, zf, members, f"{where}[{i}]") for i, v in enumerate(value)]
-    return value
+def _read_arrays(zf: zipfile.ZipFile, names) -> dict:
+    if not isinstance(names, dict) or not all(isinstance(v, dict) for v in names.values()):
+        raise SessionError("'arrays' must map each part to {array name: member of the file}.")
+    members = set(zf.namelist())
+    out = {}
+    for model, arrays in names.items():
+        out[model] = {}
+        for key, member in arrays.items():
+            if not isinstance(member, str):
+                raise SessionError(f"{model}.{key}: the array's member name must be text.")
+            out[model][key] = _read_array(zf, members, member, f"{model}.{key}")
+    return out
 
 
 def _read_array(zf: zipfile.ZipFile, members: set, member: str, where: str) -> np.ndarray:

@@ -56,6 +56,16 @@ def build_window(args: argparse.Namespace | None = None):
 
 
 def run(args: argparse.Namespace) -> int:
+    from .preflight import problem
+
+    qt_widgets = sys.modules.get("PySide6.QtWidgets")
+    if qt_widgets is None or qt_widgets.QApplication.instance() is None:
+        # Qt aborts the process when its platform cannot start, with a hint that may name the wrong
+        # library (and importing QtWidgets fails outright without libEGL): say what is missing first.
+        reason = problem()
+        if reason is not None:
+            print(f"kmeans-gui: {reason}", file=sys.stderr)
+            return 2
     from PySide6.QtWidgets import QApplication
 
     from ..state import session

@@ -19,7 +19,6 @@ import glob
 import json
 import os
 import time
-from dataclasses import asdict
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -246,13 +245,14 @@ class SessionController(QObject):
         """Every setting at its default, an empty canvas, no file."""
         if not self.may_discard():
             return False
-        fresh = {}
+        settings, arrays = {}, {}
         for name, model in self.models().items():
             if isinstance(model, AppState):
-                fresh[name] = AppState(params=type(model.params)()).to_dict()
+                empty = AppState(params=type(model.params)())
+                settings[name], arrays[name] = empty.to_dict(), empty.arrays()
             else:
-                fresh[name] = {key: f.default for key, f in model.fields().items()}
-        self.apply(session.Session(fresh, {"tab": "explore"}))
+                settings[name] = {key: f.default for key, f in model.fields().items()}
+        self.apply(session.Session(settings, arrays, {"tab": "explore"}))
         self.discard_autosave()
         self._set_clean(None)
         self._say("New session")
@@ -467,7 +467,7 @@ class SessionController(QObject):
         out = {}
         for name, model in self.models().items():
             if isinstance(model, AppState):
-                out[name] = {"params": asdict(model.params)}
+                out[name] = {"params": model.to_dict()["params"]}
             else:
                 out[name] = {k: v for k, v in model.to_dict().items() if k != "source"}
         return out
@@ -511,7 +511,7 @@ def _alive(pid: int) -> bool:
 
 def _describe(path: str, loaded: session.Session) -> str:
     stamp = time.strftime("%H:%M:%S on %d %b", time.localtime(os.path.getmtime(path)))
-    points = loaded.models.get("explore", {}).get("points")
+    points = loaded.arrays.get("explore", {}).get("points")
     count = f"{len(points):,} points" if hasattr(points, "__len__") else "the work"
     file = loaded.window.get("file")
     of = f"of {os.path.basename(file)}" if isinstance(file, str) and file else "not saved to a file"

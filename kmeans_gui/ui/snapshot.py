@@ -1,10 +1,12 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
-For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``.
+For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``,
+or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and ``filmstrip`` read it;
+the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
+``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
+which computes what the tab would compute in the background (the sweep, the quantized image).
 ``--session FILE`` renders a saved session instead (its tab unless ``--view`` says otherwise);
 ``--save-session FILE`` saves the session it rendered, so ``--session FILE`` renders it again.
-``--view choose-k`` hands the window to ``kmeans_gui.ui.choose_k.view.render_for_snapshot(window)``
-(provided by the choose-k view), which selects and prepares its tab before the grab.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ import os
 import sys
 
 from ..data.datasets import DATASETS
+from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
+from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
 
-VIEWS = ("explore", "choose-k")
+VIEWS = tuple(tab.name for tab in TABS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", choices=list(DATASETS), default="blobs", help="dataset (default blobs)")
+    parser.add_argument("--dataset", choices=list(DATASETS), default=None, help="dataset (default blobs)")
+    add_table_arguments(parser)
     parser.add_argument("--n", type=int, default=600, help="points for generated datasets (default 600)")
     parser.add_argument("--k", type=int, default=None, help="number of clusters (default: the dataset's)")
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
@@ -56,9 +61,8 @@ def render(args: argparse.Namespace):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from .app import build_window
-
     from ..state import session
+    from .app import build_window
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     width, height = _size(args.size)
@@ -71,9 +75,14 @@ def render(args: argparse.Namespace):
     steps = args.steps if args.steps is not None else (0 if loaded is not None else 6)
     if steps < 0:
         raise ValueError(f"--steps {steps} must be >= 0")
+    table = _two_column_table(args)
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
+        if table is not None:
+            window.state.set_points(table.X, record=False)
+            window.state.set_params(k=table.k)
+            window.state.dataset = None
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.setMinimumSize(200, 200)
         window.resize(width, height)
@@ -97,16 +106,15 @@ def render(args: argparse.Namespace):
         window.show()
         app.processEvents()
         view = args.view or (loaded.window.get("tab") if loaded is not None else None) or "explore"
-        if view not in VIEWS:
-            view = "explore"
-        if view == "choose-k":
-            hook = _choose_k_hook()
-            if hook is None:
-                raise ValueError("the choose-k view is not available in this build")
+        tab = tab_named(view if view in VIEWS else "explore")
+        page = window.pages[tab.name]
+        window.tabs.setCurrentWidget(page)
+        app.processEvents()
+        if tab.snapshot is not None:
             try:
-                hook(window)
+                tab.snapshot(window, page)
             except Exception as exc:  # the view's own failure becomes a message, not a traceback
-                raise ValueError(f"the choose-k view could not render: {exc}") from exc
+                raise ValueError(f"the {tab.name} view could not render: {exc}") from exc
             app.processEvents()
         if getattr(args, "save_session", None):
             try:
@@ -120,12 +128,17 @@ def render(args: argparse.Namespace):
         app.processEvents()
 
 
-def _choose_k_hook():
-    try:
-        from .choose_k import view as choose_k
-    except ImportError:
+def _two_column_table(args: argparse.Namespace):
+    """The ``--data`` table as a RunSource (None without ``--data``); ValueError if not 2-D."""
+    if getattr(args, "data", None) is None:
         return None
-    return getattr(choose_k, "render_for_snapshot", None)
+    source = load_source(args)
+    d = source.X.shape[1]
+    if d != 2:
+        raise ValueError(f"{source.title} has {d} feature columns ({', '.join(source.names[:6])}"
+                         f"{', ...' if d > 6 else ''}); the window shows 2-D data, so choose two with --columns, "
+                         "or use export-gif or filmstrip, which cluster in full dimension and show a PCA view")
+    return source
 
 
 def run(args: argparse.Namespace) -> int:

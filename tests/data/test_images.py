@@ -1,10 +1,15 @@
 """Image loading: every awkward input either becomes the right RGB pixels or a clear ImageLoadError."""
 
+import os
+
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, JpegImagePlugin
 
-from kmeans_gui.data.images import SAMPLE_IMAGES, ImageLoadError, load_image, sample_image
+from kmeans_gui.data import images
+from kmeans_gui.data.images import (
+    SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, fit_within, load_image, sample_image,
+)
 
 
 def _save(tmp_path, name, im, **kw):
@@ -45,12 +50,79 @@ def test_text_file_named_png_is_not_an_image(tmp_path):
         load_image(path)
 
 
-@pytest.mark.parametrize("size", [(12, 12), (30, 30)])  # over the limit (warning) and over twice it (error)
-def test_decompression_bomb_is_refused(tmp_path, monkeypatch, size):
-    path = _save(tmp_path, "bomb.png", Image.new("RGB", size))
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
-    with pytest.raises(ImageLoadError, match="too large to open safely.*limit of 100"):
+def test_decompression_bomb_is_refused_quoting_one_limit(tmp_path, monkeypatch):
+    path = _save(tmp_path, "bomb.png", Image.new("RGB", (30, 30)))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # Pillow refuses above twice this
+    with pytest.raises(ImageLoadError) as info:
+        load_image(path, downscale=True)
+    text = str(info.value)
+    assert "more than 200 pixels" in text and "cannot be opened, even downscaled" in text
+    assert "100" not in text  # one limit, not Pillow's warning level as well
+
+
+def _gradient(w, h):
+    y, x = np.mgrid[0:h, 0:w]
+    return np.stack([x * 255 // max(1, w - 1), y * 255 // max(1, h - 1), np.full_like(x, 90)], axis=-1).astype(np.uint8)
+
+
+def test_fit_within_keeps_the_aspect_and_the_limit():
+    assert fit_within((9000, 9000), 50_000_000) == (7071, 7071)
+    assert fit_within((12_000, 7_500), 50_000_000) == (8944, 5590)
+    assert fit_within((400, 300), 120_000) == (400, 300)
+    for size, limit in [((10_001, 3), 7), ((3, 10_001), 1000), ((7, 5), 34)]:
+        w, h = fit_within(size, limit)
+        assert w * h <= limit and w >= 1 and h >= 1
+
+
+def test_more_pixels_than_the_limit_is_refused_with_a_way_forward(tmp_path, monkeypatch):
+    path = _save(tmp_path, "wide.png", Image.fromarray(_gradient(120, 60)))
+    monkeypatch.setattr(images, "MAX_PIXELS", 1800)
+    with pytest.raises(ImageTooLargeError) as info:
         load_image(path)
+    err = info.value
+    assert isinstance(err, ImageLoadError)
+    assert err.size == (120, 60) and err.limit == 1800 and err.downscaled_size == (60, 30)
+    assert str(err) == ("wide.png is 120 x 60 pixels (0.0 MP), more than the 0.0018 MP this program works on. "
+                        "It can be opened downscaled to 60 x 30.")
+
+
+def test_downscale_opens_it_at_the_limit(tmp_path):
+    arr = _gradient(120, 60)
+    loaded = load_image(_save(tmp_path, "wide.png", Image.fromarray(arr)), downscale=True, max_pixels=1800)
+    assert loaded.pixels.shape == (30, 60, 3)
+    expected = np.asarray(Image.fromarray(arr).resize((60, 30), Image.Resampling.BOX)).astype(int)
+    assert np.abs(loaded.pixels.astype(int) - expected).max() <= 6  # the same picture, smaller
+    assert any("Downscaled from 120 x 60 to 60 x 30" in n for n in loaded.notes)
+    assert loaded.downscaled_from == (120, 60)
+    untouched = load_image(tmp_path / "wide.png", downscale=True, max_pixels=7200)
+    np.testing.assert_array_equal(untouched.pixels, arr)
+    assert not any("Downscaled" in n for n in untouched.notes) and untouched.downscaled_from is None
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(tmp_path, monkeypatch):
+    decoded = []
+    real_load = JpegImagePlugin.JpegImageFile.load
+
+    def spy(self):
+        out = real_load(self)
+        decoded.append(self.size)
+        return out
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", spy)
+    path = _save(tmp_path, "big.jpg", Image.fromarray(_gradient(400, 300)), quality=95)
+    loaded = load_image(path, downscale=True, max_pixels=10_000)
+    assert loaded.pixels.shape == (86, 115, 3)  # fit_within((400, 300), 10_000)
+    assert decoded and decoded[-1] == (200, 150)  # JPEG's 1/2 scale: never the full 400 x 300
+
+
+def test_downscaled_size_is_upright_for_an_exif_rotated_jpeg(tmp_path):
+    im = Image.fromarray(_gradient(80, 40))
+    exif = im.getexif()
+    exif[0x0112] = 6
+    loaded = load_image(_save(tmp_path, "rot.jpg", im, exif=exif), downscale=True, max_pixels=800)
+    assert loaded.pixels.shape == (40, 20, 3)
+    assert any("Downscaled from 40 x 80 to 20 x 40" in n for n in loaded.notes)
+    assert loaded.downscaled_from == (40, 80)
 
 
 def test_missing_file_folder_and_empty_file(tmp_path):
@@ -61,6 +133,21 @@ def test_missing_file_folder_and_empty_file(tmp_path):
     (tmp_path / "empty.png").write_bytes(b"")
     with pytest.raises(ImageLoadError, match="empty"):
         load_image(tmp_path / "empty.png")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_not_called_empty(tmp_path):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(ImageLoadError) as info:
+        load_image(fifo)  # must not block waiting for a writer
+    assert str(info.value) == "pipe.png is a named pipe (FIFO), not a regular file; save the image to a file first."
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/urandom"), reason="no /dev/urandom here")
+def test_a_device_is_not_called_empty():
+    with pytest.raises(ImageLoadError, match="urandom is a device, not a regular file"):
+        load_image("/dev/urandom")
 
 
 def test_errors_are_value_errors():
@@ -143,6 +230,16 @@ def test_exif_rotated_jpeg_is_shown_upright(tmp_path):
     assert np.all(np.abs(px[2:18, 2:18] - [255, 0, 0]).max(axis=-1) < 40)  # top is the red half
     assert np.all(np.abs(px[22:38, 2:18] - [0, 0, 255]).max(axis=-1) < 40)
     assert any("EXIF orientation (6)" in n for n in loaded.notes)
+
+
+def test_an_invalid_exif_orientation_is_not_reported_as_a_rotation(tmp_path):
+    arr = _gradient(40, 20)
+    im = Image.fromarray(arr)
+    exif = im.getexif()
+    exif[0x0112] = 99
+    loaded = load_image(_save(tmp_path, "odd.png", im, exif=exif))
+    np.testing.assert_array_equal(loaded.pixels, arr)  # as stored
+    assert loaded.notes == ("EXIF orientation 99 is not a valid value (1 to 8): ignored, shown as stored.",)
 
 
 @pytest.mark.parametrize("name", SAMPLE_IMAGES)

@@ -176,6 +176,30 @@ def test_pillow_comparison_reports_its_error(small_photo):
         pillow_quantize(small_photo, 16, "k-means")
 
 
+def _float64_figures(image, palette, indices):
+    """MSE and PSNR computed independently, in float64, from the palette and the index image."""
+    err = image.astype(np.float64) - palette[indices].astype(np.float64)
+    mse = float(np.mean(err * err))
+    return mse, 10.0 * np.log10(255.0**2 / mse)
+
+
+@pytest.fixture(scope="module")
+def flower():
+    # Full size (273,280 pixels): more than one 2^18-pixel chunk, where 32-bit sums overflowed.
+    return np.ascontiguousarray(load_sample_image("flower.jpg"))
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_figures_at_small_k_match_an_independent_float64_computation(flower, k):
+    ours = quantize(flower, k, seed=0)
+    assert (ours.mse, ours.psnr) == pytest.approx(_float64_figures(flower, ours.palette, ours.indices), rel=1e-12)
+    for method in ("median cut", "fast octree"):
+        p = pillow_quantize(flower, k, method)
+        mse, psnr = _float64_figures(flower, p.palette, p.indices)
+        assert (p.mse, p.psnr) == pytest.approx((mse, psnr), rel=1e-12), method
+        assert 0 < p.mse and np.isfinite(p.psnr)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     image=hnp.arrays(np.uint8, st.tuples(st.integers(1, 9), st.integers(1, 9), st.just(3))),

@@ -33,18 +33,18 @@ def edited_models():
                                   brush_mode=True, brush_radius_px=55.0, brush_density=17))
     models["image"].load_dict(dict(k=40, method="minibatch", sample_size=2048, seed=9, right_image="Pillow fast octree",
                                    source={"kind": "file", "path": "/photos/cat.png"}))
-    models["choose_k"].load_dict(dict(max_k=14, n_seeds=5))
+    models["choose_k"].load_dict(dict(max_k=14, n_seeds=5, tutorial_curve=True))
     return models
 
 
-def as_plain(data):
-    """A to_dict() with arrays as lists, to compare two of them with ==."""
-    return json.loads(json.dumps(data, default=lambda a: a.tolist()))
+def as_plain(model):
+    """A model's to_dict() and arrays() as plain data, to compare two models with ==."""
+    return json.loads(json.dumps([model.to_dict(), model.arrays()], default=lambda a: a.tolist()))
 
 
 def assert_same_models(a, b):
     for name in a:
-        assert as_plain(a[name].to_dict()) == as_plain(b[name].to_dict()), name
+        assert as_plain(a[name]) == as_plain(b[name]), name
 
 
 def test_every_model_round_trips_through_a_session_file(tmp_path):
@@ -71,22 +71,24 @@ def test_the_file_is_a_zip_of_json_and_npy_arrays(tmp_path):
         assert zf.getinfo("arrays/explore/points.npy").compress_type == zipfile.ZIP_STORED
     assert names == {"session.json", "arrays/explore/points.npy", "arrays/explore/manual_centers.npy"}
     assert doc["format"] == "kmeans-gui session" and doc["version"] == session.VERSION
-    assert doc["models"]["explore"]["points"] == {"$array": "arrays/explore/points.npy"}
-    assert doc["models"]["choose_k"] == {"max_k": 14, "n_seeds": 5}
+    assert doc["arrays"] == {"explore": {"points": "arrays/explore/points.npy",
+                                         "manual_centers": "arrays/explore/manual_centers.npy"}}
+    assert doc["models"]["explore"]["params"]["k"] == 3 and doc["models"]["explore"]["cursor"] == 3
+    assert doc["models"]["choose_k"] == {"max_k": 14, "n_seeds": 5, "tutorial_curve": True}
 
 
-def test_capture_shares_the_read_only_arrays_and_loading_shares_them_back(tmp_path):
+def test_capture_shares_the_read_only_arrays_and_reads_them_read_only(tmp_path):
     models = make_models(np.arange(20.0).reshape(10, 2), k=2)
     captured = session.capture(models)
-    assert captured.models["explore"]["points"] is models["explore"].points
+    assert captured.arrays["explore"]["points"] is models["explore"].points
     path = tmp_path / "a.kmsession"
     session.write(path, captured)
     read = session.read(path)
-    points = read.models["explore"]["points"]
+    points = read.arrays["explore"]["points"]
     assert not points.flags.writeable
     fresh = make_models()
     session.apply(fresh, read)
-    assert fresh["explore"].points is points  # no copy of a million points on the GUI thread
+    np.testing.assert_array_equal(fresh["explore"].points, points)
 
 
 def test_an_empty_canvas_round_trips(tmp_path):
@@ -134,10 +136,10 @@ def assert_refused(path, match):
     """The file is refused with a message matching ``match``, and the models did not change."""
     victims = make_models(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), k=2, seed=4)
     victims["view"].show_lines = True
-    before = {name: as_plain(m.to_dict()) for name, m in victims.items()}
+    before = {name: as_plain(m) for name, m in victims.items()}
     with pytest.raises(session.SessionError, match=match) as info:
         session.load(path, victims)
-    assert {name: as_plain(m.to_dict()) for name, m in victims.items()} == before
+    assert {name: as_plain(m) for name, m in victims.items()} == before
     return str(info.value)
 
 
@@ -161,18 +163,19 @@ def test_a_newer_version_is_refused_with_what_to_do(saved):
 
 
 @pytest.mark.parametrize("edit, match", [
-    (lambda d: d["models"]["explore"].pop("params"), r"explore: missing 'params'"),
+    (lambda d: d["models"]["explore"].pop("params"), r"explore: Explore: missing 'params'"),
     (lambda d: d["models"].pop("view"), r"the part 'view' is missing"),
     (lambda d: d["models"]["view"].pop("show_lines"), r"view: ViewOptions: missing setting 'show_lines'"),
     (lambda d: d["models"]["explore"]["params"].update(k=0), r"k=0 must be a whole number from 1"),
     (lambda d: d["models"]["explore"]["params"].update(init="magic"), r"init='magic' must be one of"),
-    (lambda d: d["models"]["explore"].update(cursor=-1), r"cursor: -1 must be a whole number >= 0"),
+    (lambda d: d["models"]["explore"].update(cursor=-1), r"cursor=-1 must be a whole number >= 0"),
+    (lambda d: d["arrays"]["explore"].pop("points"), r"explore: Explore: missing 'points'"),
+    (lambda d: d["arrays"].update(explore=[1]), r"'arrays' must map each part"),
     (lambda d: d["models"]["image"].update(k="many"), r"image: ImageModel: k: 'many' must be a whole number"),
     (lambda d: d["models"]["choose_k"].update(max_k=1000), r"max_k: 1000 must be a whole number from 2"),
     (lambda d: d["models"].update(lab={}), r"unknown part 'lab'"),
     (lambda d: d.pop("models"), r"the 'models' part is missing"),
     (lambda d: d.update(format="something else"), r"not a kmeans-gui session"),
-    (lambda d: d["models"]["explore"].update(points=[[1, 2, 3]]), r"points: Points must be an array of shape \(n, 2\)"),
 ])
 def test_missing_or_wrong_fields_are_named(saved, edit, match):
     rewrite(saved, edit_json=edit)

@@ -17,3 +17,12 @@ def test_warnings_and_edit_messages():
     assert words.clusters_ended_empty(None, "keep").startswith("some clusters ended empty: empty clusters are kept")
     assert words.centroid_placed(2) == "Centroid placed; 2 more to place."
     assert words.centroid_placed(0) == "All centroids placed: press Step or Play."
+
+
+def test_choose_k_and_image_sentences():
+    assert words.sweep_started(8, 3) == "Fitting k = 1..8 with 3 seed(s) each ..."
+    assert words.k_outside_sweep(12, 1, 10) == "k = 12 is outside the sweep (k = 1..10):\nraise max k and compute again."
+    assert words.silhouette_note(True, 10_000, 25_000) == "estimate on a sample of 10,000 of 25,000 points"
+    assert words.silhouette_note(False, 300, 300) == "exact, all 300 points"
+    assert words.quantized(16, "29.56 dB", 0.123) == "Quantized to 16 colours: PSNR 29.56 dB, 0.12 s"
+    assert words.could_not_open("cat.png", "truncated") == "Could not open cat.png: truncated"

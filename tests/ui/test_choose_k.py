@@ -90,6 +90,8 @@ def test_cancel_stops_the_sweep_and_leaves_no_thread(qtbot, make_view):
     assert view.result is None and view.progress_bar.format() == "cancelled"
     assert view.compute_button.isEnabled() and not view.cancel_button.isEnabled()
     assert view.settings_key() not in view._cache
+    message = view.silhouette_plot.message.toPlainText()
+    assert "Computing" not in message and "Cancelled" in message
 
 
 def test_results_are_cached_per_settings_and_dropped_when_the_data_change(qtbot, make_view):
@@ -227,7 +229,35 @@ def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
 
 def test_the_spin_boxes_follow_the_model(qtbot, make_view):
     view = make_view()
-    view.model.load_dict({"max_k": 6, "n_seeds": 2})
+    view.model.load_dict({"max_k": 6, "n_seeds": 2, "tutorial_curve": True})
+    assert view.tutorial_check.isChecked()
     assert view.max_k_spin.value() == 6 and view.seeds_spin.value() == 2
     view.max_k_spin.setValue(7)
-    assert view.model.max_k == 7 and view.settings_key()[1:] == (7, 2)
+    assert view.model.max_k == 7 and view.settings_key()[1:] == (7, 2, True)
+
+
+def test_tutorials_curve_beside_the_best_runs(qtbot, make_view):
+    view = make_view()
+    assert not view.tutorial_check.isChecked()
+    view.state.load_dataset("tutorial-blobs", k=4)
+    assert view.tutorial_check.isChecked()  # the tutorial's data bring the tutorial's curve
+    view.max_k_spin.setValue(9)
+    with qtbot.waitSignal(view.runner.finished, timeout=60_000):
+        click_compute(qtbot, view)
+    x, y = view.elbow.extra.getData()
+    np.testing.assert_array_equal(x, np.arange(1, 10))
+    assert [round(v) for v in y] == [19780, 9211, 1919, 1886, 1854, 1832, 1815, 258, 249]
+    legend = [label.text for _, label in view.elbow.plot.plotItem.legend.items]
+    assert "tutorial: one random run (seed 42)" in legend
+    lo, hi = view.elbow.plot.plotItem.vb.viewRange()[1]
+    assert lo < 249 and hi > 19780
+    assert ("its runs at k = 4, 5, 6, 7 are stuck far above the best of the k-means++ runs"
+            in view.status.text())
+    # Unchecking shows the sweep without it (computed again: the setting is part of the cache key).
+    qtbot.mouseClick(view.tutorial_check, Qt.MouseButton.LeftButton)
+    assert not view.tutorial_check.isChecked()
+    with qtbot.waitSignal(view.runner.finished, timeout=60_000):
+        click_compute(qtbot, view)
+    assert view.elbow.extra.getData()[0] is None
+    assert "tutorial: one random run (seed 42)" not in [lab.text for _, lab in view.elbow.plot.plotItem.legend.items]
+    assert "tutorial's curve" not in view.status.text()

@@ -25,8 +25,9 @@ def tab(qtbot):
     qtbot.waitExposed(widget)
     yield widget
     widget.shutdown()
-    if widget.error_box is not None:
-        widget.error_box.close()
+    for box in (widget.error_box, widget.downscale_box):
+        if box is not None:
+            box.close()
 
 
 def wait_done(qtbot, tab):
@@ -97,10 +98,56 @@ def test_exports_indexed_png_and_palette_csv(qtbot, tab, small_png, tmp_path):
     with Image.open(out) as im:
         assert im.mode == "P"
         np.testing.assert_array_equal(np.asarray(im.convert("RGB")), tab.outcome.quantized)
+    ratio = 100 * tab.outcome.png_size / small_png[0].stat().st_size
+    assert f"{ratio:.0f}% of the original file" in tab.figures.text()
     tab.export_palette_csv(tmp_path / "p.csv")
     rows = list(csv.DictReader((tmp_path / "p.csv").open()))
     assert len(rows) == tab.outcome.result.n_colors_after
     assert sum(int(r["pixels"]) for r in rows) == 60 * 80
+
+
+def test_export_refuses_to_overwrite_the_opened_image(qtbot, tab, small_png, tmp_path):
+    path = small_png[0]
+    before = path.read_bytes()
+    tab.open_file(path)
+    wait_done(qtbot, tab)
+    link = tmp_path / "link.png"
+    link.symlink_to(path)
+    for target in (path, link):
+        with pytest.raises(OSError, match="the image being quantized"):
+            tab.export_png(target)
+        with pytest.raises(OSError, match="the image being quantized"):
+            tab.export_palette_csv(target)
+    assert path.read_bytes() == before
+
+
+def test_a_too_large_image_is_offered_downscaled(qtbot, tab, small_png, monkeypatch):
+    from kmeans_gui.data import images
+
+    monkeypatch.setattr(images, "MAX_PIXELS", 1200)  # the gradient is 80 x 60 = 4800 pixels
+    tab.open_file(small_png[0])
+    qtbot.waitUntil(lambda: tab.downscale_box is not None and tab.downscale_box.isVisible(), timeout=TIMEOUT)
+    box = tab.downscale_box
+    assert "80 x 60 pixels" in box.text() and "0.0012 MP" in box.text() and "downscaled to 40 x 30" in box.text()
+    assert tab.loaded is None and box.defaultButton() is tab.open_downscaled_button
+    qtbot.mouseClick(tab.open_downscaled_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, tab)
+    assert tab.loaded.pixels.shape == (30, 40, 3) and tab.outcome.result.indices.shape == (30, 40)
+    assert "Downscaled from 80 x 60 to 40 x 30" in tab.image_info.text()
+    assert "not comparable: the original file holds the full-size image" in tab.figures.text()
+
+
+def test_declining_the_downscale_opens_nothing(qtbot, tab, small_png, monkeypatch):
+    from kmeans_gui.data import images
+
+    monkeypatch.setattr(images, "MAX_PIXELS", 1200)
+    tab.open_file(small_png[0])
+    qtbot.waitUntil(lambda: tab.downscale_box is not None and tab.downscale_box.isVisible(), timeout=TIMEOUT)
+    cancel = tab.downscale_box.button(tab.downscale_box.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.downscale_box.isVisible(), timeout=TIMEOUT)
+    assert tab.loaded is None and not tab.runner.is_running()
+    assert tab.status.text() == "Not opened: the image is larger than this program works on."
 
 
 def test_dropping_a_file_opens_it(qtbot, tab, small_png):

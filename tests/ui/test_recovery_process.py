@@ -31,7 +31,7 @@ def wait_for_autosave(proc, data_dir, n_points, timeout=60.0):
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         if path.exists():
-            points = session.read(path).models["explore"]["points"]
+            points = session.read(path).arrays["explore"]["points"]
             if len(points) == n_points:
                 return points
         time.sleep(0.1)

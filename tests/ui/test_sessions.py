@@ -133,7 +133,7 @@ def test_closing_with_unsaved_changes_asks_save_discard_cancel(make_window, qtbo
     fake.unsaved, fake.save_path = "save", str(tmp_path / "kept.kmsession")
     w.close()
     assert not w.isVisible() and (tmp_path / "kept.kmsession").exists()
-    assert session.read(tmp_path / "kept.kmsession").models["explore"]["points"].shape == (61, 2)
+    assert session.read(tmp_path / "kept.kmsession").arrays["explore"]["points"].shape == (61, 2)
     assert not os.path.exists(w.sessions.autosave_path)  # a normal close leaves no autosave
 
 
@@ -146,7 +146,7 @@ def test_autosave_writes_soon_after_a_change_off_the_gui_thread(make_window, qtb
     click_data(qtbot, w.canvas, 2.0, 0.0)
     qtbot.waitUntil(lambda: w.sessions.autosaves_written == 1, timeout=10_000)
     saved = session.read(w.sessions.autosave_path)
-    np.testing.assert_array_equal(saved.models["explore"]["points"], w.state.points)
+    np.testing.assert_array_equal(saved.arrays["explore"]["points"], w.state.points)
     assert os.path.dirname(w.sessions.autosave_path) == str(own_data_dir)
     with_fake(w, unsaved="discard")
     w.close()

@@ -5,15 +5,20 @@ thread of a :class:`~kmeans_gui.ui.common.tasks.TaskRunner`; the elbow fills in 
 are cached per (data version, K, seeds) and dropped when the points change. Clicking a k on any
 chart sets k in the main panel (``state.set_params(k=...)``), which restarts the run; the silhouette
 plot then shows that k's clustering, as in scikit-learn's silhouette analysis.
+
+"Tutorial's curve" adds, on the elbow chart, the "K-Means from Scratch" tutorial's own elbow: ONE
+random run per k from its seed 42, beside the best of several k-means++ runs per k, so a learner
+sees how runs stuck in poor local minima bend the tutorial's curve. It is checked by itself when
+one of the tutorial's datasets is loaded.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,144 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.sweep import SweepResult
-from ...state import MAX_K, AppState
-from ...state.choose_k import ChooseKModel, sweep_task
+from ...state import MAX_K, AppState, words
+from ...state.choose_k import TUTORIAL_SEED, ChooseKModel, sweep_task
 from ..common.binding import bind
+from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
+from .k_chart import KChart
 from .silhouette_plot import SilhouettePlot
 
 __all__ = ["ChooseKView", "KChart", "match_labels", "render_for_snapshot"]
-
-LINE_HEX = "#0072B2"
-SPREAD_HEX = "#9A9A9A"
-BEST_HEX = "#D55E00"
-KNEE_HEX = "#C0392B"
-CURRENT_HEX = "#B0B0B0"
-
-
-def _style_plot(plot: pg.PlotWidget) -> None:
-    plot.setAntialiasing(True)
-    plot.showGrid(x=True, y=True, alpha=0.15)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    for axis in ("left", "bottom"):
-        plot.getAxis(axis).setPen(pg.mkPen("#606060"))
-        plot.getAxis(axis).setTextPen(pg.mkPen("#404040"))
-
-
-class KChart(QWidget):
-    """One score against k: a line through the best values, an optional spread, a marked best k.
-
-    ``plot`` is the pg.PlotWidget. Clicking inside the plot emits nothing itself: the view connects
-    :attr:`clicked_k` handling through :meth:`k_at_scene_pos`.
-    """
-
-    def __init__(self, title: str, y_label: str, parent: QWidget | None = None, *, legend: bool = False):
-        super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        _style_plot(self.plot)
-        self.plot.setTitle(title, color="#202020", size="10pt")
-        self.plot.setLabel("left", y_label)
-        self.plot.setLabel("bottom", "k (click to choose)")
-        self.plot.getAxis("left").setWidth(62)
-        self.plot.getAxis("left").enableAutoSIPrefix(False)  # "(x0.001)" on a silhouette axis misleads
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
-        item = self.plot.plotItem
-        self.current = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURRENT_HEX, width=6))
-        self.current.setOpacity(0.45)
-        self.current.setZValue(-10)
-        if legend:
-            self.plot.addLegend(offset=(-6, 6), labelTextColor="#303030", brush=(255, 255, 255, 220))
-        # Rings, drawn over the line: seeds that agree show as one ring around the best point.
-        self.spread = pg.ScatterPlotItem(size=11, pen=pg.mkPen(SPREAD_HEX, width=1.3), brush=None,
-                                         name="each seed" if legend else None)
-        self.spread.setZValue(2)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(LINE_HEX, width=2), symbol="o", symbolSize=7,
-                                     symbolBrush=LINE_HEX, symbolPen=None,
-                                     name="best of the seeds" if legend else None)
-        self.best = pg.ScatterPlotItem(size=18, symbol="star", pen=pg.mkPen("#FFFFFF", width=0.8),
-                                       brush=pg.mkBrush(BEST_HEX))
-        self.best.setZValue(10)
-        self.marker = pg.InfiniteLine(angle=90, movable=False,
-                                      pen=pg.mkPen(KNEE_HEX, width=1.5, style=Qt.PenStyle.DashLine))
-        self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0.5), fill=(255, 255, 255, 220))
-        self.marker_label.setZValue(12)
-        self.marker.setZValue(5)
-        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label):
-            it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-            item.addItem(it)
-        self.marker.hide()
-        self.marker_label.hide()
-        self.current.hide()
-        self.k_values = np.array([], dtype=int)
-        self.clickable_k = self.k_values
-
-    def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "") -> None:
-        """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``."""
-        k = np.asarray(k, dtype=int)
-        values = np.asarray(values, dtype=float)
-        ok = np.isfinite(values)
-        self.k_values = k
-        self.clickable_k = k[ok]
-        self.curve.setData(k[ok], values[ok])
-        if spread is not None and len(k):
-            spread = np.asarray(spread, dtype=float)
-            kk = np.repeat(k, spread.shape[1])
-            self.spread.setData(kk, spread.ravel())
-        else:
-            self.spread.clear()
-        if best_k is not None and np.any(k == best_k) and np.isfinite(values[k == best_k][0]):
-            self.best.setData([best_k], [values[k == best_k][0]])
-        else:
-            self.best.clear()
-        self.marker.setVisible(marker_k is not None)
-        self.marker_label.setVisible(marker_k is not None)
-        if len(k):
-            self.plot.setXRange(k.min() - 0.5, k.max() + 0.5, padding=0)
-            self.plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in k]])
-            self.plot.getAxis("left").setTicks(None)
-        else:  # no made-up 0.2, 0.4 ... ticks on an empty chart
-            self.plot.getAxis("bottom").setTicks([[]])
-            self.plot.getAxis("left").setTicks([[]])
-        if ok.any():
-            both = values[ok] if spread is None else np.concatenate([values[ok], spread.ravel()])
-            lo, hi = float(np.nanmin(both)), float(np.nanmax(both))
-            pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 0.1)
-            self.plot.setYRange(lo - pad, hi + pad, padding=0)
-            if marker_k is not None:
-                self.marker.setValue(marker_k)
-                self.marker_label.setText(marker_text)
-                # Half-way up, right of the line: past the elbow the curve is low, and the
-                # legend sits in the top right corner.
-                self.marker_label.setPos(marker_k + 0.1, lo + 0.55 * (hi - lo))
-
-    def set_current(self, k: int | None) -> None:
-        if k is None or not np.any(self.k_values == k):
-            self.current.hide()
-        else:
-            self.current.setValue(k)
-            self.current.show()
-
-    def clear(self) -> None:
-        self.set_values([], [])
-        self.current.hide()
-
-    def k_at_scene_pos(self, scene_pos) -> int | None:
-        """The k under a scene position inside the plot area, if this chart has a value there."""
-        vb = self.plot.plotItem.vb
-        if not vb.sceneBoundingRect().contains(scene_pos) or not len(self.clickable_k):
-            return None
-        k = int(round(vb.mapSceneToView(scene_pos).x()))
-        return k if np.any(self.clickable_k == k) else None
-
-    def view_to_widget(self, x: float, y: float):
-        """Viewport pixel (QPoint) of a data point (for tests and synthetic clicks)."""
-        scene = self.plot.plotItem.vb.mapViewToScene(QPointF(x, y))
-        return self.plot.mapFromScene(scene)
-
 
 class ChooseKView(QWidget):
     """Charts for choosing k, fed by a cancellable background sweep.
@@ -191,6 +67,7 @@ class ChooseKView(QWidget):
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
         self._connect()
+        self.model.follow_tutorial_data()
         self._show(None)
 
     def _build_bar(self) -> QHBoxLayout:
@@ -201,6 +78,10 @@ class ChooseKView(QWidget):
         self.seeds_spin = QSpinBox()
         self.seeds_spin.setRange(1, 20)
         self.seeds_spin.setToolTip("k-means++ runs per k; the best is kept, the spread is shown in grey")
+        self.tutorial_check = QCheckBox("Tutorial's curve")
+        self.tutorial_check.setToolTip(
+            f"Also draw the tutorial's elbow: ONE random run per k from its seed {TUTORIAL_SEED}\n"
+            "(its own code), beside the best of the k-means++ runs per k")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Fit k-means for every k in the background")
         self.cancel_button = QPushButton("Cancel")
@@ -210,7 +91,7 @@ class ChooseKView(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("")
         self.progress_bar.setMinimumWidth(160)
-        self.status = QLabel("Press Compute to fit k = 1 .. max k.")
+        self.status = QLabel(words.SWEEP_PROMPT)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -220,6 +101,8 @@ class ChooseKView(QWidget):
         bar.addSpacing(8)
         bar.addWidget(QLabel("seeds per k"))
         bar.addWidget(self.seeds_spin)
+        bar.addSpacing(8)
+        bar.addWidget(self.tutorial_check)
         bar.addSpacing(8)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.progress_bar, 1)
@@ -250,11 +133,13 @@ class ChooseKView(QWidget):
         self.bindings = [
             bind(self.max_k_spin, self.model, "max_k", on_error=lambda text: self._set_status(text, error=True)),
             bind(self.seeds_spin, self.model, "n_seeds", on_error=lambda text: self._set_status(text, error=True)),
+            bind(self.tutorial_check, self.model, "tutorial_curve"),
         ]
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
         self.model.events.max_k.connect(self._on_settings_change)
         self.model.events.n_seeds.connect(self._on_settings_change)
+        self.model.events.tutorial_curve.connect(self._on_settings_change)
         self.model.events.partial.connect(self._on_partial_fits)
         for chart in self.charts:
             chart.plot.scene().sigMouseClicked.connect(lambda ev, c=chart: self._on_chart_click(c, ev))
@@ -287,9 +172,9 @@ class ChooseKView(QWidget):
             return
         self.model.begin()
         self._show(None, keep_status=True)
-        self.silhouette_plot.show_message("Computing ...")
+        self.silhouette_plot.show_message(words.SWEEP_COMPUTING)
         self.progress_bar.setValue(0)
-        self._set_status(f"Fitting k = 1..{args[1][-1]} with {args[2]} seed(s) each ...")
+        self._set_status(words.sweep_started(args[1][-1], args[2]))
         self.runner.submit(sweep_task, *args)
 
     def compute_now(self) -> SweepResult | None:
@@ -339,13 +224,16 @@ class ChooseKView(QWidget):
     def _on_failed(self, message: str) -> None:
         self.model.abandon()
         self.progress_bar.setFormat("failed")
-        self._set_status(f"The sweep failed: {message}", error=True)
+        self.silhouette_plot.show_message(words.SWEEP_FAILED_PLOT)
+        self._set_status(words.sweep_failed(message), error=True)
 
     def _on_cancelled(self) -> None:
         self.model.abandon()
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("cancelled")
-        self._set_status("Cancelled. Press Compute to start again.")
+        # compute() put "Computing ..." there; it must not outlive the sweep.
+        self.silhouette_plot.show_message(words.SWEEP_CANCELLED_PLOT)
+        self._set_status(words.SWEEP_CANCELLED)
 
     def _on_running_changed(self, running: bool) -> None:
         self.cancel_button.setEnabled(running)
@@ -353,11 +241,12 @@ class ChooseKView(QWidget):
 
     # ------------------------------------------------------------------ state events
     def _on_points_change(self) -> None:
+        self.model.follow_tutorial_data()
         self.model.forget_other_data()
         if self.runner.is_running():
             self.runner.cancel()
         self._show(None, keep_status=True)
-        self._set_status("The data changed: press Compute for new charts.")
+        self._set_status(words.SWEEP_DATA_CHANGED)
 
     def _on_params_change(self) -> None:
         k = self.state.params.k
@@ -384,7 +273,7 @@ class ChooseKView(QWidget):
 
     # ------------------------------------------------------------------ drawing
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #B00020;" if error else "")
+        self.status.setStyleSheet(f"color: {ERROR_HEX};" if error else "")
         self.status.setText(text)
 
     def _show(self, result: SweepResult | None, keep_status: bool = False) -> None:
@@ -393,26 +282,21 @@ class ChooseKView(QWidget):
         if result is None:
             for chart in self.charts:
                 chart.clear()
-            self.silhouette_plot.show_message("Compute the sweep to see the silhouette plot.")
+            self.silhouette_plot.show_message(words.SWEEP_PLOT_PROMPT)
             return
         k = result.k_values
         knee = result.knee
+        tutorial_name = words.tutorial_curve_name(result.tutorial_seed) if result.tutorial_curve is not None else ""
         self.elbow.set_values(k, result.best_inertia, spread=result.inertias,
-                              marker_k=knee.x, marker_text=knee.message)
+                              marker_k=knee.x, marker_text=knee.message,
+                              extra=result.tutorial_curve, extra_name=tutorial_name)
         self.silhouette_chart.set_values(k, result.silhouette, best_k=result.best_k("silhouette"))
         self.ch_chart.set_values(k, result.calinski_harabasz, best_k=result.best_k("calinski_harabasz"))
         self.db_chart.set_values(k, result.davies_bouldin, best_k=result.best_k("davies_bouldin"))
         self._on_params_change()
         self._show_silhouette_plot()
         if not keep_status:
-            parts = [knee.message]
-            best = result.best_k("silhouette")
-            if best is not None:
-                parts.append(f"best silhouette at k = {best}")
-            parts.append(result.silhouette_note())
-            parts.extend(result.notes)
-            text = "; ".join(parts)
-            self._set_status(text[0].upper() + text[1:] + ". Click a k on any chart to use it.")
+            self._set_status(words.sweep_summary(result))
 
     def _show_silhouette_plot(self) -> None:
         result, k = self.result, self.state.params.k
@@ -420,11 +304,9 @@ class ChooseKView(QWidget):
             return
         fit = result.fit_for(k)
         if fit is None:
-            self.silhouette_plot.show_message(
-                f"k = {k} is outside the sweep (k = {result.k_values[0]}..{result.k_values[-1]}):\n"
-                "raise max k and compute again.")
+            self.silhouette_plot.show_message(words.k_outside_sweep(k, result.k_values[0], result.k_values[-1]))
         elif fit.silhouette_samples is None:
-            self.silhouette_plot.show_message(f"k = {k}: the silhouette needs at least 2 clusters.")
+            self.silhouette_plot.show_message(words.silhouette_needs_two(k))
         else:
             labels = fit.labels
             ref = self._run_labels(k, labels.shape[0])
@@ -433,10 +315,7 @@ class ChooseKView(QWidget):
             idx = result.silhouette_indices
             if idx is not None:
                 labels = labels[idx]
-            if result.silhouette_sampled:
-                note = f"estimate on a sample of {result.silhouette_n_used:,} of {result.n_samples:,} points"
-            else:
-                note = f"exact, all {result.n_samples:,} points"
+            note = words.silhouette_note(result.silhouette_sampled, result.silhouette_n_used, result.n_samples)
             self.silhouette_plot.set_silhouettes(fit.silhouette_samples, labels, k, note=note)
 
     def _run_labels(self, k: int, n: int) -> np.ndarray | None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...state import AppState, words
 from ...state.view import ViewOptions
 from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
+from ..common.style import BACKGROUND, style_axes
 from .point_cloud import PointCloudItem
 from .regions import region_labels
 
@@ -120,17 +121,11 @@ class Canvas(QWidget):
         self._line_sample = None
 
         self.viewbox = EditViewBox(self)
-        self.plot = pg.PlotWidget(viewBox=self.viewbox, background="w")
+        self.plot = pg.PlotWidget(viewBox=self.viewbox, background=BACKGROUND)
         self.plot.setAntialiasing(True)
         # No grid: the regions already structure the plane, and grid lines drawn by the axes
-        # cost ~10 ms per frame.
-        for axis in ("left", "bottom"):
-            item = self.plot.getAxis(axis)
-            item.setPen(pg.mkPen("#606060"))
-            item.setTextPen(pg.mkPen("#404040"))
-            # Axes change only when the view does; caching them as pixmaps saves replaying
-            # their drawing (about 1 ms each) on every frame of playback.
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # cost ~10 ms per frame. Axes change only when the view does: cache them.
+        style_axes(self.plot, cache=True)
         # k-means measures Euclidean distance: equal axis scales keep regions and clusters honest.
         self.viewbox.setAspectLocked(True)
         layout = QVBoxLayout(self)
@@ -226,7 +221,7 @@ class Canvas(QWidget):
         s = self.state.current
         X = self.state.points
         if s is None or s.labels is None:
-            probs = s.seed.probabilities if (s is not None and s.seed is not None) else None
+            probs = self.state.seed_probabilities() if s is not None else None
             if probs is not None and len(probs) == len(X):
                 self._show_probabilities(probs)
             else:

@@ -6,7 +6,10 @@ points after an assignment would take a few hundred milliseconds. Here a step on
 colour-index array; ``paint`` maps the points to device pixels, stamps a small disc per point into
 an 8-bit indexed image (a handful of vectorised fancy-index writes), and draws that image once.
 The raster is cached per (view transform, device size, data, colours), so repaints that change
-nothing cost one ``drawImage``.
+nothing cost one ``drawImage``. For many points of one size, which point shows in each pixel is
+cached per view too, so a step that only recolours them costs one gather over the covered
+pixels instead of a pass over every point per disc pixel (at 2,000,000 points, a few ms instead of
+a few hundred).
 
 Colour indices: 0 is transparent; the table passed to :meth:`set_color_table` gives the rest.
 """
@@ -42,6 +45,11 @@ def default_radius(n: int) -> float:
     return 1.0
 
 
+#: From this many points, recolouring reuses the cached pixel owners (below, the plain raster is
+#: cheap and the cache not worth its memory).
+RECOLOUR_CACHE_MIN_POINTS = 100_000
+
+
 class PointCloudItem(pg.GraphicsObject):
     """Points drawn as fixed-size discs whose colours come from a per-point uint8 index.
 
@@ -62,6 +70,9 @@ class PointCloudItem(pg.GraphicsObject):
         self._version = 0
         self._cache_key = None
         self._cache_image: QImage | None = None
+        self._points_version = 0
+        self._owner_key = None
+        self._owners: tuple[np.ndarray, np.ndarray] | None = None  # (buffer positions, point index)
         self.outline_index = outline_index
         self.radius: float | None = None  # None: chosen from the number of points
         self.outline_limit = 50_000
@@ -71,6 +82,7 @@ class PointCloudItem(pg.GraphicsObject):
     def set_points(self, xy: np.ndarray) -> None:
         """xy : ndarray of shape (n, 2). Resets colours to index 1 and sizes to one class."""
         self.prepareGeometryChange()
+        self._points_version += 1
         self._xy = np.ascontiguousarray(xy, dtype=np.float64)
         self._colors = np.ones(len(self._xy), dtype=np.uint8)
         self._size_class = None
@@ -149,6 +161,54 @@ class PointCloudItem(pg.GraphicsObject):
         painter.restore()
 
     def _raster(self, t, W: int, H: int, dpr: float) -> QImage:
+        if (self._size_class is None and len(self._xy) >= RECOLOUR_CACHE_MIN_POINTS
+                and (self.outline_index is None or len(self._xy) > self.outline_limit)):
+            return self._raster_by_owner(t, W, H, dpr)
+        return self._raster_points(t, W, H, dpr)
+
+    def _geometry(self, t, W: int, H: int, dpr: float, extra_px: int = 0):
+        """Device pixels of the points: (buffer shape, margin, radius, flat index and mask of the
+        points inside)."""
+        xy = self._xy
+        px = (xy[:, 0] * t.m11() + xy[:, 1] * t.m21() + t.m31()) * dpr
+        py = (xy[:, 0] * t.m12() + xy[:, 1] * t.m22() + t.m32()) * dpr
+        radius = (self.radius or default_radius(len(xy))) * dpr
+        margin = int(np.ceil(radius)) + 1 + int(np.ceil(extra_px * dpr))
+        # Stride rounded up to 4 bytes, as QImage's Indexed8 rows are.
+        stride = (W + 2 * margin + 3) // 4 * 4
+        ix = np.floor(px).astype(np.int64) + margin
+        iy = np.floor(py).astype(np.int64) + margin
+        inside = (ix >= margin) & (iy >= margin) & (ix < W + margin) & (iy < H + margin)
+        return (H + 2 * margin, stride), margin, radius, (iy * stride + ix)[inside], inside
+
+    def _raster_by_owner(self, t, W: int, H: int, dpr: float) -> QImage:
+        """Same picture as :meth:`_raster_points` for one size class and no outline, from the
+        cached last point written to each pixel (the one whose colour shows there)."""
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._points_version)
+        if key != self._owner_key:
+            shape, margin, radius, flat, inside = self._geometry(t, W, H, dpr)
+            owner = np.full(shape[0] * shape[1], -1, dtype=np.int32)
+            which = np.flatnonzero(inside).astype(np.int32)
+            stride = shape[1]
+            for dy, dx in disc_offsets(radius):  # in the order _raster_points writes: last wins
+                owner[flat + (dy * stride + dx)] = which
+            positions = np.flatnonzero(owner >= 0)
+            self._owners = (shape, margin, positions, owner[positions])
+            self._owner_key = key
+        shape, margin, positions, owners = self._owners
+        buf = np.zeros(shape, dtype=np.uint8)
+        buf.ravel()[positions] = self._colors[owners]
+        return self._to_image(buf, margin, W, H, dpr)
+
+    def _to_image(self, buf: np.ndarray, margin: int, W: int, H: int, dpr: float) -> QImage:
+        view = np.ascontiguousarray(buf[margin : margin + H, margin : margin + W])
+        image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_Indexed8)
+        image.setColorTable(self._table)
+        image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(dpr)
+        return image
+
+    def _raster_points(self, t, W: int, H: int, dpr: float) -> QImage:
         xy = self._xy
         px = (xy[:, 0] * t.m11() + xy[:, 1] * t.m21() + t.m31()) * dpr
         py = (xy[:, 0] * t.m12() + xy[:, 1] * t.m22() + t.m32()) * dpr
@@ -178,9 +238,4 @@ class PointCloudItem(pg.GraphicsObject):
                     flat_buf[flat + (dy * stride + dx)] = self.outline_index
             for dy, dx in disc_offsets(r):
                 flat_buf[flat + (dy * stride + dx)] = colors
-        view = np.ascontiguousarray(buf[margin : margin + H, margin : margin + W])
-        image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_Indexed8)
-        image.setColorTable(self._table)
-        image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-        image.setDevicePixelRatio(dpr)
-        return image
+        return self._to_image(buf, margin, W, H, dpr)

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
 from ...state.image import ColourCloudData, colour_cloud_data
+from ..common.style import BACKGROUND, set_title
 
 __all__ = ["ColourCloudData", "colour_cloud_data", "ColourCloud"]
 
@@ -20,11 +21,11 @@ class ColourCloud(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setBackground("w")
+        self.setBackground(BACKGROUND)
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
         self.setAspectLocked(True)
-        self.setTitle("Pixels in colour space", color="#202020", size="10pt")
+        set_title(self, "Pixels in colour space")
         self._points = pg.ScatterPlotItem(size=4, pen=None, pxMode=True)
         self._centers = pg.ScatterPlotItem(size=15, pen=pg.mkPen("#202020", width=1.5), pxMode=True)
         self.addItem(self._points)

@@ -16,11 +16,14 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
+from ...data.atomic import atomic_write, same_file
 from ...data.images import SAMPLE_IMAGES, LoadedImage
 from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
-from ...formatting import db, size_text
+from ...formatting import db, size_ratio_text, size_text
+from ...state import words
 from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
 from ..common.binding import bind
+from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
 from .colour_cloud import ColourCloud
 from .palette_strip import PaletteStrip
@@ -50,6 +53,8 @@ class QuantizeTab(QWidget):
         self.model = model if model is not None else ImageModel()
         self._pending_source: dict | None = None
         self.error_box: QMessageBox | None = None
+        self.downscale_box: QMessageBox | None = None
+        self.open_downscaled_button: QPushButton | None = None
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
         self._rerun = QTimer(self)
@@ -299,16 +304,23 @@ class QuantizeTab(QWidget):
     def export_png(self, path) -> int:
         """Write the result as an indexed PNG; returns the file size in bytes."""
         if self.outcome is None:
-            raise ValueError("Nothing to export yet: quantize an image first.")
+            raise ValueError(words.NOTHING_TO_EXPORT)
         data = indexed_png_bytes(self.outcome.result.indices, self.outcome.result.palette)
-        with open(path, "wb") as f:
-            f.write(data)
+        self._refuse_overwriting_the_image(path)
+        atomic_write(path, lambda f: f.write(data))
         return len(data)
 
     def export_palette_csv(self, path) -> None:
         if self.outcome is None:
-            raise ValueError("Nothing to export yet: quantize an image first.")
-        write_palette_csv(path, self.outcome.result.palette, self.outcome.result.counts)
+            raise ValueError(words.NOTHING_TO_EXPORT)
+        self._refuse_overwriting_the_image(path)
+        r = self.outcome.result
+        atomic_write(path, lambda f: write_palette_csv(f, r.palette, r.counts), text=True)
+
+    def _refuse_overwriting_the_image(self, path) -> None:
+        source = self.loaded.path if self.loaded else None
+        if source and os.path.exists(source) and same_file(path, source):
+            raise OSError(17, "that is the image being quantized; choose another file name", os.fspath(path))
 
     def fit_view(self) -> None:
         self.original_view.autoRange(padding=0.01)
@@ -354,7 +366,7 @@ class QuantizeTab(QWidget):
             try:
                 size = self.export_png(path)
             except OSError as exc:
-                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+                self._show_error(words.could_not_write(path, exc.strerror or exc))
             else:
                 self._set_status(f"Saved {os.path.basename(path)} ({size / 1024:.1f} KiB).")
 
@@ -366,7 +378,7 @@ class QuantizeTab(QWidget):
             try:
                 self.export_palette_csv(path)
             except OSError as exc:
-                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+                self._show_error(words.could_not_write(path, exc.strerror or exc))
             else:
                 self._set_status(f"Saved the palette to {os.path.basename(path)}.")
 
@@ -388,12 +400,12 @@ class QuantizeTab(QWidget):
         if self.model.needs_load and source != self._pending_source:
             self._submit_load(source["kind"], source.get("name") or source.get("path"))
 
-    def _submit_load(self, kind: str, source: str) -> None:
+    def _submit_load(self, kind: str, source: str, downscale: bool = False) -> None:
         self._rerun.stop()
         self._set_status("")
         self._pending_source = ImageModel.source_for(kind, source)
         self.model.set_loading(True)
-        self.runner.submit(load_task, kind, source)
+        self.runner.submit(load_task, kind, source, downscale)
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress_bar.setValue(int(round(1000 * fraction)))
@@ -413,13 +425,15 @@ class QuantizeTab(QWidget):
         if isinstance(payload, Outcome):
             self.model.set_outcome(payload)
             r = payload.result
-            self._say(f"Quantized to {r.n_colors_after} colours: PSNR {db(r.psnr)}, {r.seconds:.2f} s")
+            self._say(words.quantized(r.n_colors_after, db(r.psnr), r.seconds))
             return
         kind, value = payload
         source, self._pending_source = self._pending_source, None
         self.model.set_loading(False)
         if kind == "error":
             self._show_error(value)
+        elif kind == "too large":
+            self._offer_downscale(*value)
         else:
             self.model.set_loaded(value, source)
             self.start_quantize()
@@ -429,15 +443,15 @@ class QuantizeTab(QWidget):
         if self.model.loading:
             self.model.set_loading(False)
             self._pending_source = None
-            self._show_error(f"Could not open the image: {message}")
+            self._show_error(words.could_not_open("the image", message))
         else:
-            self._show_error(f"Quantization failed: {message}")
+            self._show_error(words.quantize_failed(message))
 
     def _on_cancelled(self) -> None:
         self.model.set_loading(False)
         self._pending_source = None
         self.progress_label.setText("Cancelled.")
-        self._set_status("Cancelled; the previous result (if any) is still shown.")
+        self._set_status(words.QUANTIZE_CANCELLED)
 
     # ------------------------------------------------------------------ display
     def _on_image_change(self) -> None:
@@ -453,7 +467,7 @@ class QuantizeTab(QWidget):
         self.result_title.setText("Quantized")
         self.figures.setText("—")
         self.fit_view()
-        self._say(f"Loaded {loaded.name} ({loaded.width} × {loaded.height})")
+        self._say(words.image_loaded(loaded.name, loaded.width, loaded.height))
         self._update_enabled()
 
     def _on_outcome_change(self) -> None:
@@ -496,8 +510,9 @@ class QuantizeTab(QWidget):
         if outcome.png_size is not None:
             png = size_text(outcome.png_size)
             original = self.loaded.file_size if self.loaded else None
-            if original:
-                png += f" ({100.0 * outcome.png_size / original:.0f}%)"
+            ratio = size_ratio_text(outcome.png_size, original, downscaled=self.loaded.downscaled_from is not None)
+            if ratio:
+                png += f"<br>{ratio}"
                 rows.append(("Original file", size_text(original)))
             rows.append(("Indexed PNG", png))
         else:
@@ -525,8 +540,30 @@ class QuantizeTab(QWidget):
         self.message.emit(text)
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #b00020;" if error else "")
+        self.status.setStyleSheet(f"color: {ERROR_HEX};" if error else "")
         self.status.setText(text or " ")
+
+    def _offer_downscale(self, source: str, text: str) -> None:
+        """Ask (without blocking) whether to open a too-large image downscaled to the limit."""
+        self._set_status(text)
+        self._say(text)
+        if self.downscale_box is not None:
+            self.downscale_box.close()
+        box = QMessageBox(QMessageBox.Icon.Question, "Large image", text, QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(words.TOO_LARGE_QUESTION)
+        self.open_downscaled_button = box.addButton("Open downscaled", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(self.open_downscaled_button)
+
+        def chosen(_result) -> None:
+            if box.clickedButton() is self.open_downscaled_button:
+                self._submit_load("file", source, downscale=True)
+            else:
+                self._set_status(words.TOO_LARGE_REFUSED)
+
+        box.finished.connect(chosen)
+        self.downscale_box = box
+        box.open()  # window-modal but does not block the event loop
 
     def _show_error(self, text: str, dialog: bool = True) -> None:
         """Say what went wrong in the panel and the status bar, and (non-blocking) in a dialog."""

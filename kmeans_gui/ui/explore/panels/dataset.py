@@ -1,4 +1,8 @@
-"""The Data panel: choose a dataset and its options, Generate; edit tools (brush, Clear)."""
+"""The Data panel: choose a dataset and its options, Generate; edit tools (brush, Clear).
+
+Choosing a dataset or changing one of its options shows the new data at once; Generate is a new
+random draw of the same dataset (the next data seed). Both are undoable.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ __all__ = ["DatasetPanel"]
 
 
 class DatasetPanel(QGroupBox):
-    """Dataset chooser. ``generate()`` replaces the points (undoable) and suggests k.
+    """Dataset chooser. A choice replaces the points at once (undoable) and suggests k;
+    ``generate()`` draws the same dataset anew with the next seed.
 
     The brush controls are bound to ``view`` (the canvas' :class:`ViewOptions`).
     """
@@ -46,8 +51,12 @@ class DatasetPanel(QGroupBox):
         self.spread_spin.setValue(1.0)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 1_000_000)
+        # Options apply when an edit is finished (Enter, focus out, arrows), not at every digit
+        # typed: "2000000" must not generate 2, 20, 200, ... points on the way.
+        for spin in (self.n_spin, self.centers_spin, self.spread_spin, self.seed_spin):
+            spin.setKeyboardTracking(False)
         self.generate_button = QPushButton("Generate")
-        self.generate_button.setToolTip("Replace the points with this dataset (undo with Ctrl+Z)")
+        self.generate_button.setToolTip("A new random draw of this dataset: the next seed (undo with Ctrl+Z)")
         self.suggest_k = QCheckBox("Set k to match")
         self.suggest_k.setChecked(True)
         self.suggest_k.setToolTip("Set k to the number of centres the dataset was made with")
@@ -81,7 +90,10 @@ class DatasetPanel(QGroupBox):
         layout.addLayout(edit)
         layout.addWidget(self.clear_button)
 
-        self.dataset_combo.currentIndexChanged.connect(self._update_enabled)
+        self._shown: tuple[dict, int] | None = None  # (options, data version) of the data last loaded here
+        self.dataset_combo.currentIndexChanged.connect(self._on_choice)
+        for spin in (self.n_spin, self.centers_spin, self.spread_spin, self.seed_spin):
+            spin.valueChanged.connect(self.show_choice)
         self.generate_button.clicked.connect(self.generate)
         self.clear_button.clicked.connect(state.clear)
         self.bindings = [
@@ -108,7 +120,12 @@ class DatasetPanel(QGroupBox):
         self._update_enabled()
 
     def set_dataset(self, name: str) -> None:
-        self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(name))
+        """Choose ``name`` in the box and show it (as choosing it by hand does)."""
+        index = self.dataset_combo.findData(name)
+        if index == self.dataset_combo.currentIndex():
+            self.show_choice()  # no index change, no signal: the data may still be other points
+        else:
+            self.dataset_combo.setCurrentIndex(index)
 
     def _update_enabled(self) -> None:
         info = DATASETS[self.dataset_combo.currentData()]
@@ -122,8 +139,26 @@ class DatasetPanel(QGroupBox):
                                       centers=self.centers_spin.value(), spread=self.spread_spin.value())
         return {"name": name, **opts}
 
+    def _on_choice(self) -> None:
+        self._update_enabled()
+        self.show_choice()
+
     def generate(self) -> None:
+        """A new random draw: the next data seed, then load.
+
+        Every dataset with a size is drawn at random; the fixed ones (Iris, Wine, Empty) keep
+        their seed and are only reloaded if the points were edited since.
+        """
+        if DATASETS[self.dataset_combo.currentData()].uses_n:
+            with signals_blocked(self.seed_spin):
+                self.seed_spin.setValue((self.seed_spin.value() + 1) % (self.seed_spin.maximum() + 1))
+        self.show_choice()
+
+    def show_choice(self) -> None:
+        """Replace the points with the dataset and options now chosen (undoable)."""
         opts = self.options()
+        if self._shown == (opts, self.state.data_version):
+            return  # already on screen, unedited: a second undo step would undo nothing
         name = opts.pop("name")
         info = DATASETS[name]
         k = opts.get("centers", info.suggested_k) if self.suggest_k.isChecked() and name != "empty" else None
@@ -132,5 +167,6 @@ class DatasetPanel(QGroupBox):
         except (ValueError, MemoryError) as exc:
             self.message.emit(f"Could not make {info.label}: {exc}")
             return
+        self._shown = ({"name": name, **opts}, self.state.data_version)
         n = self.state.n_points
         self.message.emit(f"{info.label}: {n:,} points." if n else "Empty canvas: click to add points.")
