@@ -143,22 +143,12 @@ class SessionController(QObject):
 
     # ------------------------------------------------------------------ what a session holds
     def models(self) -> dict:
-        """Every model of the window, by the name a session stores it under."""
-        models = getattr(self.window, "models", None)
-        if models:
-            return dict(models)
-        pages = self.pages()
-        return {"explore": self.window.state, "view": self.window.view_options,
-                "image": pages["image"].model, "choose_k": pages["choose-k"].model}
+        """Every model of the window, by the name a session stores it under (``ui/tabs.py``)."""
+        return dict(self.window.models)
 
     def pages(self) -> dict:
         """Each tab's page by tab name."""
-        pages = getattr(self.window, "pages", None)
-        if pages:
-            return dict(pages)
-        tabs = self.window.tabs
-        by_title = {tabs.tabText(i).replace("&", "").lower().replace(" ", "-"): tabs.widget(i) for i in range(tabs.count())}
-        return by_title
+        return dict(self.window.pages)
 
     def capture(self) -> session.Session:
         extras = {"tab": self._current_tab(), "file": self.path}
