@@ -19,7 +19,9 @@ TEST_CLICKS_ENV = "KMEANS_GUI_TEST_CLICKS"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", nargs="?", default=None, metavar="FILE",
                         help="a session (.kmsession) to open")
-    _add_common(parser)
+    parser.add_argument("--restore", choices=("ask", "yes", "no"), default="ask",
+                        help="work autosaved before a crash: ask whether to restore it (default), restore it, "
+                             "or leave it for the next start; with FILE it is left for the next start")
     parser.add_argument("--dataset", choices=list(DATASETS), default=None, help="dataset to open with (default blobs)")
     parser.add_argument("--n", type=int, default=600, help="number of points for generated datasets")
     parser.add_argument("--k", type=int, default=None, help="number of clusters")
@@ -29,13 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_open_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", metavar="FILE", help="the session (.kmsession) to open")
-    _add_common(parser)
-
-
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--restore", choices=("ask", "yes", "no"), default="ask",
-                        help="work autosaved before a crash: ask whether to restore it (default), or restore, "
-                             "or leave it for the next start")
 
 
 def build_window(args: argparse.Namespace | None = None):
@@ -92,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     sessions.recall_window()
     window.show()
     # With a file to open, crashed work is left for the next start rather than mixed in.
-    restored = sessions.start(restore="no" if loaded is not None else args.restore)
+    restored = sessions.start(restore="no" if loaded is not None else getattr(args, "restore", "ask"))
     if loaded is not None:
         try:
             sessions.apply(loaded)
