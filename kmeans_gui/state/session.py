@@ -222,7 +222,7 @@ def _read_json(zf: zipfile.ZipFile) -> dict:
         raise SessionError(f"{JSON_NAME} is {info.file_size:,} bytes; a session's is at most {MAX_JSON_BYTES:,}.")
     try:
         document = json.loads(zf.read(JSON_NAME).decode("utf-8"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise SessionError(f"{JSON_NAME} is not valid JSON ({exc}).") from None
     if not isinstance(document, dict):
         raise SessionError(f"{JSON_NAME} must hold a mapping, not {type(document).__name__}.")

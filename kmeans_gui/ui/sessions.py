@@ -174,7 +174,9 @@ class SessionController(QObject):
         self._apply_window(loaded.window)
 
     def _apply_window(self, extras: dict) -> None:
-        page = self.pages().get(extras.get("tab"))
+        """The tab and the canvas' view range; a value that does not fit is skipped (it is only a view)."""
+        tab = extras.get("tab")
+        page = self.pages().get(tab) if isinstance(tab, str) else None
         if page is not None:
             self.window.tabs.setCurrentWidget(page)
         rng = extras.get("canvas_range")
@@ -396,22 +398,19 @@ class SessionController(QObject):
         path = candidates[0]
         try:
             loaded = session.read(path)
-        except session.SessionError as exc:
-            os.replace(path, path + ".damaged")
-            self.dialogs.warn("Could not restore", f"The autosaved work could not be read: {exc}\n"
-                                                   f"It was kept as {path}.damaged.")
-            return False
-        if ask and not self.dialogs.ask_restore(_describe(path, loaded)):
-            os.unlink(path)
-            return False
-        try:
+            if ask and not self.dialogs.ask_restore(_describe(path, loaded)):
+                _quietly(os.unlink, path)
+                return False
             self.apply(loaded)
         except session.SessionError as exc:
-            os.replace(path, path + ".damaged")
-            self.dialogs.warn("Could not restore", f"{exc}\nThe autosaved copy was kept as {path}.damaged.")
+            # Kept aside, not deleted: the user's work may still be recoverable by hand.
+            _quietly(os.replace, path, path + ".damaged")
+            self.dialogs.warn("Could not restore", f"The autosaved work could not be restored: {exc}\n"
+                                                   f"It was kept as {path}.damaged.")
             return False
-        # The restored work is unsaved, and the autosave now is this process's own.
-        os.replace(path, self.autosave_path)
+        # The restored work is unsaved, and the autosave now is this process's own (another
+        # instance started at the same moment may have taken the file already: the work is here).
+        _quietly(os.replace, path, self.autosave_path)
         file = loaded.window.get("file")
         self.path = file if isinstance(file, str) and file else None
         self.dirty = True
@@ -487,6 +486,13 @@ class SessionController(QObject):
             self._quiet -= 1
 
 
+def _quietly(fn, *args) -> None:
+    try:
+        fn(*args)
+    except OSError:
+        pass
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -500,7 +506,10 @@ def _alive(pid: int) -> bool:
 
 
 def _describe(path: str, loaded: session.Session) -> str:
-    stamp = time.strftime("%H:%M:%S on %d %b", time.localtime(os.path.getmtime(path)))
+    try:
+        stamp = time.strftime("%H:%M:%S on %d %b", time.localtime(os.path.getmtime(path)))
+    except OSError:
+        stamp = "an unknown time"
     points = loaded.arrays.get("explore", {}).get("points")
     count = f"{len(points):,} points" if hasattr(points, "__len__") else "the work"
     file = loaded.window.get("file")

@@ -226,3 +226,24 @@ def test_open_by_the_dialog_sends_an_image_to_the_image_tab_and_a_session_to_the
     fake = with_fake(w, open_path=str(path))
     w.sessions.open_action.trigger()
     assert fake.asked == ["open"] and w.state.n_points == 3
+
+
+def test_a_damaged_autosave_is_kept_aside_and_named(make_window, own_data_dir):
+    orphan = own_data_dir / f"autosave-{dead_pid()}.kmsession"
+    orphan.write_bytes(b"PK\x03\x04 half a file")
+    w = make_window()
+    fake = with_fake(w)
+    assert not w.sessions.start(restore="ask")
+    assert fake.asked == [] and "could not be restored" in fake.warnings[0][1]
+    assert not orphan.exists() and (own_data_dir / (orphan.name + ".damaged")).exists()
+    assert w.state.n_points == 60 and not w.sessions.dirty
+    w.close()
+
+
+def test_window_extras_that_do_not_fit_are_skipped(make_window, tmp_path):
+    a = make_window(points=np.arange(14.0).reshape(7, 2), k=2)
+    captured = a.sessions.capture()
+    for extras in ({"tab": ["explore"], "canvas_range": "wide"}, {"tab": "nowhere", "canvas_range": [[1, 0], [0, 1]]}):
+        w = make_window()
+        w.sessions.apply(type(captured)(captured.models, captured.arrays, extras))
+        assert w.state.n_points == 7 and w.tabs.currentIndex() == 0
