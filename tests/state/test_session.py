@@ -244,3 +244,4 @@ def test_a_failed_write_leaves_the_old_file(saved, monkeypatch):
         session.save(saved, make_models(np.ones((5, 2)), k=1))
     assert saved.read_bytes() == before
     assert os.listdir(saved.parent) == [saved.name]  # no temporary file left behind
+
