@@ -112,6 +112,8 @@ class Monkey:
         _, action = self.actions()[self.rng.choice(len(weights), p=weights / weights.sum())]
         state = self.window.state
         before = (state.n_points, state.data_version)
+        self._points_before = state.points  # read-only: kept as it is, never changed in place
+        self._click_at = None
         description = action()
         self.counts[action.__name__] += 1
         self.log.append(description)
@@ -161,6 +163,7 @@ class Monkey:
 
         self._show_explore()
         viewport, pos = self._viewport_point()
+        self._click_at = self._data_at(pos)
         QTest.mouseClick(viewport, Qt.MouseButton.RightButton, pos=pos)
         QTest.qWait(1)
         return f"right click at {pos.x()},{pos.y()}"
@@ -246,11 +249,21 @@ class Monkey:
         if description.startswith("left click"):
             if delta < 0:
                 self.fail(description, f"a left click removed {-delta} points")
+            if not np.array_equal(state.points[:n_before], self._points_before):
+                self.fail(description, "a left click changed points that were there before")
+            if delta == 1 and not self.window.view_options.brush_mode:
+                self._near_click(description, state.points[-1], "the added point")
             self.added += delta
             self._pushed(n_before)
         elif description.startswith("right click"):
             if delta not in (0, -1):
                 self.fail(description, f"a right click changed the count by {delta}")
+            if delta == -1:
+                old = self._points_before
+                d2 = ((old - self._click_at) ** 2).sum(axis=1)
+                gone = [i for i in range(len(old)) if i == len(state.points) or not np.array_equal(old[i], state.points[i])]
+                if not gone or not np.isclose(d2[gone[0]], d2.min()):
+                    self.fail(description, "a right click removed a point that was not the nearest")
             self.removed -= delta
             self._pushed(n_before)
         elif description == "key Ctrl+Z":
@@ -274,6 +287,13 @@ class Monkey:
                     self.fail(description, f"opened {path} but the count differs")
         else:  # a new dataset (Generate, or a data option): an undoable replacement
             self._pushed(n_before)
+
+    def _near_click(self, description: str, point, what: str) -> None:
+        canvas = self.window.canvas
+        (x0, x1), (y0, y1) = canvas.viewbox.viewRange()
+        pixel = max((x1 - x0) / max(canvas.viewbox.width(), 1), (y1 - y0) / max(canvas.viewbox.height(), 1))
+        if np.hypot(*(np.asarray(point) - self._click_at)) > 2 * pixel:
+            self.fail(description, f"{what} {tuple(point)} is not where the click was {self._click_at}")
 
     def _pushed(self, n_before: int) -> None:
         self.undo_counts.append(n_before)
