@@ -18,7 +18,7 @@ TEST_CLICKS_ENV = "KMEANS_GUI_TEST_CLICKS"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", nargs="?", default=None, metavar="FILE",
-                        help="a session (.kmsession) to open")
+                        help="a session (.kmsession) to open, or an image for the Image tab")
     parser.add_argument("--restore", choices=("ask", "yes", "no"), default="ask",
                         help="work autosaved before a crash: ask whether to restore it (default), restore it, "
                              "or leave it for the next start; with FILE it is left for the next start")
@@ -65,9 +65,12 @@ def run(args: argparse.Namespace) -> int:
 
     from ..state import session
     from .crash import CrashReporter, install
+    from .session_dialogs import IMAGE_SUFFIXES
 
-    loaded = None
-    if getattr(args, "session", None):
+    loaded = image = None
+    if getattr(args, "session", None) and args.session.lower().endswith(IMAGE_SUFFIXES):
+        image = args.session  # `kmeans-gui photo.jpg`: the Image tab opens it
+    elif getattr(args, "session", None):
         try:
             loaded = session.read(args.session)
         except session.SessionError as exc:
@@ -90,15 +93,15 @@ def run(args: argparse.Namespace) -> int:
     restored = sessions.start(restore="no" if loaded is not None else getattr(args, "restore", "ask"))
     if loaded is not None:
         try:
-            sessions.apply(loaded)
+            sessions.adopt(loaded, args.session)
         except session.SessionError as exc:
             print(f"kmeans-gui: {os.path.basename(args.session)}: {exc}", file=sys.stderr)
             return 2
-        sessions._set_clean(os.path.abspath(args.session))
-        sessions.add_recent(sessions.path)
     elif not restored:
         explicit = any(getattr(args, name, None) is not None for name in ("dataset", "k", "init"))
         sessions.recall_settings(params=not explicit)
+    if image is not None:
+        window.open_image(image)
     if os.environ.get(TEST_CLICKS_ENV):
         _schedule_test_clicks(window, os.environ[TEST_CLICKS_ENV])
     try:

@@ -209,17 +209,20 @@ class SessionController(QObject):
         if not self.may_discard():
             return False
         try:
-            loaded = session.read(path)
-            self.apply(loaded)
+            self.adopt(session.read(path), path)
         except session.SessionError as exc:
             self.dialogs.warn("Could not open the session",
                               f"{os.path.basename(path)}: {exc}\n\nYour current work is unchanged.")
             return False
+        self._say(f"Opened {os.path.basename(path)}")
+        return True
+
+    def adopt(self, loaded: session.Session, path: str) -> None:
+        """Show ``loaded``, read from ``path``, as the current, saved work (SessionError: nothing changed)."""
+        self.apply(loaded)
         self.discard_autosave()
         self._set_clean(os.path.abspath(path))
         self.add_recent(self.path)
-        self._say(f"Opened {os.path.basename(path)}")
-        return True
 
     def save(self) -> bool:
         if self.path is None:
