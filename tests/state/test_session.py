@@ -239,9 +239,26 @@ def test_a_failed_write_leaves_the_old_file(saved, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(np.lib.format, "write_array", broken)
+    monkeypatch.setattr(session, "_write_npy", broken)
     with pytest.raises(OSError, match="No space left"):
         session.save(saved, make_models(np.ones((5, 2)), k=1))
     assert saved.read_bytes() == before
     assert os.listdir(saved.parent) == [saved.name]  # no temporary file left behind
 
+
+
+@pytest.mark.parametrize("array", [np.arange(7, dtype=np.int64), np.zeros((0, 2)), np.array([True, False]),
+                                   np.arange(6.0).reshape(2, 3)[:, ::2], np.float32(2.5) * np.ones((3, 1, 2))])
+def test_every_array_kind_reads_back_as_written(tmp_path, array):
+    class Holder:
+        def to_dict(self):
+            return {}
+
+        def arrays(self):
+            return {"a": array}
+
+    path = tmp_path / "a.kmsession"
+    session.write(path, session.capture({"holder": Holder()}))
+    back = session.read(path).arrays["holder"]["a"]
+    assert back.dtype == array.dtype and back.shape == array.shape
+    np.testing.assert_array_equal(back, array)
