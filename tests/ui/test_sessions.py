@@ -242,7 +242,10 @@ def test_a_damaged_autosave_is_kept_aside_and_named(make_window, own_data_dir):
 def test_window_extras_that_do_not_fit_are_skipped(make_window, tmp_path):
     a = make_window(points=np.arange(14.0).reshape(7, 2), k=2)
     captured = a.sessions.capture()
-    for extras in ({"tab": ["explore"], "canvas_range": "wide"}, {"tab": "nowhere", "canvas_range": [[1, 0], [0, 1]]}):
-        w = make_window()
+    # One window per case, all kept: pytest-qt holds only weak references, and a window collected
+    # by the garbage collector in the middle of building the next one can hang or crash Qt.
+    windows = [make_window(), make_window()]
+    for w, extras in zip(windows, ({"tab": ["explore"], "canvas_range": "wide"},
+                                   {"tab": "nowhere", "canvas_range": [[1, 0], [0, 1]]})):
         w.sessions.apply(type(captured)(captured.models, captured.arrays, extras))
         assert w.state.n_points == 7 and w.tabs.currentIndex() == 0
