@@ -14,7 +14,8 @@ from . import __version__
 
 # command name -> (module, one-line help)
 COMMANDS = {
-    "gui": ("kmeans_gui.ui.app", "open the application window (the default)"),
+    "gui": ("kmeans_gui.ui.app", "open the application window (the default); FILE: a session to open"),
+    "open": ("kmeans_gui.ui.open_command", "open the application window with a session file"),
     "snapshot": ("kmeans_gui.ui.snapshot", "render a view offscreen after N half-steps and save a PNG"),
     "quantize": ("kmeans_gui.quantize_cli", "quantize an image to k colours and print the figures"),
     "export-gif": ("kmeans_gui.export.gif", "render a whole run as an animated GIF, one frame per half-step"),
@@ -37,6 +38,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    # `kmeans-gui FILE` and `kmeans-gui --k 3` are the gui command.
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]
     command = argv[0] if argv[0] in COMMANDS else None

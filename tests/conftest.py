@@ -12,6 +12,28 @@ _BACKGROUND_PREFIXES = ("kmeans-chunks",)
 
 
 @pytest.fixture(autouse=True)
+def own_data_dir(tmp_path_factory, monkeypatch):
+    """Autosaves, the crash log and QSettings go to a fresh folder, never the user's."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("KMEANS_GUI_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_questions(request, monkeypatch):
+    """A session question that reaches a real, modal dialog fails the test instead of hanging it
+    (windows from make_window answer through tests/ui/conftest.AnsweringDialogs)."""
+    if "qtbot" not in request.fixturenames:
+        return
+    from kmeans_gui.ui.session_dialogs import Dialogs
+
+    for name in ("ask_open_path", "ask_save_path", "ask_unsaved", "ask_restore", "warn"):
+        def refuse(self, *args, name=name):
+            raise AssertionError(f"a test reached the modal dialog Dialogs.{name}{args!r}")
+        monkeypatch.setattr(Dialogs, name, refuse)
+
+
+@pytest.fixture(autouse=True)
 def no_leftover_threads():
     before = set(threading.enumerate())
     yield

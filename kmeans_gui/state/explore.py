@@ -231,16 +231,19 @@ class AppState:
 
     def _apply_points(self, new: np.ndarray, kind: str, params: "Params | None" = None,
                       manual: np.ndarray | None = None) -> None:
-        self._points = new
-        self._data_version += 1
-        self.points_change = kind
-        self.events.points.emit()
-        if params is not None:
-            self._adopt_params(params)
-        if manual is not None and not np.array_equal(manual, self._manual):
-            self._manual = manual
-            self.events.manual.emit()
-        self._restart()
+        # Listeners hear points, params, manual and run once each, after the restart: a view that
+        # redraws on "manual" must never meet the new points with the old run's labels.
+        with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
+            self._points = new
+            self._data_version += 1
+            self.points_change = kind
+            self.events.points.emit()
+            if params is not None:
+                self._adopt_params(params)
+            if manual is not None and not np.array_equal(manual, self._manual):
+                self._manual = manual
+                self.events.manual.emit()
+            self._restart()
 
     # ------------------------------------------------------------------ params
     @property

@@ -103,6 +103,10 @@ class MainWindow(QMainWindow):
         # Explore's single-key shortcuts need the focus inside Explore: start on the canvas.
         self.canvas.plot.setFocus()
 
+        from .sessions import SessionController
+        self.sessions = SessionController(self)
+        self.sessions.add_actions(self.file_menu)
+
     def _connect_messages(self, tab, page: QWidget) -> None:
         """A page's ``message`` signal: its tab's status, or a passing message (see :class:`Tab`)."""
         if not hasattr(page, "message"):
@@ -140,10 +144,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._bindings = []
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         self.generate_action = self._action(file_menu, "&Generate dataset", self.generate, "Ctrl+G")
-        self._action(file_menu, "&New empty canvas", self.new_empty, "Ctrl+N")
-        self._action(file_menu, "&Open image to quantize…", self.open_image, "Ctrl+O")
+        # Ctrl+N and Ctrl+O are the session's New and Open (which opens images too).
+        self._action(file_menu, "New empty &canvas", self.new_empty)
+        self._action(file_menu, "Open &image to quantize…", self.open_image)
         file_menu.addSeparator()
         self._action(file_menu, "&Export canvas image…", self.export_image, "Ctrl+E")
         file_menu.addSeparator()
@@ -305,6 +310,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About k-means explorer", about_html())
 
     def closeEvent(self, event) -> None:
+        if not self.sessions.may_close():  # unsaved changes, and the user chose Cancel
+            event.ignore()
+            return
         self._message_timer.stop()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)

@@ -5,6 +5,8 @@ or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and `
 the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
 ``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
 which computes what the tab would compute in the background (the sweep, the quantized image).
+``--session FILE`` renders a saved session instead (its tab unless ``--view`` says otherwise);
+``--save-session FILE`` saves the session it rendered, so ``--session FILE`` renders it again.
 """
 
 from __future__ import annotations
@@ -31,8 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
                         help="initialisation; 'manual' places the centres on k seeded random points")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
-    parser.add_argument("--steps", type=int, default=6, help="half-steps to take before the picture (default 6)")
-    parser.add_argument("--view", choices=VIEWS, default="explore", help="which tab to render")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="half-steps to take before the picture (default 6; 0 with --session)")
+    parser.add_argument("--view", choices=VIEWS, default=None, help="which tab to render (default explore, or the session's)")
+    parser.add_argument("--session", default=None, metavar="FILE", help="render this session (.kmsession)")
+    parser.add_argument("--save-session", default=None, metavar="FILE",
+                        help="also save the session that was rendered")
     parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
     parser.add_argument("--no-regions", action="store_true", help="hide the Voronoi regions")
     parser.add_argument("--lines", action="store_true", help="draw point-to-centroid lines")
@@ -55,12 +61,20 @@ def render(args: argparse.Namespace):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from ..state import session
     from .app import build_window
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     width, height = _size(args.size)
-    if args.steps < 0:
-        raise ValueError(f"--steps {args.steps} must be >= 0")
+    loaded = None
+    if getattr(args, "session", None):
+        try:
+            loaded = session.read(args.session)
+        except session.SessionError as exc:
+            raise ValueError(f"{args.session}: {exc}") from None
+    steps = args.steps if args.steps is not None else (0 if loaded is not None else 6)
+    if steps < 0:
+        raise ValueError(f"--steps {steps} must be >= 0")
     table = _two_column_table(args)
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
@@ -73,7 +87,12 @@ def render(args: argparse.Namespace):
         window.setMinimumSize(200, 200)
         window.resize(width, height)
         state = window.state
-        if args.init == "manual" and state.n_points:
+        if loaded is not None:
+            try:
+                window.sessions.apply(loaded)
+            except session.SessionError as exc:
+                raise ValueError(f"{args.session}: {exc}") from None
+        elif args.init == "manual" and state.n_points:
             rng = np.random.default_rng(args.seed)
             for x, y in state.points[rng.permutation(state.n_points)[: state.params.k]]:
                 state.add_manual_center(float(x), float(y))
@@ -81,12 +100,13 @@ def render(args: argparse.Namespace):
             window.regions_action.setChecked(False)
         if args.lines:
             window.lines_action.setChecked(True)
-        for _ in range(args.steps):
+        for _ in range(steps):
             if not state.step():
                 break
         window.show()
         app.processEvents()
-        tab = tab_named(args.view)
+        view = args.view or (loaded.window.get("tab") if loaded is not None else None) or "explore"
+        tab = tab_named(view if view in VIEWS else "explore")
         page = window.pages[tab.name]
         window.tabs.setCurrentWidget(page)
         app.processEvents()
@@ -96,6 +116,11 @@ def render(args: argparse.Namespace):
             except Exception as exc:  # the view's own failure becomes a message, not a traceback
                 raise ValueError(f"the {tab.name} view could not render: {exc}") from exc
             app.processEvents()
+        if getattr(args, "save_session", None):
+            try:
+                session.write(args.save_session, window.sessions.capture())
+            except OSError as exc:
+                raise ValueError(f"could not save the session to {args.save_session}: {exc}") from None
         return window.grab().toImage()
     finally:
         window.close()

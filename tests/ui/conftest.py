@@ -17,6 +17,29 @@ def blob_points(seed=0, n=60):
     return np.concatenate([c + rng.normal(scale=0.8, size=(n // 3, 2)) for c in centres])
 
 
+class AnsweringDialogs:
+    """The sessions' questions answered at once (no modal dialog may block a test): unsaved
+    changes are discarded, crashed work is not restored, no file is chosen; warnings are kept."""
+
+    def __init__(self):
+        self.warnings = []
+
+    def ask_open_path(self, folder):
+        return None
+
+    def ask_save_path(self, suggested):
+        return None
+
+    def ask_unsaved(self, name):
+        return "discard"
+
+    def ask_restore(self, description):
+        return False
+
+    def warn(self, title, text):
+        self.warnings.append((title, text))
+
+
 @pytest.fixture
 def make_window(qtbot):
     """make_window(points=None, **params) -> a shown MainWindow whose layout has settled."""
@@ -26,6 +49,7 @@ def make_window(qtbot):
         pts = blob_points() if points is None else points
         state = AppState(pts, Params(**{"k": 3, "seed": 0, **params}))
         window = MainWindow(state)
+        window.sessions.dialogs = AnsweringDialogs()
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()

@@ -216,9 +216,11 @@ def test_file_open_image_shows_the_image_tab_and_loads_the_file(make_window, qtb
     pixels[:, 15:] = (200, 40, 10)
     path = tmp_path / "two_colours.png"
     Image.fromarray(pixels).save(path)
-    action = next(a for a in w.findChildren(type(w.undo_action)) if a.text().startswith("&Open image"))
+    # File > Open... (Ctrl+O) opens sessions and images alike: an image goes to the Image tab.
+    action = w.sessions.open_action
     assert action.shortcut() == QKeySequence("Ctrl+O")
-    w.open_image(str(path))
+    w.sessions.dialogs.ask_open_path = lambda folder: str(path)
+    action.trigger()
     assert w.tabs.currentWidget() is w.image_tab
     qtbot.waitUntil(lambda: w.image_tab.outcome is not None and not w.image_tab.runner.is_running(), timeout=20_000)
     np.testing.assert_array_equal(w.image_tab.loaded.pixels, pixels)

@@ -52,7 +52,12 @@ class EditViewBox(pg.ViewBox):
         self.canvas = canvas
 
     def mouseClickEvent(self, ev):
-        pos = self.mapToView(ev.pos())
+        # An axis hands its clicks on to its view box with positions in the axis' own coordinates;
+        # a click there is not on the data, and mapping its position would put a point elsewhere.
+        if not self.sceneBoundingRect().contains(ev.scenePos()):
+            ev.ignore()
+            return
+        pos = self.mapSceneToView(ev.scenePos())
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.canvas.left_click(pos.x(), pos.y())
@@ -63,7 +68,8 @@ class EditViewBox(pg.ViewBox):
             super().mouseClickEvent(ev)
 
     def mouseDragEvent(self, ev, axis=None):
-        if ev.button() == Qt.MouseButton.LeftButton and self.canvas.drag(ev, self):
+        # A drag on an axis (``axis`` set) pans or scales that axis, as pyqtgraph does.
+        if axis is None and ev.button() == Qt.MouseButton.LeftButton and self.canvas.drag(ev, self):
             ev.accept()
             return
         super().mouseDragEvent(ev, axis)
