@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import ClassVar, Iterator, Literal
 
 import numpy as np
 
@@ -102,6 +102,16 @@ class KMeansState:
     stop_reason: str | None = None
     seed: SeedStep | None = None
     empty_clusters: tuple = field(default=())
+
+    # The shared state protocol (protocol.StepState): what a viewer of any algorithm reads.
+    algorithm: ClassVar[str] = "lloyd"
+    objective_name: ClassVar[str] = "inertia"
+    objective_increases: ClassVar[bool] = False
+    responsibilities: ClassVar[None] = None  # hard assignment: see protocol.membership
+
+    @property
+    def objective(self) -> float | None:
+        return self.inertia
 
     @property
     def is_final(self) -> bool:
