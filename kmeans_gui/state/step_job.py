@@ -23,7 +23,7 @@ SEED_DISTANCE_BUDGET = 64_000_000
 
 def trim_seed(s: KMeansState, k: int) -> KMeansState:
     """Drop or shrink a seed state's D^2 array so a run's seeding stays within the budget."""
-    seed = s.seed
+    seed = getattr(s, "seed", None)  # only Lloyd's observed seeding has one
     if seed is None or seed.sq_dist is None:
         return s
     n_arrays = max(k - 1, 1)
