@@ -5,6 +5,8 @@ or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and `
 the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
 ``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
 which computes what the tab would compute in the background (the sweep, the quantized image).
+``--algorithm minibatch|soft|gmm`` steps a variant (``--batch 50``, ``--beta 2``,
+``--covariance full`` set its own parameter).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 from ..data.datasets import DATASETS
 from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
+from ..state.params import ALGORITHM_LABELS, COVARIANCE_LABELS
 from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
@@ -31,6 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
                         help="initialisation; 'manual' places the centres on k seeded random points")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
+    parser.add_argument("--algorithm", choices=list(ALGORITHM_LABELS), default="lloyd",
+                        help="lloyd (default), minibatch, soft (soft k-means) or gmm (Gaussian mixture)")
+    parser.add_argument("--batch", type=int, default=None, help="mini-batch: points per batch (default 50)")
+    parser.add_argument("--beta", type=float, default=None,
+                        help="soft k-means: inverse temperature beta >= 0 (default 1)")
+    parser.add_argument("--covariance", choices=list(COVARIANCE_LABELS), default=None,
+                        help="Gaussian mixture: covariance type (default full)")
     parser.add_argument("--steps", type=int, default=6, help="half-steps to take before the picture (default 6)")
     parser.add_argument("--view", choices=VIEWS, default="explore", help="which tab to render")
     parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
@@ -73,6 +83,7 @@ def render(args: argparse.Namespace):
         window.setMinimumSize(200, 200)
         window.resize(width, height)
         state = window.state
+        state.set_params(**_variant_params(args))
         if args.init == "manual" and state.n_points:
             rng = np.random.default_rng(args.seed)
             for x, y in state.points[rng.permutation(state.n_points)[: state.params.k]]:
@@ -101,6 +112,22 @@ def render(args: argparse.Namespace):
         window.close()
         window.deleteLater()
         app.processEvents()
+
+
+def _variant_params(args: argparse.Namespace) -> dict:
+    """The algorithm and its own parameters from the options; ValueError for one that does not
+    apply to the chosen algorithm (a --beta for mini-batch says nothing about the picture)."""
+    algorithm = getattr(args, "algorithm", "lloyd") or "lloyd"
+    out = {"algorithm": algorithm}
+    for option, name, applies_to in (("batch", "batch_size", "minibatch"), ("beta", "beta", "soft"),
+                                     ("covariance", "covariance", "gmm")):
+        value = getattr(args, option, None)
+        if value is None:
+            continue
+        if algorithm != applies_to:
+            raise ValueError(f"--{option} applies to --algorithm {applies_to} only (not {algorithm})")
+        out[name] = value
+    return out
 
 
 def _two_column_table(args: argparse.Namespace):

@@ -76,7 +76,8 @@ class CompareDialog(QDialog):
         self.status = QLabel(words.COMPARE_PROMPT)
         self.status.setWordWrap(True)
         self.compute_button.clicked.connect(self.compute)
-        self.cancel_button.clicked.connect(self.runner.cancel)
+        # Not connected to cancel directly: clicked(bool) would pass False as its ``emit``.
+        self.cancel_button.clicked.connect(lambda: self.runner.cancel())
 
         charts = QHBoxLayout()
         charts.addWidget(self.time_chart)

@@ -53,19 +53,24 @@ class EllipseLayer:
         self.viewbox = viewbox
         self.max_components = max_components
         self.z = z
-        self.curves: list[list[pg.PlotCurveItem]] = []  # [component][level]
+        self.curves: list[list[tuple]] = []  # [component][level] -> (halo, line)
 
-    def _curves_for(self, j: int) -> list[pg.PlotCurveItem]:
+    def _curves_for(self, j: int) -> list[tuple[pg.PlotCurveItem, pg.PlotCurveItem]]:
+        """Component j's (white halo, line) pair per level; the halo keeps the line readable over
+        a dense cloud of its own colour."""
         while len(self.curves) <= j:
             colour = _dark(len(self.curves))
             level_items = []
             for level, _sigma in enumerate(SIGMAS):
                 style = Qt.PenStyle.SolidLine if level == 0 else Qt.PenStyle.DashLine
-                item = pg.PlotCurveItem(pen=pg.mkPen(colour, width=2.5 if level == 0 else 1.8, style=style))
-                item.setZValue(self.z)
-                item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-                self.viewbox.addItem(item)
-                level_items.append(item)
+                width = 2.5 if level == 0 else 1.8
+                pair = (pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 200), width=width + 3)),
+                        pg.PlotCurveItem(pen=pg.mkPen(colour, width=width, style=style)))
+                for z, item in zip((self.z, self.z + 0.1), pair):
+                    item.setZValue(z)
+                    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                    self.viewbox.addItem(item)
+                level_items.append(pair)
             self.curves.append(level_items)
         return self.curves[j]
 
@@ -77,16 +82,18 @@ class EllipseLayer:
             covs = state.full_covariances
             k = min(len(means), self.max_components)
             for j in range(k):
-                for sigma, item in zip(SIGMAS, self._curves_for(j)):
+                for sigma, pair in zip(SIGMAS, self._curves_for(j)):
                     outline = ellipse_outline(means[j], covs[j], sigma)
-                    item.setData(outline[:, 0], outline[:, 1])
-                    item.setVisible(True)
-        for items in self.curves[k:]:
-            for item in items:
-                if item.isVisible():
-                    item.setVisible(False)
+                    for item in pair:
+                        item.setData(outline[:, 0], outline[:, 1])
+                        item.setVisible(True)
+        for levels in self.curves[k:]:
+            for pair in levels:
+                for item in pair:
+                    if item.isVisible():
+                        item.setVisible(False)
 
     @property
     def n_visible(self) -> int:
         """Components whose ellipses are shown."""
-        return sum(1 for items in self.curves if items[0].isVisible())
+        return sum(1 for levels in self.curves if levels[0][1].isVisible())

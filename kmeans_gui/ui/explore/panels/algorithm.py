@@ -141,8 +141,7 @@ class AlgorithmPanel(QGroupBox):
             bind_value(self.algorithm_combo, state.events.params, lambda: state.params.algorithm,
                        state.set_algorithm, on_error=self.message.emit),
             bind_value(self.beta_slider, state.events.params, lambda: beta_to_position(state.params.beta),
-                       lambda position: state.set_params(beta=position_to_beta(position)),
-                       on_error=self.message.emit),
+                       self._set_beta, on_error=self.message.emit),
             bind(self.uncertainty_check, self.view, "shade_uncertainty"),
         ] + [
             self._bind(widget, name) for widget, name in (
@@ -158,6 +157,13 @@ class AlgorithmPanel(QGroupBox):
         state = self.state
         return bind_value(widget, state.events.params, lambda: getattr(state.params, name),
                           lambda value: state.set_params(**{name: value}), on_error=self.message.emit)
+
+    def _set_beta(self, position: int) -> None:
+        # Live: the run restarts with the new beta and comes back to the half-step on show, so
+        # dragging the slider recolours the points in place.
+        cursor = self.state.cursor
+        self.state.set_params(beta=position_to_beta(position))
+        self.state.go_to(cursor)
 
     def _show_applicable(self) -> None:
         """Show the rows of the chosen algorithm's parameters, grey out the inits it lacks."""
