@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..engine import STOP_TOL, KMeansState
 from ..engine.metrics import find_knee
 from .phases import is_final_assignment
@@ -331,14 +333,29 @@ def compare_progress(fraction: float, what: str) -> str:
     return f"Computing {what} · {fraction:.0%}"
 
 
+#: "Close" in the comparison's summary: within this fraction of Lloyd's final inertia.
+CLOSE = 0.01
+
+
+def _seconds(t: float) -> str:
+    return f"{t * 1000:.3g} ms" if t < 1 else f"{t:.3g} s"
+
+
 def compare_summary(curves) -> str:
-    """One sentence on a finished comparison (a list of ConvergenceCurve, Lloyd first)."""
+    """What a finished comparison shows (a list of ConvergenceCurve, Lloyd first): when each run
+    came within 1% of Lloyd's final inertia, and how far above it each ended."""
     lloyd = curves[0]
-    parts = [f"Lloyd: inertia {_fmt(lloyd.final_inertia)} after {lloyd.seconds[-1]:.2f} s"]
-    for c in curves[1:]:
-        worse = c.final_inertia / lloyd.final_inertia - 1 if lloyd.final_inertia > 0 else 0.0
-        parts.append(f"{c.label}: {worse:+.1%} after {c.seconds[-1]:.2f} s")
-    return "; ".join(parts) + ". Mini-batch gets close sooner and usually ends a little worse."
+    target = lloyd.final_inertia * (1 + CLOSE)
+    parts = []
+    for c in curves:
+        close = np.flatnonzero(c.inertia <= target)
+        when = f"within 1% after {_seconds(float(c.seconds[close[0]]))}" if close.size else "never within 1%"
+        if c is lloyd:
+            parts.append(f"Lloyd: {when}, ending at {_fmt(lloyd.final_inertia)} after {_seconds(float(c.seconds[-1]))}")
+        else:
+            gap = c.final_inertia / lloyd.final_inertia - 1 if lloyd.final_inertia > 0 else 0.0
+            parts.append(f"{c.label}: {when}, ending {gap:+.3%}")
+    return "; ".join(parts) + " (inertia on all points, from the same start)."
 
 
 # ---------------------------------------------------------------------- the Choose k tab

@@ -144,7 +144,7 @@ def test_the_comparison_runs_on_a_worker_and_plots_four_curves(qtbot, make_windo
     assert labels == ["Lloyd", "mini-batch 50", "mini-batch 256", "mini-batch 1024"]
     for chart in (dialog.time_chart, dialog.points_chart):
         assert len(chart.plotItem.listDataItems()) == 4
-    assert dialog.status.text().startswith("Lloyd: inertia")
+    assert dialog.status.text().startswith("Lloyd: within 1% after ")
     assert dialog.compute_button.isEnabled() and not dialog.cancel_button.isEnabled()
     dialog.shutdown()
 

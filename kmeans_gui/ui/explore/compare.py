@@ -50,7 +50,7 @@ def _chart(title: str, x_label: str) -> pg.PlotWidget:
     plot.setLabel("left", "inertia (all points)", color=AXIS_TEXT_HEX)
     # Mini-batch's advantage is in its first moments: a log scale spreads them out.
     plot.setLogMode(x=True, y=False)
-    plot.addLegend(offset=(-10, 10))
+    plot.addLegend(offset=(-10, 10), labelTextColor="#303030", brush=(255, 255, 255, 210))
     return plot
 
 
