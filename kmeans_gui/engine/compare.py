@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from . import _validation as v
+from ._frozen import frozen
 from ._seeding import initial_centers
 from .distances import nearest_center
 from .minibatch import minibatch_steps
@@ -188,8 +189,4 @@ def _minibatch_checkpoints(X, start, batch_size, n_steps, n_checkpoints, seed, r
 def _evaluate(X, label, batch_size, points, seconds, centers) -> ConvergenceCurve:
     inertia = np.array([float(nearest_center(X, np.asarray(c, dtype=np.float64))[1].sum()) for c in centers])
     arrays = [np.asarray(points, dtype=np.int64), np.asarray(seconds, dtype=np.float64), inertia]
-    for a in arrays:
-        a.setflags(write=False)
-    final = np.array(centers[-1])
-    final.setflags(write=False)
-    return ConvergenceCurve(label, batch_size, *arrays, final)
+    return ConvergenceCurve(label, batch_size, *map(frozen, arrays), frozen(np.array(centers[-1])))

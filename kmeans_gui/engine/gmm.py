@@ -30,6 +30,7 @@ from typing import ClassVar, Iterator
 import numpy as np
 
 from . import _validation as v
+from ._frozen import frozen as _frozen
 from ._seeding import initial_centers
 from ._gaussians import Model, Params
 from .distances import column_stats, feature_major, map_chunks
@@ -126,9 +127,7 @@ class GMMState:
             full = cov[:, :, None] * np.eye(d)
         else:
             full = cov[:, None, None] * np.eye(d)
-        full = np.array(full)
-        full.setflags(write=False)
-        return full
+        return _frozen(np.array(full))
 
     @property
     def objective(self) -> float:
@@ -137,11 +136,6 @@ class GMMState:
     @property
     def is_final(self) -> bool:
         return self.stop_reason is not None
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def gmm_steps(

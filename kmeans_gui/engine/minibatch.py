@@ -23,6 +23,7 @@ from typing import ClassVar, Iterator
 import numpy as np
 
 from . import _validation as v
+from ._frozen import frozen as _frozen
 from .distances import nearest_center
 from .init import kmeans_plusplus_steps, random_seeds
 from .steps import check_params, tolerance
@@ -104,11 +105,6 @@ class MiniBatchState:
     @property
     def converged(self) -> bool:
         return self.stop_reason in (STOP_NO_IMPROVEMENT, STOP_TOL)
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def minibatch_steps(

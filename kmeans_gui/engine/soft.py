@@ -30,6 +30,7 @@ from typing import ClassVar, Iterator
 import numpy as np
 
 from . import _validation as v
+from ._frozen import frozen as _frozen
 from ._seeding import initial_centers
 from .distances import column_stats, feature_major, map_chunks, nearest_in_columns
 from .protocol import Phase
@@ -90,11 +91,6 @@ class SoftKMeansState:
     @property
     def is_final(self) -> bool:
         return self.stop_reason is not None
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def soft_kmeans_steps(

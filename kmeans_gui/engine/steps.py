@@ -22,6 +22,7 @@ from typing import ClassVar, Iterator, Literal
 import numpy as np
 
 from . import _validation as v
+from ._frozen import frozen as _frozen
 from .distances import (
     CHUNK_ROWS,
     RUNNING_MIN_MAX_K,
@@ -120,11 +121,6 @@ class KMeansState:
     @property
     def n_seeds(self) -> int:
         return self.centers.shape[0]
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def kmeans_steps(
