@@ -4,7 +4,7 @@ the canvas draws for each algorithm, the comparison dialog, and the snapshot com
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from kmeans_gui.cli import build_parser
@@ -56,14 +56,21 @@ def test_the_beta_slider_changes_the_canvas_live(qtbot, make_window):
     slider = w.algorithm_panel.beta_slider
     unsure_before = float(uncertainty(w.state.current).mean())
     colours_before = w.canvas.points.argb.copy()
+    # A mouse click on the groove's right end moves the slider up (a page or all the way, by style).
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(slider.width() - 3, slider.height() // 2))
+    assert slider.value() > 0 and w.state.params.beta > 0.01
+    s = w.state.current
+    assert s.phase == "assign" and s.beta == w.state.params.beta, "the slider keeps the step on show"
+    colours_clicked = w.canvas.points.argb.copy()
+    assert not np.array_equal(colours_clicked, colours_before)
     slider.setFocus()
     qtbot.keyClick(slider, Qt.Key.Key_End)  # a real key press: the slider's far end, beta = 100
     assert w.state.params.beta == pytest.approx(100.0)
     assert w.algorithm_panel.beta_label.text() == "100"
     s = w.state.current
-    assert s.phase == "assign" and s.beta == pytest.approx(100.0), "the slider keeps the step on show"
+    assert s.phase == "assign" and s.beta == pytest.approx(100.0)
     assert float(uncertainty(s).mean()) < unsure_before / 10
-    assert not np.array_equal(w.canvas.points.argb, colours_before)
+    assert not np.array_equal(w.canvas.points.argb, colours_clicked)
 
 
 def test_beta_slider_positions_are_a_log_scale():
