@@ -158,7 +158,10 @@ def test_the_comparison_runs_on_a_worker_and_plots_four_curves(qtbot, make_windo
 
 def test_the_comparison_can_be_cancelled(qtbot, make_window):
     w = make_window(algorithm="minibatch")
+    assert w.algorithm_panel.beta_slider.hasTracking()
     w.state.load_dataset("large", k=8, seed=0, centers=8)
+    # On 200,000 points a restart costs more than a frame: beta waits for the slider's release.
+    assert not w.algorithm_panel.beta_slider.hasTracking()
     w.explore.open_comparison()
     dialog = w.explore.compare_dialog
     with qtbot.waitSignal(dialog.runner.cancelled, timeout=20_000):

@@ -26,6 +26,9 @@ __all__ = ["AlgorithmPanel", "beta_to_position", "position_to_beta", "BETA_STEPS
 
 #: The beta slider's resolution: this many positions per factor of 10.
 BETA_STEPS_PER_DECADE = 50
+#: Up to this many points the beta slider restarts the run at every position it passes through;
+#: beyond, a restart costs more than a frame, so it waits for the release.
+LIVE_BETA_MAX_POINTS = 20_000
 _LOG_LO, _LOG_HI = math.log10(BETA_RANGE[0]), math.log10(BETA_RANGE[1])
 
 
@@ -151,7 +154,12 @@ class AlgorithmPanel(QGroupBox):
             )
         ]
         state.events.params.connect(self._show_applicable)
+        state.events.points.connect(self._on_points_change)
         self._show_applicable()
+        self._on_points_change()
+
+    def _on_points_change(self) -> None:
+        self.beta_slider.setTracking(self.state.n_points <= LIVE_BETA_MAX_POINTS)
 
     def _bind(self, widget, name: str):
         state = self.state
