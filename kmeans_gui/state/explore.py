@@ -21,7 +21,9 @@ from typing import Iterator
 
 import numpy as np
 
-from ..engine import FewDistinctPointsWarning, KMeansState, gmm_steps, kmeans_steps, minibatch_steps, soft_kmeans_steps
+from ..engine import (
+    FewDistinctPointsWarning, KMeansState, gmm_steps, kmeans_steps, minibatch_steps, soft_kmeans_steps,
+)
 from . import words
 from .events import Event, batched
 from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params

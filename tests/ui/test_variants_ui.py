@@ -47,7 +47,9 @@ def test_choosing_soft_kmeans_by_clicks_shows_beta_and_mixes_colours(qtbot, make
     argb = w.canvas.points.argb
     assert argb is not None and argb.shape == (w.state.n_points,)
     assert not w.canvas.regions.isVisible(), "no Voronoi regions for soft memberships"
-    assert "Share points" != w.explore.playback.step_button.text() == "Move centroids"
+    assert w.explore.playback.step_button.text() == "Move centroids"
+    assert "1/(2β) = 0.5" in w.explore.explain_panel.label.text()
+    assert w.explore.chart.getAxis("left").labelText == "soft inertia"
 
 
 def test_the_beta_slider_changes_the_canvas_live(qtbot, make_window):
