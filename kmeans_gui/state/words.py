@@ -327,6 +327,7 @@ COMPARE_TITLE = "Mini-batch against Lloyd"
 COMPARE_PROMPT = "Press Compute to run Lloyd and mini-batch (batches 50, 256, 1024) from the same start."
 COMPARE_CANCELLED = "Cancelled. Press Compute to start again."
 COMPARE_NEEDS_POINTS = "No run: the comparison needs at least k points."
+COMPARE_DATA_CHANGED = "The data or k changed since these curves: press Compute for new ones."
 
 
 def compare_progress(fraction: float, what: str) -> str:

@@ -155,6 +155,10 @@ def test_the_comparison_runs_on_a_worker_and_plots_four_curves(qtbot, make_windo
         assert len(chart.plotItem.listDataItems()) == 4
     assert dialog.status.text().startswith("Lloyd: within 1% after ")
     assert dialog.compute_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    w.state.set_params(seed=5)  # the curves still hold: same points, same k
+    assert dialog.status.text().startswith("Lloyd: within 1% after ")
+    w.state.add_points([[0.0, 0.0]])
+    assert dialog.status.text() == "The data or k changed since these curves: press Compute for new ones."
     dialog.shutdown()
 
 
@@ -201,3 +205,16 @@ def test_snapshot_refuses_a_parameter_of_another_algorithm(capsys):
     assert snapshot.run(args) == 2
     assert capsys.readouterr().err.strip() == (
         "kmeans-gui snapshot: --beta applies to --algorithm soft only (not gmm)")
+
+
+def test_a_deleted_algorithm_panel_stops_listening_to_the_state(qtbot):
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.explore.panels.algorithm import AlgorithmPanel
+
+    state = AppState([[0.0, 0.0], [1.0, 1.0]], Params(k=2))
+    before = len(state.events.params._callbacks), len(state.events.points._callbacks)
+    panel = AlgorithmPanel(state)
+    panel.deleteLater()
+    qtbot.waitUntil(lambda: (len(state.events.params._callbacks), len(state.events.points._callbacks)) == before)
+    state.set_params(algorithm="soft")  # no call into the deleted panel
+    state.add_points([[2.0, 2.0]])

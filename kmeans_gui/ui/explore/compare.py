@@ -76,6 +76,11 @@ class CompareDialog(QDialog):
         self.status = QLabel(words.COMPARE_PROMPT)
         self.status.setWordWrap(True)
         self.compute_button.clicked.connect(self.compute)
+        self._computed_for = None  # (data version, k) of the curves on show
+        for event in (state.events.points, state.events.params):
+            event.connect(self._on_inputs_change)
+            # The state may outlive this dialog: never call into a deleted widget.
+            self.destroyed.connect(lambda *_, event=event, callback=self._on_inputs_change: event.disconnect(callback))
         # Not connected to cancel directly: clicked(bool) would pass False as its ``emit``.
         self.cancel_button.clicked.connect(lambda: self.runner.cancel())
 
@@ -101,7 +106,12 @@ class CompareDialog(QDialog):
             return
         init = state.manual_centers.copy() if p.init == "manual" else ("random" if p.init == "random" else "k-means++")
         self.progress.setValue(0)
+        self._computed_for = (state.data_version, p.k)
         self.runner.submit(compare_task, state.points, p.k, init, p.seed)
+
+    def _on_inputs_change(self) -> None:
+        if self.curves is not None and self._computed_for != (self.state.data_version, self.state.params.k):
+            self.status.setText(words.COMPARE_DATA_CHANGED)
 
     # ------------------------------------------------------------------ TaskRunner handlers
     def _on_running_changed(self, running: bool) -> None:

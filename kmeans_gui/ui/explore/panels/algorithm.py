@@ -153,8 +153,11 @@ class AlgorithmPanel(QGroupBox):
                 (self.batch_spin, "batch_size"), (self.covariance_combo, "covariance"),
             )
         ]
-        state.events.params.connect(self._show_applicable)
-        state.events.points.connect(self._on_points_change)
+        for event, callback in ((state.events.params, self._show_applicable),
+                                (state.events.points, self._on_points_change)):
+            event.connect(callback)
+            # The state may outlive this panel: never call into a deleted widget.
+            self.destroyed.connect(lambda *_, event=event, callback=callback: event.disconnect(callback))
         self._show_applicable()
         self._on_points_change()
 
