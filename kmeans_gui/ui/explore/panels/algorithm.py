@@ -171,10 +171,12 @@ class AlgorithmPanel(QGroupBox):
 
     def _set_beta(self, position: int) -> None:
         # Live: the run restarts with the new beta and comes back to the half-step on show, so
-        # dragging the slider recolours the points in place.
+        # dragging the slider recolours the points in place. On big data, replaying the run up
+        # to there would stall the window: it starts over, as for any other parameter.
         cursor = self.state.cursor
         self.state.set_params(beta=position_to_beta(position))
-        self.state.go_to(cursor)
+        if self.state.n_points <= LIVE_BETA_MAX_POINTS:
+            self.state.go_to(cursor)
 
     def _show_applicable(self) -> None:
         """Show the rows of the chosen algorithm's parameters, grey out the inits it lacks."""
