@@ -218,3 +218,22 @@ def test_a_deleted_algorithm_panel_stops_listening_to_the_state(qtbot):
     qtbot.waitUntil(lambda: (len(state.events.params._callbacks), len(state.events.points._callbacks)) == before)
     state.set_params(algorithm="soft")  # no call into the deleted panel
     state.add_points([[2.0, 2.0]])
+
+
+def test_membership_colours_mix_the_palette_and_fade_by_the_engines_uncertainty():
+    from types import SimpleNamespace
+
+    from kmeans_gui.ui.explore.memberships import UNSURE_FADE, membership_rgb
+
+    rng = np.random.default_rng(0)
+    R = rng.dirichlet(np.full(4, 0.4), size=500)
+    R[:3] = [[1, 0, 0, 0], [0.5, 0.5, 0, 0], [0.25] * 4]  # sure, split in two, shared by all
+    palette = rng.uniform(0, 255, size=(4, 3))
+    mixed = R @ palette
+    np.testing.assert_allclose(membership_rgb(R, palette, shade=False), mixed, atol=1e-3)
+    unsure = uncertainty(SimpleNamespace(responsibilities=R, labels=None))
+    faded = mixed + (255 - mixed) * (UNSURE_FADE * unsure)[:, None]
+    np.testing.assert_allclose(membership_rgb(R, palette, shade=True), faded, atol=1e-2)
+    out = membership_rgb(R, palette, shade=True)
+    np.testing.assert_allclose(out[0], palette[0], atol=1e-3)  # a sure point keeps its colour
+    np.testing.assert_allclose(out[2], 255 - (255 - palette.mean(0)) * (1 - UNSURE_FADE), atol=1e-2)

@@ -19,12 +19,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ...engine import uncertainty
 from ...state import AppState, words
 from ...state.view import ViewOptions
 from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from ..common.style import BACKGROUND, style_axes
 from .ellipses import EllipseLayer
+from .memberships import membership_rgb
 from .point_cloud import PointCloudItem
 from .regions import region_labels
 
@@ -36,8 +36,6 @@ HEAT0, HEAT_LEVELS = 128, 64
 OUTLINE = 250
 MAX_LINES = 20_000
 REGION_ALPHA = 52
-#: A point wholly unsure of its cluster is drawn this far from its mixed colour towards white.
-UNSURE_FADE = 0.75
 #: Algorithms whose labels are nearest-centre assignments, so Voronoi regions say where they go.
 HARD_ALGORITHMS = ("lloyd", "minibatch")
 
@@ -269,11 +267,7 @@ class Canvas(QWidget):
         white by its uncertainty (entropy over log k) when that option is on."""
         R = s.responsibilities
         palette = np.tile(self._palette_rgb, (-(-R.shape[1] // MAX_CLUSTERS), 1))[: R.shape[1]]
-        rgb = R @ palette
-        if self.view.shade_uncertainty:
-            fade = UNSURE_FADE * uncertainty(s)[:, None]
-            rgb += (255.0 - rgb) * fade
-        self.points.set_rgb(rgb)
+        self.points.set_rgb(membership_rgb(R, palette, self.view.shade_uncertainty))
 
     def _centres_to_show(self) -> np.ndarray:
         s = self.state.current

@@ -225,12 +225,14 @@ class PointCloudItem(pg.GraphicsObject):
     def _to_image(self, buf: np.ndarray, margin: int, W: int, H: int, dpr: float) -> QImage:
         view = np.ascontiguousarray(buf[margin : margin + H, margin : margin + W])
         if view.dtype == np.uint32:
-            image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_ARGB32)
+            # Opaque colours and fully transparent zeros are already premultiplied; a copy, since
+            # the QImage only borrows ``view``'s memory.
+            image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_ARGB32_Premultiplied).copy()
         else:
             image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_Indexed8)
             image.setColorTable(self._table)
-        # A converted copy: the QImage above only borrows ``view``'s memory.
-        image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            # A converted copy: the QImage above only borrows ``view``'s memory.
+            image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(dpr)
         return image
 
