@@ -33,6 +33,9 @@ def membership_rgb(responsibilities: np.ndarray, palette: np.ndarray, shade: boo
     ndarray of shape (n, 3), float32, 0..255
     """
     R = np.asarray(responsibilities, dtype=np.float32)
+    # A mixture's far-off responsibilities (1e-40 and less) become float32 subnormals, on which
+    # the matrix product runs some 50 times slower (41 ms instead of 1 at 100,000 x 8): flush them.
+    R = np.where(R < _TINY, np.float32(0.0), R)
     k = R.shape[1]
     rgb = R @ np.asarray(palette, dtype=np.float32)
     if shade and k > 1:
