@@ -237,3 +237,7 @@ def test_membership_colours_mix_the_palette_and_fade_by_the_engines_uncertainty(
     out = membership_rgb(R, palette, shade=True)
     np.testing.assert_allclose(out[0], palette[0], atol=1e-3)  # a sure point keeps its colour
     np.testing.assert_allclose(out[2], 255 - (255 - palette.mean(0)) * (1 - UNSURE_FADE), atol=1e-2)
+    # Responsibilities too small for float32 (a mixture's far-off components) count as 0.
+    tiny = np.array([[1 - 2e-40, 1e-40, 1e-40, 0.0]])
+    np.testing.assert_array_equal(membership_rgb(tiny, palette, shade=True),
+                                  membership_rgb(np.array([[1.0, 0, 0, 0]]), palette, shade=True))
