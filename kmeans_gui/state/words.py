@@ -272,11 +272,10 @@ def _explain_minibatch(s, state: "AppState") -> str:
     if s.phase == "init":
         return (f"Initialisation: {_init_words(state)} (on a random sample). Mini-batch k-means now looks at only "
                 f"{b:,} random points per step instead of all {n:,}: cheap, noisy steps.")
-    text = (f"Batch {s.iteration}: {s.batch.size:,} points drawn at random (ringed) each joined its nearest "
-            "centroid, and each centroid moved towards its new points with its own learning rate 1/count, "
-            "count being how many points it has absorbed so far (Sculley 2010, as scikit-learn's "
-            "MiniBatchKMeans). Early steps move far; as counts grow the steps shrink, so the centroids settle "
-            "although every batch is noisy. Inertia is measured on all points, and may rise a little.")
+    text = (f"Batch {s.iteration}: {s.batch.size:,} random points (ringed) joined their nearest centroids, and each "
+            "centroid moved towards its new points with learning rate 1/count, count being the points it has "
+            "absorbed so far (Sculley 2010, as scikit-learn's MiniBatchKMeans). As counts grow the steps shrink, so "
+            "the centroids settle despite noisy batches; inertia (on all points) may rise a little.")
     return text + (" " + _final_words(s) if s.is_final else "")
 
 
@@ -287,11 +286,10 @@ def _explain_soft(s, state: "AppState") -> str:
                 f"in proportion to exp(−β·d²), β = {beta:.3g}.")
     if s.phase == "assign":
         variance = "infinite" if beta == 0 else f"{1 / (2 * beta):.3g}"
-        text = (f"Soft assign: every point belongs to every centroid with a responsibility proportional to "
-                f"exp(−β·d²) (β = {beta:.3g}), shares summing to 1; its colour mixes its clusters' colours by "
-                "them (paler: less sure). As β grows the largest share goes to 1 and this becomes k-means' "
-                "hard assignment; at β = 0 all share equally. It is a Gaussian mixture's E-step with equal "
-                f"weights and one shared spherical variance 1/(2β) = {variance}.")
+        text = (f"Soft assign: each point is shared among all centroids in proportion to exp(−β·d²) (β = {beta:.3g}), "
+                "shares summing to 1; its colour mixes theirs (paler: less sure). As β grows this becomes k-means' "
+                "hard assignment; at β = 0 all share equally. It is a Gaussian mixture's E-step with equal weights "
+                f"and one spherical variance 1/(2β) = {variance}.")
         return text + (" " + _final_words(s) if s.is_final else "")
     return ("Update: each centroid moved to the responsibility-weighted mean of all points: every point pulls "
             "on every centroid in proportion to its share. That mean minimises the soft inertia for these "
