@@ -229,28 +229,28 @@ def chart_axes(objective_name: str, algorithm: str) -> tuple[str, str]:
     return ("batch" if algorithm == "minibatch" else "iteration"), objective_name
 
 
-def _number(x: float | None) -> str:
-    return "–" if x is None else _fmt(float(x))
+def _measure(s) -> str:
+    """" · inertia 1,234" for a state with an objective, "" for one without (soft k-means' start)."""
+    return "" if s.objective is None else f" · {s.objective_name} {_fmt(float(s.objective))}"
 
 
 def _variant_status(s) -> str:
     """The status line's middle for mini-batch, soft k-means and the mixture."""
     if s.algorithm == "minibatch":
         if s.phase == "init":
-            return f"Initialisation · inertia {_number(s.objective)}"
-        return (f"Batch {s.iteration} · {s.batch.size:,} points · inertia {_number(s.objective)} · "
+            return f"Initialisation{_measure(s)}"
+        return (f"Batch {s.iteration} · {s.batch.size:,} points{_measure(s)} · "
                 f"largest move {_fmt(float(s.center_shift.max()))}")
-    name = s.objective_name
     if s.phase == "init":
-        return f"Initialisation · {name} {_number(s.objective)}"
+        return f"Initialisation{_measure(s)}"
     if is_final_assignment(s):
         what = "Final E-step" if s.algorithm == "gmm" else "Final soft assignment"
-        return f"{what} · {name} {_number(s.objective)}"
+        return f"{what}{_measure(s)}"
     if s.algorithm == "gmm":
         half = "E-step" if s.phase == "assign" else "M-step"
     else:
         half = f"Soft assign (β = {s.beta:.3g})" if s.phase == "assign" else "Move centroids"
-    return f"Iteration {s.iteration} · {half} · {name} {_number(s.objective)}"
+    return f"Iteration {s.iteration} · {half}{_measure(s)}"
 
 
 def _init_words(state: "AppState") -> str:
