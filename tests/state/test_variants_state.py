@@ -158,3 +158,17 @@ def test_a_session_with_a_bad_variant_parameter_names_it():
     data["params"]["beta"] = -2
     with pytest.raises(ValueError, match="beta=-2"):
         AppState.validate_dict(data, {"points": BLOBS})
+
+
+def test_status_lines_name_each_half_step_and_its_objective():
+    soft = AppState(BLOBS, Params(k=3, algorithm="soft", beta=2.0))
+    assert status_text(soft).endswith("· Initialisation")  # no objective yet
+    soft.step()
+    assert " · Iteration 1 · Soft assign (β = 2) · soft inertia " in status_text(soft)
+    gmm = AppState(BLOBS, Params(k=3, algorithm="gmm"))
+    gmm.run_to_end()
+    text = status_text(gmm)
+    assert " · Final E-step · log-likelihood per point " in text and "Converged after" in text
+    mb = AppState(BLOBS, Params(k=3, algorithm="minibatch", batch_size=30))
+    mb.step()
+    assert " · Batch 1 · 30 points · inertia " in status_text(mb)
