@@ -40,7 +40,7 @@ class ExplorePage(QSplitter):
         self.compare_dialog = None  # made on first use: mini-batch against Lloyd
         self.algorithm_panel.compare_requested.connect(self.open_comparison)
         self.explain_panel = ExplainPanel(state, view)
-        self.playback = PlaybackBar(state, frame_ready=self._frame_ready)
+        self.playback = PlaybackBar(state, frame_ready=self._frame_ready, view=view)
         self.chart = ConvergenceChart(state)
         self.addWidget(self._build_side())
         self.addWidget(self._build_right())
