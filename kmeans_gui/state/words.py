@@ -239,7 +239,7 @@ def _variant_status(s) -> str:
     if s.algorithm == "minibatch":
         if s.phase == "init":
             return f"Initialisation{_measure(s)}"
-        return (f"Batch {s.iteration} · {s.batch.size:,} points{_measure(s)} · "
+        return (f"Batch {s.iteration} · {s.batch.size:,} point{'s' * (s.batch.size != 1)}{_measure(s)} · "
                 f"largest move {_fmt(float(s.center_shift.max()))}")
     if s.phase == "init":
         return f"Initialisation{_measure(s)}"
@@ -272,7 +272,9 @@ def _explain_minibatch(s, state: "AppState") -> str:
     if s.phase == "init":
         return (f"Initialisation: {_init_words(state)} (on a random sample). Mini-batch k-means now looks at only "
                 f"{b:,} random points per step instead of all {n:,}: cheap, noisy steps.")
-    text = (f"Batch {s.iteration}: {s.batch.size:,} random points (ringed) joined their nearest centroids, and each "
+    drawn = "1 random point (ringed) joined its nearest centroid" if s.batch.size == 1 else (
+        f"{s.batch.size:,} random points (ringed) joined their nearest centroids")
+    text = (f"Batch {s.iteration}: {drawn}, and each "
             "centroid moved towards its new points with learning rate 1/count, count being the points it has "
             "absorbed so far (Sculley 2010, as scikit-learn's MiniBatchKMeans). As counts grow the steps shrink, so "
             "the centroids settle despite noisy batches; inertia (on all points) may rise a little.")

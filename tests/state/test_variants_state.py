@@ -85,6 +85,13 @@ def test_minibatch_steps_are_whole_batches_on_the_chart_and_the_button_says_next
     assert "1/count" in explanation(state) and "Batch 1" in status_text(state)
 
 
+def test_a_batch_of_one_point_is_said_in_the_singular():
+    state = AppState(BLOBS, Params(k=3, algorithm="minibatch", batch_size=1))
+    state.step()
+    assert " · Batch 1 · 1 point · inertia " in status_text(state)
+    assert explanation(state).startswith("Batch 1: 1 random point (ringed) joined its nearest centroid, and each")
+
+
 def test_a_batch_larger_than_the_data_takes_all_points():
     state = AppState(BLOBS[:30], Params(k=3, algorithm="minibatch", batch_size=1000))
     state.step()
