@@ -28,7 +28,7 @@ from . import words
 from .events import Event, batched
 from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params
 from .phases import chart_position, is_final_assignment
-from .step_job import StepJob, trim_seed
+from .step_job import StepJob, final_shortfall, trim_seed
 
 __all__ = [
     "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
@@ -438,6 +438,10 @@ class AppState:
             grew = True
             if state.is_final:
                 self._complete, self._steps = True, None
+                if state.algorithm != "lloyd" and self._warning is None:  # Lloyd's engine warns itself
+                    shortfall = final_shortfall(state, self._params.k, self._points)
+                    if shortfall is not None:
+                        self._warning = self._few_clusters_text(*shortfall)
         return grew
 
     def seed_distances(self, s: KMeansState | None = None) -> np.ndarray | None:

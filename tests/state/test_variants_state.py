@@ -179,3 +179,19 @@ def test_status_lines_name_each_half_step_and_its_objective():
     mb = AppState(BLOBS, Params(k=3, algorithm="minibatch", batch_size=30))
     mb.step()
     assert " · Batch 1 · 30 points · inertia " in status_text(mb)
+
+
+@pytest.mark.parametrize("algorithm", ["minibatch", "soft"])
+def test_k_above_the_distinct_points_is_noted_at_the_end(algorithm):
+    points = np.array([[0.0, 0.0]] * 4 + [[5.0, 5.0]] * 4)
+    state = AppState(points, Params(k=3, algorithm=algorithm))
+    state.run_to_end()
+    assert state.warning == ("only 2 distinct points for k = 3: some centroids will share a spot or stay empty; "
+                             "lower k")
+    assert status_text(state).endswith("— note: " + state.warning)
+    worker = AppState(points, Params(k=3, algorithm=algorithm), eager_budget_s=0.0)
+    job = worker.detach()
+    if job is not None:  # the same note when a worker computed the end
+        job.run()
+        worker.collect()
+        assert worker.warning == state.warning
