@@ -241,3 +241,23 @@ def test_membership_colours_mix_the_palette_and_fade_by_the_engines_uncertainty(
     tiny = np.array([[1 - 2e-40, 1e-40, 1e-40, 0.0]])
     np.testing.assert_array_equal(membership_rgb(tiny, palette, shade=True),
                                   membership_rgb(np.array([[1.0, 0, 0, 0]]), palette, shade=True))
+
+
+@pytest.mark.parametrize("algorithm, own", [
+    ("lloyd", {"tol", "empty_policy"}), ("minibatch", {"batch_size"}), ("soft", {"tol", "beta"}),
+    ("gmm", {"tol", "covariance"}),
+])
+def test_each_parameter_row_shows_exactly_when_it_applies(qtbot, algorithm, own):
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.explore.panels.algorithm import AlgorithmPanel
+
+    panel = AlgorithmPanel(AppState([[0.0, 0.0], [1.0, 1.0]], Params(k=2)))
+    qtbot.addWidget(panel)
+    panel.state.set_algorithm(algorithm)
+    rows = {"k": panel.k_spin, "init": panel.init_combo, "seed": panel.seed_spin, "max_iter": panel.max_iter_spin,
+            "tol": panel.tol_spin, "empty_policy": panel.empty_combo, "batch_size": panel.batch_spin,
+            "beta": panel.beta_row, "covariance": panel.covariance_combo}
+    shown = {name for name, widget in rows.items() if panel.form.isRowVisible(widget)}
+    assert shown == {"k", "init", "seed", "max_iter"} | own
+    assert panel.form.isRowVisible(panel.uncertainty_check) == (algorithm in ("soft", "gmm"))
+    assert panel.form.isRowVisible(panel.compare_button) == (algorithm == "minibatch")
