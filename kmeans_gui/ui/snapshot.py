@@ -1,12 +1,13 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
+``--algorithm minibatch|soft|gmm`` steps a variant instead of Lloyd (``--batch 50``, ``--beta 2``,
+``--covariance full`` set its own parameter).
+
 For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``,
 or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and ``filmstrip`` read it;
 the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
 ``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
 which computes what the tab would compute in the background (the sweep, the quantized image).
-``--algorithm minibatch|soft|gmm`` steps a variant (``--batch 50``, ``--beta 2``,
-``--covariance full`` set its own parameter).
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
                         help="initialisation; 'manual' places the centres on k seeded random points")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
+    parser.add_argument("--steps", type=int, default=6, help="half-steps to take before the picture (default 6)")
+    parser.add_argument("--view", choices=VIEWS, default="explore", help="which tab to render")
+    parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    parser.add_argument("--no-regions", action="store_true", help="hide the Voronoi regions")
+    parser.add_argument("--lines", action="store_true", help="draw point-to-centroid lines")
     parser.add_argument("--algorithm", choices=list(ALGORITHM_LABELS), default="lloyd",
                         help="lloyd (default), minibatch, soft (soft k-means) or gmm (Gaussian mixture)")
     parser.add_argument("--batch", type=int, default=None, help="mini-batch: points per batch (default 50)")
@@ -41,11 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="soft k-means: inverse temperature beta >= 0 (default 1)")
     parser.add_argument("--covariance", choices=list(COVARIANCE_LABELS), default=None,
                         help="Gaussian mixture: covariance type (default full)")
-    parser.add_argument("--steps", type=int, default=6, help="half-steps to take before the picture (default 6)")
-    parser.add_argument("--view", choices=VIEWS, default="explore", help="which tab to render")
-    parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
-    parser.add_argument("--no-regions", action="store_true", help="hide the Voronoi regions")
-    parser.add_argument("--lines", action="store_true", help="draw point-to-centroid lines")
     parser.add_argument("-o", "--output", required=True, help="PNG file to write")
 
 
@@ -75,6 +76,7 @@ def render(args: argparse.Namespace):
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
+        window.state.set_params(**_variant_params(args))
         if table is not None:
             window.state.set_points(table.X, record=False)
             window.state.set_params(k=table.k)
@@ -83,7 +85,6 @@ def render(args: argparse.Namespace):
         window.setMinimumSize(200, 200)
         window.resize(width, height)
         state = window.state
-        state.set_params(**_variant_params(args))
         if args.init == "manual" and state.n_points:
             rng = np.random.default_rng(args.seed)
             for x, y in state.points[rng.permutation(state.n_points)[: state.params.k]]:
