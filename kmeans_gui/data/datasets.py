@@ -53,6 +53,8 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("tutorial-blobs", "Tutorial blobs", uses_n=False, suggested_k=4),
         DatasetInfo("tutorial-moons", "Tutorial moons", uses_n=False, suggested_k=2),
         DatasetInfo("tutorial-circles", "Tutorial circles", uses_n=False, suggested_k=2),
+        DatasetInfo("large", "Large: 200,000 points", uses_n=False, uses_centers=True, uses_spread=True,
+                    suggested_k=8),
         DatasetInfo("empty", "Empty: draw your own", uses_n=False),
     )
 }
@@ -72,7 +74,7 @@ def make_dataset(
     name : str
         One of :data:`DATASETS` (e.g. "blobs", "moons", "iris", "empty").
     n : int
-        Number of points (ignored by Iris, Wine, the tutorial's datasets and Empty, whose size is fixed).
+        Number of points (ignored by Iris, Wine, the tutorial's datasets, Large and Empty, whose size is fixed).
     centers : int
         Number of blobs for the blob-like datasets.
     spread : float
@@ -215,6 +217,16 @@ def _tutorial_circles(rng, n, centers, spread):
     return make_circles(TUTORIAL_N_SAMPLES, noise=0.05, factor=0.5, random_state=TUTORIAL_RANDOM_STATE)[0]
 
 
+#: The "large" preset's size: big enough that a Lloyd iteration costs what hundreds of mini-batch
+#: steps do, so the mini-batch comparison shows its point (close sooner, a little worse at the end).
+LARGE_N = 200_000
+
+
+def _large(rng, n, centers, spread):
+    # Wider blobs than "blobs": overlapping clusters are where mini-batch's noisy end shows.
+    return _blobs(rng, LARGE_N, centers, spread, stds=np.full(centers, 1.6))
+
+
 def _empty(rng, n, centers, spread):
     return np.empty((0, 2))
 
@@ -232,5 +244,6 @@ _MAKERS = {
     "tutorial-blobs": _tutorial_blobs,
     "tutorial-moons": _tutorial_moons,
     "tutorial-circles": _tutorial_circles,
+    "large": _large,
     "empty": _empty,
 }

@@ -1,5 +1,8 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
+``--algorithm minibatch|soft|gmm`` steps a variant instead of Lloyd (``--batch 50``, ``--beta 2``,
+``--covariance full`` set its own parameter).
+
 For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``,
 or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and ``filmstrip`` read it;
 the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
@@ -18,6 +21,7 @@ import sys
 from ..data.datasets import DATASETS
 from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
+from ..state.params import ALGORITHM_LABELS, COVARIANCE_LABELS
 from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
@@ -42,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
     parser.add_argument("--no-regions", action="store_true", help="hide the Voronoi regions")
     parser.add_argument("--lines", action="store_true", help="draw point-to-centroid lines")
+    parser.add_argument("--algorithm", choices=list(ALGORITHM_LABELS), default="lloyd",
+                        help="lloyd (default), minibatch, soft (soft k-means) or gmm (Gaussian mixture)")
+    parser.add_argument("--batch", type=int, default=None, help="mini-batch: points per batch (default 50)")
+    parser.add_argument("--beta", type=float, default=None,
+                        help="soft k-means: inverse temperature beta >= 0 (default 1)")
+    parser.add_argument("--covariance", choices=list(COVARIANCE_LABELS), default=None,
+                        help="Gaussian mixture: covariance type (default full)")
     parser.add_argument("-o", "--output", required=True, help="PNG file to write")
 
 
@@ -79,6 +90,7 @@ def render(args: argparse.Namespace):
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
+        window.state.set_params(**_variant_params(args))
         if table is not None:
             window.state.set_points(table.X, record=False)
             window.state.set_params(k=table.k)
@@ -126,6 +138,22 @@ def render(args: argparse.Namespace):
         window.close()
         window.deleteLater()
         app.processEvents()
+
+
+def _variant_params(args: argparse.Namespace) -> dict:
+    """The algorithm and its own parameters from the options; ValueError for one that does not
+    apply to the chosen algorithm (a --beta for mini-batch says nothing about the picture)."""
+    algorithm = getattr(args, "algorithm", "lloyd") or "lloyd"
+    out = {"algorithm": algorithm}
+    for option, name, applies_to in (("batch", "batch_size", "minibatch"), ("beta", "beta", "soft"),
+                                     ("covariance", "covariance", "gmm")):
+        value = getattr(args, option, None)
+        if value is None:
+            continue
+        if algorithm != applies_to:
+            raise ValueError(f"--{option} applies to --algorithm {applies_to} only (not {algorithm})")
+        out[name] = value
+    return out
 
 
 def _two_column_table(args: argparse.Namespace):

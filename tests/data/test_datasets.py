@@ -23,6 +23,7 @@ def test_sizes_of_fixed_datasets():
     assert make_dataset("iris").shape == (150, 2)
     assert make_dataset("wine").shape == (178, 2)
     assert make_dataset("empty").shape == (0, 2)
+    assert make_dataset("large", n=10).shape == (200_000, 2)  # the mini-batch comparison's size, whatever n
 
 
 def test_iris_projection_matches_sklearn_pca_up_to_sign():
