@@ -236,7 +236,7 @@ def quantize_to_target(
             if Xr.shape[0] > centers.shape[0]:
                 centers, _ = _lloyd(Xr, wr, centers.shape[0], centers.copy(), 0, hooks, max_iter=REFINE_MAX_ITER)
             palette = _round_palette(centers, space)
-        notes = [f"{target}: {'reached' if reached else 'not reached'} at k = {k}; tried {len(tried)} values of k."]
+        notes = []
         result = _finish(image, palette, present, k, hooks, notes, dict(timings), t0, method="target search",
                          sample_size=int(min(sample_size, flat.shape[0])), seed=seed, space=space, dither=False)
         exact = (result.psnr, result.delta_e)
