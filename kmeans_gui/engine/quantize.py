@@ -597,6 +597,7 @@ def quantize(
     refine: bool = True,
     space: str = "srgb",
     dither: bool = False,
+    locked=None,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
 ) -> QuantizeResult:
@@ -621,6 +622,10 @@ def quantize(
         Colour space k-means runs in and pixels are matched in ("minibatch" is sRGB only).
     dither : bool
         Map pixels with Floyd-Steinberg error diffusion instead of to their nearest colour.
+    locked : array-like of shape (m, 3), uint8, m < n_colors, optional
+        Colours the palette must keep exactly (a user's pinned swatches), even if no pixel is
+        nearest to them; the other k - m colours are fitted around them on the image's colour
+        histogram (whatever ``method`` says).
     progress : callable(fraction, message), optional
     should_stop : callable() -> bool, optional
         Polled between chunks and iterations; True raises :class:`QuantizeCancelled`.
@@ -638,6 +643,7 @@ def quantize(
     if isinstance(n_init, bool) or not isinstance(n_init, (int, np.integer)) or n_init < 1:
         raise ValueError(f"n_init={n_init!r} must be a positive integer.")
     colour.check_space(space)
+    locked = _check_locked(locked, k)
     if method == "minibatch" and space != "srgb":
         raise ValueError(f"method='minibatch' works on sRGB pixels only; use 'sample' or 'full' for space={space!r}.")
     hooks = _Hooks(progress, should_stop)
@@ -652,7 +658,9 @@ def quantize(
     timings["distinct colours"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    if present.size <= k:
+    if locked.shape[0]:
+        palette = _fit_locked(flat, present, k, locked, space, n_init, rng, hooks, notes)
+    elif present.size <= k:
         palette = _unpack(present)
         plural = "colour" if present.size == 1 else "colours"
         notes.append(f"The image has only {present.size} distinct {plural} (k = {k}): kept exactly.")
@@ -668,10 +676,45 @@ def quantize(
             notes.append("Some centres rounded to the same 8-bit colour and were merged.")
     timings["fit"] = time.perf_counter() - t
     return _finish(image, palette, present, k, hooks, notes, timings, t0, method=method,
-                   sample_size=int(min(sample_size, flat.shape[0])), seed=seed, space=space, dither=dither)
+                   sample_size=int(min(sample_size, flat.shape[0])), seed=seed, space=space, dither=dither,
+                   locked=locked)
 
 
-def _finish(image, palette, present, k, hooks, notes, timings, t0, *, method, sample_size, seed, space, dither):
+def _check_locked(locked, k: int) -> np.ndarray:
+    """Locked colours as a (m, 3) uint8 array of distinct colours with m < k, or ValueError."""
+    if locked is None:
+        return np.zeros((0, 3), dtype=np.uint8)
+    arr = np.asarray(locked)
+    if arr.size == 0:
+        return np.zeros((0, 3), dtype=np.uint8)
+    if arr.ndim != 2 or arr.shape[1] != 3 or not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() > 255:
+        raise ValueError(f"locked must be (m, 3) colours of whole numbers 0..255; got {arr.dtype} {arr.shape}.")
+    arr = _unpack(np.unique(_pack(arr.astype(np.uint8))))
+    if arr.shape[0] >= k:
+        raise ValueError(f"{arr.shape[0]} locked colours leave no free colour at k = {k}; raise k or unlock one.")
+    return arr
+
+
+def _fit_locked(flat, present, k, locked, space, n_init, rng, hooks, notes) -> np.ndarray:
+    """The locked colours, then k - m colours fitted around them on the colour histogram."""
+    from .quantize_locked import fit_with_locked
+
+    m = locked.shape[0]
+    if present.size <= k - m:
+        free = _unpack(present)
+    else:
+        hooks.report(0.3, "building the colour histogram")
+        Xr, wr, what = _refinement_data(flat, present, hooks)
+        hooks.report(0.5, f"fitting {k - m} colours around {m} locked on the {what}")
+        free = _round_palette(fit_with_locked(_in_space(Xr, space), wr, _in_space(locked.astype(np.float64), space),
+                                              k, n_init=n_init, rng=rng, should_check=hooks.check), space)
+    free = free[~np.isin(_pack(free), _pack(locked))]  # a free colour that rounded onto a locked one
+    notes.append(f"{m} locked colour{'s' if m > 1 else ''} kept as they are.")
+    return np.concatenate([locked, free])
+
+
+def _finish(image, palette, present, k, hooks, notes, timings, t0, *, method, sample_size, seed, space, dither,
+            locked=None):
     """Map the pixels to ``palette``, measure the result and wrap it up as a QuantizeResult."""
     flat = image.reshape(-1, 3)
     t = time.perf_counter()
@@ -680,7 +723,10 @@ def _finish(image, palette, present, k, hooks, notes, timings, t0, *, method, sa
     indices, counts, sse = apply_palette(image, palette, present=present, space=space, dither=dither, _hooks=hooks)
     # Most frequent first, unused colours dropped: what the palette strip and the PNG want.
     order = np.argsort(-counts, kind="stable")
-    order = order[counts[order] > 0]
+    keep = counts > 0
+    if locked is not None and locked.shape[0]:
+        keep |= np.isin(_pack(palette), _pack(locked))  # a pinned colour stays, used or not
+    order = order[keep[order]]
     if order.size < palette.shape[0] or np.any(order != np.arange(order.size)):
         remap = np.zeros(max(palette.shape[0], 1), dtype=np.uint8)
         remap[order] = np.arange(order.size, dtype=np.uint8)
