@@ -16,12 +16,12 @@ def small_photo():
 
 
 def test_hand_computed_one_free_centre_moves_to_the_mean_of_what_is_not_pinned():
-    grey = np.repeat(np.array([[0, 0, 0], [100, 100, 100], [200, 200, 200]], dtype=np.uint8), 10, axis=0)
-    image = np.concatenate([grey, grey[:1]]).reshape(31, 1, 3)  # 11 black, 10 of each grey
+    grey = np.repeat(np.array([[0, 0, 0], [100, 100, 100], [180, 180, 180]], dtype=np.uint8), 10, axis=0)
+    image = np.concatenate([grey, grey[:1]]).reshape(31, 1, 3)  # 11 black, 10 of each grey; 100 is nearer 140 than 0
     r = quantize(image, 2, locked=[[0, 0, 0]])
-    assert {tuple(c) for c in r.palette} == {(0, 0, 0), (150, 150, 150)}
-    free = fit_with_locked(np.array([[0.0], [100.0], [200.0]]), np.ones(3), np.array([[0.0]]), 2)
-    np.testing.assert_allclose(free, [[150.0]])
+    assert {tuple(c) for c in r.palette} == {(0, 0, 0), (140, 140, 140)}
+    free = fit_with_locked(np.array([[0.0], [100.0], [180.0]]), np.ones(3), np.array([[0.0]]), 2)
+    np.testing.assert_allclose(free, [[140.0]])
 
 
 @pytest.mark.parametrize("space", ["srgb", "lab"])
