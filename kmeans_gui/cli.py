@@ -17,6 +17,9 @@ COMMANDS = {
     "gui": ("kmeans_gui.ui.app", "open the application window (the default)"),
     "snapshot": ("kmeans_gui.ui.snapshot", "render a view offscreen after N half-steps and save a PNG"),
     "quantize": ("kmeans_gui.quantize_cli", "quantize an image to k colours and print the figures"),
+    "export-gif": ("kmeans_gui.export.gif", "render a whole run as an animated GIF, one frame per half-step"),
+    "filmstrip": ("kmeans_gui.export.filmstrip", "render the first iterations of a run as a grid in one PNG"),
+    "choose-k": ("kmeans_gui.choose_k_cli", "score k = 1..max k (elbow, silhouette, CH, DB, gap), say which k each picks"),
 }
 
 

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_engine.py", ["--cases", "d", "--repeats", "1"], "(d) 10,000 x 2, k=4"),
         ("bench_canvas.py", ["--sizes", "2000", "--steps", "2", "--open-repeats", "1"], "Window open, all tabs"),
         ("bench_metrics.py", ["--n", "1500", "--repeats", "1", "--skip-big"], "ours / scikit-learn"),
+        ("bench_csv.py", ["--rows", "2000", "--repeats", "1", "--skip-csv-module"], "target < 3 s: met"),
+        ("bench_export.py", ["--frames", "3", "--size", "320x240", "--n", "300", "--repeats", "1"], "target < 10 s: met"),
+        ("bench_explore_big.py", ["--mem-n", "3000", "--mem-k", "5", "--stall-n", "3000"], "Run to end on the worker"),
     ],
 )
 def test_benchmark_script_runs(script, args, expect):

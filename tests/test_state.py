@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from kmeans_gui.engine import kmeans_steps
-from kmeans_gui.state import AppState, Event, Params, final_sentence, status_text, step_label
+from kmeans_gui.engine import FewDistinctPointsWarning, kmeans_steps
+from kmeans_gui.state import AppState, Event, Params, chart_position, final_sentence, status_text, step_label
 
 SQUARE = np.array([[0, 0], [0, 1], [10, 0], [10, 1]], dtype=float)
 
@@ -169,11 +169,29 @@ def test_reset_and_new_seed():
 def test_lazy_history_extends_on_demand():
     X = np.random.default_rng(1).normal(size=(500, 2))
     state = AppState(X, Params(k=8, seed=0), eager_budget_s=0.0)
-    assert state.n_states == 1 and not state.complete
+    assert state.n_states == 2 and not state.complete  # the first state and the next
     state.step()
-    assert state.n_states >= 2
+    assert state.n_states == 3
     state.run_to_end()
     assert state.complete and state.current.is_final
+
+
+def test_reading_the_state_never_computes_or_emits():
+    # Regression: peek_next() used to extend a lazy run and emit ``history`` from inside a redraw.
+    X = np.random.default_rng(1).normal(size=(500, 2))
+    state = AppState(X, Params(k=8, seed=0), eager_budget_s=0.0)
+    for _ in range(3):
+        state.step()
+    seen = recorder(state)
+    n = state.n_states
+    nxt = state.peek_next()
+    assert nxt is state.history[state.cursor + 1]
+    assert not state.at_end
+    status_text(state), state.trail(), state.inertia_series(), state.history, state.current
+    assert seen == [] and state.n_states == n
+    state.run_to_end()
+    seen.clear()
+    assert state.peek_next() is None and state.at_end and seen == []
 
 
 def test_trail_and_inertia_series():
@@ -194,10 +212,43 @@ def test_session_round_trip_through_json():
     state = AppState(X, Params(k=4, seed=7, init="farthest"))
     state.go_to(6)
     data = json.loads(json.dumps(state.to_dict()))
-    other = AppState.from_dict(data)
+    assert set(data) == {"params", "cursor", "dataset"}  # the arrays travel apart
+    other = AppState.from_dict(data, state.arrays())
     np.testing.assert_array_equal(other.points, state.points)
     assert other.params == state.params and other.cursor == 6
     np.testing.assert_array_equal(other.current.centers, state.current.centers)
+    lists = {**data, **{k: v.tolist() for k, v in state.arrays().items()}}  # small sessions: all in JSON
+    assert AppState.from_dict(json.loads(json.dumps(lists))).cursor == 6
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"points": [[0, 0], [1, float("nan")]]}, "points: Points must be finite"),
+    ({"points": [1, 2, 3]}, "points: Points must be an array of shape (n, 2)"),
+    ({"params": {"k": 0}}, "missing parameter(s)"),
+    ({"params": None}, "missing 'params'"),
+    ({"cursor": -1}, "cursor=-1"),
+    ({"colour": "red"}, "unknown setting 'colour'"),
+    ({"dataset": "blobs"}, "dataset must be null or a mapping"),
+])
+def test_a_bad_session_names_the_problem_and_changes_nothing(change, words):
+    state = AppState(SQUARE, Params(k=2, seed=1))
+    state.go_to(2)
+    good = {**AppState(np.arange(20.0).reshape(10, 2), Params(k=3)).to_dict(), "points": SQUARE.tolist()}
+    seen = recorder(state)
+    before = (state.points, state.params, state.cursor, state.current)
+    with pytest.raises(ValueError) as info:
+        state.load_dict({**good, **change})
+    assert words in str(info.value)
+    assert (state.points, state.params, state.cursor, state.current) == before and seen == []
+
+
+def test_a_bad_params_value_is_named():
+    state = AppState(SQUARE, Params(k=2))
+    data = {**state.to_dict(), "params": {**state.to_dict()["params"], "k": 99}}
+    with pytest.raises(ValueError, match="k=99 must be a whole number from 1 to 50"):
+        state.load_dict(data, state.arrays())
+    with pytest.raises(ValueError, match="missing 'points'"):
+        state.load_dict(state.to_dict())
 
 
 def test_load_dataset_is_undoable():
@@ -260,8 +311,267 @@ def test_an_empty_kept_cluster_is_not_blamed_on_duplicate_points():
 
 def test_session_load_emits_points_before_params_and_run():
     state = AppState(SQUARE, Params(k=2))
-    data = AppState(np.arange(20.0).reshape(10, 2), Params(k=3)).to_dict()
+    other = AppState(np.arange(20.0).reshape(10, 2), Params(k=3))
     seen = recorder(state)
-    state.load_dict(data)
+    state.load_dict(other.to_dict(), other.arrays())
     order = [name for name in seen if name in ("points", "params", "manual", "run")]
     assert order == ["points", "params", "manual", "run"]
+
+
+# ---------------------------------------------------------------------- issue 8: bad input, sessions, manual
+def test_numpy_integer_k_is_normalised_so_warnings_and_json_work():
+    state = AppState(SQUARE, Params(k=np.int64(3), init="manual", empty_policy="keep", seed=np.int32(2),
+                                    max_iter=np.int16(50), tol=np.float32(1e-3)))
+    assert type(state.params.k) is int and type(state.params.seed) is int and type(state.params.tol) is float
+    for x, y in ((0, 0.5), (10, 0.5), (100, 100)):  # the third cluster ends empty
+        state.add_manual_center(x, y)
+    state.run_to_end()
+    assert state.warning.startswith("1 cluster ended empty")
+    assert "ended empty" in status_text(state)
+    data = json.loads(json.dumps(state.to_dict()))
+    assert data["params"]["k"] == 3
+    state.set_params(k=np.int64(2))
+    assert type(state.params.k) is int
+
+
+@pytest.mark.parametrize("x, y", [(np.nan, np.nan), (np.inf, 0.0), (0.0, -np.inf)])
+def test_remove_nearest_refuses_non_finite_coordinates(x, y):
+    state = AppState(SQUARE, Params(k=2))
+    with pytest.raises(ValueError, match="finite"):
+        state.remove_nearest(x, y)
+    np.testing.assert_array_equal(state.points, SQUARE)
+
+
+@pytest.mark.parametrize("indices", [[-1], [4], [0, 7], [1.5]])
+def test_remove_points_refuses_negative_out_of_range_and_fractional_indices(indices):
+    state = AppState(SQUARE, Params(k=2))
+    with pytest.raises((ValueError, TypeError), match="ind"):
+        state.remove_points(indices)
+    np.testing.assert_array_equal(state.points, SQUARE)
+    assert not state.can_undo
+
+
+def _session_state():
+    state = AppState(SQUARE, Params(k=2, seed=5))
+    state.go_to(2)
+    return state
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda d: d.update(cursor="three"), "cursor"),
+    (lambda d: d.update(cursor=-1), "cursor"),
+    (lambda d: d.update(cursor=True), "cursor"),
+    (lambda d: d.pop("points"), "points"),
+    (lambda d: d.pop("params"), "params"),
+    (lambda d: d.update(params=[2]), "params"),
+    (lambda d: d.update(params={"k": 2, "colour": "red"}), "colour"),
+    (lambda d: d["params"].update(k=0), "k=0"),
+    (lambda d: d.update(manual_centers=[[1, 2, 3]]), "manual_centers"),
+    (lambda d: d.update(dataset="blobs"), "dataset"),
+])
+def test_a_bad_session_changes_nothing_and_names_the_key(change, match):
+    state = _session_state()
+    model = AppState(np.arange(20.0).reshape(10, 2), Params(k=3, seed=1))
+    other = {**model.to_dict(), **{key: a.tolist() for key, a in model.arrays().items()}}
+    change(other)
+    seen = recorder(state)
+    before = (state.points, state.params, state.cursor, state.current, state.can_undo)
+    with pytest.raises(ValueError, match=match):
+        state.load_dict(other)
+    assert (state.points, state.params, state.cursor, state.current, state.can_undo) == before
+    assert seen == []
+
+
+@pytest.mark.parametrize("data", [None, [], "session", 3])
+def test_a_session_that_is_not_a_dict_is_a_value_error(data):
+    state = _session_state()
+    with pytest.raises(ValueError, match="dict"):
+        state.load_dict(data)
+
+
+def test_new_data_clears_placed_centroids_undoably():
+    state = AppState(SQUARE, Params(k=2, init="manual"))
+    state.add_manual_center(0, 0)
+    state.add_manual_center(10, 1)
+    placed = state.manual_centers.copy()
+    seen = recorder(state)
+    state.load_dataset("blobs", n=50, centers=2, seed=0)
+    assert state.manual_centers.shape == (0, 2) and "manual" in seen
+    assert state.current is None and "place centroid 1 of 2" in state.error.lower()
+    assert state.undo()
+    np.testing.assert_array_equal(state.points, SQUARE)
+    np.testing.assert_array_equal(state.manual_centers, placed)
+    assert state.current is not None  # the placed run is back
+    assert state.redo()
+    assert state.manual_centers.shape == (0, 2) and state.n_points == 50
+
+
+def test_new_seed_under_manual_init_says_it_has_nothing_to_draw():
+    state = AppState(SQUARE, Params(k=2, init="manual", seed=4))
+    state.add_manual_center(0, 0)
+    state.add_manual_center(10, 1)
+    run = state.current
+    said = state.new_seed()
+    assert state.params.seed == 4 and state.current is run
+    assert "nothing to draw" in said
+    assert AppState(SQUARE, Params(k=2, seed=4)).new_seed() is None
+
+
+# ---------------------------------------------------------------------- issue 8: the last state after a tol stop
+def _tol_stop_state():
+    X = np.random.default_rng(5).normal(size=(400, 2))
+    state = AppState(X, Params(k=5, seed=0, tol=0.5))
+    state.run_to_end()
+    assert state.current.stop_reason == "centres moved less than tol"
+    return state
+
+
+def test_after_a_tol_stop_the_last_state_is_numbered_after_the_last_update():
+    state = _tol_stop_state()
+    last, before = state.history[-1], state.history[-2]
+    assert before.phase == "update"
+    x, _, idx = state.inertia_series()
+    assert idx[-1] == state.n_states - 1
+    assert x[-1] > x[-2]  # the chart never steps back
+    assert chart_position(last) == x[-1]
+    text = status_text(state)
+    assert f"Iteration {before.iteration} ·" not in text.split("—")[0]
+    assert "Final assignment" in text and "Converged" in text
+
+
+def test_step_label_is_done_at_every_final_state():
+    state = _tol_stop_state()
+    assert step_label(state.peek_next(), state.params.k) == "Done"
+
+
+def test_undoing_a_dataset_that_set_k_brings_back_k_and_the_placed_centroids():
+    state = AppState(SQUARE, Params(k=2, init="manual"))
+    state.add_manual_center(0, 0)
+    state.add_manual_center(10, 1)
+    state.load_dataset("blobs", k=4, n=50, centers=4, seed=0)
+    assert state.params.k == 4 and state.manual_centers.shape == (0, 2)
+    state.undo()
+    assert state.params.k == 2 and state.manual_centers.shape == (2, 2) and state.current is not None
+    state.redo()
+    assert state.params.k == 4 and state.manual_centers.shape == (0, 2) and state.n_points == 50
+    state.undo()
+    state.move_manual_center(0, 1, 1)
+    state.add_points([[5, 5]])
+    state.undo()  # a point edit leaves the moved centroid alone
+    np.testing.assert_array_equal(state.manual_centers[0], [1, 1])
+
+
+# ---------------------------------------------------------------------- issue 8: memory of big seedings
+@pytest.mark.parametrize("init", ["k-means++", "farthest"])
+def test_a_big_seeding_keeps_few_distance_arrays_and_recomputes_the_rest(monkeypatch, init):
+    import kmeans_gui.state.explore as state_module
+
+    X = np.random.default_rng(6).normal(size=(3000, 2))
+    k = 12
+    budget = 3 * X.shape[0] * 4  # room for three float32 arrays
+    monkeypatch.setattr(state_module, "SEED_DISTANCE_BUDGET", budget)
+    state = AppState(X, Params(k=k, init=init, seed=2))
+    state.run_to_end()
+    seeds = [s for s in state.history if s.seed is not None and s.n_seeds > 1]
+    assert len(seeds) == k - 1
+    held = sum(s.seed.sq_dist.nbytes for s in seeds if s.seed.sq_dist is not None)
+    assert 0 < held <= budget
+    engine = [s for s in kmeans_steps(X, k, init=init, random_state=2, observe_init=True)
+              if s.seed is not None and s.n_seeds > 1]
+    # Every seed's D^2 is there when shown, in any order (back, forward, jumps).
+    for i in [3, 4, 10, 0, 7, 8, 1, 10, 2]:
+        got = state.seed_distances(seeds[i])
+        np.testing.assert_allclose(got, engine[i].seed.sq_dist, rtol=1e-6, atol=1e-12)
+    state.go_to(5)
+    p = state.seed_probabilities()
+    assert p.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(p, engine[4].seed.probabilities, rtol=1e-5)
+
+
+def test_a_small_seeding_keeps_every_distance_array():
+    state = AppState(np.random.default_rng(6).normal(size=(300, 2)), Params(k=6, seed=0))
+    seeds = [s for s in state.history if s.seed is not None and s.n_seeds > 1]
+    assert len(seeds) == 5 and all(s.seed.sq_dist is not None for s in seeds)
+
+
+# ---------------------------------------------------------------------- issue 8: the run on a worker
+def test_a_detached_run_is_computed_by_its_job_and_collected_in_order():
+    import threading
+
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1), eager_budget_s=0.0)
+    assert not state.complete and state.n_states == 2  # the first state and the one after it
+    job = state.detach()
+    assert state.computing and state.detach() is job
+    state.step()  # computes nothing itself while the job owns the run
+    assert state.n_states == 2 and state.cursor == 1
+    seen = recorder(state)
+    worker = threading.Thread(target=job.run)
+    worker.start()
+    worker.join()
+    assert state.collect() and "history" in seen
+    assert state.complete and not state.computing and state.current.phase == "init"
+    expected = list(kmeans_steps(X, 6, random_state=1, observe_init=True))
+    assert [s.phase for s in state.history] == [s.phase for s in expected]
+    np.testing.assert_array_equal(state.history[-1].labels, expected[-1].labels)
+    assert state.detach() is None  # nothing left to compute
+
+
+def test_a_stopped_job_gives_the_run_back_and_stepping_goes_on():
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1), eager_budget_s=0.0)
+    job = state.detach()
+    made = job.run(should_stop=lambda: len(job.states) >= 4)
+    assert made == 4
+    state.collect()
+    assert state.n_states == 6 and not state.computing and not state.complete
+    state.run_to_end()
+    expected = list(kmeans_steps(X, 6, random_state=1, observe_init=True))
+    assert state.n_states == len(expected) and state.current.is_final
+
+
+def test_a_job_of_an_old_run_is_dropped():
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1), eager_budget_s=0.0)
+    job = state.detach()
+    state.set_params(k=3)
+    assert job.stop.is_set()
+    job.run()
+    assert job.states == []
+    state.collect()
+    assert state.params.k == 3 and all(s.centers.shape[0] <= 3 for s in state.history)
+
+
+def test_a_job_reports_clusters_that_ended_empty():
+    state = AppState(SQUARE, Params(k=3, init="manual", empty_policy="keep"), eager_budget_s=0.0)
+    for x, y in ((0, 0.5), (10, 0.5), (100, 100)):
+        state.add_manual_center(x, y)
+    job = state.detach()
+    with pytest.warns(FewDistinctPointsWarning):  # on the worker it is not caught: read off the labels
+        job.run()
+    assert state.warning is None
+    state.collect()
+    assert state.complete and state.warning.startswith("1 cluster ended empty")
+
+
+def test_run_to_end_while_a_job_works_stops_it_and_finishes_here():
+    import threading
+    import time
+
+    X = np.random.default_rng(7).normal(size=(2000, 2))
+    state = AppState(X, Params(k=6, seed=1, tol=0.0), eager_budget_s=0.0)
+    job = state.detach()
+    steps = job.steps
+
+    def slow():
+        for s in steps:
+            time.sleep(0.02)
+            yield s
+    job.steps = slow()
+    worker = threading.Thread(target=job.run)
+    worker.start()
+    state.run_to_end()
+    worker.join()
+    assert state.complete and state.current.is_final and not state.computing
+    expected = list(kmeans_steps(X, 6, random_state=1, tol=0.0, observe_init=True))
+    assert state.n_states == len(expected)

@@ -12,7 +12,7 @@ import secrets
 from contextlib import contextmanager
 from typing import Callable, Iterable
 
-__all__ = ["atomic_write", "atomic_write_all", "same_file"]
+__all__ = ["atomic_file", "atomic_write", "atomic_write_all", "same_file"]
 
 WriteFn = Callable[[object], None]
 
@@ -66,6 +66,53 @@ def atomic_write_all(files: Iterable[tuple]) -> None:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+@contextmanager
+def atomic_file(path, mode: str = "wb", **open_kwargs):
+    """Open a temporary file to write; on a clean exit it atomically replaces ``path``.
+
+    For writers that want a ``with`` block rather than a callback (:func:`atomic_write`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    mode : {"wb", "w"}
+    **open_kwargs
+        Passed to ``open`` in text mode (``encoding``, ``newline``).
+
+    Raises
+    ------
+    ValueError
+        ``path`` is a folder, or its folder does not exist (the message names the path).
+    OSError
+        The folder cannot be written to, the disk is full, ... The destination is unchanged.
+    """
+    if mode not in ("wb", "w"):
+        raise ValueError(f"mode {mode!r} must be 'wb' or 'w'.")
+    target = os.path.realpath(os.fspath(path))
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise ValueError(f"{os.fspath(path)} is a folder; give a file name.")
+    if not os.path.isdir(folder):
+        raise ValueError(f"{os.fspath(path)}: the folder {folder} does not exist.")
+    with _naming(target):
+        fd, tmp = _create_temporary(folder, os.path.basename(target))
+    try:
+        try:  # an existing file keeps its permissions
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        except FileNotFoundError:
+            pass
+        with os.fdopen(fd, mode, **open_kwargs) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        with _naming(target):
+            os.replace(tmp, target)
+        _fsync_folder(folder)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 @contextmanager

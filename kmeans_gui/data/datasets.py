@@ -1,8 +1,11 @@
 """Built-in 2-D datasets for the explorer, each a seeded function of plain parameters.
 
-Everything except Iris and Wine is generated with NumPy, so opening the app does not pay for
-importing scikit-learn; those two load scikit-learn's bundled copies and project them to 2-D
-with PCA (on standardised features, so no single unit dominates).
+Everything except Iris, Wine and the tutorial's datasets is generated with NumPy, so opening the
+app does not pay for importing scikit-learn; Iris and Wine load scikit-learn's bundled copies and
+project them to 2-D with PCA (on standardised features, so no single unit dominates). The three
+"tutorial" datasets are the exact calls of the "K-Means from Scratch" tutorial (scikit-learn's
+``make_blobs``, ``make_moons``, ``make_circles`` with ``random_state=42``): fixed data, whatever
+the seed, so the tutorial's figures come out.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("uniform", "Uniform noise", suggested_k=4),
         DatasetInfo("iris", "Iris (PCA to 2-D)", uses_n=False),
         DatasetInfo("wine", "Wine (PCA to 2-D)", uses_n=False),
+        DatasetInfo("tutorial-blobs", "Tutorial blobs", uses_n=False, suggested_k=4),
+        DatasetInfo("tutorial-moons", "Tutorial moons", uses_n=False, suggested_k=2),
+        DatasetInfo("tutorial-circles", "Tutorial circles", uses_n=False, suggested_k=2),
         DatasetInfo("empty", "Empty: draw your own", uses_n=False),
     )
 }
@@ -66,12 +72,13 @@ def make_dataset(
     name : str
         One of :data:`DATASETS` (e.g. "blobs", "moons", "iris", "empty").
     n : int
-        Number of points (ignored by Iris, Wine and Empty, whose size is fixed).
+        Number of points (ignored by Iris, Wine, the tutorial's datasets and Empty, whose size is fixed).
     centers : int
         Number of blobs for the blob-like datasets.
     spread : float
         Noise scale: 1.0 is the default look; larger values blur the structure.
     seed : int or None
+        Ignored by the tutorial's datasets (always ``random_state=42``, as in the tutorial).
 
     Returns
     -------
@@ -184,6 +191,30 @@ def _wine(rng, n, centers, spread):
     return _pca_2d(load_wine().data)
 
 
+#: The tutorial's data, for reproducing its figures: fixed size and random_state.
+TUTORIAL_N_SAMPLES = 300
+TUTORIAL_RANDOM_STATE = 42
+
+
+def _tutorial_blobs(rng, n, centers, spread):
+    from sklearn.datasets import make_blobs
+
+    return make_blobs(n_samples=TUTORIAL_N_SAMPLES, centers=4, cluster_std=0.8,
+                      random_state=TUTORIAL_RANDOM_STATE)[0]
+
+
+def _tutorial_moons(rng, n, centers, spread):
+    from sklearn.datasets import make_moons
+
+    return make_moons(TUTORIAL_N_SAMPLES, noise=0.05, random_state=TUTORIAL_RANDOM_STATE)[0]
+
+
+def _tutorial_circles(rng, n, centers, spread):
+    from sklearn.datasets import make_circles
+
+    return make_circles(TUTORIAL_N_SAMPLES, noise=0.05, factor=0.5, random_state=TUTORIAL_RANDOM_STATE)[0]
+
+
 def _empty(rng, n, centers, spread):
     return np.empty((0, 2))
 
@@ -198,5 +229,8 @@ _MAKERS = {
     "uniform": _uniform,
     "iris": _iris,
     "wine": _wine,
+    "tutorial-blobs": _tutorial_blobs,
+    "tutorial-moons": _tutorial_moons,
+    "tutorial-circles": _tutorial_circles,
     "empty": _empty,
 }

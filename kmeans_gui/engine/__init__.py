@@ -7,7 +7,7 @@
 
 from .distances import nearest_center, sq_distances
 from .init import SeedStep
-from .steps import STOP_MAX_ITER, STOP_NO_CHANGE, STOP_TOL, KMeansState, kmeans_steps, run_to_end
+from .steps import STOP_ALLCLOSE, STOP_MAX_ITER, STOP_NO_CHANGE, STOP_TOL, KMeansState, kmeans_steps, run_to_end
 from ._validation import FewDistinctPointsWarning, NonNumericDataError
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "sq_distances",
     "STOP_NO_CHANGE",
     "STOP_TOL",
+    "STOP_ALLCLOSE",
     "STOP_MAX_ITER",
     "FewDistinctPointsWarning",
     "NonNumericDataError",

@@ -28,10 +28,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     Parameters
     ----------
     n_clusters : int, default=8
-    init : {"k-means++", "random", "farthest"} or array-like of shape (n_clusters, n_features)
+    init : str or array-like of shape (n_clusters, n_features)
+        "k-means++", "random", "farthest", "tutorial-random" or "tutorial-k-means++"; the tutorial
+        flavours draw as the "K-Means from Scratch" tutorial does (see :func:`kmeans_steps`).
     n_init : "auto" or int, default="auto"
         Runs from different seeds; the lowest inertia wins. "auto" is 1 for k-means++,
-        farthest-point and given centres, and 10 for random.
+        farthest-point and given centres, and 10 for the random ones.
     max_iter : int, default=300
     tol : float, default=1e-4
         Relative to the mean per-feature variance of X.
@@ -76,7 +78,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _n_init(self) -> int:
         if self.n_init == "auto":
-            return 10 if isinstance(self.init, str) and self.init == "random" else 1
+            return 10 if isinstance(self.init, str) and self.init in ("random", "tutorial-random") else 1
         if isinstance(self.n_init, bool) or not isinstance(self.n_init, (int, np.integer)) or self.n_init < 1:
             raise ValueError(f"n_init={self.n_init!r} must be 'auto' or a positive integer.")
         if not isinstance(self.init, str) and self.n_init != 1:

@@ -3,6 +3,10 @@
 k-means++ and farthest-point are generators of :class:`SeedStep`, so the GUI can show each seed
 being drawn and the D^2 weights it was drawn from. Seeded alike, the random and k-means++ draws
 are the ones scikit-learn makes (same RandomState calls in the same order).
+
+The "tutorial" flavours draw as the well-known "K-Means from Scratch" tutorial's NumPy code does
+(``rng.choice(n, k, replace=False)``; plain k-means++ with ``rng.randint(n)`` then
+``rng.choice(n, p=D^2 / sum D^2)``), so a seed gives the tutorial's run, not scikit-learn's.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ import numpy as np
 
 from .distances import data_offset, sq_distances_to_points
 
-__all__ = ["INIT_METHODS", "SeedStep", "kmeans_plusplus_steps", "farthest_point_steps", "random_seeds"]
+__all__ = [
+    "INIT_METHODS",
+    "SeedStep",
+    "kmeans_plusplus_steps",
+    "farthest_point_steps",
+    "random_seeds",
+    "tutorial_random_seeds",
+    "tutorial_kmeans_plusplus_steps",
+]
 
-INIT_METHODS = ("random", "k-means++", "farthest", "given")
+INIT_METHODS = ("random", "k-means++", "farthest", "tutorial-random", "tutorial-k-means++", "given")
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,3 +139,39 @@ def random_seeds(
     """Rows of ``n_clusters`` distinct points drawn with probability proportional to weight."""
     n = X.shape[0]
     return random_state.choice(n, size=n_clusters, replace=False, p=sample_weight / sample_weight.sum())
+
+
+def tutorial_random_seeds(X: np.ndarray, n_clusters: int, random_state: np.random.RandomState) -> np.ndarray:
+    """Rows of ``n_clusters`` distinct points drawn as the tutorial does: ``choice(n, k, replace=False)``.
+
+    Every point is equally likely (sample weights play no part, as in the tutorial); without
+    ``p``, NumPy draws a permutation, a different sequence from :func:`random_seeds`'.
+    """
+    return random_state.choice(X.shape[0], n_clusters, replace=False)
+
+
+def tutorial_kmeans_plusplus_steps(
+    X: np.ndarray, n_clusters: int, sample_weight: np.ndarray, random_state: np.random.RandomState
+) -> Iterator[SeedStep]:
+    """Plain (non-greedy) k-means++ drawn as the tutorial draws it, one seed per step.
+
+    The first seed is ``random_state.randint(n)`` (uniform, weights play no part); each next one is
+    ``random_state.choice(n, p=w D^2 / sum w D^2)`` with ``D^2 = sum((X - c)**2, axis=1)`` to the
+    nearest seed so far, computed the tutorial's way so the probabilities are the same floats
+    (with equal weights, ``w D^2`` is ``D^2`` exactly). One draw per seed, no candidates.
+    """
+    n = X.shape[0]
+    weights_out = None if np.all(sample_weight == sample_weight[0]) else sample_weight
+    first = int(random_state.randint(n))
+    yield SeedStep(index=first, center=_readonly(X[first].copy()), weights=weights_out)
+    closest = np.sum((X - X[first]) ** 2, axis=1)
+    for _ in range(1, n_clusters):
+        p = closest if weights_out is None else closest * sample_weight
+        total = p.sum()
+        if total > 0:
+            chosen = int(random_state.choice(n, p=p / total))
+        else:  # every point sits on a seed already: the tutorial would divide by zero
+            chosen = int(random_state.randint(n))
+        yield SeedStep(index=chosen, center=_readonly(X[chosen].copy()), sq_dist=_readonly(closest),
+                       weights=weights_out)
+        closest = np.minimum(closest, np.sum((X - X[chosen]) ** 2, axis=1))

@@ -32,18 +32,32 @@ from .distances import (
     nearest_in_columns,
     two_nearest_in_columns,
 )
-from .init import SeedStep, farthest_point_steps, kmeans_plusplus_steps, random_seeds
+from .init import (
+    SeedStep,
+    farthest_point_steps,
+    kmeans_plusplus_steps,
+    random_seeds,
+    tutorial_kmeans_plusplus_steps,
+    tutorial_random_seeds,
+)
 
-__all__ = ["KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_MAX_ITER"]
+__all__ = [
+    "KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_ALLCLOSE", "STOP_MAX_ITER",
+    "STOP_RULES",
+]
 
 Phase = Literal["init", "assign", "update"]
 
 STOP_NO_CHANGE = "no point changed cluster"
 STOP_TOL = "centres moved less than tol"
+STOP_ALLCLOSE = "successive centres are allclose"
 STOP_MAX_ITER = "max_iter reached"
 
 EMPTY_POLICIES = ("farthest", "keep")
-INIT_NAMES = ("k-means++", "random", "farthest")
+INIT_NAMES = ("k-means++", "random", "farthest", "tutorial-random", "tutorial-k-means++")
+#: "tol": scikit-learn's rule (total squared shift <= tol x mean variance); "allclose": the
+#: tutorial's ``np.allclose(centroids, new_centroids)`` (NumPy's default rtol=1e-5, atol=1e-8).
+STOP_RULES = ("tol", "allclose")
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +128,7 @@ def kmeans_steps(
     empty_policy: str = "farthest",
     random_state=None,
     observe_init: bool = False,
+    stop: str = "tol",
 ) -> Iterator[KMeansState]:
     """Run k-means on ``X`` and yield a :class:`KMeansState` after every half-step.
 
@@ -122,9 +137,12 @@ def kmeans_steps(
     X : array-like of shape (n_samples, n_features)
         float32 and float64 keep their dtype (centres come back in it); others become float64.
     n_clusters : int
-    init : {"k-means++", "random", "farthest"} or array-like of shape (n_clusters, n_features)
+    init : str or array-like of shape (n_clusters, n_features)
+        "k-means++" (default), "random", "farthest", "tutorial-random" or "tutorial-k-means++".
         "random" picks distinct points, drawn by weight; "k-means++" is the greedy variant;
         "farthest" takes a random first point, then each time the point farthest from all seeds.
+        "tutorial-random" and "tutorial-k-means++" draw exactly as the "K-Means from Scratch"
+        tutorial's code (see :mod:`.init`); with ``stop="allclose"`` the run is the tutorial's.
         An array gives the initial centres (user-placed).
     sample_weight : array-like of shape (n_samples,), optional
     max_iter : int
@@ -139,6 +157,10 @@ def kmeans_steps(
     observe_init : bool
         Yield one "init" state per seed (with the D^2 weights it was drawn from), not only one
         state with all k centres.
+    stop : {"tol", "allclose"}
+        "tol" (default) is the rule above; "allclose" stops, as the tutorial does, when
+        ``np.allclose(old_centres, new_centres)`` after an update (``tol`` is then not used).
+        Either way a run also stops when no point changes cluster.
 
     Yields
     ------
@@ -149,10 +171,12 @@ def kmeans_steps(
     n_clusters = v.check_n_clusters(n_clusters, X.shape[0])
     weights = v.check_sample_weight(sample_weight, X.shape[0])
     given = check_params(X, n_clusters, init, max_iter, tol, empty_policy)
+    if stop not in STOP_RULES:
+        raise ValueError(f"stop={stop!r} must be one of {STOP_RULES}.")
     stats = column_stats(X)
     yield from _kmeans_steps(
         X, n_clusters, init, given, weights, v.check_random_state(random_state),
-        max_iter, tolerance(X, tol, stats), empty_policy, observe_init, stats,
+        max_iter, tolerance(X, tol, stats), empty_policy, observe_init, stats, stop=stop,
     )
 
 
@@ -180,11 +204,11 @@ def check_params(X, n_clusters, init, max_iter, tol, empty_policy):
 
 
 def _kmeans_steps(X, n_clusters, init, given, weights, rng, max_iter, tol, empty_policy, observe_init,
-                  stats: ColumnStats):
+                  stats: ColumnStats, *, stop: str = "tol"):
     """The generator behind :func:`kmeans_steps`, for validated input, an absolute ``tol`` and
     X's column statistics."""
     centers = yield from _init_states(X, n_clusters, init, given, weights, rng, observe_init)
-    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats)
+    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, stop)
 
 
 def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
@@ -194,10 +218,11 @@ def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
         centers = given
     elif init == "random":
         centers = X[random_seeds(X, n_clusters, weights, rng)].astype(np.float64)
+    elif init == "tutorial-random":
+        centers = X[tutorial_random_seeds(X, n_clusters, rng)].astype(np.float64)
     else:
-        steps = (kmeans_plusplus_steps if init == "k-means++" else farthest_point_steps)(
-            X, n_clusters, weights, rng
-        )
+        seeding = {"k-means++": kmeans_plusplus_steps, "tutorial-k-means++": tutorial_kmeans_plusplus_steps}
+        steps = seeding.get(init, farthest_point_steps)(X, n_clusters, weights, rng)
         chosen = []
         for seed in steps:
             chosen.append(seed.center)
@@ -328,7 +353,7 @@ def _relabel(sums, Xt, w, new, old, labels, rows):
     return sums.contributions(Xt.take(moved, axis=1), w.take(moved), changed_new, old.take(moved)), moved.size
 
 
-def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Iterator[KMeansState]:
+def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, stop="tol") -> Iterator[KMeansState]:
     """Lloyd iterations from prepared input (validated X, float64 weights and centres)."""
     n, d = X.shape
     k = centers.shape[0]
@@ -361,6 +386,7 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
         new_C, empty, recomputed = _update_centers(X, weights, offset, C, labels, sums, empty_policy)
         moved = np.sqrt(np.einsum("ij,ij->i", new_C - C, new_C - C))
         C = new_C
+        previous = shown
         shown = shown.copy()
         shown[recomputed] = C[recomputed] + offset
         _frozen(shown)
@@ -373,7 +399,12 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats) -> Ite
             center_shift=_frozen(moved),
             empty_clusters=tuple(int(j) for j in empty),
         )
-        if float(np.sum(moved**2)) <= tol:
+        if stop == "allclose":
+            # On the centres as shown (uncentred): allclose's relative test depends on the origin.
+            if np.allclose(previous, shown):
+                reason, converged = STOP_ALLCLOSE, True
+                break
+        elif float(np.sum(moved**2)) <= tol:
             reason, converged = STOP_TOL, True
             break
     else:

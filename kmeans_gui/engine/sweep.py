@@ -1,20 +1,25 @@
 """Sweep k: fit k-means for each k with several seeds and score every result.
 
 For each k the best of ``n_seeds`` runs (lowest inertia) is kept, together with all the runs'
-inertias, so an elbow chart can show the spread over seeds. The best runs are scored with the
+inertias, so an elbow chart can show the spread over seeds. Every run is scored with the
 silhouette (all k at once, sharing the distance blocks: see :mod:`.metrics`), and with the
-Calinski-Harabasz and Davies-Bouldin indices from scikit-learn. Pure NumPy; callbacks report
-progress and let a caller on another thread stop the sweep between units of work.
+Calinski-Harabasz and Davies-Bouldin indices from scikit-learn, so each score has a mean and a
+spread over the seeds; runs that found the same partition are scored once. Optionally the gap
+statistic (:mod:`.gap`) and the tutorial's elbow curve (one "tutorial-random" run per k) come
+too. Pure NumPy; callbacks report progress and let a caller on another thread stop the sweep
+between units of work.
 """
 
 from __future__ import annotations
 
 import numbers
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _validation as v
+from .gap import GAP_REFERENCES, GapResult, gap_statistic
 from .metrics import (
     SILHOUETTE_MAX_POINTS,
     SILHOUETTE_SAMPLE_SIZE,
@@ -24,8 +29,16 @@ from .metrics import (
     _silhouette_core,
     find_knee,
 )
+from .steps import kmeans_steps, run_to_end
 
-__all__ = ["KFit", "SweepResult", "SweepCancelled", "sweep_k"]
+__all__ = ["KFit", "SweepResult", "SweepCancelled", "sweep_k", "tutorial_elbow", "SCORES", "CRITERIA"]
+
+#: Scores every run gets, each with a mean and a spread over the seeds.
+SCORES = ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin")
+#: What can choose k: the elbow (knee of the best inertia), the three indices (best mean), the gap.
+CRITERIA = ("elbow", "silhouette", "calinski_harabasz", "davies_bouldin", "gap")
+#: The tutorial's own iteration cap (its ``max_iters=100``), for its elbow curve.
+TUTORIAL_MAX_ITER = 100
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +60,12 @@ class KFit:
     silhouette_samples : ndarray of shape (n_used,) or None
         Per-point silhouettes on ``SweepResult.silhouette_indices`` (all points when None there).
     calinski_harabasz, davies_bouldin : float
-        NaN when undefined (fewer than 2 distinct labels).
+        Of the best run; NaN when undefined (fewer than 2 distinct labels).
+    seed_scores : dict of str to ndarray of shape (n_seeds,)
+        "silhouette", "calinski_harabasz" and "davies_bouldin" of every seed's run (NaN where
+        undefined), in the order of ``SweepResult.seeds``.
+    fit_seconds : ndarray of shape (n_seeds,) or None
+        Wall time of each seed's fit.
     """
 
     k: int
@@ -59,10 +77,20 @@ class KFit:
     silhouette_samples: np.ndarray | None = None
     calinski_harabasz: float = float("nan")
     davies_bouldin: float = float("nan")
+    seed_scores: dict = field(default_factory=dict)
+    fit_seconds: np.ndarray | None = None
 
     @property
     def best_inertia(self) -> float:
         return float(self.inertias[self.best])
+
+    def per_seed(self, score: str) -> np.ndarray:
+        """Shape (n_seeds,): one of :data:`SCORES` for every seed's run."""
+        if score == "inertia":
+            return self.inertias
+        if score not in SCORES:
+            raise ValueError(f"unknown score {score!r}; choose one of {SCORES}")
+        return self.seed_scores.get(score, np.full(self.inertias.shape, np.nan))
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +110,11 @@ class SweepResult:
     notes : tuple of str
         Anything else the caller should tell the user (skipped k); whether the silhouette is
         sampled is :meth:`silhouette_note`.
+    gap : GapResult or None
+        The gap statistic, when asked for (``gap_refs > 0``).
+    tutorial_curve : ndarray of shape (n_k,) or None
+        The tutorial's elbow: inertia of one "tutorial-random" run per k from ``tutorial_seed``.
+    tutorial_seed : int or None
     """
 
     fits: tuple
@@ -90,6 +123,9 @@ class SweepResult:
     silhouette_indices: np.ndarray | None
     knee: Knee
     notes: tuple = field(default=())
+    gap: GapResult | None = None
+    tutorial_curve: np.ndarray | None = None
+    tutorial_seed: int | None = None
 
     @property
     def k_values(self) -> np.ndarray:
@@ -141,6 +177,46 @@ class SweepResult:
         pick = np.nanargmin if metric == "davies_bouldin" else np.nanargmax
         return int(self.k_values[pick(values)])
 
+    def per_seed(self, score: str) -> np.ndarray:
+        """Shape (n_k, n_seeds): one of :data:`SCORES` for every run."""
+        return np.array([f.per_seed(score) for f in self.fits])
+
+    def mean(self, score: str) -> np.ndarray:
+        """Shape (n_k,): the score's mean over the seeds (NaN where undefined for every seed)."""
+        values = self.per_seed(score)
+        with np.errstate(invalid="ignore"):
+            return np.array([np.mean(row[np.isfinite(row)]) if np.isfinite(row).any() else np.nan
+                             for row in values])
+
+    def spread(self, score: str) -> np.ndarray:
+        """Shape (n_k,): the score's standard deviation over the seeds (ddof=1; 0 for one seed)."""
+        out = []
+        for row in self.per_seed(score):
+            row = row[np.isfinite(row)]
+            out.append(np.nan if row.size == 0 else 0.0 if row.size == 1 else float(np.std(row, ddof=1)))
+        return np.array(out)
+
+    def chosen_k(self, criterion: str) -> tuple[int | None, str]:
+        """The k a criterion of :data:`CRITERIA` chooses, and why (or why none), in words.
+
+        "elbow" is the knee of the best inertia per k; "silhouette" and "calinski_harabasz" the
+        highest mean over the seeds, "davies_bouldin" the lowest; "gap" Tibshirani's rule.
+        """
+        if criterion == "elbow":
+            return (None if self.knee.x is None else int(self.knee.x)), self.knee.message
+        if criterion == "gap":
+            if self.gap is None:
+                return None, "not computed (ask for it with gap_refs > 0)"
+            return self.gap.chosen_k, self.gap.reason
+        if criterion not in ("silhouette", "calinski_harabasz", "davies_bouldin"):
+            raise ValueError(f"unknown criterion {criterion!r}; choose one of {CRITERIA}")
+        means = self.mean(criterion)
+        if not np.isfinite(means).any():
+            return None, "undefined for every k tried: it needs at least 2 clusters of distinct points"
+        lowest = criterion == "davies_bouldin"
+        k = int(self.k_values[(np.nanargmin if lowest else np.nanargmax)(means)])
+        return k, f"{'lowest' if lowest else 'highest'} mean over the seeds at k = {k}"
+
     def silhouette_note(self) -> str:
         if not np.isfinite(self.silhouette).any():
             return "no silhouette: it needs at least 2 clusters of distinct points"
@@ -162,9 +238,10 @@ def _check_k_values(k_values) -> list[int]:
 
 def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init="k-means++",
             max_iter: int = 300, tol: float = 1e-4, silhouette_max_points: int = SILHOUETTE_MAX_POINTS,
-            silhouette_sample_size: int = SILHOUETTE_SAMPLE_SIZE, progress=None, should_stop=None,
-            on_fit=None) -> SweepResult:
-    """Fit k-means for every k with ``n_seeds`` seeds, keep the best run, and score it.
+            silhouette_sample_size: int = SILHOUETTE_SAMPLE_SIZE, gap_refs: int = 0,
+            gap_reference: str = "box", tutorial_seed: int | None = None, progress=None,
+            should_stop=None, on_fit=None) -> SweepResult:
+    """Fit k-means for every k with ``n_seeds`` seeds, keep the best run, and score every run.
 
     Parameters
     ----------
@@ -172,114 +249,242 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
     k_values : iterable of int
         Values of k >= 1. Those above the number of distinct points are skipped (and noted).
     n_seeds : int
-        Runs per k, each ``KMeans(k, n_init=1, random_state=seed)``.
+        Runs per k, each ``KMeans(k, init=init, n_init=1, random_state=seed)``.
     random_state : None or int
         Draws the seeds.
     init, max_iter, tol
-        Passed to :class:`~kmeans_gui.engine.KMeans`.
+        Passed to :class:`~kmeans_gui.engine.KMeans` (and to the gap statistic's fits); any init
+        name the estimator accepts, the tutorial's included.
     silhouette_max_points, silhouette_sample_size : int
         Above ``silhouette_max_points`` points the silhouettes are estimated on one random sample
         of ``silhouette_sample_size`` points (the same sample for every k).
+    gap_refs : int
+        Reference data sets for the gap statistic (:func:`~kmeans_gui.engine.gap.gap_statistic`,
+        on the best run's inertia per k); 0 skips it.
+    gap_reference : {"box", "pca"}
+        Where the gap statistic's reference data are drawn.
+    tutorial_seed : int, optional
+        Also compute the tutorial's elbow curve (:func:`tutorial_elbow`) from this seed.
     progress : callable(fraction: float, message: str), optional
     should_stop : callable() -> bool, optional
         Polled between fits and between silhouette blocks; True raises :class:`SweepCancelled`.
     on_fit : callable(KFit), optional
-        Called as soon as each k's fits are done (silhouette not yet filled in).
+        Called as soon as each k's fits are done (scores not yet filled in).
 
     Returns
     -------
     SweepResult
     """
-    # Deferred: the estimator subclasses scikit-learn's BaseEstimator, an import of about a second
-    # that opening the window should not pay for a tab nobody has used yet.
-    from .estimator import KMeans
-
     X = v.check_data(X)
     n = X.shape[0]
     ks = _check_k_values(k_values)
     if isinstance(n_seeds, bool) or not isinstance(n_seeds, numbers.Integral) or n_seeds < 1:
         raise ValueError(f"n_seeds={n_seeds!r} must be a positive integer.")
+    if isinstance(gap_refs, bool) or not isinstance(gap_refs, numbers.Integral) or gap_refs < 0:
+        raise ValueError(f"gap_refs={gap_refs!r} must be an integer >= 0 (0: no gap statistic).")
+    if gap_reference not in GAP_REFERENCES:
+        raise ValueError(f"gap_reference={gap_reference!r} must be one of {GAP_REFERENCES}.")
     seeds = tuple(int(s) for s in v.check_random_state(random_state).randint(0, 2**31 - 1, size=n_seeds))
-    notes = []
-    n_distinct = np.unique(X, axis=0).shape[0] if n <= 200_000 else n
-    if ks[-1] > n_distinct:
-        dropped = [k for k in ks if k > n_distinct]
-        ks = [k for k in ks if k <= n_distinct]
-        which = f"k = {dropped[0]}" if len(dropped) == 1 else f"k = {dropped[0]}..{dropped[-1]}"
-        points = "1 distinct point" if n_distinct == 1 else f"{n_distinct} distinct points"
-        notes.append(f"{which} skipped: the data have only {points}")
-        if not ks:
-            raise ValueError(f"every k asked for exceeds the {n_distinct} distinct points in the data.")
-
-    def stop_check():
-        if should_stop is not None and should_stop():
-            raise SweepCancelled()
-
-    def report(fraction, message):
-        if progress is not None:
-            progress(min(1.0, fraction), message)
-
-    # Rough cost model for an even progress bar: a fit costs ~ n k, the silhouette ~ n_used^2.
-    n_used = n if n <= silhouette_max_points else min(silhouette_sample_size, n)
-    fit_cost = np.array([n * (k + 2) * 20 for k in ks], dtype=float) * n_seeds
-    sil_cost = float(n_used) ** 2 * (1.0 + sum(k for k in ks if k >= 2) / 20.0) if ks[-1] >= 2 else 0.0
-    total = fit_cost.sum() + sil_cost
-    done = 0.0
-
-    fits = []
-    for i, k in enumerate(ks):
-        runs = []
-        for j, seed in enumerate(seeds):
-            stop_check()
-            report(done / total, f"k = {k}: seed {j + 1} of {n_seeds}")
-            runs.append(KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=tol,
-                               random_state=seed).fit(X))
-            done += fit_cost[i] / n_seeds
-        inertias = np.array([r.inertia_ for r in runs])
-        best = int(np.argmin(inertias))
-        fit = KFit(k=k, inertias=inertias, best=best, labels=runs[best].labels_,
-                   centers=runs[best].cluster_centers_)
-        fits.append(fit)
-        if on_fit is not None:
-            on_fit(fit)
-
+    ks, notes = _drop_k_above_distinct(X, ks)
     idx = None
     if n > silhouette_max_points:
         idx = np.sort(_sample_indices(n, min(silhouette_sample_size, n), random_state))
-    Xs = X if idx is None else X[idx]
-    scored, encoded = [], []
-    for pos, fit in enumerate(fits):
-        lab = fit.labels if idx is None else fit.labels[idx]
-        uniq, codes = np.unique(lab, return_inverse=True)
-        if 2 <= uniq.shape[0] <= Xs.shape[0] - 1:
-            scored.append(pos)
-            encoded.append((codes.astype(np.intp).reshape(-1), int(uniq.shape[0])))
-    sil = []
-    if encoded:
-        base = done
-        sil = _silhouette_core(
-            Xs, encoded,
-            progress=lambda f, msg: report((base + f * sil_cost) / total, msg),
-            should_stop=should_stop,
-        )
-    sil_by_pos = dict(zip(scored, sil))
+    progress_of = _Progress(n, ks, n_seeds, idx, gap_refs, tutorial_seed is not None, progress, should_stop)
 
-    final = []
-    for pos, fit in enumerate(fits):
-        stop_check()
-        s = sil_by_pos.get(pos)
-        ch = db = float("nan")
-        if 2 <= np.unique(fit.labels).shape[0] <= n - 1:  # where scikit-learn defines them
+    fits, partitions = [], []
+    for k in ks:
+        fit, runs = _fit_k(X, k, seeds, init, max_iter, tol, progress_of)
+        fits.append(fit)
+        if on_fit is not None:
+            on_fit(fit)
+        partitions.append(_distinct_partitions(X, runs, idx, progress_of))
+    tutorial_curve = None
+    if tutorial_seed is not None:
+        progress_of.step("the tutorial's elbow curve", progress_of.fit_cost.sum() / n_seeds)
+        tutorial_curve = tutorial_elbow(X, ks, tutorial_seed)
+    gap = None
+    if gap_refs:
+        base = progress_of.done
+        gap = gap_statistic(
+            X, ks, n_refs=gap_refs, reference=gap_reference, random_state=random_state, init=init,
+            max_iter=max_iter, tol=tol, data_inertia=[f.best_inertia for f in fits], should_stop=should_stop,
+            progress=lambda f, msg: progress_of.report((base + f * progress_of.gap_cost) / progress_of.total, msg),
+        )
+        progress_of.done += progress_of.gap_cost
+    final = _score(X, fits, partitions, idx, progress_of, should_stop)
+    progress_of.report(1.0, "done")
+    knee = find_knee([f.k for f in final], [f.best_inertia for f in final])
+    return SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx, knee=knee,
+                       notes=tuple(notes), gap=gap, tutorial_curve=tutorial_curve, tutorial_seed=tutorial_seed)
+
+
+def tutorial_elbow(X, k_values, seed: int = 42) -> np.ndarray:
+    """The tutorial's elbow curve: for each k, the inertia of ONE "tutorial-random" run from ``seed``.
+
+    Exactly the tutorial's ``kmeans(X, k, seed=seed)`` per k (its draws, its allclose stop, its
+    100 iterations at most). Stuck runs make this curve bend in the wrong places; compare it with
+    the best of several k-means++ runs per k.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    k_values : iterable of int
+    seed : int
+
+    Returns
+    -------
+    ndarray of shape (n_k,)
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", v.FewDistinctPointsWarning)
+        return np.array([
+            run_to_end(kmeans_steps(X, int(k), init="tutorial-random", random_state=seed, stop="allclose",
+                                    max_iter=TUTORIAL_MAX_ITER)).inertia
+            for k in k_values
+        ])
+
+
+def _drop_k_above_distinct(X, ks):
+    """(the k that fit the distinct points, notes saying which were dropped)."""
+    n = X.shape[0]
+    n_distinct = np.unique(X, axis=0).shape[0] if n <= 200_000 else n
+    if ks[-1] <= n_distinct:
+        return ks, []
+    dropped = [k for k in ks if k > n_distinct]
+    ks = [k for k in ks if k <= n_distinct]
+    which = f"k = {dropped[0]}" if len(dropped) == 1 else f"k = {dropped[0]}..{dropped[-1]}"
+    points = "1 distinct point" if n_distinct == 1 else f"{n_distinct} distinct points"
+    if not ks:
+        raise ValueError(f"every k asked for exceeds the {n_distinct} distinct points in the data.")
+    return ks, [f"{which} skipped: the data have only {points}"]
+
+
+class _Progress:
+    """A rough cost model for an even progress bar, the cancel check, and reporting."""
+
+    def __init__(self, n, ks, n_seeds, idx, gap_refs, tutorial, progress, should_stop):
+        # A fit costs ~ n k; the silhouette ~ n_used^2 per labelling group.
+        n_used = n if idx is None else idx.shape[0]
+        self.fit_cost = np.array([n * (k + 2) * 20 for k in ks], dtype=float) * n_seeds
+        self.gap_cost = self.fit_cost.sum() / n_seeds * gap_refs
+        tutorial_cost = self.fit_cost.sum() / n_seeds if tutorial else 0.0
+        self.sil_cost = float(n_used) ** 2 * (1.0 + sum(k for k in ks if k >= 2) / 20.0) if ks[-1] >= 2 else 0.0
+        self.total = self.fit_cost.sum() + self.gap_cost + tutorial_cost + self.sil_cost
+        self.done = 0.0
+        self.progress, self.should_stop = progress, should_stop
+
+    def check(self):
+        if self.should_stop is not None and self.should_stop():
+            raise SweepCancelled()
+
+    def report(self, fraction, message):
+        if self.progress is not None:
+            self.progress(min(1.0, fraction), message)
+
+    def step(self, message, cost):
+        """Check for cancel, report, and count ``cost`` as done."""
+        self.check()
+        self.report(self.done / self.total, message)
+        self.done += cost
+
+
+def _fit_k(X, k, seeds, init, max_iter, tol, progress_of):
+    """Every seed's fit for one k: (KFit without scores, the fitted estimators)."""
+    # Deferred: the estimator subclasses scikit-learn's BaseEstimator, an import of about a second
+    # that opening the window should not pay for a tab nobody has used yet.
+    from .estimator import KMeans
+
+    runs, seconds = [], []
+    for j, seed in enumerate(seeds):
+        progress_of.step(f"k = {k}: seed {j + 1} of {len(seeds)}", X.shape[0] * (k + 2) * 20)
+        start = time.perf_counter()
+        runs.append(KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=tol,
+                           random_state=seed).fit(X))
+        seconds.append(time.perf_counter() - start)
+    inertias = np.array([r.inertia_ for r in runs])
+    best = int(np.argmin(inertias))
+    return KFit(k=k, inertias=inertias, best=best, labels=runs[best].labels_,
+                centers=runs[best].cluster_centers_, fit_seconds=np.array(seconds)), runs
+
+
+def _canonical(labels: np.ndarray) -> bytes:
+    """The partition, independent of how its clusters are numbered (numbered by first appearance)."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    order = np.argsort(np.argsort(first))
+    return order[inverse].astype(np.int32).tobytes()
+
+
+@dataclass(eq=False)
+class _Partition:
+    """One distinct partition among a k's runs: its scores, and the labels the silhouette needs."""
+
+    seed_ids: list
+    labels: np.ndarray  # on the silhouette's rows only (all rows when the silhouette is exact)
+    calinski_harabasz: float = float("nan")
+    davies_bouldin: float = float("nan")
+
+
+def _distinct_partitions(X, runs, idx, progress_of) -> list:
+    """The distinct partitions among ``runs``, each with its Calinski-Harabasz and Davies-Bouldin.
+
+    Scored here, right after the fits, so only the silhouette's rows of each labelling are kept.
+    """
+    n = X.shape[0]
+    groups: dict[bytes, _Partition] = {}
+    for j, r in enumerate(runs):
+        key = _canonical(r.labels_)
+        if key in groups:
+            groups[key].seed_ids.append(j)
+            continue
+        part = _Partition([j], r.labels_ if idx is None else r.labels_[idx])
+        if 2 <= np.unique(r.labels_).shape[0] <= n - 1:  # where scikit-learn defines them
             from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score  # slow import
 
-            ch = float(calinski_harabasz_score(X, fit.labels))
-            db = float(davies_bouldin_score(X, fit.labels))
+            progress_of.check()
+            part.calinski_harabasz = float(calinski_harabasz_score(X, r.labels_))
+            part.davies_bouldin = float(davies_bouldin_score(X, r.labels_))
+        groups[key] = part
+    return list(groups.values())
+
+
+def _score(X, fits, partitions, idx, progress_of, should_stop):
+    """The silhouette of every distinct partition of every k (sharing distance blocks); the KFits."""
+    Xs = X if idx is None else X[idx]
+    encoded, where = [], []
+    for pos, parts in enumerate(partitions):
+        for part_no, part in enumerate(parts):
+            uniq, codes = np.unique(part.labels, return_inverse=True)
+            if 2 <= uniq.shape[0] <= Xs.shape[0] - 1:
+                encoded.append((codes.astype(np.intp).reshape(-1), int(uniq.shape[0])))
+                where.append((pos, part_no))
+    samples = {}
+    if encoded:
+        base = progress_of.done
+        sil = _silhouette_core(
+            Xs, encoded,
+            progress=lambda f, msg: progress_of.report((base + f * progress_of.sil_cost) / progress_of.total, msg),
+            should_stop=should_stop,
+        )
+        samples = dict(zip(where, sil))
+    final = []
+    for pos, (fit, parts) in enumerate(zip(fits, partitions)):
+        n_seeds = fit.inertias.shape[0]
+        scores = {name: np.full(n_seeds, np.nan) for name in ("silhouette", "calinski_harabasz", "davies_bouldin")}
+        best_samples = None
+        for part_no, part in enumerate(parts):
+            s = samples.get((pos, part_no))
+            scores["silhouette"][part.seed_ids] = float(s.mean()) if s is not None else np.nan
+            scores["calinski_harabasz"][part.seed_ids] = part.calinski_harabasz
+            scores["davies_bouldin"][part.seed_ids] = part.davies_bouldin
+            if fit.best in part.seed_ids:
+                best_samples = s
+        b = fit.best
         final.append(KFit(
-            k=fit.k, inertias=fit.inertias, best=fit.best, labels=fit.labels, centers=fit.centers,
-            silhouette=float(s.mean()) if s is not None else float("nan"), silhouette_samples=s,
-            calinski_harabasz=ch, davies_bouldin=db,
+            k=fit.k, inertias=fit.inertias, best=b, labels=fit.labels, centers=fit.centers,
+            silhouette=float(scores["silhouette"][b]), silhouette_samples=best_samples,
+            calinski_harabasz=float(scores["calinski_harabasz"][b]),
+            davies_bouldin=float(scores["davies_bouldin"][b]), seed_scores=scores, fit_seconds=fit.fit_seconds,
         ))
-    report(1.0, "done")
-    knee = find_knee([f.k for f in final], [f.best_inertia for f in final])
-    return SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx,
-                       knee=knee, notes=tuple(notes))
+    return final

@@ -1,8 +1,10 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
-For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``.
-``--view choose-k`` hands the window to ``kmeans_gui.ui.choose_k.render_for_snapshot(window)``
-(provided by the choose-k view), which selects and prepares its tab before the grab.
+For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``,
+or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and ``filmstrip`` read it;
+the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
+``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
+which computes what the tab would compute in the background (the sweep, the quantized image).
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import os
 import sys
 
 from ..data.datasets import DATASETS
+from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
+from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
 
-VIEWS = ("explore", "choose-k")
+VIEWS = tuple(tab.name for tab in TABS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", choices=list(DATASETS), default="blobs", help="dataset (default blobs)")
+    parser.add_argument("--dataset", choices=list(DATASETS), default=None, help="dataset (default blobs)")
+    add_table_arguments(parser)
     parser.add_argument("--n", type=int, default=600, help="points for generated datasets (default 600)")
     parser.add_argument("--k", type=int, default=None, help="number of clusters (default: the dataset's)")
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
@@ -56,9 +61,14 @@ def render(args: argparse.Namespace):
     width, height = _size(args.size)
     if args.steps < 0:
         raise ValueError(f"--steps {args.steps} must be >= 0")
+    table = _two_column_table(args)
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
+        if table is not None:
+            window.state.set_points(table.X, record=False)
+            window.state.set_params(k=table.k)
+            window.state.dataset = None
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.setMinimumSize(200, 200)
         window.resize(width, height)
@@ -76,14 +86,15 @@ def render(args: argparse.Namespace):
                 break
         window.show()
         app.processEvents()
-        if args.view == "choose-k":
-            hook = _choose_k_hook()
-            if hook is None:
-                raise ValueError("the choose-k view is not available in this build")
+        tab = tab_named(args.view)
+        page = window.pages[tab.name]
+        window.tabs.setCurrentWidget(page)
+        app.processEvents()
+        if tab.snapshot is not None:
             try:
-                hook(window)
+                tab.snapshot(window, page)
             except Exception as exc:  # the view's own failure becomes a message, not a traceback
-                raise ValueError(f"the choose-k view could not render: {exc}") from exc
+                raise ValueError(f"the {tab.name} view could not render: {exc}") from exc
             app.processEvents()
         return window.grab().toImage()
     finally:
@@ -92,12 +103,17 @@ def render(args: argparse.Namespace):
         app.processEvents()
 
 
-def _choose_k_hook():
-    try:
-        from . import choose_k
-    except ImportError:
+def _two_column_table(args: argparse.Namespace):
+    """The ``--data`` table as a RunSource (None without ``--data``); ValueError if not 2-D."""
+    if getattr(args, "data", None) is None:
         return None
-    return getattr(choose_k, "render_for_snapshot", None)
+    source = load_source(args)
+    d = source.X.shape[1]
+    if d != 2:
+        raise ValueError(f"{source.title} has {d} feature columns ({', '.join(source.names[:6])}"
+                         f"{', ...' if d > 6 else ''}); the window shows 2-D data, so choose two with --columns, "
+                         "or use export-gif or filmstrip, which cluster in full dimension and show a PCA view")
+    return source
 
 
 def run(args: argparse.Namespace) -> int:

@@ -326,3 +326,74 @@ def test_many_labellings_are_split_to_bound_memory_and_agree(monkeypatch):
     for labels, ours in zip(labelings, results):
         np.testing.assert_allclose(ours, sk_samples(X, labels), atol=1e-10)
     assert seen == sorted(seen) and seen[-1] <= 1.0
+
+
+# ------------------------------------------------------------- scores over seeds, gap, tutorial
+
+
+def test_every_seed_is_scored_and_summarised_as_mean_and_spread():
+    from kmeans_gui.data.datasets import make_dataset
+
+    X = make_dataset("tutorial-blobs")
+    result = sweep_k(X, range(1, 6), n_seeds=4, random_state=3, init="random")
+    for fit in result.fits:
+        direct = [KMeans(fit.k, init="random", n_init=1, random_state=s).fit(X) for s in result.seeds]
+        for score, sk in (("silhouette", skm.silhouette_score), ("calinski_harabasz", skm.calinski_harabasz_score),
+                          ("davies_bouldin", skm.davies_bouldin_score)):
+            want = [sk(X, d.labels_) if fit.k > 1 else np.nan for d in direct]
+            np.testing.assert_allclose(fit.per_seed(score), want, rtol=1e-9)
+    sil = result.per_seed("silhouette")
+    assert sil.shape == (5, 4)
+    np.testing.assert_allclose(result.mean("silhouette")[1:], sil[1:].mean(axis=1))
+    np.testing.assert_allclose(result.spread("silhouette")[1:], sil[1:].std(axis=1, ddof=1))
+    assert np.isnan(result.mean("silhouette")[0]) and np.isnan(result.spread("silhouette")[0])
+    np.testing.assert_allclose(result.mean("inertia"), result.inertias.mean(axis=1))
+    assert all(f.fit_seconds.shape == (4,) and (f.fit_seconds > 0).all() for f in result.fits)
+
+
+def test_chosen_k_per_criterion_with_reasons():
+    from kmeans_gui.data.datasets import make_dataset
+
+    result = sweep_k(make_dataset("tutorial-blobs"), range(1, 8), n_seeds=2, gap_refs=5)
+    # Two of the four blobs are close: the elbow's knee comes at 3, the other criteria say 4.
+    assert result.chosen_k("elbow") == (3, "elbow at k = 3")
+    for criterion in ("silhouette", "calinski_harabasz", "davies_bouldin", "gap"):
+        k, reason = result.chosen_k(criterion)
+        assert k == 4, (criterion, reason)
+    assert result.chosen_k("davies_bouldin")[1] == "lowest mean over the seeds at k = 4"
+    assert result.gap.n_refs == 5 and list(result.gap.k_values) == list(result.k_values)
+    np.testing.assert_allclose(result.gap.log_w, np.log(result.best_inertia))  # no refit of the data
+    one = sweep_k(np.random.default_rng(0).normal(size=(200, 2)), [1], n_seeds=1)
+    assert one.chosen_k("silhouette") == (None, "undefined for every k tried: it needs at least 2 clusters "
+                                                "of distinct points")
+    assert one.chosen_k("gap")[0] is None and "not computed" in one.chosen_k("gap")[1]
+    with pytest.raises(ValueError, match="unknown criterion"):
+        one.chosen_k("aic")
+
+
+def test_sweep_honours_init_max_iter_and_tol():
+    X, _ = make_blobs(300, centers=4, random_state=2)
+    result = sweep_k(X, [3, 4], n_seeds=2, random_state=0, init="farthest", max_iter=2, tol=0.5)
+    for fit in result.fits:
+        direct = [KMeans(fit.k, init="farthest", n_init=1, max_iter=2, tol=0.5, random_state=s).fit(X)
+                  for s in result.seeds]
+        np.testing.assert_array_equal(fit.inertias, [d.inertia_ for d in direct])
+    assert not np.array_equal(result.inertias, sweep_k(X, [3, 4], n_seeds=2, random_state=0).inertias)
+
+
+def test_sweep_draws_the_tutorials_elbow_curve_beside_the_best_runs():
+    from kmeans_gui.data.datasets import make_dataset
+
+    result = sweep_k(make_dataset("tutorial-blobs"), range(1, 10), n_seeds=3, tutorial_seed=42)
+    assert result.tutorial_seed == 42
+    assert [round(v) for v in result.tutorial_curve] == [19780, 9211, 1919, 1886, 1854, 1832, 1815, 258, 249]
+    assert round(result.best_inertia[3], 1) == 362.5  # the best of three k-means++ runs is not stuck
+    assert sweep_k(make_dataset("tutorial-blobs"), [1, 2], n_seeds=1).tutorial_curve is None
+
+
+def test_sweep_rejects_bad_gap_settings():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(ValueError, match="gap_refs=-1"):
+        sweep_k(X, [1, 2], gap_refs=-1)
+    with pytest.raises(ValueError, match="gap_reference='ball'"):
+        sweep_k(X, [1, 2], gap_refs=2, gap_reference="ball")

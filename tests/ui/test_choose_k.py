@@ -7,7 +7,7 @@ from sklearn import metrics as skm
 
 from kmeans_gui.engine.sweep import sweep_k
 from kmeans_gui.state import AppState, Params
-from kmeans_gui.ui.choose_k import ChooseKView, render_for_snapshot
+from kmeans_gui.ui.choose_k.view import ChooseKView, render_for_snapshot
 
 CENTRES = np.array([[0.0, 0.0], [9.0, 0.0], [0.0, 9.0], [9.0, 9.0]])
 
@@ -190,7 +190,7 @@ def test_silhouette_plot_numbers_clusters_as_the_main_run_does(qtbot, make_view)
 
 
 def test_match_labels_renames_to_agree():
-    from kmeans_gui.ui.choose_k import match_labels
+    from kmeans_gui.ui.choose_k.view import match_labels
 
     ours = np.array([0, 0, 1, 1, 2, 2, 2])
     theirs = np.array([2, 2, 0, 0, 1, 1, 0])
@@ -213,7 +213,7 @@ def test_closing_the_window_mid_sweep_stops_the_worker(qtbot, make_window):
 
 
 def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
-    import kmeans_gui.ui.choose_k as choose_k
+    import kmeans_gui.state.choose_k as choose_k
 
     def broken(*args, **kwargs):
         raise ValueError("k-means could not run: something specific")
@@ -225,3 +225,39 @@ def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
     assert view.status.text() == "The sweep failed: k-means could not run: something specific"
     assert "B00020" in view.status.styleSheet()
     assert view.compute_button.isEnabled() and view.result is None
+
+
+def test_the_spin_boxes_follow_the_model(qtbot, make_view):
+    view = make_view()
+    view.model.load_dict({"max_k": 6, "n_seeds": 2, "tutorial_curve": True})
+    assert view.tutorial_check.isChecked()
+    assert view.max_k_spin.value() == 6 and view.seeds_spin.value() == 2
+    view.max_k_spin.setValue(7)
+    assert view.model.max_k == 7 and view.settings_key()[1:] == (7, 2, True)
+
+
+def test_tutorials_curve_beside_the_best_runs(qtbot, make_view):
+    view = make_view()
+    assert not view.tutorial_check.isChecked()
+    view.state.load_dataset("tutorial-blobs", k=4)
+    assert view.tutorial_check.isChecked()  # the tutorial's data bring the tutorial's curve
+    view.max_k_spin.setValue(9)
+    with qtbot.waitSignal(view.runner.finished, timeout=60_000):
+        click_compute(qtbot, view)
+    x, y = view.elbow.extra.getData()
+    np.testing.assert_array_equal(x, np.arange(1, 10))
+    assert [round(v) for v in y] == [19780, 9211, 1919, 1886, 1854, 1832, 1815, 258, 249]
+    legend = [label.text for _, label in view.elbow.plot.plotItem.legend.items]
+    assert "tutorial: one random run (seed 42)" in legend
+    lo, hi = view.elbow.plot.plotItem.vb.viewRange()[1]
+    assert lo < 249 and hi > 19780
+    assert ("its runs at k = 4, 5, 6, 7 are stuck far above the best of the k-means++ runs"
+            in view.status.text())
+    # Unchecking shows the sweep without it (computed again: the setting is part of the cache key).
+    qtbot.mouseClick(view.tutorial_check, Qt.MouseButton.LeftButton)
+    assert not view.tutorial_check.isChecked()
+    with qtbot.waitSignal(view.runner.finished, timeout=60_000):
+        click_compute(qtbot, view)
+    assert view.elbow.extra.getData()[0] is None
+    assert "tutorial: one random run (seed 42)" not in [lab.text for _, lab in view.elbow.plot.plotItem.legend.items]
+    assert "tutorial's curve" not in view.status.text()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kmeans_gui.state import AppState, Params
-from kmeans_gui.ui.explain import explanation
+from kmeans_gui.ui.explore.explain import explanation
 
 SQUARE = np.array([[0, 0], [0, 1], [10, 0], [10, 1]], dtype=float)
 
@@ -24,3 +24,35 @@ def test_update_with_an_empty_cluster_says_what_the_policy_did(policy, said, not
     assert said in text and not_said not in text
     if policy == "keep":
         np.testing.assert_array_equal(state.current.centers[2], [100, 100])
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"tol": 0.5}, "Converged after"),
+    ({"tol": 0.0, "max_iter": 2}, "Stopped after 2 iterations"),
+])
+def test_the_last_state_after_a_tol_or_max_iter_stop_says_the_run_ended_and_why(params, said):
+    X = np.random.default_rng(5).normal(size=(400, 2))
+    state = AppState(X, Params(k=5, seed=0, **params))
+    state.run_to_end()
+    assert state.current.stop_reason != "no point changed cluster"
+    text = explanation(state)
+    assert said in text and "done" in text
+    assert "Next" not in text
+
+
+def test_the_end_of_the_tutorials_seed_42_run_explains_why_it_is_stuck():
+    state = AppState(params=Params(k=4, init="tutorial-random", seed=42))
+    state.load_dataset("tutorial-blobs")
+    state.run_to_end()
+    text = explanation(state)
+    assert "k-means has converged" in text
+    assert "Two blobs share a centroid and one blob is split in two" in text
+    state.go_to(0)
+    assert "picked at random" in explanation(state)
+
+
+def test_tutorial_kmeans_plusplus_seeds_are_explained_as_plain_draws():
+    state = AppState(params=Params(k=4, init="tutorial-k-means++", seed=0))
+    state.load_dataset("tutorial-blobs")
+    state.go_to(1)
+    assert "one draw, no candidates" in explanation(state)

@@ -1,5 +1,7 @@
 """Step, Back, Play, Run to end, Reset, New seed, the timeline, and their keys."""
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -147,3 +149,117 @@ def test_chart_follows_the_cursor(make_window, qtbot):
     assert w.chart.cursor.value() == 1.5
     mx, my = w.chart.marker.getData()
     assert my[0] == w.state.current.inertia
+
+
+def test_refreshing_the_bar_reads_the_state_without_changing_it(qtbot):
+    # Regression: refresh() called peek_next(), which computed the next state and emitted
+    # ``history``, which called refresh() again from inside itself.
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.explore.panels import PlaybackBar
+
+    X = np.random.default_rng(1).normal(size=(500, 2))
+    state = AppState(X, Params(k=8, seed=0), eager_budget_s=0.0)
+    history = []
+    state.events.history.connect(lambda: history.append(state.n_states))
+    n = state.n_states
+    bar = PlaybackBar(state)
+    qtbot.addWidget(bar)
+    bar.refresh()
+    assert history == [] and state.n_states == n
+    assert bar.step_button.text() == "Pick seed 2 of 8" and bar.step_button.isEnabled()
+    qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
+    assert state.cursor == 1 and bar.step_button.text() == "Pick seed 3 of 8"
+
+
+def test_after_a_tol_stop_explanation_button_status_and_chart_agree(make_window, qtbot):
+    w = make_window(tol=0.5, k=5)
+    qtbot.mouseClick(w.playback.end_button, Qt.MouseButton.LeftButton)
+    state = w.state
+    assert state.current.stop_reason == "centres moved less than tol"
+    assert w.playback.step_button.text() == "Done" and not w.playback.step_button.isEnabled()
+    explained = w.explain_panel.label.text()
+    assert "Converged after" in explained and "Next" not in explained
+    status = w.status_label.text()
+    assert "Final assignment" in status and "Converged after" in status
+    at_end = w.chart.cursor.value()
+    qtbot.mouseClick(w.playback.back_button, Qt.MouseButton.LeftButton)
+    assert state.current.phase == "update"
+    assert w.chart.cursor.value() < at_end  # stepping back moves the cursor back, never forward
+
+
+def _slow_window(make_window, delay_s=0.01):
+    """A window whose run is not computed ahead (as with millions of points), on a worker that
+    takes ``delay_s`` per state, so a test's clicks surely come while it works."""
+    w = make_window(points=np.random.default_rng(3).normal(size=(3000, 2)), k=8)
+    state = w.state
+    original = state.detach
+
+    def detach_slowly():
+        job = original()
+        if job is not None:
+            steps = job.steps
+
+            def slow():
+                for s in steps:
+                    time.sleep(delay_s)
+                    yield s
+            job.steps = slow()
+        return job
+
+    state.detach = detach_slowly
+    state.eager_budget_s = 0.0
+    state.set_params(max_iter=10_000, tol=0.0)  # restarts: the worker starts by itself
+    assert not state.complete and w.playback.computing
+    return w
+
+
+def test_a_big_run_is_computed_on_a_worker_and_run_to_end_jumps_to_its_end(make_window, qtbot):
+    import threading
+
+    w = _slow_window(make_window)
+    bar, state = w.playback, w.state
+    assert bar.progress_row.isVisibleTo(bar) and state.cursor == 0
+    takers = []
+    state.events.history.connect(lambda: takers.append(threading.current_thread().name))
+    assert bar.end_button.isEnabled()
+    qtbot.mouseClick(bar.end_button, Qt.MouseButton.LeftButton)
+    assert state.cursor == 0  # not there yet: it jumps when the worker is done
+    qtbot.waitUntil(lambda: not bar.computing, timeout=20_000)
+    assert state.complete and state.current.is_final and state.cursor == state.n_states - 1
+    assert bar.progress_row.isHidden() and bar.step_button.text() == "Done"
+    assert set(takers) == {threading.main_thread().name}  # states are taken in on the GUI thread
+    assert w.chart.curve.xData.size == state.inertia_series()[0].size
+
+
+def test_step_waits_for_the_worker_instead_of_computing(make_window, qtbot):
+    w = _slow_window(make_window, delay_s=0.05)
+    bar, state = w.playback, w.state
+    qtbot.waitUntil(lambda: bar.step_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
+    assert state.cursor == 1
+    qtbot.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not bar.computing, timeout=10_000)
+
+
+def test_cancel_keeps_the_states_made_and_stepping_goes_on(make_window, qtbot):
+    w = _slow_window(make_window)
+    bar, state = w.playback, w.state
+    qtbot.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not bar.computing, timeout=10_000)
+    assert not state.complete and not state.computing and bar.progress_row.isHidden()
+    made = state.n_states
+    assert state.cursor == 0  # a cancelled run does not jump anywhere
+    state.go_to(made - 1)
+    qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
+    assert state.cursor == made  # the run goes on from where the worker stopped
+
+
+def test_an_edit_during_the_worker_run_drops_its_states(make_window, qtbot):
+    w = _slow_window(make_window)
+    bar, state = w.playback, w.state
+    state.eager_budget_s = 1.0
+    state.set_params(k=2)
+    assert not bar.computing and bar.progress_row.isHidden() and state.complete
+    bar.runner.wait(10)
+    qtbot.wait(20)
+    assert all(s.centers.shape[0] <= 2 for s in state.history)

@@ -9,7 +9,7 @@ from PIL import Image
 
 from kmeans_gui.cli import build_parser
 from kmeans_gui.ui import snapshot
-from kmeans_gui.ui.palette import cluster_rgb
+from kmeans_gui.ui.common.palette import cluster_rgb
 
 
 def parse(*argv):
@@ -104,3 +104,48 @@ def test_snapshot_command_line_runs_headless(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert Image.open(out).size == (1280, 800)
+
+
+def test_snapshot_of_a_two_column_table(qtbot, tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    rows = [f"{x},{y},{'ab'[i % 2]}" for i, (x, y) in enumerate([(0, 0), (0, 1), (1, 0), (9, 9), (9, 10), (10, 9)])]
+    table.write_text("u,v,lab\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "t.png"
+    assert snapshot.run(parse("--data", str(table), "--label-column", "lab", "--k", "2", "--steps", "3",
+                              "--size", "640x480", "-o", str(out))) == 0
+    rgb = np.asarray(Image.open(out).convert("RGB"))
+    assert colour_count(rgb, cluster_rgb(0)) > 0 and colour_count(rgb, cluster_rgb(1)) > 0
+    assert colour_count(rgb, cluster_rgb(2)) == 0
+
+
+def test_snapshot_refuses_a_table_of_more_than_two_columns(qtbot, tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("a,b,c\n1,2,3\n4,5,6\n7,8,10\n")
+    assert snapshot.run(parse("--data", str(table), "--k", "2", "-o", str(tmp_path / "x.png"))) == 2
+    err = capsys.readouterr().err
+    assert "has 3 feature columns (a, b, c)" in err and "export-gif or filmstrip" in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_snapshot_and_side_panel_accept_the_tutorials_names(qtbot):
+    from kmeans_gui.ui.app import build_window
+
+    args = parse("--dataset", "tutorial-blobs", "--init", "tutorial-random", "--seed", "42", "-o", "x.png")
+    window = build_window(args)
+    qtbot.addWidget(window)
+    state = window.state
+    assert (state.params.init, state.params.k, state.n_points) == ("tutorial-random", 4, 300)
+    state.run_to_end()
+    assert round(state.current.inertia, 1) == 1886.2
+    assert "stuck in a poor local minimum" in window.status_label.text()
+    # The side panel offers both tutorial inits; choosing one restarts the run with it.
+    from kmeans_gui.ui.explore.panels.algorithm import AlgorithmPanel
+
+    combo = window.findChild(AlgorithmPanel).init_combo
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert "Tutorial: random" in labels and "Tutorial: k-means++" in labels
+    combo.setCurrentIndex(combo.findData("tutorial-k-means++"))
+    assert state.params.init == "tutorial-k-means++"
+    state.run_to_end()
+    assert round(state.current.inertia, 1) == 362.5  # seed 42's k-means++ finds the good solution
+    assert "stuck" not in window.status_label.text()

@@ -1,0 +1,133 @@
+"""Explore on big data: memory of a long seeding, and the longest GUI stall of "Run to end".
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_explore_big.py [--mem-n 1000000 --mem-k 50]
+        [--stall-n 2000000 --stall-k 4] [--skip-mem] [--skip-stall]
+
+Memory: one run of ``AppState`` to the end with every seed's D^2 array kept (what the app did
+before: ``SEED_DISTANCE_BUDGET`` unlimited) and with the default budget; prints tracemalloc's peak
+and the bytes the finished run's history still holds.
+
+Stall: a real window (offscreen) on the blobs dataset; a 5 ms QTimer ticks on the GUI thread while
+the run goes to its end, first computed on the GUI thread (``state.run_to_end()``, the old Run to
+end), then by clicking Run to end (the worker). The largest gap between ticks is the longest the
+window could not react (the goal: under 100 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import tracemalloc
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def held_bytes(state) -> int:
+    """Bytes of the distinct arrays the state's history holds."""
+    seen = {}
+    for s in state.history:
+        arrays = [s.labels, s.centers, s.center_shift]
+        if s.seed is not None:
+            arrays += [s.seed.sq_dist, s.seed.candidates]
+        for a in arrays:
+            if isinstance(a, np.ndarray):
+                seen[id(a)] = a.nbytes
+    return sum(seen.values())
+
+
+def memory(n: int, k: int) -> None:
+    import kmeans_gui.state.explore as state_module
+    from kmeans_gui.data.datasets import make_dataset
+    from kmeans_gui.state import AppState, Params
+
+    X = make_dataset("blobs", n=n, centers=4, seed=0)
+    default = state_module.SEED_DISTANCE_BUDGET
+    for label, budget in (("every seed's D^2 kept (before)", float("inf")), ("default budget (after)", default)):
+        state_module.SEED_DISTANCE_BUDGET = budget
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        state = AppState(X, Params(k=k, seed=0))
+        state.run_to_end()
+        wall = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"{n:,} points, k = {k}, {label:32s}: {state.n_states} states, {wall:5.1f} s, "
+              f"peak {peak / 1e6:6.0f} MB, history holds {held_bytes(state) / 1e6:6.0f} MB")
+        del state
+    state_module.SEED_DISTANCE_BUDGET = default
+
+
+def stall(n: int, k: int) -> None:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.main_window import MainWindow
+
+    state = AppState(params=Params(k=k, seed=0))
+    state.load_dataset("blobs", n=n, centers=k, seed=0)
+    window = MainWindow(state)
+    window.resize(1280, 800)
+    window.show()
+    for _ in range(20):
+        app.processEvents()
+
+    def measure(label, start, done):
+        t0 = time.perf_counter()
+        state.rerun()  # a restart computes ahead on the GUI thread for eager_budget_s
+        app.processEvents()
+        print(f"{n:,} points, k = {k}, restart of the run (eager part, GUI thread): {1e3 * (time.perf_counter() - t0):.0f} ms")
+        gaps, clock, last = [], QElapsedTimer(), [0.0]
+
+        def tick():
+            now = clock.nsecsElapsed() / 1e6
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(tick)
+        clock.start()
+        timer.start()
+        t0 = time.perf_counter()
+        QTimer.singleShot(0, start)
+        while not done():
+            app.processEvents()
+            time.sleep(0.001)
+        for _ in range(5):  # the last frame's paint
+            app.processEvents()
+        wall = time.perf_counter() - t0
+        timer.stop()
+        g = np.array(gaps or [0.0])  # the first gap counts: a start that blocks delays the first tick
+        print(f"{n:,} points, k = {k}, {label:34s}: {state.n_states} states in {wall:5.1f} s; "
+              f"longest stall {g.max():7.0f} ms, 99th percentile {np.percentile(g, 99):5.0f} ms, "
+              f"{int(np.sum(g > 100))} stalls over 100 ms")
+
+    measure("on the GUI thread (before)", state.run_to_end, lambda: state.cursor == state.n_states - 1 and state.complete)
+    measure("Run to end on the worker (after)", window.playback.end_button.click,
+            lambda: not window.playback.computing and state.complete and state.cursor == state.n_states - 1)
+    window.close()
+    app.processEvents()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mem-n", type=int, default=1_000_000)
+    parser.add_argument("--mem-k", type=int, default=50)
+    parser.add_argument("--stall-n", type=int, default=2_000_000)
+    parser.add_argument("--stall-k", type=int, default=4)
+    parser.add_argument("--skip-mem", action="store_true")
+    parser.add_argument("--skip-stall", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_mem:
+        memory(args.mem_n, args.mem_k)
+    if not args.skip_stall:
+        stall(args.stall_n, args.stall_k)
+
+
+if __name__ == "__main__":
+    main()
