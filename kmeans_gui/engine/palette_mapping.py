@@ -100,7 +100,7 @@ def _lab_of(v, linear, xyz_n):
     return 116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def _nearest_kernel(packed, linear, xyz_n, lms_m, ok_m, space, pal_space, labels):
     p = pal_space.shape[0]
     for i in prange(packed.shape[0]):
@@ -130,7 +130,7 @@ def _nearest_kernel(packed, linear, xyz_n, lms_m, ok_m, space, pal_space, labels
         labels[i] = best
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def _delta_e_kernel(packed_a, packed_b, linear, xyz_n, out):
     for i in prange(packed_a.shape[0]):
         L1, a1, b1 = _lab_of(packed_a[i], linear, xyz_n)

@@ -18,15 +18,19 @@ from PySide6.QtWidgets import (
 
 from ...data.atomic import atomic_write, same_file
 from ...data.images import SAMPLE_IMAGES, LoadedImage
+from ...data.palette_files import PALETTE_FORMATS, format_of, save_palette
 from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
 from ...formatting import db, size_ratio_text, size_text
 from ...state import words
-from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
+from ...state.image import (
+    METHOD_LABELS, RIGHT_IMAGE_CHOICES, SPACE_LABELS, ImageModel, Outcome, hex_of, load_task, quantize_task,
+)
 from ..common.binding import bind
 from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
 from .colour_cloud import ColourCloud
 from .palette_strip import PaletteStrip
+from .quality_box import QualityBox
 
 __all__ = ["QuantizeTab", "Outcome"]
 
@@ -93,9 +97,22 @@ class QuantizeTab(QWidget):
             bind(self.sample_spin, m, "sample_size", on_error=self._say),
             bind(self.seed_spin, m, "seed", on_error=self._say),
             bind(self.view_combo, m, "right_image", on_error=self._say),
+            bind(self.quality.space_combo, m, "space", on_error=self._say),
+            bind(self.quality.dither_check, m, "dither", on_error=self._say),
+            bind(self.quality.target_combo, m, "target", on_error=self._say),
+            bind(self.quality.psnr_spin, m, "target_psnr", on_error=self._say),
+            bind(self.quality.delta_e_spin, m, "target_delta_e", on_error=self._say),
         ]
-        for ev in (m.events.k, m.events.method, m.events.sample_size, m.events.seed):
+        for ev in (m.events.k, m.events.method, m.events.sample_size, m.events.seed, m.events.space,
+                   m.events.dither, m.events.target, m.events.target_psnr, m.events.target_delta_e,
+                   m.events.locked):
             ev.connect(self._schedule_rerun)
+        m.events.target.connect(self._on_target_changed)
+        m.events.locked.connect(lambda: self.quality.show_locked(m.locked_colours()))
+        m.events.locked.connect(self._show_locked_swatches)
+        self.palette_strip.swatch_clicked.connect(self._on_swatch_clicked)
+        self.quality.show_locked(m.locked_colours())
+        self._on_target_changed()
         m.events.method.connect(self._on_method_changed)
         m.events.right_image.connect(self._show_right_image)
         m.events.image.connect(self._on_image_change)
@@ -110,6 +127,8 @@ class QuantizeTab(QWidget):
         col.setContentsMargins(4, 4, 4, 4)
         col.addWidget(self._build_image_box())
         col.addWidget(self._build_palette_box())
+        self.quality = QualityBox()
+        col.addWidget(self.quality)
         col.addLayout(self._build_run_row())
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -211,8 +230,12 @@ class QuantizeTab(QWidget):
         self.export_csv_button = QPushButton("Palette CSV…")
         self.export_csv_button.setToolTip("Save the palette: r, g, b, hex, pixels, share")
         self.export_csv_button.clicked.connect(self._ask_export_csv)
+        self.export_palette_button = QPushButton("Palette file…")
+        self.export_palette_button.setToolTip("Save the palette for a paint program: GIMP .gpl, Adobe .ase or .act")
+        self.export_palette_button.clicked.connect(self._ask_export_palette)
         export_row.addWidget(self.export_png_button)
         export_row.addWidget(self.export_csv_button)
+        export_row.addWidget(self.export_palette_button)
         return export_box
 
     def _build_views(self) -> QWidget:
@@ -289,8 +312,9 @@ class QuantizeTab(QWidget):
         except ValueError as exc:
             self._show_error(str(exc), dialog=False)
             return
-        self._set_status("")
-        self.runner.submit(quantize_task, *args, known_comparisons=self.model.known_comparisons())
+        self._set_status(words.LOCKED_IGNORED_BY_TARGET if self.model.target != "k" and self.model.locked else "")
+        self.runner.submit(quantize_task, *args, known_comparisons=self.model.known_comparisons(),
+                           **self.model.quantize_options())
 
     def cancel(self) -> None:
         self._rerun.stop()
@@ -316,6 +340,16 @@ class QuantizeTab(QWidget):
         self._refuse_overwriting_the_image(path)
         r = self.outcome.result
         atomic_write(path, lambda f: write_palette_csv(f, r.palette, r.counts), text=True)
+
+    def export_palette(self, path) -> None:
+        """Write the palette in the format the file name's suffix names (.gpl, .ase, .act, .csv)."""
+        if self.outcome is None:
+            raise ValueError(words.NOTHING_TO_EXPORT)
+        format_of(path)  # ValueError for a suffix no paint program reads, before anything else
+        self._refuse_overwriting_the_image(path)
+        r = self.outcome.result
+        base = os.path.splitext(self.loaded.name if self.loaded else "image")[0]
+        save_palette(path, r.palette, r.counts, name=f"{base} {r.n_colors_after} colours")
 
     def _refuse_overwriting_the_image(self, path) -> None:
         source = self.loaded.path if self.loaded else None
@@ -381,6 +415,51 @@ class QuantizeTab(QWidget):
                 self._show_error(words.could_not_write(path, exc.strerror or exc))
             else:
                 self._set_status(f"Saved the palette to {os.path.basename(path)}.")
+
+    def _ask_export_palette(self) -> None:
+        if self.outcome is None:
+            return
+        filters = ";;".join(f"{label} (*{suffix})" for suffix, label in PALETTE_FORMATS.items())
+        base = os.path.splitext(self.loaded.name if self.loaded else "image")[0]
+        path, chosen = QFileDialog.getSaveFileName(self, "Save palette", f"{base}_palette.gpl", filters)
+        if not path:
+            return
+        if not os.path.splitext(path)[1]:  # no suffix typed: take the chosen filter's
+            path += next((s for s, label in PALETTE_FORMATS.items() if chosen.startswith(label)), ".gpl")
+        try:
+            self.export_palette(path)
+        except ValueError as exc:
+            self._show_error(str(exc))
+        except OSError as exc:
+            self._show_error(words.could_not_write(path, exc.strerror or exc))
+        else:
+            self._set_status(f"Saved the palette to {os.path.basename(path)}.")
+
+    def _on_swatch_clicked(self, index: int) -> None:
+        """Lock the clicked palette colour (or unlock it): re-quantizing keeps it."""
+        if self.outcome is None or not 0 <= index < self.outcome.result.n_colors_after:
+            return
+        rgb = self.outcome.result.palette[index]
+        try:
+            now_locked = self.model.toggle_locked(rgb)
+        except ValueError as exc:
+            self._show_error(str(exc), dialog=False)
+            return
+        text = words.locked_changed(hex_of(rgb), now_locked, len(self.model.locked_colours()))
+        self._set_status(text)
+        self._say(text)
+
+    def _show_locked_swatches(self) -> None:
+        if self.outcome is None:
+            return
+        pinned = set(self.model.locked_colours())
+        self.palette_strip.set_locked([hex_of(c) in pinned for c in self.outcome.result.palette])
+
+    def _on_target_changed(self) -> None:
+        by_hand = self.model.target == "k"
+        self.quality.show_target(self.model.target)
+        self.k_slider.setEnabled(by_hand)
+        self.k_spin.setEnabled(by_hand)
 
     def _on_sample_chosen(self, index: int) -> None:
         if index > 0:
@@ -474,12 +553,16 @@ class QuantizeTab(QWidget):
         outcome = self.model.outcome
         r = outcome.result
         self.palette_strip.set_palette(r.palette, r.counts)
+        self._show_locked_swatches()
         self.cloud.set_data(outcome.cloud)
         self.original_title.setText(f"Original — {r.n_colors_before:,} colours")
         self._show_right_image()
         self.figures.setText(self._figures_html(outcome))
-        if r.notes:
-            self._set_status(" ".join(r.notes))
+        notes = list(r.notes)
+        if outcome.search is not None:
+            notes.insert(0, words.target_outcome(outcome.search))
+        if notes:
+            self._set_status(" ".join(notes))
         self._update_enabled()
 
     def _show_right_image(self) -> None:
@@ -501,10 +584,18 @@ class QuantizeTab(QWidget):
 
     def _figures_html(self, outcome: Outcome) -> str:
         r = outcome.result
-        rows = [
-            ("Colours", f"{r.n_colors_before:,} → {r.n_colors_after}"),
+        rows = [("Colours", f"{r.n_colors_before:,} → {r.n_colors_after}")]
+        if outcome.search is not None:
+            s = outcome.search
+            mark = "✓" if s.reached else "✗ not reached"
+            rows.append(("Target", f"{_html(s.target)} {mark}<br>k = {s.k} ({len(s.tried)} k tried)"))
+        space = SPACE_LABELS[r.space].split(" ")[0] + (", dithered" if r.dithered else "")
+        sampled = "" if r.delta_e_pixels >= r.indices.size else f" <small>({r.delta_e_pixels:,} px sampled)</small>"
+        rows += [
+            ("Space", space),
             ("MSE", f"{r.mse:.2f}"),
             ("PSNR", db(r.psnr)),
+            ("Mean ΔE 2000", f"{r.delta_e:.2f}{sampled}"),
             ("Time", f"{r.seconds:.2f} s"),
         ]
         if outcome.png_size is not None:
@@ -535,6 +626,7 @@ class QuantizeTab(QWidget):
         self.cancel_button.setEnabled(self.runner.is_running())
         self.export_png_button.setEnabled(has_result)
         self.export_csv_button.setEnabled(has_result)
+        self.export_palette_button.setEnabled(has_result)
 
     def _say(self, text: str) -> None:
         self.message.emit(text)
