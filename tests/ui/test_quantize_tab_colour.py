@@ -1,0 +1,132 @@
+"""The Image tab's colour space, dithering, quality target, locked colours and palette files,
+driven by clicks and keys."""
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QPoint, Qt
+
+from kmeans_gui.data.palette_files import load_palette
+from kmeans_gui.ui.image.quantize_tab import QuantizeTab
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = QuantizeTab()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.shutdown()
+    if widget.error_box is not None:
+        widget.error_box.close()
+
+
+@pytest.fixture
+def photo(tmp_path):
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:60, 0:80]
+    arr = np.stack([x * 3, y * 4, (x + y) * 2], axis=-1) + rng.integers(0, 10, size=(60, 80, 3))
+    path = tmp_path / "photo.png"
+    Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).save(path)
+    return path
+
+
+def wait_done(qtbot, tab, also=lambda o: True):
+    qtbot.waitUntil(
+        lambda: tab.outcome is not None and tab.outcome.png_size is not None and len(tab.outcome.comparisons) == 2
+        and not tab.runner.is_running() and also(tab.outcome),
+        timeout=TIMEOUT,
+    )
+
+
+def choose(qtbot, combo, key):
+    """Pick the entry whose data is ``key`` with the keyboard, as a person would."""
+    combo.setFocus()
+    while combo.currentData() != key:
+        before = combo.currentIndex()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentIndex() != before, f"{key!r} is not in the list"
+
+
+def test_lab_space_is_used_and_the_figures_give_delta_e(qtbot, tab, photo):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    srgb = tab.outcome.result
+    assert srgb.space == "srgb" and "Mean ΔE 2000" in tab.figures.text()
+    choose(qtbot, tab.quality.space_combo, "lab")
+    wait_done(qtbot, tab, lambda o: o.result.space == "lab")
+    r = tab.outcome.result
+    assert tab.model.space == "lab"
+    assert "CIELAB" in tab.figures.text() and f"{r.delta_e:.2f}" in tab.figures.text()
+
+
+def test_the_dither_switch_dithers_the_result_and_the_png(qtbot, tab, photo, tmp_path):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    plain = tab.outcome.result.indices.copy()
+    qtbot.mouseClick(tab.quality.dither_check, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, tab, lambda o: o.result.dithered)
+    assert np.any(tab.outcome.result.indices != plain) and "dithered" in tab.figures.text()
+    tab.export_png(tmp_path / "d.png")
+    with Image.open(tmp_path / "d.png") as im:
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), tab.outcome.quantized)
+
+
+def test_a_psnr_target_finds_k_and_shows_it(qtbot, tab, photo):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    choose(qtbot, tab.quality.target_combo, "psnr")
+    assert not tab.k_spin.isEnabled() and tab.quality.psnr_spin.isEnabled()
+    tab.quality.psnr_spin.setFocus()
+    tab.quality.psnr_spin.selectAll()
+    qtbot.keyClicks(tab.quality.psnr_spin, "28")
+    qtbot.keyClick(tab.quality.psnr_spin, Qt.Key.Key_Enter)
+    wait_done(qtbot, tab, lambda o: o.search is not None and o.search.target == "PSNR >= 28 dB")
+    search = tab.outcome.search
+    assert search.reached and tab.outcome.result.psnr >= 28
+    assert f"k = {search.k}" in tab.figures.text() and f"reached with k = {search.k}" in tab.status.text()
+    assert tab.outcome.comparisons[0].palette.shape[0] <= search.k  # Pillow at the k found
+
+
+def test_clicking_a_swatch_locks_its_colour_through_requantizing(qtbot, tab, photo):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    strip = tab.palette_strip
+    qtbot.waitUntil(lambda: strip._edges.size == strip.n_colors + 1, timeout=TIMEOUT)  # painted
+    x = int((strip._edges[1] + strip._edges[2]) / 2)  # the second swatch
+    colour = tab.outcome.result.palette[1].tolist()
+    qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(x, strip.height() // 2))
+    hex_colour = "#{:02x}{:02x}{:02x}".format(*colour)
+    assert tab.model.locked_colours() == (hex_colour,)
+    assert f"Locked {hex_colour}" in tab.status.text() and hex_colour in tab.quality.locked_label.text()
+    tab.k_spin.setValue(5)  # re-quantize at another k: the locked colour stays
+    wait_done(qtbot, tab, lambda o: o.result.n_colors == 5)
+    palette = tab.outcome.result.palette.tolist()
+    assert colour in palette
+    assert strip.locked_mask.tolist() == [c == colour for c in palette]
+    # clicking it again unlocks it
+    qtbot.waitUntil(lambda: strip._edges.size == strip.n_colors + 1, timeout=TIMEOUT)
+    i = palette.index(colour)
+    x = int((strip._edges[i] + strip._edges[i + 1]) / 2)
+    qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(x, strip.height() // 2))
+    assert tab.model.locked_colours() == ()
+
+
+def test_palette_files_re_read_to_the_shown_palette(qtbot, tab, photo, tmp_path):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    for suffix in (".gpl", ".ase", ".act", ".csv"):
+        tab.export_palette(tmp_path / f"p{suffix}")
+        np.testing.assert_array_equal(load_palette(tmp_path / f"p{suffix}"), tab.outcome.result.palette)
+    with pytest.raises(ValueError, match="ends in one of"):
+        tab.export_palette(tmp_path / "p.txt")
+    disguised = tmp_path / "photo_link.gpl"
+    disguised.symlink_to(photo)
+    before = photo.read_bytes()
+    with pytest.raises(OSError, match="the image being quantized"):
+        tab.export_palette(disguised)
+    assert photo.read_bytes() == before
