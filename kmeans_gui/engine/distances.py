@@ -38,8 +38,13 @@ def _pool_for_caller() -> ThreadPoolExecutor:
         pool = _pools.get(name)
         if pool is None:
             prefix = "kmeans-chunks" if name == "main" else "kmeans-chunks-background"
-            pool = _pools[name] = ThreadPoolExecutor(_n_threads(), thread_name_prefix=prefix)
+            pool = _pools[name] = ThreadPoolExecutor(_threads_for(name), thread_name_prefix=prefix)
     return pool
+
+
+def _threads_for(name: str) -> int:
+    """Threads of a pool: background work leaves one core to the GUI thread, which must redraw."""
+    return _n_threads() if name == "main" else max(1, _n_threads() - 1)
 
 
 def map_chunks(func, n_rows: int, chunk_rows: int = CHUNK_ROWS):

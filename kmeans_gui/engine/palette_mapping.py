@@ -10,13 +10,16 @@ pass per colour (numba, both cores) takes a tenth of that. The formulas are thos
 from __future__ import annotations
 
 import math
+import threading
+from contextlib import contextmanager
 
+import numba
 import numpy as np
 from numba import njit, prange
 
 from . import colour
 
-__all__ = ["SPACE_CODES", "nearest_in_space", "delta_e_packed", "dither_indices"]
+__all__ = ["SPACE_CODES", "nearest_in_space", "delta_e_packed", "dither_indices", "warm_up"]
 
 SPACE_CODES = {"srgb": 0, "lab": 1, "oklab": 2}
 
@@ -138,6 +141,20 @@ def _delta_e_kernel(packed_a, packed_b, linear, xyz_n, out):
         out[i] = _ciede2000(L1, a1, b1, L2, a2, b2)
 
 
+@contextmanager
+def _kernel_threads():
+    """Off the main thread, leave one core to the GUI (numba's thread count is per calling thread)."""
+    if threading.current_thread() is threading.main_thread() or numba.config.NUMBA_NUM_THREADS < 2:
+        yield
+        return
+    before = numba.get_num_threads()
+    numba.set_num_threads(max(1, numba.config.NUMBA_NUM_THREADS - 1))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
 def _linear_table() -> np.ndarray:
     return colour.srgb_to_linear(np.arange(256, dtype=np.uint8).repeat(3).reshape(-1, 3))[:, 0].copy()
 
@@ -166,7 +183,8 @@ def nearest_in_space(packed: np.ndarray, palette: np.ndarray, space: str) -> np.
     palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
     pal_space = np.ascontiguousarray(colour.to_space(palette, space))
     labels = np.empty(packed.shape[0], dtype=np.int32)
-    _nearest_kernel(packed, _linear_table(), _XYZ_N, _LMS, _OK, code, pal_space, labels)
+    with _kernel_threads():
+        _nearest_kernel(packed, _linear_table(), _XYZ_N, _LMS, _OK, code, pal_space, labels)
     return labels
 
 
@@ -177,8 +195,24 @@ def delta_e_packed(packed_a: np.ndarray, packed_b: np.ndarray) -> np.ndarray:
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"Need two 1-D arrays of one length; got {a.shape} and {b.shape}.")
     out = np.empty(a.shape[0], dtype=np.float64)
-    _delta_e_kernel(a, b, _linear_table(), _XYZ_N, out)
+    with _kernel_threads():
+        _delta_e_kernel(a, b, _linear_table(), _XYZ_N, out)
     return out
+
+
+def warm_up() -> None:
+    """Load every kernel (from numba's on-disk cache, or compile it) by calling it on one colour.
+
+    Importing numba and loading its kernels runs Python code for about a second, and a thread
+    doing that holds the GIL so often that the GUI thread's event handling slows to a crawl. A GUI
+    calls this on its worker while the user waits anyway (loading an image), so that the first
+    quantize, perhaps run while the user watches another tab, finds everything ready.
+    """
+    one = np.array([0x336699], dtype=np.uint32)
+    palette = np.array([[0, 0, 0], [255, 255, 255]], dtype=np.uint8)
+    nearest_in_space(one, palette, "lab")
+    nearest_in_space(one, palette, "oklab")
+    delta_e_packed(one, one)
 
 
 def dither_indices(image: np.ndarray, palette: np.ndarray) -> np.ndarray:

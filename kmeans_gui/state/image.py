@@ -114,14 +114,20 @@ def load_task(ctx, kind: str, source: str, downscale: bool = False):
     ctx.set_progress(0.0, f"loading {os.path.basename(source)}")
     try:
         if kind == "sample":
-            return "loaded", sample_image(source)
-        return "loaded", (load_image(source, downscale=True) if downscale else load_image(source))
+            loaded = sample_image(source)
+        else:
+            loaded = load_image(source, downscale=True) if downscale else load_image(source)
     except ImageTooLargeError as exc:
         return "too large", (source, str(exc))
     except ImageLoadError as exc:
         return "error", str(exc)
     except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure
         return "error", words.could_not_open(os.path.basename(source), exc)
+    ctx.set_progress(0.9, "preparing the colour kernels")
+    from ..engine.palette_mapping import warm_up
+
+    warm_up()  # now, while the user waits for the image, not during a quantize they do not watch
+    return "loaded", loaded
 
 
 def quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known_comparisons=None, *,
