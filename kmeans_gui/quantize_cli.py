@@ -29,7 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="instead of -k: the fewest colours whose mean Delta E 2000 is at most DE (e.g. 3)")
     parser.add_argument("--space", choices=("srgb", "lab", "oklab"), default="srgb",
                         help="colour space to cluster and match colours in: srgb (default), lab (CIELAB), oklab")
-    parser.add_argument("--dither", action="store_true", help="Floyd-Steinberg dithering of the result")
+    parser.add_argument("--dither", type=float, nargs="?", const=1.0, default=0.0, metavar="STRENGTH",
+                        help="Floyd-Steinberg dithering of the result; STRENGTH 0..1 is the share of each "
+                             "pixel's error passed on (default 1)")
     parser.add_argument("-o", "--output", metavar="OUT.png", help="where to write the indexed PNG")
     parser.add_argument("--method", choices=("sample", "full", "minibatch"), default="sample",
                         help="sample: k-means on a pixel sample refined on the whole image (default); "
@@ -87,7 +89,8 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
         ("method", method),
         ("colours", f"{result.n_colors_before:,} before -> {result.n_colors_after} after (k = {result.n_colors})"),
         ("colour space", {"srgb": "sRGB", "lab": "CIELAB", "oklab": "OKLab"}[result.space]
-                         + (", Floyd-Steinberg dithering" if result.dithered else "")),
+                         + (", Floyd-Steinberg dithering" if result.dithered else "")
+                         + (f" at strength {result.dither_strength:g}" if 0 < result.dither_strength < 1 else "")),
         ("MSE", f"{result.mse:.2f}"),
         ("PSNR", db(result.psnr, ASCII_EXACT)),
         ("mean Delta E 2000", f"{result.delta_e:.2f}" + ("" if result.delta_e_pixels >= result.indices.size
@@ -125,6 +128,8 @@ def run(args) -> int:
         return _fail(f"--sample {args.sample}: the sample needs at least {'256 (the largest k a target search tries)' if searching else f'k = {args.colors}'} pixels.")
     if args.method == "minibatch" and args.space != "srgb":
         return _fail(f"--method minibatch works in sRGB only; use --method sample or full with --space {args.space}.")
+    if not 0 <= args.dither <= 1:
+        return _fail(f"--dither {args.dither:g}: the strength must be from 0 to 1.")
     if searching and args.method != "sample":
         return _fail(f"--method {args.method} cannot be combined with a target; the search fits samples itself.")
     for option, path in _outputs(args)[1:]:

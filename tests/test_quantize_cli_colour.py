@@ -90,3 +90,11 @@ def test_two_palette_files_with_one_name_are_refused(photo, tmp_path, capsys):
                  "--palette-ase", str(same)]) == 2
     assert "--palette-gpl and --palette-ase name the same file" in capsys.readouterr().err
     assert not same.exists()
+
+
+def test_dither_strength(photo, capsys):
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "--dither", "0.5"]) == 0
+    assert "Floyd-Steinberg dithering at strength 0.5" in capsys.readouterr().out
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "--dither", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "--dither 2: the strength must be from 0 to 1." in err and err.count("\n") == 1

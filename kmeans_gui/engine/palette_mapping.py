@@ -103,34 +103,72 @@ def _lab_of(v, linear, xyz_n):
     return 116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)
 
 
+@njit(cache=True, inline="always")
+def _nearest_one(v, space, linear, xyz_n, lms_m, ok_m, pal_space):
+    """Index of the palette colour nearest to packed colour ``v`` in ``space`` (ties: lower index)."""
+    if space == 0:
+        x0, x1, x2 = float((v >> 16) & 255), float((v >> 8) & 255), float(v & 255)
+    elif space == 1:
+        x0, x1, x2 = _lab_of(v, linear, xyz_n)
+    else:
+        r = linear[(v >> 16) & 255]
+        g = linear[(v >> 8) & 255]
+        b = linear[v & 255]
+        l_ = np.cbrt(lms_m[0, 0] * r + lms_m[0, 1] * g + lms_m[0, 2] * b)
+        m_ = np.cbrt(lms_m[1, 0] * r + lms_m[1, 1] * g + lms_m[1, 2] * b)
+        s_ = np.cbrt(lms_m[2, 0] * r + lms_m[2, 1] * g + lms_m[2, 2] * b)
+        x0 = ok_m[0, 0] * l_ + ok_m[0, 1] * m_ + ok_m[0, 2] * s_
+        x1 = ok_m[1, 0] * l_ + ok_m[1, 1] * m_ + ok_m[1, 2] * s_
+        x2 = ok_m[2, 0] * l_ + ok_m[2, 1] * m_ + ok_m[2, 2] * s_
+    best = 0
+    best_d = np.inf
+    for j in range(pal_space.shape[0]):  # strict <: ties go to the lower index
+        d0 = x0 - pal_space[j, 0]
+        d1 = x1 - pal_space[j, 1]
+        d2 = x2 - pal_space[j, 2]
+        d = d0 * d0 + d1 * d1 + d2 * d2
+        if d < best_d:
+            best_d = d
+            best = j
+    return best
+
+
 @njit(cache=True, parallel=True, nogil=True)
 def _nearest_kernel(packed, linear, xyz_n, lms_m, ok_m, space, pal_space, labels):
-    p = pal_space.shape[0]
     for i in prange(packed.shape[0]):
-        v = packed[i]
-        if space == 1:
-            x0, x1, x2 = _lab_of(v, linear, xyz_n)
-        else:
-            r = linear[(v >> 16) & 255]
-            g = linear[(v >> 8) & 255]
-            b = linear[v & 255]
-            l_ = np.cbrt(lms_m[0, 0] * r + lms_m[0, 1] * g + lms_m[0, 2] * b)
-            m_ = np.cbrt(lms_m[1, 0] * r + lms_m[1, 1] * g + lms_m[1, 2] * b)
-            s_ = np.cbrt(lms_m[2, 0] * r + lms_m[2, 1] * g + lms_m[2, 2] * b)
-            x0 = ok_m[0, 0] * l_ + ok_m[0, 1] * m_ + ok_m[0, 2] * s_
-            x1 = ok_m[1, 0] * l_ + ok_m[1, 1] * m_ + ok_m[1, 2] * s_
-            x2 = ok_m[2, 0] * l_ + ok_m[2, 1] * m_ + ok_m[2, 2] * s_
-        best = 0
-        best_d = np.inf
-        for j in range(p):  # strict <: ties go to the lower index
-            d0 = x0 - pal_space[j, 0]
-            d1 = x1 - pal_space[j, 1]
-            d2 = x2 - pal_space[j, 2]
-            d = d0 * d0 + d1 * d1 + d2 * d2
-            if d < best_d:
-                best_d = d
-                best = j
-        labels[i] = best
+        labels[i] = _nearest_one(packed[i], space, linear, xyz_n, lms_m, ok_m, pal_space)
+
+
+@njit(cache=True, nogil=True)
+def _floyd_steinberg_kernel(image, pal_rgb, pal_space, space, strength, linear, xyz_n, lms_m, ok_m, lut, out):
+    """Floyd-Steinberg, left to right: 7/16 of the error right, 3/16, 5/16, 1/16 to the row below.
+
+    The error is measured in sRGB values and scaled by ``strength``; the colour chosen is the
+    palette's nearest (in ``space``) to the pixel plus the error it received, rounded and clipped
+    to 8 bits, so ``lut`` (one entry per 24-bit colour, -1 until known) caches every answer.
+    """
+    h, w = image.shape[0], image.shape[1]
+    cur = np.zeros((w + 2, 3))
+    nxt = np.zeros((w + 2, 3))
+    for y in range(h):
+        for x in range(w):
+            want = np.empty(3)
+            for c in range(3):
+                want[c] = min(255.0, max(0.0, image[y, x, c] + cur[x + 1, c]))
+            key = (int(want[0] + 0.5) << 16) | (int(want[1] + 0.5) << 8) | int(want[2] + 0.5)
+            j = lut[key]
+            if j < 0:
+                j = _nearest_one(key, space, linear, xyz_n, lms_m, ok_m, pal_space)
+                lut[key] = j
+            out[y, x] = j
+            for c in range(3):
+                e = (want[c] - pal_rgb[j, c]) * strength
+                cur[x + 2, c] += e * (7.0 / 16.0)
+                nxt[x, c] += e * (3.0 / 16.0)
+                nxt[x + 1, c] += e * (5.0 / 16.0)
+                nxt[x + 2, c] += e * (1.0 / 16.0)
+        cur, nxt = nxt, cur
+        nxt[:, :] = 0.0
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -213,23 +251,47 @@ def warm_up() -> None:
     nearest_in_space(one, palette, "lab")
     nearest_in_space(one, palette, "oklab")
     delta_e_packed(one, one)
+    dither_indices(np.zeros((1, 1, 3), dtype=np.uint8), palette, strength=0.5)
 
 
-def dither_indices(image: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Floyd-Steinberg error diffusion onto ``palette`` with Pillow, shape (height, width) uint8.
+def dither_indices(image: np.ndarray, palette: np.ndarray, *, strength: float = 1.0,
+                   space: str = "srgb") -> np.ndarray:
+    """Floyd-Steinberg error diffusion onto ``palette``, shape (height, width) uint8.
 
-    Pillow diffuses the error in sRGB and picks the nearest colour in sRGB. It always searches
-    256 palette entries, so the palette is padded with copies of its first colour (never with
-    black, which would add a colour) and any padded index is folded back onto entry 0.
+    At full strength in sRGB this is Pillow's ``Image.quantize(palette=...)`` (its C loop);
+    otherwise the compiled kernel above, which scales the diffused error by ``strength`` and picks
+    the nearest colour in ``space``. Both diffuse the error in sRGB values.
 
     Parameters
     ----------
     image : ndarray of shape (height, width, 3), uint8
     palette : ndarray of shape (p, 3), uint8, 1 <= p <= 256
+    strength : float, 0 < strength <= 1
+        Share of each pixel's error passed on (1: classic Floyd-Steinberg; smaller: less noise,
+        more banding).
+    space : {"srgb", "lab", "oklab"}
     """
+    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
+    if not 0.0 < strength <= 1.0:
+        raise ValueError(f"dither strength {strength!r} must be above 0 and at most 1.")
+    if strength < 1.0 or space != "srgb":
+        code = SPACE_CODES[colour.check_space(space)]
+        image = np.ascontiguousarray(image, dtype=np.uint8)
+        out = np.empty(image.shape[:2], dtype=np.uint8)
+        lut = np.full(1 << 24, -1, dtype=np.int16)
+        pal_space = np.ascontiguousarray(colour.to_space(palette, space))
+        _floyd_steinberg_kernel(image, palette.astype(np.float64), pal_space, code, float(strength),
+                                _linear_table(), _XYZ_N, _LMS, _OK, lut, out)
+        return out
+    return _pillow_dither(image, palette)
+
+
+def _pillow_dither(image: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """Pillow's Floyd-Steinberg in sRGB. Pillow always searches 256 palette entries, so the
+    palette is padded with copies of its first colour (never with black, which would add a
+    colour) and any padded index is folded back onto entry 0."""
     from PIL import Image
 
-    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
     p = palette.shape[0]
     padded = np.concatenate([palette, np.repeat(palette[:1], 256 - p, axis=0)])
     holder = Image.new("P", (1, 1))

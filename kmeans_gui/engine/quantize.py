@@ -122,6 +122,8 @@ class QuantizeResult:
         Colour space k-means ran in and pixels were matched in.
     dithered : bool
         Whether pixels were mapped with Floyd-Steinberg error diffusion.
+    dither_strength : float
+        Share of each pixel's error diffused (0 when not dithered, 1 for classic Floyd-Steinberg).
     delta_e : float
         Mean CIEDE2000 difference between input and output pixels, over ``delta_e_pixels``
         pixels drawn at random (with a fixed seed, so results at different k compare).
@@ -143,6 +145,7 @@ class QuantizeResult:
     notes: tuple = ()
     space: str = "srgb"
     dithered: bool = False
+    dither_strength: float = 0.0
     delta_e: float = float("nan")
     delta_e_pixels: int = 0
 
@@ -381,8 +384,9 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, space: s
 
     space : {"srgb", "lab", "oklab"}
         Where "nearest" is measured. In sRGB it is exact (integer distances).
-    dither : bool
-        Floyd-Steinberg error diffusion (Pillow's, in sRGB) instead of nearest colours.
+    dither : bool or float
+        Floyd-Steinberg error diffusion instead of nearest colours; a number from 0 to 1 is its
+        strength (the share of each pixel's error passed on; True is 1, False or 0 is off).
 
     Returns
     -------
@@ -396,15 +400,16 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, space: s
     if not 1 <= palette.shape[0] <= MAX_COLORS:
         raise ValueError(f"A palette needs 1 to {MAX_COLORS} colours; got {palette.shape[0]}.")
     colour.check_space(space)
+    strength = dither_strength(dither)
     flat = image.reshape(-1, 3)
     pal32 = palette.astype(np.int32)
     p = palette.shape[0]
-    if dither:
+    if strength > 0:
         from .palette_mapping import dither_indices
 
         if _hooks is not None:
             _hooks.check()
-        indices = dither_indices(image, palette).reshape(-1)
+        indices = dither_indices(image, palette, strength=strength, space=space).reshape(-1)
         lut = None
     else:
         if present is None:
@@ -430,6 +435,15 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, space: s
     counts = np.sum([c for c, _ in parts], axis=0).astype(np.int64)
     sse = sum(s for _, s in parts)
     return indices.reshape(image.shape[:2]), counts, sse
+
+
+def dither_strength(dither) -> float:
+    """``dither`` (bool, or a number 0..1) as a strength 0..1, or ValueError."""
+    if isinstance(dither, (bool, np.bool_)):
+        return 1.0 if dither else 0.0
+    if isinstance(dither, (int, float, np.integer, np.floating)) and 0.0 <= float(dither) <= 1.0:
+        return float(dither)
+    raise ValueError(f"dither={dither!r} must be True, False or a strength from 0 to 1.")
 
 
 def _nearest_labels(present: np.ndarray, palette: np.ndarray, space: str) -> np.ndarray:
@@ -620,8 +634,9 @@ def quantize(
         gives the plain sample-fit-then-map recipe (faster, about 1% more error).
     space : {"srgb", "lab", "oklab"}
         Colour space k-means runs in and pixels are matched in ("minibatch" is sRGB only).
-    dither : bool
-        Map pixels with Floyd-Steinberg error diffusion instead of to their nearest colour.
+    dither : bool or float
+        Map pixels with Floyd-Steinberg error diffusion instead of to their nearest colour; a
+        number from 0 to 1 is the strength (share of the error diffused).
     locked : array-like of shape (m, 3), uint8, m < n_colors, optional
         Colours the palette must keep exactly (a user's pinned swatches), even if no pixel is
         nearest to them; the other k - m colours are fitted around them on the image's colour
@@ -643,6 +658,7 @@ def quantize(
     if isinstance(n_init, bool) or not isinstance(n_init, (int, np.integer)) or n_init < 1:
         raise ValueError(f"n_init={n_init!r} must be a positive integer.")
     colour.check_space(space)
+    dither = dither_strength(dither)
     locked = _check_locked(locked, k)
     if method == "minibatch" and space != "srgb":
         raise ValueError(f"method='minibatch' works on sRGB pixels only; use 'sample' or 'full' for space={space!r}.")
@@ -718,6 +734,7 @@ def _finish(image, palette, present, k, hooks, notes, timings, t0, *, method, sa
     """Map the pixels to ``palette``, measure the result and wrap it up as a QuantizeResult."""
     flat = image.reshape(-1, 3)
     t = time.perf_counter()
+    dither = dither_strength(dither)
     how = "dithering" if dither else "mapping"
     hooks.report(0.8, f"{how} {flat.shape[0]:,} pixels to {palette.shape[0]} colours")
     indices, counts, sse = apply_palette(image, palette, present=present, space=space, dither=dither, _hooks=hooks)
@@ -757,7 +774,8 @@ def _finish(image, palette, present, k, hooks, notes, timings, t0, *, method, sa
         timings=timings,
         notes=tuple(notes),
         space=space,
-        dithered=bool(dither),
+        dithered=dither > 0,
+        dither_strength=dither,
         delta_e=delta_e,
         delta_e_pixels=delta_e_pixels,
     )

@@ -164,8 +164,9 @@ def quantize_to_target(
         Reach at most this mean CIEDE2000 (on the fixed pixel sample, without dithering).
     space : {"srgb", "lab", "oklab"}
         Colour space of the fits and of the nearest-colour mapping.
-    dither : bool
-        Dither the final result (the target is checked on the undithered mapping).
+    dither : bool or float
+        Dither the final result, with this strength if a number (the target is checked on the
+        undithered mapping).
     seed : int or None
     sample_size : int
         Pixels the fits for each k run on.
@@ -251,7 +252,7 @@ def quantize_to_target(
         result = _finish(image, palette, present, k, hooks, list(result.notes) + [
             "The target was checked without dithering; the figures are for the dithered image."],
             dict(timings), t0, method="target search", sample_size=result.sample_size, seed=seed, space=space,
-            dither=True)
+            dither=dither)
     return TargetSearch(result=result, k=k, reached=reached, target=target, tried=tried,
                         seconds=time.perf_counter() - t0)
 

@@ -229,6 +229,7 @@ class ImageModel(EventedModel):
     right_image = Field(RIGHT_IMAGE_CHOICES[0], one_of(*RIGHT_IMAGE_CHOICES), "what the right-hand image shows")
     space = Field("srgb", one_of(*SPACE_LABELS), "colour space k-means runs in: srgb, lab or oklab")
     dither = Field(False, boolean, "Floyd-Steinberg dithering of the result and the PNG")
+    dither_strength = Field(1.0, number(0.05, 1.0), "share of each pixel's error the dithering passes on")
     target = Field("k", one_of(*TARGET_LABELS), "what sets the number of colours: k, or a PSNR or Delta E target")
     target_psnr = Field(30.0, number(10.0, 60.0), "PSNR (dB) the fewest colours must reach")
     target_delta_e = Field(3.0, number(0.5, 30.0), "mean Delta E 2000 the fewest colours must stay under")
@@ -283,7 +284,8 @@ class ImageModel(EventedModel):
     def quantize_options(self) -> dict:
         """Keyword arguments of :func:`quantize_task` beyond :meth:`quantize_args`."""
         value = {"psnr": self.target_psnr, "delta_e": self.target_delta_e}.get(self.target)
-        return dict(space=self.space, dither=self.dither, target=self.target, target_value=value,
+        dither = self.dither_strength if self.dither else False
+        return dict(space=self.space, dither=dither, target=self.target, target_value=value,
                     locked=self.locked_colours())
 
     def locked_colours(self) -> tuple:

@@ -108,3 +108,49 @@ def test_minibatch_outside_srgb_is_refused_with_the_way_forward(small_photo):
         quantize(small_photo, 8, method="minibatch", space="lab")
     with pytest.raises(ValueError, match="must be one of"):
         quantize(small_photo, 8, space="xyz")
+
+
+def _ramp():
+    ramp = np.tile(np.linspace(0, 255, 256).round().astype(np.uint8), (64, 1))
+    return np.repeat(ramp[:, :, None], 3, axis=2)
+
+
+def test_a_tiny_strength_is_plain_nearest_mapping_and_full_strength_matches_pillows_means():
+    image = _ramp()
+    palette = np.array([[0, 0, 0], [255, 255, 255]], dtype=np.uint8)
+    plain, _, _ = apply_palette(image, palette)
+    # An error scaled by 1e-9 never moves a colour across the half-way point between two.
+    np.testing.assert_array_equal(dither_indices(image, palette, strength=1e-9), plain)
+    ours = dither_indices(image, palette, strength=0.999999)  # our kernel, not Pillow's
+    pillow = dither_indices(image, palette)
+    band = lambda idx: palette[idx][..., 0].mean(axis=0).reshape(16, 16).mean(axis=1)  # noqa: E731
+    np.testing.assert_allclose(band(ours), band(pillow), atol=4)
+    np.testing.assert_allclose(band(ours), image[0, :, 0].reshape(16, 16).mean(axis=1), atol=6)
+
+
+def test_half_strength_sits_between_none_and_full():
+    image = _ramp()
+    palette = np.array([[0, 0, 0], [85, 85, 85], [170, 170, 170], [255, 255, 255]], dtype=np.uint8)
+    error = lambda idx: np.abs(palette[idx][..., 0].mean(axis=0) - image[0, :, 0]).mean()  # noqa: E731
+    plain, _, _ = apply_palette(image, palette)
+    half = dither_indices(image, palette, strength=0.5)
+    full = dither_indices(image, palette, strength=0.999999)
+    # column means track the ramp better the more error is diffused
+    assert error(full) < error(half) < error(plain)
+
+
+def test_dithering_in_lab_picks_the_nearest_colour_in_lab():
+    rng = np.random.default_rng(4)
+    image = rng.integers(0, 256, (1, 40, 3), dtype=np.uint8)
+    palette = rng.integers(0, 256, (6, 3), dtype=np.uint8)
+    # One row, and the error diffused is scaled to nothing: each pixel is its own nearest in Lab.
+    idx = dither_indices(image, palette, strength=1e-12, space="lab")
+    lab, pal = colour.srgb_to_lab(image[0]), colour.srgb_to_lab(palette)
+    np.testing.assert_array_equal(idx[0], ((lab[:, None] - pal[None]) ** 2).sum(axis=2).argmin(axis=1))
+
+
+def test_quantize_takes_a_dither_strength(small_photo):
+    r = quantize(small_photo, 8, seed=0, dither=0.5)
+    assert r.dithered and r.dither_strength == 0.5
+    with pytest.raises(ValueError, match="strength from 0 to 1"):
+        quantize(small_photo, 8, dither=1.5)

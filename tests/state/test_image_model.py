@@ -38,7 +38,7 @@ def test_settings_round_trip_and_a_bad_session_changes_nothing():
     m.source = ImageModel.source_for("sample", "flower.jpg")
     data = json.loads(json.dumps(m.to_dict()))
     assert data == {"k": 5, "method": "full", "sample_size": 10_000, "seed": 3, "right_image": "k-means",
-                    "source": {"kind": "sample", "name": "flower.jpg"}, "space": "srgb", "dither": False,
+                    "source": {"kind": "sample", "name": "flower.jpg"}, "space": "srgb", "dither": False, "dither_strength": 1.0,
                     "target": "k", "target_psnr": 30.0, "target_delta_e": 3.0, "locked": ""}
     again = ImageModel.from_dict(data)
     assert again.to_dict() == data and again.needs_load  # the session names an image not loaded yet
@@ -95,6 +95,8 @@ def test_locking_colours_toggles_and_keeps_one_colour_free():
     assert seen == ["#ff0010", "#ff0010 #000000", "#000000"]
     assert m.quantize_options() == dict(space="srgb", dither=False, target="k", target_value=None,
                                         locked=("#000000",))
+    m.dither, m.dither_strength = True, 0.5
+    assert m.quantize_options()["dither"] == 0.5
     m.target, m.target_psnr, m.space = "psnr", 33.5, "lab"
     assert m.quantize_options()["target_value"] == 33.5 and m.quantize_options()["space"] == "lab"
     assert m.known_comparisons() is None  # the k is the search's to find

@@ -130,3 +130,17 @@ def test_palette_files_re_read_to_the_shown_palette(qtbot, tab, photo, tmp_path)
     with pytest.raises(OSError, match="the image being quantized"):
         tab.export_palette(disguised)
     assert photo.read_bytes() == before
+
+
+def test_dither_strength_spin_box(qtbot, tab, photo):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    assert not tab.quality.strength_spin.isEnabled()
+    qtbot.mouseClick(tab.quality.dither_check, Qt.MouseButton.LeftButton)
+    assert tab.quality.strength_spin.isEnabled()
+    tab.quality.strength_spin.setFocus()
+    tab.quality.strength_spin.selectAll()
+    qtbot.keyClicks(tab.quality.strength_spin, "0.5")
+    qtbot.keyClick(tab.quality.strength_spin, Qt.Key.Key_Enter)
+    wait_done(qtbot, tab, lambda o: o.result.dither_strength == 0.5)
+    assert "dithered at 0.5" in tab.figures.text()

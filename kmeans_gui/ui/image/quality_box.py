@@ -13,7 +13,8 @@ __all__ = ["QualityBox"]
 
 
 class QualityBox(QGroupBox):
-    """``space_combo``, ``dither_check``, ``target_combo``, ``psnr_spin``, ``delta_e_spin``, ``locked_label``."""
+    """``space_combo``, ``dither_check``, ``strength_spin``, ``target_combo``, ``psnr_spin``, ``delta_e_spin``,
+    ``locked_label``."""
 
     def __init__(self, parent=None):
         super().__init__("Colour and quality", parent)
@@ -27,10 +28,20 @@ class QualityBox(QGroupBox):
             "CIELAB, OKLab: spaces where equal distances look equally different (lower ΔE)."
         )
         form.addRow("Colour space", self.space_combo)
-        self.dither_check = QCheckBox("Floyd-Steinberg dithering")
+        self.dither_check = QCheckBox("Floyd-Steinberg")
         self.dither_check.setToolTip("Spread each pixel's error to its neighbours: smoother gradients, "
                                      "more noise; the exported PNG is dithered too")
-        form.addRow("", self.dither_check)
+        self.strength_spin = QDoubleSpinBox()
+        self.strength_spin.setRange(0.05, 1.0)
+        self.strength_spin.setDecimals(2)
+        self.strength_spin.setSingleStep(0.05)
+        self.strength_spin.setPrefix("strength ")
+        self.strength_spin.setToolTip("Share of each pixel's error passed on: 1 is classic Floyd-Steinberg, "
+                                      "less gives less noise and more banding")
+        dither_row = QHBoxLayout()
+        dither_row.addWidget(self.dither_check)
+        dither_row.addWidget(self.strength_spin)
+        form.addRow("Dither", dither_row)
         self.target_combo = QComboBox()
         for key, label in TARGET_LABELS.items():
             self.target_combo.addItem(label, key)

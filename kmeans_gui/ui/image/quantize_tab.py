@@ -99,15 +99,18 @@ class QuantizeTab(QWidget):
             bind(self.view_combo, m, "right_image", on_error=self._say),
             bind(self.quality.space_combo, m, "space", on_error=self._say),
             bind(self.quality.dither_check, m, "dither", on_error=self._say),
+            bind(self.quality.strength_spin, m, "dither_strength", on_error=self._say),
             bind(self.quality.target_combo, m, "target", on_error=self._say),
             bind(self.quality.psnr_spin, m, "target_psnr", on_error=self._say),
             bind(self.quality.delta_e_spin, m, "target_delta_e", on_error=self._say),
         ]
         for ev in (m.events.k, m.events.method, m.events.sample_size, m.events.seed, m.events.space,
-                   m.events.dither, m.events.target, m.events.target_psnr, m.events.target_delta_e,
+                   m.events.dither, m.events.dither_strength, m.events.target, m.events.target_psnr, m.events.target_delta_e,
                    m.events.locked):
             ev.connect(self._schedule_rerun)
         m.events.target.connect(self._on_target_changed)
+        m.events.dither.connect(lambda: self.quality.strength_spin.setEnabled(m.dither))
+        self.quality.strength_spin.setEnabled(m.dither)
         m.events.locked.connect(lambda: self.quality.show_locked(m.locked_colours()))
         m.events.locked.connect(self._show_locked_swatches)
         self.palette_strip.swatch_clicked.connect(self._on_swatch_clicked)
@@ -589,7 +592,9 @@ class QuantizeTab(QWidget):
             s = outcome.search
             mark = "✓" if s.reached else "✗ not reached"
             rows.append(("Target", f"{_html(s.target)} {mark}<br>k = {s.k} ({len(s.tried)} k tried)"))
-        space = SPACE_LABELS[r.space].split(" ")[0] + (", dithered" if r.dithered else "")
+        space = SPACE_LABELS[r.space].split(" ")[0]
+        if r.dithered:
+            space += ", dithered" + (f" at {r.dither_strength:g}" if r.dither_strength < 1 else "")
         sampled = "" if r.delta_e_pixels >= r.indices.size else f" <small>({r.delta_e_pixels:,} px sampled)</small>"
         rows += [
             ("Space", space),
