@@ -140,12 +140,12 @@ def _nearest_kernel(packed, linear, xyz_n, lms_m, ok_m, space, pal_space, labels
 
 
 @njit(cache=True, nogil=True)
-def _floyd_steinberg_kernel(image, pal_rgb, pal_space, space, strength, linear, xyz_n, lms_m, ok_m, lut, out):
+def _floyd_steinberg_kernel(image, pal_rgb, strength, linear, xyz_n, lms_m, ok_m, lut, out):
     """Floyd-Steinberg, left to right: 7/16 of the error right, 3/16, 5/16, 1/16 to the row below.
 
     The error is measured in sRGB values and scaled by ``strength``; the colour chosen is the
-    palette's nearest (in ``space``) to the pixel plus the error it received, rounded and clipped
-    to 8 bits, so ``lut`` (one entry per 24-bit colour, -1 until known) caches every answer.
+    palette's nearest in sRGB to the pixel plus the error it received, rounded and clipped to 8
+    bits, so ``lut`` (one entry per 24-bit colour, -1 until known) caches every answer.
     """
     h, w = image.shape[0], image.shape[1]
     cur = np.zeros((w + 2, 3))
@@ -158,7 +158,7 @@ def _floyd_steinberg_kernel(image, pal_rgb, pal_space, space, strength, linear, 
             key = (int(want[0] + 0.5) << 16) | (int(want[1] + 0.5) << 8) | int(want[2] + 0.5)
             j = lut[key]
             if j < 0:
-                j = _nearest_one(key, space, linear, xyz_n, lms_m, ok_m, pal_space)
+                j = _nearest_one(key, 0, linear, xyz_n, lms_m, ok_m, pal_rgb)
                 lut[key] = j
             out[y, x] = j
             for c in range(3):
@@ -254,13 +254,14 @@ def warm_up() -> None:
     dither_indices(np.zeros((1, 1, 3), dtype=np.uint8), palette, strength=0.5)
 
 
-def dither_indices(image: np.ndarray, palette: np.ndarray, *, strength: float = 1.0,
-                   space: str = "srgb") -> np.ndarray:
+def dither_indices(image: np.ndarray, palette: np.ndarray, *, strength: float = 1.0) -> np.ndarray:
     """Floyd-Steinberg error diffusion onto ``palette``, shape (height, width) uint8.
 
-    At full strength in sRGB this is Pillow's ``Image.quantize(palette=...)`` (its C loop);
-    otherwise the compiled kernel above, which scales the diffused error by ``strength`` and picks
-    the nearest colour in ``space``. Both diffuse the error in sRGB values.
+    At full strength this is Pillow's ``Image.quantize(palette=...)`` (its C loop); below it, the
+    compiled kernel above, which scales the diffused error by ``strength``. Both measure the error
+    and pick the nearest colour in sRGB, whatever space the palette was fitted in: choosing the
+    nearest colour in Lab while passing on sRGB error lets the error grow (measured: 21.4 dB
+    against 24.0 dB on china.jpg at k = 16, with visibly noisier sky).
 
     Parameters
     ----------
@@ -269,19 +270,16 @@ def dither_indices(image: np.ndarray, palette: np.ndarray, *, strength: float = 
     strength : float, 0 < strength <= 1
         Share of each pixel's error passed on (1: classic Floyd-Steinberg; smaller: less noise,
         more banding).
-    space : {"srgb", "lab", "oklab"}
     """
     palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
     if not 0.0 < strength <= 1.0:
         raise ValueError(f"dither strength {strength!r} must be above 0 and at most 1.")
-    if strength < 1.0 or space != "srgb":
-        code = SPACE_CODES[colour.check_space(space)]
+    if strength < 1.0:
         image = np.ascontiguousarray(image, dtype=np.uint8)
         out = np.empty(image.shape[:2], dtype=np.uint8)
         lut = np.full(1 << 24, -1, dtype=np.int16)
-        pal_space = np.ascontiguousarray(colour.to_space(palette, space))
-        _floyd_steinberg_kernel(image, palette.astype(np.float64), pal_space, code, float(strength),
-                                _linear_table(), _XYZ_N, _LMS, _OK, lut, out)
+        _floyd_steinberg_kernel(image, palette.astype(np.float64), float(strength), _linear_table(), _XYZ_N,
+                                _LMS, _OK, lut, out)
         return out
     return _pillow_dither(image, palette)
 

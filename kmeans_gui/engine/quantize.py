@@ -387,6 +387,7 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, space: s
     dither : bool or float
         Floyd-Steinberg error diffusion instead of nearest colours; a number from 0 to 1 is its
         strength (the share of each pixel's error passed on; True is 1, False or 0 is off).
+        Dithering matches colours in sRGB whatever ``space`` says (see palette_mapping).
 
     Returns
     -------
@@ -409,7 +410,7 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, space: s
 
         if _hooks is not None:
             _hooks.check()
-        indices = dither_indices(image, palette, strength=strength, space=space).reshape(-1)
+        indices = dither_indices(image, palette, strength=strength).reshape(-1)  # matched in sRGB
         lut = None
     else:
         if present is None:
