@@ -26,7 +26,7 @@ import numpy as np
 from . import colour
 from .init import kmeans_plusplus_steps
 from .quantize import (
-    MAX_COLORS, QuantizeResult, _delta_e_rows, _finish, _Hooks, _in_space, _lloyd, _nearest_labels, _pack,
+    MAX_COLORS, QuantizeResult, _delta_e_rows, _finish, _Hooks, _in_space, _pack,
     _refinement_data, _round_palette, _unpack, _weighted_unique, check_image, distinct_colors, psnr_from_mse,
 )
 
@@ -118,18 +118,19 @@ class _Evaluator:
             if below:
                 j = max(below)
                 start[:j] = self.centers[j]
-            self.centers[k_fit], _ = _lloyd(self.fit_X, self.fit_weights, k_fit, start, 0, self.hooks,
-                                            max_iter=FIT_MAX_ITER)
+            from .palette_mapping import lloyd_small
+
+            self.centers[k_fit] = lloyd_small(self.fit_X, self.fit_weights, start, max_iter=FIT_MAX_ITER)
         return self.centers[k_fit]
 
     def __call__(self, k: int) -> tuple[float, float]:
         """PSNR and mean Delta E at k, on the measuring sample (Delta E NaN when not wanted)."""
-        from .palette_mapping import delta_e_packed
+        from .palette_mapping import delta_e_packed, nearest_in_space
 
         if k >= self.present.size:
             return float("inf"), 0.0
         palette = _round_palette(self.fit(k), self.space)
-        labels = _nearest_labels(self.measure, palette, self.space)
+        labels = nearest_in_space(self.measure, palette, self.space)
         diff = self.measure_rgb - palette[labels].astype(np.int64)
         sse = float(np.einsum("ij,ij->i", diff, diff) @ self.measure_counts)
         de = float("nan")
@@ -235,7 +236,9 @@ def quantize_to_target(
             hooks.report(0.75, f"refining k = {k} on the whole image")
             centers = evaluate.fit(k)
             if Xr.shape[0] > centers.shape[0]:
-                centers, _ = _lloyd(Xr, wr, centers.shape[0], centers.copy(), 0, hooks, max_iter=REFINE_MAX_ITER)
+                from .palette_mapping import lloyd_small
+
+                centers = lloyd_small(Xr, wr, centers, max_iter=REFINE_MAX_ITER)
             palette = _round_palette(centers, space)
         notes = []
         result = _finish(image, palette, present, k, hooks, notes, dict(timings), t0, method="target search",

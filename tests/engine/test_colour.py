@@ -123,7 +123,7 @@ def test_the_compiled_kernels_agree_with_the_numpy_formulas():
     expected = colour.delta_e_2000(colour.srgb_to_lab(rgb), colour.srgb_to_lab(other))
     np.testing.assert_allclose(delta_e_packed(packed, packed_other), expected, rtol=0, atol=1e-9)
     palette = rng.integers(0, 256, (9, 3), dtype=np.uint8)
-    for space in ("lab", "oklab"):
+    for space in colour.SPACES:
         X, P = colour.to_space(rgb, space), colour.to_space(palette, space)
         brute = ((X[:, None, :] - P[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
         np.testing.assert_array_equal(nearest_in_space(packed, palette, space), brute)
@@ -136,3 +136,16 @@ def test_bad_space_and_bad_input_are_named():
         colour.srgb_to_lab(np.zeros((2, 4), np.uint8))
     with pytest.raises(TypeError, match="uint8"):
         colour.srgb_to_lab(np.zeros((2, 3), np.int64))
+
+
+def test_the_compiled_lloyd_matches_the_engines_lloyd():
+    from kmeans_gui.engine import kmeans_steps
+    from kmeans_gui.engine.palette_mapping import lloyd_small
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(600, 3)) * 40 + rng.integers(0, 4, 600)[:, None] * 60
+    w = rng.integers(1, 20, 600).astype(float)
+    init = X[:7].copy()
+    for state in kmeans_steps(X, 7, init=init, sample_weight=w, tol=0, max_iter=300):
+        pass
+    np.testing.assert_allclose(lloyd_small(X, w, init, tol=0), state.centers, rtol=0, atol=1e-9)
