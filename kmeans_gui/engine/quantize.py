@@ -25,8 +25,9 @@ extra arrays are two 16 MB tables and the uint8 index image.
 Colour spaces: k-means can run on the sRGB values (default), on CIELAB or on OKLab
 (``space=``, see :mod:`.colour`); pixels then go to their nearest palette colour in that space.
 MSE and PSNR are always measured on the sRGB values; the mean CIEDE2000 difference (Delta E) is
-measured on a fixed random sample of pixels (:data:`DELTA_E_SAMPLE`). ``dither=True`` maps the
-pixels with Floyd-Steinberg error diffusion (Pillow's) instead.
+measured on a fixed random sample of pixels (:data:`DELTA_E_SAMPLE`). ``dither=True`` (or a
+strength 0..1) maps the pixels with Floyd-Steinberg error diffusion instead, and ``locked=``
+keeps chosen colours in the palette (:mod:`.quantize_locked`).
 
 Progress and cancel are plain callables, ``progress(fraction, message)`` and
 ``should_stop() -> bool``, so that the GUI can drive this from a worker thread without this
@@ -381,7 +382,6 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, space: s
     palette : ndarray of shape (p, 3), uint8, p <= 256
     present : ndarray of shape (m,), uint32, optional
         The image's distinct colours from :func:`distinct_colors`, if already known.
-
     space : {"srgb", "lab", "oklab"}
         Where "nearest" is measured. In sRGB it is exact (integer distances).
     dither : bool or float
