@@ -46,6 +46,7 @@ from typing import Callable
 import numpy as np
 
 from . import colour
+from ._frozen import frozen
 from .distances import map_chunks
 from .minibatch import minibatch_steps
 from .steps import kmeans_steps
@@ -759,7 +760,7 @@ def _finish(image, palette, present, k, hooks, notes, timings, t0, *, method, sa
 
     mse = sse / flat.size
     for a in (indices, palette, counts):
-        a.setflags(write=False)
+        frozen(a)
     return QuantizeResult(
         indices=indices,
         palette=palette,
