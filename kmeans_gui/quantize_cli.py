@@ -29,9 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="instead of -k: the fewest colours whose mean Delta E 2000 is at most DE (e.g. 3)")
     parser.add_argument("--space", choices=("srgb", "lab", "oklab"), default="srgb",
                         help="colour space to cluster and match colours in: srgb (default), lab (CIELAB), oklab")
-    parser.add_argument("--dither", type=float, nargs="?", const=1.0, default=0.0, metavar="STRENGTH",
-                        help="Floyd-Steinberg dithering of the result; STRENGTH 0..1 is the share of each "
-                             "pixel's error passed on (default 1)")
+    parser.add_argument("--dither", action="store_true", help="Floyd-Steinberg dithering of the result")
+    parser.add_argument("--dither-strength", type=float, metavar="S",
+                        help="dither with this strength: the share 0..1 of each pixel's error passed on "
+                             "(--dither alone is 1)")
     parser.add_argument("-o", "--output", metavar="OUT.png", help="where to write the indexed PNG")
     parser.add_argument("--method", choices=("sample", "full", "minibatch"), default="sample",
                         help="sample: k-means on a pixel sample refined on the whole image (default); "
@@ -128,8 +129,9 @@ def run(args) -> int:
         return _fail(f"--sample {args.sample}: the sample needs at least {'256 (the largest k a target search tries)' if searching else f'k = {args.colors}'} pixels.")
     if args.method == "minibatch" and args.space != "srgb":
         return _fail(f"--method minibatch works in sRGB only; use --method sample or full with --space {args.space}.")
-    if not 0 <= args.dither <= 1:
-        return _fail(f"--dither {args.dither:g}: the strength must be from 0 to 1.")
+    if args.dither_strength is not None and not 0 < args.dither_strength <= 1:
+        return _fail(f"--dither-strength {args.dither_strength:g}: the strength must be above 0 and at most 1.")
+    dither = args.dither_strength if args.dither_strength is not None else args.dither
     if searching and args.method != "sample":
         return _fail(f"--method {args.method} cannot be combined with a target; the search fits samples itself.")
     for option, path in _outputs(args)[1:]:
@@ -163,7 +165,7 @@ def run(args) -> int:
             from .engine.quantize_target import quantize_to_target
 
             search = quantize_to_target(loaded.pixels, psnr=args.target_psnr, delta_e=args.target_delta_e,
-                                        space=args.space, dither=args.dither, seed=args.seed,
+                                        space=args.space, dither=dither, seed=args.seed,
                                         sample_size=args.sample)
             result = search.result
             args.colors = search.k
@@ -171,7 +173,7 @@ def run(args) -> int:
                   f"{search.k} ({len(search.tried)} values of k tried, {search.seconds:.2f} s)")
         else:
             result = quantize(loaded.pixels, args.colors, method=args.method, sample_size=args.sample,
-                              seed=args.seed, space=args.space, dither=args.dither)
+                              seed=args.seed, space=args.space, dither=dither)
     except ValueError as exc:
         return _fail(str(exc))
     for note in result.notes:

@@ -93,8 +93,10 @@ def test_two_palette_files_with_one_name_are_refused(photo, tmp_path, capsys):
 
 
 def test_dither_strength(photo, capsys):
-    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "--dither", "0.5"]) == 0
+    assert main(["quantize", "--dither", str(photo), "-k", "4", "--no-compare"]) == 0  # a flag: IN may follow
+    assert "Floyd-Steinberg dithering\n" in capsys.readouterr().out
+    assert main(["quantize", "--dither-strength", "0.5", str(photo), "-k", "4", "--no-compare"]) == 0
     assert "Floyd-Steinberg dithering at strength 0.5" in capsys.readouterr().out
-    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "--dither", "2"]) == 2
+    assert main(["quantize", str(photo), "-k", "4", "--no-compare", "--dither-strength", "2"]) == 2
     err = capsys.readouterr().err
-    assert "--dither 2: the strength must be from 0 to 1." in err and err.count("\n") == 1
+    assert "--dither-strength 2: the strength must be above 0 and at most 1." in err and err.count("\n") == 1
