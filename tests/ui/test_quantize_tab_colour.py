@@ -90,6 +90,8 @@ def test_a_psnr_target_finds_k_and_shows_it(qtbot, tab, photo):
     assert search.reached and tab.outcome.result.psnr >= 28
     assert f"k = {search.k}" in tab.figures.text() and f"reached with k = {search.k}" in tab.status.text()
     assert tab.outcome.comparisons[0].palette.shape[0] <= search.k  # Pillow at the k found
+    tab.model.locked = "#000000"  # a target search cannot honour pinned colours, and says so
+    wait_done(qtbot, tab, lambda o: "ignores them" in tab.status.text())
 
 
 def test_clicking_a_swatch_locks_its_colour_through_requantizing(qtbot, tab, photo):

@@ -564,6 +564,8 @@ class QuantizeTab(QWidget):
         notes = list(r.notes)
         if outcome.search is not None:
             notes.insert(0, words.target_outcome(outcome.search))
+            if self.model.locked:
+                notes.append(words.LOCKED_IGNORED_BY_TARGET)
         if notes:
             self._set_status(" ".join(notes))
         self._update_enabled()
