@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--space", choices=("srgb", "lab", "oklab"), default="srgb")
     parser.add_argument("--shared-pool", action="store_true", help="one chunk pool for every thread (old behaviour)")
+    parser.add_argument("--size", default="4000x3000", metavar="WxH", help="the photo's size (default 12 MP)")
     parser.add_argument("--cold", action="store_true", help="numba not imported before the quantize")
     parser.add_argument("--background-threads", type=int, help="threads of the workers' chunk pool "
                         "(default: one fewer than the GUI's, at least 1)")
@@ -39,7 +40,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from bench_canvas import settle
-    from bench_quantize import photo_12mp
+    from bench_quantize import photo_12mp, size_arg
     from kmeans_gui.data.datasets import make_dataset
     from kmeans_gui.data.images import LoadedImage
     from kmeans_gui.engine import distances
@@ -77,8 +78,8 @@ def main() -> None:
 
     tab = window.image_tab
     tab.model.space = args.space
-    image = photo_12mp()
-    tab.model.set_loaded(LoadedImage(pixels=image, name="china.jpg at 4000 x 3000"))
+    image = photo_12mp(size_arg(args.size))
+    tab.model.set_loaded(LoadedImage(pixels=image, name=f"china.jpg at {args.size}"))
     if not args.cold:  # what the tab's load_task does while the user waits for the image
         from kmeans_gui.engine.palette_mapping import warm_up
 
@@ -115,7 +116,8 @@ def main() -> None:
     pool = ("one shared chunk pool" if args.shared_pool else
             f"separate chunk pools, the worker's with {distances._threads_for('background')} threads")
     pool += ", numba imported during the quantize" if args.cold else ""
-    print(f"{args.n:,} points on the canvas, 12 MP quantize ({args.space}) on the Image tab's worker, {pool}")
+    print(f"{args.n:,} points on the canvas, {image.shape[0] * image.shape[1] / 1e6:.2g} MP quantize ({args.space}) "
+          f"on the Image tab's worker, {pool}")
     print(f"  redraw, nothing running: median {statistics.median(baseline):.1f} ms, max {max(baseline):.1f} ms "
           f"({len(baseline)} redraws)")
     if during:

@@ -31,9 +31,14 @@ from kmeans_gui.engine.quantize import (
 )
 
 
-def photo_12mp() -> np.ndarray:
+def photo_12mp(size=(4000, 3000)) -> np.ndarray:
     small = Image.fromarray(load_sample_image("china.jpg"))
-    return np.ascontiguousarray(np.asarray(small.resize((4000, 3000), Image.Resampling.BICUBIC)))
+    return np.ascontiguousarray(np.asarray(small.resize(size, Image.Resampling.BICUBIC)))
+
+
+def size_arg(text: str) -> tuple[int, int]:
+    width, height = text.lower().split("x")
+    return int(width), int(height)
 
 
 def mse_of_centers(image, centers, present) -> float:
@@ -54,10 +59,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3, help="seeds for our methods and the reference")
     parser.add_argument("--sklearn-pixels", action="store_true", help="also fit sklearn on all pixels (~17 s)")
     parser.add_argument("--colour-only", action="store_true", help="only the colour-space, dither and target section")
+    parser.add_argument("--size", type=size_arg, default=(4000, 3000), metavar="WxH",
+                        help="the photo's size (default 4000x3000; smaller for a quick check)")
     args = parser.parse_args()
     k = args.k
 
-    image = photo_12mp()
+    image = photo_12mp(args.size)
     if args.colour_only:
         gallery_secs = gallery_seconds(image, k)
         colour_section(image, k, args.seeds, gallery_secs)
