@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 
 from kmeans_gui.data.palette_files import load_palette
 from kmeans_gui.ui.image.quantize_tab import QuantizeTab
@@ -21,8 +22,9 @@ def tab(qtbot):
     qtbot.waitExposed(widget)
     yield widget
     widget.shutdown()
-    if widget.error_box is not None:
-        widget.error_box.close()
+    for box in (widget.error_box, widget.colour_dialog):
+        if box is not None:
+            box.close()
 
 
 @pytest.fixture
@@ -146,3 +148,20 @@ def test_dither_strength_spin_box(qtbot, tab, photo):
     qtbot.keyClick(tab.quality.strength_spin, Qt.Key.Key_Enter)
     wait_done(qtbot, tab, lambda o: o.result.dither_strength == 0.5)
     assert "dithered at 0.5" in tab.figures.text()
+
+
+def test_a_picked_colour_is_locked_and_unlock_all_clears(qtbot, tab, photo):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    assert not tab.quality.unlock_button.isEnabled()
+    qtbot.mouseClick(tab.quality.pick_button, Qt.MouseButton.LeftButton)
+    dialog = tab.colour_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
+    dialog.setCurrentColor(QColor(255, 0, 255))
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # the dialog's OK
+    assert tab.model.locked_colours() == ("#ff00ff",)
+    wait_done(qtbot, tab, lambda o: [255, 0, 255] in o.result.palette.tolist())
+    assert tab.quality.unlock_button.isEnabled()
+    qtbot.mouseClick(tab.quality.unlock_button, Qt.MouseButton.LeftButton)
+    assert tab.model.locked_colours() == ()
+    wait_done(qtbot, tab, lambda o: [255, 0, 255] not in o.result.palette.tolist())

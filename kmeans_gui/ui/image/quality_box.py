@@ -5,7 +5,9 @@ Only widgets; :class:`~kmeans_gui.ui.image.quantize_tab.QuantizeTab` binds them 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
+)
 
 from ...state.image import SPACE_LABELS, TARGET_LABELS
 
@@ -14,7 +16,7 @@ __all__ = ["QualityBox"]
 
 class QualityBox(QGroupBox):
     """``space_combo``, ``dither_check``, ``strength_spin``, ``target_combo``, ``psnr_spin``, ``delta_e_spin``,
-    ``locked_label``."""
+    ``locked_label``, ``pick_button``, ``unlock_button``."""
 
     def __init__(self, parent=None):
         super().__init__("Colour and quality", parent)
@@ -65,7 +67,16 @@ class QualityBox(QGroupBox):
         form.addRow("Target", targets)
         self.locked_label = QLabel("Click a palette swatch to lock its colour.")
         self.locked_label.setWordWrap(True)
-        form.addRow("Locked", self.locked_label)
+        self.pick_button = QPushButton("Pick a colour…")
+        self.pick_button.setToolTip("Lock a colour of your choice: the palette will hold it exactly")
+        self.unlock_button = QPushButton("Unlock all")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pick_button)
+        buttons.addWidget(self.unlock_button)
+        locked_col = QVBoxLayout()
+        locked_col.addWidget(self.locked_label)
+        locked_col.addLayout(buttons)
+        form.addRow("Locked", locked_col)
 
     def show_target(self, target: str) -> None:
         """Enable the spin box the target uses (the other is greyed out)."""
@@ -73,6 +84,7 @@ class QualityBox(QGroupBox):
         self.delta_e_spin.setEnabled(target == "delta_e")
 
     def show_locked(self, colours: tuple) -> None:
+        self.unlock_button.setEnabled(bool(colours))
         if not colours:
             self.locked_label.setText("Click a palette swatch to lock its colour.")
             return

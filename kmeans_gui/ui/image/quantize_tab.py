@@ -12,7 +12,7 @@ import os
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
+    QColorDialog, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
@@ -58,6 +58,7 @@ class QuantizeTab(QWidget):
         self._pending_source: dict | None = None
         self.error_box: QMessageBox | None = None
         self.downscale_box: QMessageBox | None = None
+        self.colour_dialog: QColorDialog | None = None
         self.open_downscaled_button: QPushButton | None = None
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
@@ -114,6 +115,8 @@ class QuantizeTab(QWidget):
         m.events.locked.connect(lambda: self.quality.show_locked(m.locked_colours()))
         m.events.locked.connect(self._show_locked_swatches)
         self.palette_strip.swatch_clicked.connect(self._on_swatch_clicked)
+        self.quality.pick_button.clicked.connect(self._ask_colour)
+        self.quality.unlock_button.clicked.connect(lambda: setattr(m, "locked", ""))
         self.quality.show_locked(m.locked_colours())
         self._on_target_changed()
         m.events.method.connect(self._on_method_changed)
@@ -449,6 +452,27 @@ class QuantizeTab(QWidget):
             self._show_error(str(exc), dialog=False)
             return
         text = words.locked_changed(hex_of(rgb), now_locked, len(self.model.locked_colours()))
+        self._set_status(text)
+        self._say(text)
+
+    def _ask_colour(self) -> None:
+        """Offer a colour picker (non-blocking); the colour chosen is locked."""
+        if self.colour_dialog is None:
+            self.colour_dialog = QColorDialog(self)
+            self.colour_dialog.setWindowTitle("Lock a colour")
+            self.colour_dialog.colorSelected.connect(self._lock_picked)
+        self.colour_dialog.open()
+
+    def _lock_picked(self, colour) -> None:
+        rgb = (colour.red(), colour.green(), colour.blue())
+        if hex_of(rgb) in self.model.locked_colours():
+            return
+        try:
+            self.model.toggle_locked(rgb)
+        except ValueError as exc:
+            self._show_error(str(exc), dialog=False)
+            return
+        text = words.locked_changed(hex_of(rgb), True, len(self.model.locked_colours()))
         self._set_status(text)
         self._say(text)
 
