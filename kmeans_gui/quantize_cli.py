@@ -202,7 +202,7 @@ def run(args) -> int:
         written = "nothing was written" if len(outputs) > 1 else "the file was not written"
         return _fail(f"cannot write {os.path.basename(str(failed))}: {exc.strerror or exc} ({written}).")
     comparisons = () if args.no_compare else [
-        pillow_quantize(loaded.pixels, args.colors, m) for m in ("median cut", "fast octree")
+        pillow_quantize(loaded.pixels, args.colors, m, dither=result.dither_strength) for m in ("median cut", "fast octree")
     ]
     for line in format_figures(result, original_size=loaded.file_size, png_size=len(png), comparisons=comparisons,
                                downscaled=loaded.downscaled_from is not None):

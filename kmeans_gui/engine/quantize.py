@@ -170,7 +170,7 @@ class PillowResult:
     """Pillow's own quantizer at the same k, for comparison."""
 
     name: str
-    indices: np.ndarray  # (h, w) uint8
+    indices: np.ndarray  # (h, w) uint8, dithered when the k-means result it is compared with is
     palette: np.ndarray  # (n_used, 3) uint8
     mse: float
     psnr: float
@@ -815,7 +815,7 @@ def indexed_png_bytes(indices, palette, *, optimize: bool = False) -> bytes:
 PILLOW_METHODS = {"median cut": "MEDIANCUT", "fast octree": "FASTOCTREE"}
 
 
-def pillow_quantize(image, n_colors: int, method: str = "median cut") -> PillowResult:
+def pillow_quantize(image, n_colors: int, method: str = "median cut", *, dither=False) -> PillowResult:
     """Quantize with Pillow's ``Image.quantize`` (median cut or fast octree) and measure it.
 
     Parameters
@@ -823,6 +823,9 @@ def pillow_quantize(image, n_colors: int, method: str = "median cut") -> PillowR
     image : ndarray of shape (height, width, 3), uint8
     n_colors : int, 2..256
     method : {"median cut", "fast octree"}
+    dither : bool or float
+        Map the pixels onto Pillow's palette with Floyd-Steinberg (this strength), as a dithered
+        k-means result is, so that the two compare like for like.
     """
     from PIL import Image
 
@@ -833,10 +836,15 @@ def pillow_quantize(image, n_colors: int, method: str = "median cut") -> PillowR
     t = time.perf_counter()
     q = Image.fromarray(image).quantize(colors=k, method=getattr(Image.Quantize, PILLOW_METHODS[method]),
                                         dither=Image.Dither.NONE)
-    seconds = time.perf_counter() - t
     indices = np.asarray(q, dtype=np.uint8)
     n_pal = int(indices.max()) + 1
     palette = np.asarray(q.getpalette()[: 3 * n_pal], dtype=np.uint8).reshape(-1, 3)
+    strength = dither_strength(dither)
+    if strength > 0:
+        from .palette_mapping import dither_indices
+
+        indices = dither_indices(image, palette, strength=strength)
+    seconds = time.perf_counter() - t
     mse, psnr = mse_psnr(image, palette[indices])
     return PillowResult(method, indices, palette, mse, psnr, seconds)
 

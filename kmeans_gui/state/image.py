@@ -165,7 +165,7 @@ def quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known
     if compare and not comparisons:
         for i, name in enumerate(PILLOW_METHODS):
             ctx.set_progress(0.75 + 0.12 * i, f"Pillow {name} for comparison")
-            comparisons.append(pillow_quantize(pixels, result.n_colors, name))
+            comparisons.append(pillow_quantize(pixels, result.n_colors, name, dither=result.dither_strength))
     return Outcome(result, ours.quantized, ours.cloud, png_size, tuple(comparisons), search)
 
 
@@ -246,7 +246,7 @@ class ImageModel(EventedModel):
         self.loading = False
         # Pillow's results depend only on the image and k, and its median cut takes seconds at
         # 12 MP and cannot be interrupted: compute each k once per image.
-        self._pillow_cache: dict[int, tuple] = {}
+        self._pillow_cache: dict[tuple, tuple] = {}  # (k, dither strength) -> results
 
     # ------------------------------------------------------------------ loading
     @staticmethod
@@ -310,12 +310,13 @@ class ImageModel(EventedModel):
         """Pillow's results at ``k`` (default: the current k) for this image, if computed before."""
         if k is None and self.target != "k":
             return None  # the k is not known until the search has found it
-        return self._pillow_cache.get(self.k if k is None else k)
+        strength = self.dither_strength if self.dither else 0.0
+        return self._pillow_cache.get((self.k if k is None else k, strength))
 
     def set_outcome(self, outcome: Outcome) -> None:
         self.outcome = outcome
         if outcome.comparisons:
-            self._pillow_cache[outcome.result.n_colors] = outcome.comparisons
+            self._pillow_cache[(outcome.result.n_colors, outcome.result.dither_strength)] = outcome.comparisons
         self.events.outcome.emit()
 
     def right_image_index(self) -> int:

@@ -155,3 +155,13 @@ def test_quantize_takes_a_dither_strength(small_photo):
     assert r.dithered and r.dither_strength == 0.5
     with pytest.raises(ValueError, match="strength from 0 to 1"):
         quantize(small_photo, 8, dither=1.5)
+
+
+def test_pillows_comparison_is_dithered_like_ours(small_photo):
+    from kmeans_gui.engine.quantize import pillow_quantize
+
+    plain = pillow_quantize(small_photo, 8, "median cut")
+    dithered = pillow_quantize(small_photo, 8, "median cut", dither=True)
+    np.testing.assert_array_equal(dithered.palette, plain.palette)  # the same palette, mapped otherwise
+    np.testing.assert_array_equal(dithered.indices, dither_indices(small_photo, plain.palette))
+    assert dithered.mse == pytest.approx(mse_psnr(small_photo, dithered.image())[0])

@@ -100,3 +100,27 @@ def test_locking_colours_toggles_and_keeps_one_colour_free():
     m.target, m.target_psnr, m.space = "psnr", 33.5, "lab"
     assert m.quantize_options()["target_value"] == 33.5 and m.quantize_options()["space"] == "lab"
     assert m.known_comparisons() is None  # the k is the search's to find
+
+
+def test_pillows_results_are_remembered_per_k_and_dithering():
+    class Ctx:
+        cancelled = False
+
+        def set_progress(self, *a):
+            pass
+
+        def set_partial(self, *a):
+            pass
+
+        def check_cancelled(self):
+            pass
+
+    pixels = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    m = ImageModel(k=4, dither=True, dither_strength=0.5)
+    m.set_loaded(LoadedImage(pixels=pixels, name="noise"))
+    outcome = quantize_task(Ctx(), *m.quantize_args(), **m.quantize_options())
+    m.set_outcome(outcome)
+    assert outcome.result.dither_strength == 0.5
+    assert m.known_comparisons() == outcome.comparisons
+    m.dither = False
+    assert m.known_comparisons() is None  # undithered Pillow results are another computation
