@@ -165,3 +165,16 @@ def test_a_picked_colour_is_locked_and_unlock_all_clears(qtbot, tab, photo):
     qtbot.mouseClick(tab.quality.unlock_button, Qt.MouseButton.LeftButton)
     assert tab.model.locked_colours() == ()
     wait_done(qtbot, tab, lambda o: [255, 0, 255] not in o.result.palette.tolist())
+
+
+def test_lowering_k_below_the_locked_colours_says_what_to_do(qtbot, tab, photo):
+    tab.open_file(photo)
+    wait_done(qtbot, tab)
+    tab.model.locked = "#000000 #ffffff"
+    wait_done(qtbot, tab, lambda o: [0, 0, 0] in o.result.palette.tolist())
+    tab.k_spin.setValue(2)
+    qtbot.waitUntil(lambda: "leave no free colour at k = 2" in tab.status.text() and not tab.runner.is_running(),
+                    timeout=TIMEOUT)
+    assert "raise k or unlock one" in tab.status.text()
+    if tab.error_box is not None:
+        tab.error_box.close()
