@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--size", default="4000x3000", metavar="WxH", help="the photo's size (default 12 MP)")
     parser.add_argument("--cold", action="store_true", help="numba not imported before the quantize")
     parser.add_argument("--background-threads", type=int, help="threads of the workers' chunk pool "
-                        "(default: one fewer than the GUI's, at least 1)")
+                        "(default: as many as the GUI's)")
     args = parser.parse_args()
 
     from PySide6.QtCore import QElapsedTimer, QTimer

@@ -43,8 +43,9 @@ def _pool_for_caller() -> ThreadPoolExecutor:
 
 
 def _threads_for(name: str) -> int:
-    """Threads of a pool: background work leaves one core to the GUI thread, which must redraw."""
-    return _n_threads() if name == "main" else max(1, _n_threads() - 1)
+    """Threads of a pool. Both get every core: leaving one to the GUI thread measured no better
+    (benchmarks/bench_image_gui.py --background-threads) and made the work a third slower."""
+    return _n_threads()
 
 
 def map_chunks(func, n_rows: int, chunk_rows: int = CHUNK_ROWS):

@@ -10,10 +10,7 @@ pass per colour (numba, both cores) takes a tenth of that. The formulas are thos
 from __future__ import annotations
 
 import math
-import threading
-from contextlib import contextmanager
 
-import numba
 import numpy as np
 from numba import njit, prange
 
@@ -179,20 +176,6 @@ def _delta_e_kernel(packed_a, packed_b, linear, xyz_n, out):
         out[i] = _ciede2000(L1, a1, b1, L2, a2, b2)
 
 
-@contextmanager
-def _kernel_threads():
-    """Off the main thread, leave one core to the GUI (numba's thread count is per calling thread)."""
-    if threading.current_thread() is threading.main_thread() or numba.config.NUMBA_NUM_THREADS < 2:
-        yield
-        return
-    before = numba.get_num_threads()
-    numba.set_num_threads(max(1, numba.config.NUMBA_NUM_THREADS - 1))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
 @njit(cache=True, nogil=True)
 def _lloyd_kernel(X, w, C, max_iter, tol_abs, labels):
     n, d = X.shape
@@ -288,8 +271,7 @@ def nearest_in_space(packed: np.ndarray, palette: np.ndarray, space: str) -> np.
     palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
     pal_space = np.ascontiguousarray(colour.to_space(palette, space))
     labels = np.empty(packed.shape[0], dtype=np.int32)
-    with _kernel_threads():
-        _nearest_kernel(packed, _linear_table(), _XYZ_N, _LMS, _OK, code, pal_space, labels)
+    _nearest_kernel(packed, _linear_table(), _XYZ_N, _LMS, _OK, code, pal_space, labels)
     return labels
 
 
@@ -300,8 +282,7 @@ def delta_e_packed(packed_a: np.ndarray, packed_b: np.ndarray) -> np.ndarray:
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"Need two 1-D arrays of one length; got {a.shape} and {b.shape}.")
     out = np.empty(a.shape[0], dtype=np.float64)
-    with _kernel_threads():
-        _delta_e_kernel(a, b, _linear_table(), _XYZ_N, out)
+    _delta_e_kernel(a, b, _linear_table(), _XYZ_N, out)
     return out
 
 
