@@ -81,8 +81,9 @@ CELL_BITS = 6
 #: Up to this many distinct colours, the refinement uses the exact colour histogram.
 EXACT_HISTOGRAM_MAX = 1 << 16
 #: Pixels on which the mean Delta E 2000 is measured (all of them in a smaller image). The
-#: standard error of the mean is then about 0.2% of the spread of Delta E over the image.
-DELTA_E_SAMPLE = 1 << 18
+#: standard error of the mean is then about 0.3% of the spread of Delta E over the image (0.01
+#: on china.jpg), and measuring costs a twentieth of the default path at 12 MP.
+DELTA_E_SAMPLE = 1 << 17
 
 Progress = Callable[[float, str], None]
 ShouldStop = Callable[[], bool]
