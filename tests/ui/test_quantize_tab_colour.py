@@ -48,6 +48,8 @@ def wait_done(qtbot, tab, also=lambda o: True):
 def choose(qtbot, combo, key):
     """Pick the entry whose data is ``key`` with the keyboard, as a person would."""
     combo.setFocus()
+    if combo.currentData() != key:
+        qtbot.keyClick(combo, Qt.Key.Key_Home)
     while combo.currentData() != key:
         before = combo.currentIndex()
         qtbot.keyClick(combo, Qt.Key.Key_Down)
@@ -91,9 +93,12 @@ def test_a_psnr_target_finds_k_and_shows_it(qtbot, tab, photo):
     search = tab.outcome.search
     assert search.reached and tab.outcome.result.psnr >= 28
     assert f"k = {search.k}" in tab.figures.text() and f"reached with k = {search.k}" in tab.status.text()
+    assert tab.k_spin.value() == search.k and tab.model.k == 16  # shown, greyed out; the model's k kept
     assert tab.outcome.comparisons[0].palette.shape[0] <= search.k  # Pillow at the k found
     tab.model.locked = "#000000"  # a target search cannot honour pinned colours, and says so
     wait_done(qtbot, tab, lambda o: "ignores them" in tab.status.text())
+    choose(qtbot, tab.quality.target_combo, "k")
+    assert tab.k_spin.isEnabled() and tab.k_spin.value() == 16
 
 
 def test_clicking_a_swatch_locks_its_colour_through_requantizing(qtbot, tab, photo):

@@ -97,3 +97,5 @@ class PaletteActions:
         self.quality.show_target(self.model.target)
         self.k_slider.setEnabled(by_hand)
         self.k_spin.setEnabled(by_hand)
+        if by_hand:
+            self._show_k(self.model.k)  # the k controls may show the k a search found

@@ -25,6 +25,7 @@ from ...state.image import (
     METHOD_LABELS, RIGHT_IMAGE_CHOICES, SPACE_LABELS, ImageModel, Outcome, load_task, quantize_task,
 )
 from ..common.binding import bind
+from ..common.blocking import signals_blocked
 from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
 from .colour_cloud import ColourCloud
@@ -511,6 +512,7 @@ class QuantizeTab(PaletteActions, QWidget):
         self.figures.setText(self._figures_html(outcome))
         notes = list(r.notes)
         if outcome.search is not None:
+            self._show_k(outcome.search.k)
             notes.insert(0, words.target_outcome(outcome.search))
             if self.model.locked:
                 notes.append(words.LOCKED_IGNORED_BY_TARGET)
@@ -534,6 +536,12 @@ class QuantizeTab(PaletteActions, QWidget):
             return
         self.result_item.setImage(image, autoLevels=False)
         self.result_title.setText(title)
+
+    def _show_k(self, k: int) -> None:
+        """Show ``k`` in the (greyed-out) k controls without changing the model's k."""
+        for widget in (self.k_slider, self.k_spin):
+            with signals_blocked(widget):
+                widget.setValue(k)
 
     def _figures_html(self, outcome: Outcome) -> str:
         r = outcome.result
