@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_variants.py", ["--n", "2000", "--iters", "2", "--repeats", "1", "--types", "full", "diag"],
          "soft_kmeans_steps vs GMM full"),
         ("bench_minibatch_compare.py", ["--n", "3000", "--epochs", "1"], "mini-batch 1024"),
+        ("bench_quantize.py", ["--colour-only", "--size", "160x120", "--seeds", "1"], "quality target search"),
+        ("bench_image_gui.py", ["--n", "2000", "--size", "160x120"], "redraw, nothing running"),
     ],
 )
 def test_benchmark_script_runs(script, args, expect):

@@ -454,3 +454,23 @@ def quantized(n_colors: int, psnr_text: str, seconds: float) -> str:
 
 def image_loaded(name: str, width: int, height: int) -> str:
     return f"Loaded {name} ({width} × {height})"
+
+
+def too_many_locked(n_locked: int, k: int) -> str:
+    return (f"Cannot lock {n_locked} colours at k = {k}: at least one colour must stay free. "
+            "Raise k or unlock a colour first.")
+
+
+def locked_changed(hex_colour: str, locked: bool, n_locked: int) -> str:
+    if locked:
+        return f"Locked {hex_colour}: re-quantizing keeps it ({n_locked} locked). Click it again to unlock."
+    return f"Unlocked {hex_colour} ({n_locked} locked)."
+
+
+LOCKED_IGNORED_BY_TARGET = "Locked colours apply when k is set by hand; the quality target ignores them."
+
+
+def target_outcome(search) -> str:
+    if search.reached:
+        return f"{search.target}: reached with k = {search.k} ({len(search.tried)} values of k tried)."
+    return f"{search.target}: not reached; k = {search.k} comes closest."
