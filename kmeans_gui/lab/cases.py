@@ -39,6 +39,9 @@ class Case:
         Number of true groups (differs from ``k`` for the wrong-k cases).
     note : str
         Anything the reader needs about how the case was made ("" if nothing).
+    dataset : dict or None
+        When the points are one of the app's datasets: its name and ``make_dataset`` options
+        (Explore loads it by name then).
     """
 
     key: str
@@ -50,6 +53,7 @@ class Case:
     seed: int = 0
     true_k: int | None = None
     note: str = ""
+    dataset: dict | None = None
 
     @property
     def n_samples(self) -> int:
@@ -158,15 +162,17 @@ def make_case(key: str, n: int = 500, seed: int = 0) -> Case:
         raise ValueError(f"seed={seed!r} must be a whole number >= 0.")
     title, k, true_k = _CASES[key]
     n, seed = int(n), int(seed)
+    dataset = None
     if key in ("moons", "circles"):
-        X, y = make_labelled_dataset(key, n=n, seed=seed)
+        dataset = {"name": key, "n": n, "spread": 1.0, "seed": seed}
+        X, y = make_labelled_dataset(**dataset)
     else:
         # Each case draws from its own stream, so adding a case never changes another's data.
         rng = np.random.default_rng([seed, CASE_KEYS.index(key)])
         X, y = _MAKERS[key](rng, n)
     X = np.ascontiguousarray(X, dtype=np.float64)
     if key != "unlucky-start":
-        return Case(key, title, X, y, k, seed=seed, true_k=true_k)
+        return Case(key, title, X, y, k, seed=seed, true_k=true_k, dataset=dataset)
     found = unlucky_seed(X, y, k, first=seed)
     if found is None:
         return Case(key, title, X, y, k, init="random", seed=seed, true_k=true_k,

@@ -177,7 +177,8 @@ class RestartsResult:
 
 
 def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_seed: int = 0,
-                 max_iter: int = 300, tol: float = 1e-4, progress=None, should_stop=None) -> RestartsResult:
+                 max_iter: int = 300, tol: float = 1e-4, empty_policy: str = "farthest", progress=None,
+                 should_stop=None) -> RestartsResult:
     """Run k-means from seeds ``first_seed .. first_seed + n_seeds - 1`` with each init.
 
     Parameters
@@ -189,7 +190,7 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
     inits : sequence of str
         Initialisations (any of the engine's names).
     first_seed : int
-    max_iter, tol
+    max_iter, tol, empty_policy
         As in :func:`~kmeans_gui.engine.kmeans_steps` (defaults: Explore's).
     progress : callable(fraction: float, message: str), optional
     should_stop : callable() -> bool, optional
@@ -218,7 +219,8 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
                 if j % 10 == 0:
                     steps.start(f"{init}: seed {j + 1} of {n_seeds}")
                 final = None
-                for final in kmeans_steps(X, k, init=init, random_state=int(seed), max_iter=max_iter, tol=tol):
+                for final in kmeans_steps(X, k, init=init, random_state=int(seed), max_iter=max_iter, tol=tol,
+                                          empty_policy=empty_policy):
                     pass
                 inertia[j], n_iter[j] = final.inertia, final.iteration
                 if best is None or final.inertia < best[0].inertia:

@@ -113,3 +113,12 @@ def test_dbscan_eps_sits_between_the_clusters_spacing_and_the_outliers():
 
     labels = DBSCAN(eps=eps, min_samples=8).fit_predict(X)
     assert (labels[-3:] == -1).all() and len(set(labels[:-3])) == 2
+
+
+def test_moons_and_circles_are_the_apps_datasets():
+    from kmeans_gui.data.datasets import make_dataset
+
+    for key in ("moons", "circles"):
+        case = make_case(key, 150, 4)
+        np.testing.assert_array_equal(case.X, make_dataset(**case.dataset))
+    assert make_case("anisotropic", 150, 4).dataset is None

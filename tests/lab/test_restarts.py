@@ -102,3 +102,13 @@ def test_bad_arguments_are_named(blobs):
         run_restarts(blobs, 4, n_seeds=0)
     with pytest.raises(ValueError, match="init='best'"):
         run_restarts(blobs, 4, inits=("best",))
+
+
+def test_runs_follow_the_empty_cluster_policy():
+    # Four distinct points, k = 3: "keep" and "farthest" runs may differ, each replays exactly.
+    X = np.array([[0.0, 0.0], [0.0, 0.1], [5.0, 5.0], [5.0, 5.1], [9.0, 0.0]])
+    for policy in ("keep", "farthest"):
+        result = run_restarts(X, 3, n_seeds=6, empty_policy=policy)
+        for seed in range(6):
+            replay = run_to_end(kmeans_steps(X, 3, init="random", random_state=seed, empty_policy=policy))
+            assert result.runs["random"].inertia[seed] == replay.inertia
