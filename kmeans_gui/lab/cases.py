@@ -14,7 +14,7 @@ import numpy as np
 from ..data.datasets import make_labelled_dataset
 from ..engine import kmeans_steps, run_to_end
 
-__all__ = ["Case", "CASE_KEYS", "failure_cases", "make_case", "unlucky_seed", "adjusted_rand"]
+__all__ = ["Case", "CASE_KEYS", "CASE_TITLES", "failure_cases", "make_case", "unlucky_seed", "adjusted_rand"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +126,7 @@ _CASES = {
     "unlucky-start": ("Unlucky random start", 4, 4),
 }
 CASE_KEYS = tuple(_CASES)
+CASE_TITLES = {key: title for key, (title, _, _) in _CASES.items()}
 
 _MAKERS = {
     "anisotropic": _anisotropic,

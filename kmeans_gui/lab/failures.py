@@ -16,7 +16,7 @@ from ._progress import Progress, single_threaded
 from .cases import Case, adjusted_rand, failure_cases
 from .methods import METHODS, Method
 
-__all__ = ["Cell", "FailureGrid", "run_failures", "run_cell", "score_labels"]
+__all__ = ["Cell", "FailureGrid", "run_failures", "run_cell", "score_labels", "align_labels"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,3 +163,43 @@ def run_failures(cases=None, methods=METHODS, *, n: int = 500, seed: int = 0, on
                     on_cell(cell)
                 steps.finish()
     return grid
+
+
+def align_labels(labels, reference) -> np.ndarray:
+    """``labels`` renumbered so each cluster takes the number of the reference group it overlaps
+    most (one-to-one, by the Hungarian method); clusters left over get numbers after those.
+
+    For drawing only (the same group gets the same colour in every cell of a row); the grouping
+    and its score do not change. Noise (-1) stays -1.
+
+    Parameters
+    ----------
+    labels, reference : array-like of shape (n_samples,), int
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), int64
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    labels = np.asarray(labels)
+    reference = np.asarray(reference)
+    ours = np.unique(labels[labels >= 0])
+    theirs = np.unique(reference[reference >= 0])
+    out = np.full(labels.shape, -1, dtype=np.int64)
+    if ours.size == 0:
+        return out
+    overlap = np.zeros((ours.size, max(theirs.size, 1)))
+    for i, a in enumerate(ours):
+        hits = reference[labels == a]
+        for j, b in enumerate(theirs):
+            overlap[i, j] = np.count_nonzero(hits == b)
+    rows, cols = linear_sum_assignment(-overlap)
+    number = dict(zip(ours[rows].tolist(), theirs[cols].tolist() if theirs.size else [0] * len(rows)))
+    spare = int(theirs.max()) + 1 if theirs.size else 1
+    for a in ours.tolist():
+        if a not in number:
+            number[a], spare = spare, spare + 1
+    for a, b in number.items():
+        out[labels == a] = b
+    return out

@@ -7,7 +7,7 @@ max_iter and tol), so any run shown here can be replayed there and ends at the s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -74,10 +74,12 @@ def best_of_stats(inertia, n_init: int) -> tuple[float, float]:
     """
     values = np.sort(np.asarray(inertia, dtype=np.float64))
     n = values.shape[0]
-    if not 1 <= n_init <= n:
-        raise ValueError(f"n_init={n_init} must be between 1 and the {n} runs.")
-    total = math.comb(n, n_init)
-    p = np.array([math.comb(n - 1 - i, n_init - 1) / total for i in range(n)])
+    if isinstance(n_init, bool) or not isinstance(n_init, (int, np.integer)) or not 1 <= n_init <= n:
+        raise ValueError(f"n_init={n_init!r} must be a whole number between 1 and the {n} runs.")
+    # p_0 = C(N-1, m-1) / C(N, m) = m / N, and p_{i+1} / p_i = (N-i-m) / (N-1-i): no huge binomials.
+    i = np.arange(n - 1)
+    ratios = np.clip(n - i - n_init, 0, None) / (n - 1 - i)
+    p = n_init / n * np.concatenate([[1.0], np.cumprod(ratios)])
     mean = float(p @ values)
     var = float(p @ (values - mean) ** 2)
     return mean, math.sqrt(max(var, 0.0))
@@ -118,6 +120,7 @@ class RestartsResult:
     runs: dict
     best: Run
     worst: Run
+    _curves: dict = field(default_factory=dict, repr=False)
 
     @property
     def inits(self) -> tuple[str, ...]:
@@ -134,10 +137,13 @@ class RestartsResult:
 
     def best_of_curve(self, init: str, max_n_init: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(n_init, mean, std) of the best inertia of n_init runs, n_init = 1..max_n_init."""
-        inertia = self.runs[init].inertia
-        top = min(max_n_init, inertia.shape[0])
-        stats = np.array([best_of_stats(inertia, m) for m in range(1, top + 1)])
-        return np.arange(1, top + 1), stats[:, 0], stats[:, 1]
+        key = (init, max_n_init)
+        if key not in self._curves:
+            inertia = self.runs[init].inertia
+            top = min(max_n_init, inertia.shape[0])
+            stats = np.array([best_of_stats(inertia, m) for m in range(1, top + 1)])
+            self._curves[key] = (np.arange(1, top + 1), stats[:, 0], stats[:, 1])
+        return self._curves[key]
 
     def histograms(self, what: str = "inertia", bins: int = 20) -> tuple[np.ndarray, dict]:
         """(shared edges, {init: counts}) of ``what`` ("inertia" or "n_iter"); counts sum to n_seeds."""
@@ -231,4 +237,7 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
             runs[init] = InitRuns(init, seeds.copy(), inertia, n_iter)
     best_run, worst_run = (Run(init, seed, float(s.inertia), int(s.iteration), s.labels, s.centers)
                            for s, init, seed in (best, worst))
-    return RestartsResult(int(k), int(n_seeds), runs, best_run, worst_run)
+    result = RestartsResult(int(k), int(n_seeds), runs, best_run, worst_run)
+    for init in inits:
+        result.best_of_curve(init)  # computed here, on the caller's (worker) thread, and kept
+    return result

@@ -122,3 +122,25 @@ def test_moons_and_circles_are_the_apps_datasets():
         case = make_case(key, 150, 4)
         np.testing.assert_array_equal(case.X, make_dataset(**case.dataset))
     assert make_case("anisotropic", 150, 4).dataset is None
+
+
+def test_aligned_labels_take_the_reference_numbers_and_keep_the_grouping():
+    from kmeans_gui.lab.failures import align_labels
+
+    reference = np.array([0, 0, 0, 1, 1, 2, 2, 2])
+    labels = np.array([5, 5, 7, 2, 2, 7, 7, -1])  # 5 ~ group 0, 2 ~ group 1, 7 ~ group 2
+    np.testing.assert_array_equal(align_labels(labels, reference), [0, 0, 2, 1, 1, 2, 2, -1])
+    # more clusters than groups: the extra one gets the next free number
+    np.testing.assert_array_equal(align_labels([4, 4, 1, 1, 0], [0, 0, 1, 1, 1]), [0, 0, 1, 1, 2])
+    np.testing.assert_array_equal(align_labels([-1, -1], [0, 1]), [-1, -1])
+
+
+def test_a_method_that_fails_is_reported_in_its_cell():
+    from kmeans_gui.lab.failures import run_cell
+    from kmeans_gui.lab.methods import Method
+
+    def broken(X, k, seed, init):
+        raise ValueError("no can do")
+
+    cell = run_cell(make_case("moons", 40, 0), Method("broken", "Broken", True, broken))
+    assert cell.error == "no can do" and cell.labels is None and cell.score is None
