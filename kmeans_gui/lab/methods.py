@@ -131,7 +131,8 @@ def _dbscan(X, k, seed, init=None) -> MethodResult:
     labels = DBSCAN(eps=eps, min_samples=DBSCAN_MIN_SAMPLES).fit_predict(X)
     found = len(set(labels.tolist()) - {-1})
     noise = int(np.count_nonzero(labels == -1))
-    return MethodResult(labels, f"eps = {eps:.3g} from {how}; {found} clusters, {noise} noise points")
+    return MethodResult(labels, f"eps = {eps:.3g} from {how}; {found} cluster{'s' * (found != 1)}, {noise} noise "
+                                f"point{'s' * (noise != 1)}")
 
 
 def _agglomerative(linkage: str):
