@@ -151,6 +151,26 @@ def test_chart_follows_the_cursor(make_window, qtbot):
     assert my[0] == w.state.current.inertia
 
 
+def test_refreshing_the_bar_reads_the_state_without_changing_it(qtbot):
+    # Regression: refresh() called peek_next(), which computed the next state and emitted
+    # ``history``, which called refresh() again from inside itself.
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.explore.panels import PlaybackBar
+
+    X = np.random.default_rng(1).normal(size=(500, 2))
+    state = AppState(X, Params(k=8, seed=0), eager_budget_s=0.0)
+    history = []
+    state.events.history.connect(lambda: history.append(state.n_states))
+    n = state.n_states
+    bar = PlaybackBar(state)
+    qtbot.addWidget(bar)
+    bar.refresh()
+    assert history == [] and state.n_states == n
+    assert bar.step_button.text() == "Pick seed 2 of 8" and bar.step_button.isEnabled()
+    qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
+    assert state.cursor == 1 and bar.step_button.text() == "Pick seed 3 of 8"
+
+
 def test_after_a_tol_stop_explanation_button_status_and_chart_agree(make_window, qtbot):
     w = make_window(tol=0.5, k=5)
     qtbot.mouseClick(w.playback.end_button, Qt.MouseButton.LeftButton)
@@ -243,3 +263,12 @@ def test_an_edit_during_the_worker_run_drops_its_states(make_window, qtbot):
     bar.runner.wait(10)
     qtbot.wait(20)
     assert all(s.centers.shape[0] <= 2 for s in state.history)
+
+
+def test_the_speed_is_a_view_option(make_window):
+    w = make_window()
+    bar, view = w.playback, w.view_options
+    bar.speed.setValue(10)
+    assert view.play_speed == 10 and bar.timer.interval() == 100 and bar.speed_label.text() == "10/s"
+    view.load_dict({**view.to_dict(), "play_speed": 2})  # as a session would
+    assert bar.speed.value() == 2 and bar.timer.interval() == 500 and bar.speed_label.text() == "2/s"

@@ -1,0 +1,426 @@
+"""The k-means canvas: points, centroids, Voronoi regions, trails; mouse edits go to the state.
+
+Every layer redraws from ``AppState`` events. A half-step changes only small things (a colour
+index per point, k centres, a coarse region image), so nothing here rebuilds per-point Qt objects:
+points are a :class:`PointCloudItem` raster, regions an ``ImageItem`` of ``nearest_center`` on a
+grid. ``frame_pending`` is True from a state change until the viewport has painted it; playback
+waits on it so frames never pile up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ...state import AppState, words
+from ...state.view import ViewOptions
+from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
+from ..common.style import BACKGROUND, style_axes
+from .point_cloud import PointCloudItem
+from .regions import region_labels
+
+__all__ = ["Canvas", "EditViewBox"]
+
+MAX_CLUSTERS = 50
+GREY = 100
+HEAT0, HEAT_LEVELS = 128, 64
+OUTLINE = 250
+MAX_LINES = 20_000
+REGION_ALPHA = 52
+
+
+def _color_table() -> np.ndarray:
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[1 : MAX_CLUSTERS + 1] = cluster_table(MAX_CLUSTERS)
+    table[GREY] = (*_rgb(UNASSIGNED_HEX), 255)
+    table[HEAT0 : HEAT0 + HEAT_LEVELS] = heat_table(HEAT_LEVELS)
+    table[OUTLINE] = (*_rgb(OUTLINE_HEX), 255)
+    return table
+
+
+class EditViewBox(pg.ViewBox):
+    """A ViewBox whose clicks and drags edit the data instead of opening menus.
+
+    Left click: add a point (or place a centroid, or spray in brush mode). Right click: remove
+    the nearest point. Left drag: spray (brush mode), move a placed centroid, or pan.
+    """
+
+    def __init__(self, canvas: "Canvas"):
+        super().__init__(enableMenu=False)
+        self.canvas = canvas
+
+    def mouseClickEvent(self, ev):
+        pos = self.mapToView(ev.pos())
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.canvas.left_click(pos.x(), pos.y())
+        elif ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            self.canvas.right_click(pos.x(), pos.y())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() == Qt.MouseButton.LeftButton and self.canvas.drag(ev, self):
+            ev.accept()
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class _PaintWatcher(QObject):
+    """Clears ``canvas.frame_pending`` when the plot's viewport paints."""
+
+    def __init__(self, canvas: "Canvas"):
+        super().__init__(canvas)
+        self.canvas = canvas
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            # The paint runs right after this filter returns, before any timer can fire.
+            self.canvas.frame_pending = False
+            self.canvas.frames_painted += 1
+        return False
+
+
+def _view_option(name: str) -> property:
+    return property(lambda self: getattr(self.view, name), lambda self, value: setattr(self.view, name, value),
+                    doc=f"``view.{name}``")
+
+
+class Canvas(QWidget):
+    """The plot of the current state. ``plot`` is the pg.PlotWidget, ``viewbox`` its ViewBox.
+
+    What is drawn besides the points (regions, trails, lines) and the brush live in ``view``, a
+    :class:`ViewOptions`; the canvas redraws when they change.
+    """
+
+    options_changed = Signal()
+    edit_message = Signal(str)
+
+    show_regions = _view_option("show_regions")
+    show_trails = _view_option("show_trails")
+    show_lines = _view_option("show_lines")
+    brush_mode = _view_option("brush_mode")
+    brush_radius_px = _view_option("brush_radius_px")
+    brush_density = _view_option("brush_density")  # points per drag event
+
+    def __init__(self, state: AppState, view: ViewOptions | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.view = view if view is not None else ViewOptions()
+        self._drag_sprays = False
+        self.remove_radius_px = 40.0
+        self.frame_pending = False
+        self.frames_painted = 0
+        self._drag_center: int | None = None
+        self._spray: list[np.ndarray] = []
+        self._rng = np.random.default_rng(12345)
+        self._region_key = None
+        self._line_sample = None
+
+        self.viewbox = EditViewBox(self)
+        self.plot = pg.PlotWidget(viewBox=self.viewbox, background=BACKGROUND)
+        self.plot.setAntialiasing(True)
+        # No grid: the regions already structure the plane, and grid lines drawn by the axes
+        # cost ~10 ms per frame. Axes change only when the view does: cache them.
+        style_axes(self.plot, cache=True)
+        # k-means measures Euclidean distance: equal axis scales keep regions and clusters honest.
+        self.viewbox.setAspectLocked(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+        self.regions = pg.ImageItem(axisOrder="row-major")
+        self.regions.setZValue(-20)
+        region_lut = cluster_table(MAX_CLUSTERS, alpha=REGION_ALPHA)
+        self._region_lut = np.vstack([region_lut, np.zeros((256 - MAX_CLUSTERS, 4), np.uint8)])
+        self.lines = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen((90, 90, 90, 70), width=1))
+        self.lines.setZValue(-5)
+        self.points = PointCloudItem(outline_index=OUTLINE)
+        self.points.set_color_table(_color_table())
+        self.points.setZValue(0)
+        self.spray_preview = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(UNASSIGNED_HEX), size=6)
+        self.candidates = pg.ScatterPlotItem(
+            symbol="o", size=22, pen=pg.mkPen("#303030", width=1.5, style=Qt.PenStyle.DashLine), brush=None
+        )
+        self.candidates.setZValue(8)
+        self.centroids = pg.ScatterPlotItem(symbol="d", size=24, pxMode=True)
+        self.centroids.setZValue(10)
+        # A white rim under each marker keeps it visible on a cloud of its own colour.
+        self.centroid_halo = pg.ScatterPlotItem(symbol="d", pxMode=True, pen=None, brush=pg.mkBrush("#FFFFFF"))
+        self.centroid_halo.setZValue(9)
+        self._brushes = [pg.mkBrush(cluster_hex(j)) for j in range(MAX_CLUSTERS)]
+        self._centroid_pen = pg.mkPen("#000000", width=2)
+        self._newest_pen = pg.mkPen("#A3200B", width=3)  # the seed k-means++ just picked
+        self.trail_lines = pg.PlotCurveItem(pen=pg.mkPen("#202020", width=1.5))
+        self.trail_lines.setZValue(5)
+        self.trail_dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#202020"))
+        self.trail_dots.setZValue(6)
+        self._trail_key = None
+        for item in (self.regions, self.lines, self.points, self.spray_preview, self.candidates, self.centroids,
+                     self.centroid_halo, self.trail_lines, self.trail_dots):
+            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.viewbox.addItem(item)
+
+        self._watcher = _PaintWatcher(self)
+        self.plot.viewport().installEventFilter(self._watcher)
+        # Regions follow the view: recompute them (cheap, a coarse grid) shortly after pan/zoom.
+        self._region_timer = QTimer(self)
+        self._region_timer.setSingleShot(True)
+        self._region_timer.setInterval(15)
+        self._region_timer.timeout.connect(self._update_regions)
+        self.viewbox.sigRangeChanged.connect(lambda *_: self._region_timer.start())
+
+        state.events.points.connect(self._on_points_change)
+        state.events.run.connect(self._on_run_change)
+        state.events.cursor.connect(self._on_cursor_change)
+        state.events.manual.connect(self._on_cursor_change)
+        for name in ("show_regions", "show_trails", "show_lines"):
+            getattr(self.view.events, name).connect(self._on_option_change)
+        self._on_points_change()
+        self._on_run_change()
+
+    # ------------------------------------------------------------------ options
+    def set_option(self, name: str, value) -> None:
+        setattr(self.view, name, value)
+
+    def _on_option_change(self) -> None:
+        self.redraw()
+        self.options_changed.emit()
+
+    # ------------------------------------------------------------------ state -> picture
+    def _on_points_change(self) -> None:
+        self.points.set_points(self.state.points)
+        if self.state.points_change == "replace":
+            self.frame_all()
+
+    def frame_all(self) -> None:
+        """Fit the view to the points (or a default square when there are none)."""
+        X = self.state.points
+        if len(X) == 0:
+            self.viewbox.setRange(xRange=(-10, 10), yRange=(-10, 10), padding=0)
+            return
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        span = np.maximum(hi - lo, 1.0)
+        self.viewbox.setRange(
+            xRange=(lo[0] - 0.08 * span[0], hi[0] + 0.08 * span[0]),
+            yRange=(lo[1] - 0.08 * span[1], hi[1] + 0.08 * span[1]),
+            padding=0,
+        )
+
+    def _on_run_change(self) -> None:
+        self.redraw()
+
+    def _on_cursor_change(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Bring every layer in line with the state's current half-step."""
+        s = self.state.current
+        X = self.state.points
+        if s is None or s.labels is None:
+            probs = self.state.seed_probabilities() if s is not None else None
+            if probs is not None and len(probs) == len(X):
+                self._show_probabilities(probs)
+            else:
+                self.points.set_colors(GREY)
+        else:
+            self.points.set_colors(s.labels.astype(np.uint8) % MAX_CLUSTERS + 1)
+        self._update_centroids()
+        self._update_lines()
+        self._update_trails()
+        self._update_regions()
+        self.frame_pending = True
+        self.plot.viewport().update()
+
+    def _show_probabilities(self, probs: np.ndarray) -> None:
+        # Shade and size by probability relative to the most likely point: "bigger and darker is
+        # more likely to become the next seed". sqrt spreads the low end, where most points are.
+        rel = np.sqrt(probs / max(float(probs.max()), 1e-300))
+        shade = (HEAT0 + np.minimum(rel * HEAT_LEVELS, HEAT_LEVELS - 1)).astype(np.uint8)
+        size = np.minimum(rel * 3, 2).astype(np.uint8)
+        self.points.set_colors(shade, size)
+
+    def _centres_to_show(self) -> np.ndarray:
+        s = self.state.current
+        if s is not None:
+            return np.asarray(s.centers)
+        if self.state.params.init == "manual":
+            return self.state.manual_centers
+        return np.empty((0, 2))
+
+    def _update_centroids(self) -> None:
+        C = self._centres_to_show()
+        s = self.state.current
+        spots = []
+        for j, c in enumerate(C):
+            newest = s is not None and s.phase == "init" and s.seed is not None and j == len(C) - 1
+            spots.append(
+                {
+                    "pos": (float(c[0]), float(c[1])),
+                    "brush": self._brushes[j % len(self._brushes)],
+                    "pen": self._newest_pen if newest else self._centroid_pen,
+                    "size": 30 if newest else 24,
+                }
+            )
+        self.centroids.setData(spots)
+        self.centroid_halo.setData(pos=[sp["pos"] for sp in spots], size=[sp["size"] + 9 for sp in spots])
+        cand = s.seed.candidates if (s is not None and s.seed is not None) else None
+        if cand is not None and len(cand) > 1 and len(self.state.points):
+            P = self.state.points[np.asarray(cand)]
+            self.candidates.setData(pos=P)
+        else:
+            self.candidates.setData([])
+
+    def _update_lines(self) -> None:
+        s = self.state.current
+        if not self.show_lines or s is None or s.labels is None:
+            self.lines.setData([], [])
+            return
+        X = self.state.points
+        if self._line_sample is None or self._line_sample[0] != self.state.data_version:
+            idx = np.arange(len(X))
+            if len(X) > MAX_LINES:
+                idx = np.sort(np.random.default_rng(0).choice(len(X), MAX_LINES, replace=False))
+            self._line_sample = (self.state.data_version, idx)
+        idx = self._line_sample[1]
+        C = np.asarray(s.centers)
+        seg = np.empty((2 * len(idx), 2))
+        seg[0::2] = X[idx]
+        seg[1::2] = C[s.labels[idx]]
+        self.lines.setData(seg[:, 0], seg[:, 1])
+
+    def _update_trails(self) -> None:
+        trail = self.state.trail() if (self.show_trails and self.state.current is not None) else np.empty((0, 0, 2))
+        key = (self.state.run_version, trail.shape)
+        if key == self._trail_key:
+            return  # trails change only on updates (and when stepping back over one)
+        self._trail_key = key
+        m, k = trail.shape[:2]
+        if m < 2:
+            self.trail_lines.setData([], [])
+            self.trail_dots.setData([])
+            return
+        # One polyline per centroid in a single item: break the path between centroids.
+        path = trail.transpose(1, 0, 2).reshape(-1, 2)
+        connect = np.ones(len(path), dtype=bool)
+        connect[m - 1 :: m] = False
+        self.trail_lines.setData(path[:, 0], path[:, 1], connect=connect)
+        brushes = [self._brushes[j % len(self._brushes)] for j in range(k) for _ in range(m - 1)]
+        dots = trail[:-1].transpose(1, 0, 2).reshape(-1, 2)  # the last one is under the centroid
+        self.trail_dots.setData(pos=dots, brush=brushes)
+
+    def _update_regions(self) -> None:
+        C = self._centres_to_show()
+        if not self.show_regions or len(C) == 0:
+            self.regions.setVisible(False)
+            self._region_key = None
+            return
+        (x0, x1), (y0, y1) = self.viewbox.viewRange()
+        w = max(int(self.viewbox.width()), 50)
+        h = max(int(self.viewbox.height()), 50)
+        key = (C.tobytes(), x0, x1, y0, y1, w, h)
+        if key == self._region_key:
+            self.regions.setVisible(True)
+            return
+        self._region_key = key
+        labels = region_labels(x0, x1, y0, y1, w, h, C, cell=6)
+        image = (labels % MAX_CLUSTERS).astype(np.uint8)
+        # The label grid is rounded up to whole cells: stretch its rectangle to match.
+        x1 = x0 + (x1 - x0) * image.shape[1] / w
+        y1 = y0 + (y1 - y0) * image.shape[0] / h
+        self.regions.setImage(image, lut=self._region_lut, levels=(0, 255), autoLevels=False)
+        self.regions.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.regions.setVisible(True)
+
+    # ------------------------------------------------------------------ mouse -> state
+    def _pixel_size(self) -> tuple[float, float]:
+        px = self.viewbox.viewPixelSize()
+        return abs(px[0]), abs(px[1])
+
+    def _nearest_centre(self, x: float, y: float, max_px: float = 16.0) -> int | None:
+        C = self._centres_to_show()
+        if len(C) == 0:
+            return None
+        sx, sy = self._pixel_size()
+        d = np.hypot((C[:, 0] - x) / sx, (C[:, 1] - y) / sy)
+        j = int(np.argmin(d))
+        return j if d[j] <= max_px else None
+
+    def _can_move_centres(self) -> bool:
+        # Placed centres can be moved until the run gets going (only at its first state).
+        return self.state.params.init == "manual" and self.state.cursor == 0
+
+    def left_click(self, x: float, y: float) -> None:
+        state = self.state
+        if state.needs_centers:
+            state.add_manual_center(x, y)
+            left = state.needs_centers
+            self.edit_message.emit(words.centroid_placed(left))
+            return
+        if self._can_move_centres() and self._nearest_centre(x, y) is not None:
+            return  # a click on a placed centre is the start of a drag, not a new point
+        if self.brush_mode:
+            self._spray_at(x, y)
+            self._commit_spray()
+        else:
+            state.add_points([[x, y]])
+
+    def right_click(self, x: float, y: float) -> None:
+        if self.state.n_points == 0:
+            self.edit_message.emit(words.NO_POINTS_TO_REMOVE)
+            return
+        # The aspect ratio is locked, so one data unit spans the same pixels along x and y.
+        radius = self.remove_radius_px * max(self._pixel_size())
+        if self.state.remove_nearest(x, y, max_distance=radius) is None:
+            self.edit_message.emit(words.NO_POINT_NEAR_CLICK)
+
+    def drag(self, ev, viewbox) -> bool:
+        """Handle a left drag; return False to let the ViewBox pan."""
+        pos = viewbox.mapToView(ev.pos())
+        if ev.isStart():
+            start = viewbox.mapToView(ev.buttonDownPos())
+            self._drag_center = None
+            if self._can_move_centres():
+                self._drag_center = self._nearest_centre(start.x(), start.y())
+            # The mode is fixed for the whole drag: turning the brush off mid-stroke must neither
+            # drop the points sprayed so far nor turn the rest of the stroke into a pan.
+            self._drag_sprays = self._drag_center is None and self.brush_mode
+            if self._drag_center is None and not self._drag_sprays:
+                return False
+            self._spray = []
+        if self._drag_center is not None:
+            C = np.array(self._centres_to_show(), dtype=float)
+            C[self._drag_center] = (pos.x(), pos.y())
+            if ev.isFinish():
+                j, self._drag_center = self._drag_center, None
+                self.state.move_manual_center(j, pos.x(), pos.y())
+            else:
+                self.centroids.setData(pos=C, brush=[self._brushes[j % len(self._brushes)] for j in range(len(C))],
+                                       pen=self._centroid_pen)
+                self.centroid_halo.setData(pos=C, size=33)
+            return True
+        if not self._drag_sprays:
+            return False
+        self._spray_at(pos.x(), pos.y())
+        if ev.isFinish():
+            self._commit_spray()
+        return True
+
+    def _spray_at(self, x: float, y: float) -> None:
+        sx, sy = self._pixel_size()
+        m = self.brush_density
+        r = self.brush_radius_px * np.sqrt(self._rng.uniform(size=m))
+        a = self._rng.uniform(0, 2 * np.pi, size=m)
+        P = np.c_[x + r * np.cos(a) * sx, y + r * np.sin(a) * sy]
+        self._spray.append(P)
+        self.spray_preview.setData(pos=np.concatenate(self._spray))
+
+    def _commit_spray(self) -> None:
+        if self._spray:
+            P = np.concatenate(self._spray)
+            self._spray = []
+            self.spray_preview.setData([])
+            self.state.add_points(P)
