@@ -30,7 +30,7 @@ def _fail(message: str) -> int:
 
 def report(grid) -> dict:
     """The grid as JSON-ready data, each case with its sentences."""
-    from .lab.words import WHY_KMEANS_FAILS, WHY_REMEDY_WORKS
+    from .state.words import WHY_KMEANS_FAILS, WHY_REMEDY_WORKS
 
     data = grid.to_dict()
     for row in data["cases"]:
@@ -39,11 +39,16 @@ def report(grid) -> dict:
     return data
 
 
+#: Column titles short enough for a terminal (the JSON has the full labels).
+SHORT_LABELS = {"kmeans": "k-means", "gmm": "Gaussian mix.", "spectral": "spectral", "dbscan": "DBSCAN",
+                "single": "single link.", "ward": "Ward"}
+
+
 def format_table(data: dict) -> list[str]:
     """One line per case (ARI / milliseconds per method), then the sentences."""
     methods = data["methods"]
-    width = max(len(m["label"]) for m in methods)
-    titles = ["case"] + [m["label"] for m in methods]
+    titles = ["case"] + [SHORT_LABELS.get(m["key"], m["label"]) for m in methods]
+    width = max(len(t) for t in titles[1:])
     rows = []
     for row in data["cases"]:
         cells = []
@@ -53,7 +58,7 @@ def format_table(data: dict) -> list[str]:
         rows.append([row["title"]] + cells)
     first = max(len(t[0]) for t in [titles, *rows])
     width = max(width, *(len(c) for r in rows for c in r[1:]))
-    lines = ["ARI against the true groups, and the method's time, per case (rows) and method (columns)"]
+    lines = ["ARI against the true groups and the method's time, per case (rows) and method (columns)"]
     lines.append("  ".join([titles[0].ljust(first)] + [t.rjust(width) for t in titles[1:]]))
     lines.extend("  ".join([r[0].ljust(first)] + [c.rjust(width) for c in r[1:]]) for r in rows)
     for row in data["cases"]:
@@ -65,8 +70,10 @@ def format_table(data: dict) -> list[str]:
             lines.append(f"  ({row['note']})")
     dbscan = [row for row in data["cases"] if "dbscan" in row["methods"]]
     if dbscan:
-        lines.append("")
-        lines.append("DBSCAN: " + "; ".join(f"{r['title']}: {r['methods']['dbscan']['note']}" for r in dbscan))
+        lines.extend(["", "DBSCAN, per case:"])
+        for r in dbscan:
+            lines.extend(textwrap.wrap(f"{r['title']}: {r['methods']['dbscan']['note']}", 100,
+                                       initial_indent="  ", subsequent_indent="    "))
     return lines
 
 
