@@ -17,7 +17,7 @@ from ..lab import LabCancelled
 from ..lab.cases import CASE_KEYS, CASE_TITLES, Case, failure_cases, your_data_case
 from ..lab.failures import Cell, FailureGrid, run_failures
 from ..lab.methods import METHODS
-from ..lab.restarts import RESTART_INITS, RestartsResult, run_restarts
+from ..lab.restarts import RestartsResult, run_restarts
 from . import words
 from .events import Event, EventedModel, Field, boolean, whole_number
 

@@ -68,12 +68,6 @@ class ScatterCell(QWidget):
         self.failed = False
         self._pixmap: QPixmap | None = None
 
-    def resize_square(self, side: int) -> None:
-        self._side = side
-        self.setFixedSize(side, side + self._caption_height)
-        self._pixmap = None
-        self.update()
-
     def set_points(self, X, labels, centers=None) -> None:
         self.X = np.asarray(X, dtype=float)
         self.labels = None if labels is None else np.asarray(labels)

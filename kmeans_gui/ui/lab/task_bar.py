@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton
 
 __all__ = ["TaskBar"]
 
@@ -43,6 +43,3 @@ class TaskBar(QHBoxLayout):
     def set_running(self, running: bool) -> None:
         self.cancel_button.setEnabled(running)
         self.compute_button.setEnabled(not running)
-
-    def widgets(self) -> list[QWidget]:
-        return [self.compute_button, self.progress_bar, self.cancel_button]
