@@ -224,6 +224,8 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
             for j, seed in enumerate(seeds):
                 if j % 10 == 0:
                     steps.start(f"{init}: seed {j + 1} of {n_seeds}")
+                else:
+                    steps.check()  # on large data a run can take a while: stop between any two
                 final = None
                 for final in kmeans_steps(X, k, init=init, random_state=int(seed), max_iter=max_iter, tol=tol,
                                           empty_policy=empty_policy):
