@@ -15,13 +15,13 @@ import numpy as np
 
 from ..lab import LabCancelled
 from ..lab.cases import CASE_KEYS, CASE_TITLES, Case, failure_cases, your_data_case
-from ..lab.failures import Cell, FailureGrid, run_failures
+from ..lab.failures import Cell, FailureGrid, align_labels, run_failures
 from ..lab.methods import METHODS
 from ..lab.restarts import RestartsResult, run_restarts
 from . import words
 from .events import Event, EventedModel, Field, boolean, whole_number
 
-__all__ = ["FailuresModel", "RestartsModel", "failures_task", "restarts_task", "true_labels_of"]
+__all__ = ["FailuresModel", "RestartsModel", "failures_task", "restarts_task", "true_labels_of", "shown_labels"]
 
 MAX_CASE_POINTS = 5000
 MAX_SEEDS = 1000
@@ -47,7 +47,8 @@ def true_labels_of(points: np.ndarray, dataset: dict | None) -> np.ndarray | Non
 
 def failures_task(ctx, n: int, seed: int, your_data: dict | None = None) -> FailureGrid:
     """Make the cases (and the "Your data" row from ``your_data``: points, k, init, seed, dataset),
-    send them with ``ctx.set_partial(("cases", cases))``, then each cell as ``("cell", cell)``."""
+    send them with ``ctx.set_partial(("cases", cases))``, then each cell as ``("cell", cell, shown)``,
+    where ``shown`` are its labels numbered for drawing (see :func:`shown_labels`)."""
     ctx.set_progress(0.0, "making the cases")
     cases = failure_cases(n, seed)
     if your_data is not None:
@@ -55,12 +56,29 @@ def failures_task(ctx, n: int, seed: int, your_data: dict | None = None) -> Fail
         y = true_labels_of(X, your_data.get("dataset"))
         cases += (your_data_case(X, your_data["k"], y, init=your_data["init"], seed=your_data["seed"]),)
     ctx.set_partial(("cases", cases))
+    by_key = {case.key: case for case in cases}
+    kmeans_labels: dict[str, np.ndarray] = {}
+
+    def send(cell: Cell) -> None:
+        if cell.method == "kmeans" and cell.labels is not None:
+            kmeans_labels[cell.case] = cell.labels
+        ctx.set_partial(("cell", cell, shown_labels(cell, by_key[cell.case], kmeans_labels.get(cell.case))))
+
     try:
-        return run_failures(cases, METHODS, on_cell=lambda cell: ctx.set_partial(("cell", cell)),
-                            progress=ctx.set_progress, should_stop=lambda: ctx.cancelled)
+        return run_failures(cases, METHODS, on_cell=send, progress=ctx.set_progress, should_stop=lambda: ctx.cancelled)
     except LabCancelled:
         ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
         raise
+
+
+def shown_labels(cell: Cell, case: Case, kmeans_labels: np.ndarray | None = None) -> np.ndarray | None:
+    """A cell's labels numbered after the case's true groups (or, without them, after k-means'
+    clusters), so one group has one colour along the row. Computed on the worker: aligning needs
+    scipy.optimize, whose first import would stall the window for a moment."""
+    reference = case.y if case.y is not None else kmeans_labels
+    if cell.labels is None or reference is None:
+        return cell.labels
+    return align_labels(cell.labels, reference)
 
 
 def restarts_task(ctx, X, k: int, n_seeds: int, max_iter: int, tol: float, empty_policy: str) -> RestartsResult:
@@ -111,6 +129,7 @@ class FailuresModel(EventedModel):
         self.methods = METHODS
         self.cases: tuple[Case, ...] = ()
         self.cells: dict[tuple[str, str], Cell] = {}
+        self.shown: dict[tuple[str, str], np.ndarray | None] = {}
         self.grid: FailureGrid | None = None
 
     # ------------------------------------------------------------------ reading
@@ -146,18 +165,24 @@ class FailuresModel(EventedModel):
     # ------------------------------------------------------------------ changing
     def begin(self) -> None:
         """A new grid starts: clear the cells."""
-        self.cases, self.cells, self.grid = (), {}, None
+        self.cases, self.cells, self.shown, self.grid = (), {}, {}, None
         self.events.result.emit()
 
     def take_partial(self, item) -> None:
-        """One partial result of :func:`failures_task`: ("cases", cases) or ("cell", cell)."""
-        kind, value = item
-        if kind == "cases":
-            self.cases = tuple(value)
+        """One partial result of :func:`failures_task`: ("cases", cases) or ("cell", cell, shown)."""
+        if item[0] == "cases":
+            self.cases = tuple(item[1])
             self.events.cases.emit()
         else:
-            self.cells[(value.case, value.method)] = value
-            self.events.cell.emit(value)
+            _, cell, shown = item
+            self.cells[(cell.case, cell.method)] = cell
+            self.shown[(cell.case, cell.method)] = shown
+            self.events.cell.emit(cell)
+
+    def shown_labels(self, case_key: str, method_key: str) -> np.ndarray | None:
+        """The cell's labels as drawn (numbered after the true groups)."""
+        cell = self.cell(case_key, method_key)
+        return self.shown.get((case_key, method_key), None if cell is None else cell.labels)
 
     def finish(self, grid: FailureGrid) -> None:
         self.grid = grid

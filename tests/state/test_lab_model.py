@@ -101,3 +101,13 @@ def test_restarts_go_stale_when_the_data_or_k_change(explore):
     assert model.stale
     with pytest.raises(ValueError, match="changed"):
         model.open_run("random", 0)
+
+
+def test_cells_are_drawn_numbered_after_the_true_groups(grid_model):
+    from kmeans_gui.lab.cases import adjusted_rand
+
+    for (case_key, method_key), cell in grid_model.cells.items():
+        shown = grid_model.shown_labels(case_key, method_key)
+        assert adjusted_rand(shown, cell.labels) == pytest.approx(1.0)  # the same grouping
+        if cell.score > 0.95:  # nearly the truth: nearly every point takes its true group's number
+            assert np.mean(shown == grid_model.case(case_key).y) > 0.95

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox, QFrame, QGridLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ...lab.failures import align_labels
 from ...state import words
 from ...state.lab import MAX_CASE_POINTS, FailuresModel, failures_task
 from ..common.binding import bind
@@ -303,19 +302,10 @@ class FailuresView(QWidget):
         if cell.labels is None:
             widget.set_points(case.X, None)
         else:
-            widget.set_points(case.X, self._colours(case, cell))
+            widget.set_points(case.X, self.model.shown_labels(cell.case, cell.method))
         widget.set_caption(_score_text(cell), failed=cell.error is not None)
         detail = cell.error or cell.note
         widget.setToolTip(f"{method.label} on {case.title}: {detail}\nClick to open this case in Explore.")
-
-    def _colours(self, case, cell):
-        """The cell's labels numbered after the true groups (or k-means' clusters), so one group
-        has one colour along the row."""
-        reference = case.y
-        if reference is None:
-            kmeans = self.model.cell(case.key, "kmeans")
-            reference = None if kmeans is None or kmeans.labels is None else kmeans.labels
-        return cell.labels if reference is None else align_labels(cell.labels, reference)
 
     def _update_highlight(self, case_key: str) -> None:
         scores = {m.key: self.model.cell(case_key, m.key) for m in self.model.methods}
