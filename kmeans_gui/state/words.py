@@ -474,3 +474,109 @@ def target_outcome(search) -> str:
     if search.reached:
         return f"{search.target}: reached with k = {search.k} ({len(search.tried)} values of k tried)."
     return f"{search.target}: not reached; k = {search.k} comes closest."
+
+
+# ---------------------------------------------------------------------- the lab: failures and restarts
+
+#: Why k-means fails on each failure case: it minimises squared distances to means, so it draws
+#: convex, roughly equal-sized, round cells.
+WHY_KMEANS_FAILS = {
+    "moons": "k-means minimises squared distances to two means, so its border is a straight line; "
+             "no straight line separates two interlocking half-circles.",
+    "circles": "Both rings have their mean at the centre, and k-means' cells are convex: it can only "
+               "cut the picture in two halves, each holding part of both rings.",
+    "anisotropic": "k-means measures plain distance in every direction alike, so it wants round "
+                   "clusters; along these long, thin streaks a point is nearer the neighbouring "
+                   "streak's mean than the far end of its own.",
+    "unequal-variance": "k-means puts every border halfway between two means, whatever the spread: "
+                        "the wide cloud loses its outer points to its tight neighbours.",
+    "unequal-sizes": "Splitting the big cloud in two lowers the squared distances more than keeping "
+                     "the two small clouds apart, so k-means does that.",
+    "wrong-k-2": "Asked for 2 clusters, k-means returns 2: it cannot say that the data has 3; two "
+                 "of the blobs must share a cell.",
+    "wrong-k-5": "Asked for 5, k-means returns 5, cutting real blobs into pieces; the inertia "
+                 "still goes down, so it gives no sign that k is too large.",
+    "unlucky-start": "From an unlucky random start, two seeds land in one blob and none in another; "
+                     "Lloyd's steps only go downhill, so the run stays in this worse minimum, with "
+                     "two blobs merged and one split.",
+    "your-data": "The Explore data, with Explore's k.",
+}
+
+#: Why the remedy works on each case.
+WHY_REMEDY_WORKS = {
+    "moons": "Spectral clustering and single linkage follow chains of near neighbours along each "
+             "moon, and DBSCAN grows clusters through dense regions, so shape does not matter.",
+    "circles": "Each ring is one connected chain of close points, and the gap between the rings "
+               "breaks the chain: spectral clustering and single linkage see two pieces.",
+    "anisotropic": "A Gaussian mixture with full covariance learns each cluster's own elongated, "
+                   "tilted shape, and measures distance along it.",
+    "unequal-variance": "A Gaussian mixture gives each cluster its own spread, so the border moves "
+                        "towards the tight cluster.",
+    "unequal-sizes": "A Gaussian mixture weighs each cluster by its share of the points, so a small "
+                     "cloud can keep its own component.",
+    "wrong-k-2": "Choose k from the data (the Choose k tab's silhouette and gap); DBSCAN needs no k "
+                 "and finds the three blobs itself.",
+    "wrong-k-5": "Choose k from the data (the Choose k tab); DBSCAN needs no k, and single linkage "
+                 "leaves the extra clusters as a few stray points.",
+    "unlucky-start": "k-means++ spreads its seeds apart, and several restarts (n_init) keep the "
+                     "best run: see the Restarts tab. The other methods do not depend on this start.",
+    "your-data": "Scored against the data's own groups when it has them; otherwise by silhouette, "
+                 "which rewards round, well-separated clusters and so favours k-means' own answer.",
+}
+
+LAB_SCORE_EXPLAINED = ("ARI: adjusted Rand index against the true groups (1 = the same grouping, about 0 = "
+                       "no better than chance); the time is the method's fit. DBSCAN's eps is read off the "
+                       "knee of the sorted distances to each point's 8th nearest neighbour; its noise "
+                       "(grey) counts as one group.")
+FAILURES_PROMPT = "Press Compute to run every method on every case. Click a cell to open its case in Explore."
+FAILURES_CANCELLED = "Cancelled: the cells computed so far stay. Press Compute to start again."
+RESTARTS_PROMPT = ("Press Compute to run k-means from many seeds of each initialisation on the Explore data. "
+                   "Click a bar or a run to replay it in Explore.")
+RESTARTS_CANCELLED = "Cancelled. Press Compute to start again."
+RESTARTS_NO_POINTS = "No points in Explore: generate a dataset or draw some points first."
+RESTARTS_DATA_CHANGED = "The Explore data or parameters changed: press Compute for new restarts."
+
+
+def case_sentences(key: str) -> str:
+    """Why k-means fails on case ``key`` and why the remedy works, as one paragraph."""
+    return " ".join(p for p in (WHY_KMEANS_FAILS.get(key, ""), WHY_REMEDY_WORKS.get(key, "")) if p)
+
+
+def failures_started(n: int, seed: int, n_cells: int) -> str:
+    return f"Computing {n_cells} cells, {n:,} points per case, seed {seed} ..."
+
+
+def failures_done(n_cells: int, seconds: float) -> str:
+    return (f"{n_cells} cells in {seconds:.1f} s. Click a cell to open its case in Explore "
+            "(k-means at the same seed, ready to step).")
+
+
+def lab_failed(message: str) -> str:
+    return f"The lab failed: {message}"
+
+
+def case_opened(title: str, n: int, k: int, init: str, seed: int, method_label: str, score_text: str) -> str:
+    return (f"Opened “{title}” ({n:,} points) in Explore: k = {k}, {init}, seed {seed}, ready to step. "
+            f"{method_label} scored {score_text} on it in the lab.")
+
+
+def restarts_started(n_seeds: int, n_inits: int, n: int, k: int) -> str:
+    return f"Running {n_seeds} seeds x {n_inits} initialisations on {n:,} points, k = {k} ..."
+
+
+def restarts_summary(result, seconds: float) -> str:
+    shares = ", ".join(f"{init} {result.share_near_best(init):.0%}" for init in result.inits)
+    return (f"{result.n_seeds} seeds per initialisation in {seconds:.1f} s. Within 1% of the best inertia "
+            f"({result.best_inertia:,.4g}): {shares}.")
+
+
+def run_opened(init: str, seed: int, inertia: float, n_iter: int, same_bar: int = 1) -> str:
+    others = f" ({same_bar - 1} more runs share its bar)" if same_bar > 1 else ""
+    return (f"Seed {seed} of {init} opened in Explore{others}: run it to the end to reach inertia "
+            f"{inertia:,.6g} after {n_iter} iterations.")
+
+
+__all__ += [
+    "WHY_KMEANS_FAILS", "WHY_REMEDY_WORKS", "LAB_SCORE_EXPLAINED", "case_sentences", "failures_started",
+    "failures_done", "lab_failed", "case_opened", "restarts_started", "restarts_summary", "run_opened",
+]
