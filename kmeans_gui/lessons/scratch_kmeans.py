@@ -120,6 +120,8 @@ def code_for(name: str) -> ScratchCode:
         If ``name`` is unknown, or a key statement is not found exactly once in the source.
     """
     if name not in _FUNCTIONS:
+        from . import scratch_variants  # noqa: F401  (registers soft k-means and GMM)
+    if name not in _FUNCTIONS:
         raise ValueError(f"No scratch code named {name!r}; known: {', '.join(_FUNCTIONS)}.")
     lines = tuple(inspect.getsource(_FUNCTIONS[name]).rstrip("\n").split("\n"))
     phase_lines = {}
