@@ -51,7 +51,7 @@ class Stub(QLabel):
     def __init__(self, *args, **kwargs):
         super().__init__("stub")
 
-for name, attr in (("kmeans_gui.ui.choose_k", "ChooseKView"), ("kmeans_gui.ui.quantize_tab", "QuantizeTab")):
+for name, attr in (("kmeans_gui.ui.choose_k.view", "ChooseKView"), ("kmeans_gui.ui.image.quantize_tab", "QuantizeTab")):
     stub = types.ModuleType(name)
     setattr(stub, attr, Stub)
     sys.modules[name] = stub

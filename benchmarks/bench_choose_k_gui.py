@@ -30,7 +30,7 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication([])
     from kmeans_gui.state import AppState
-    from kmeans_gui.ui.choose_k import ChooseKView
+    from kmeans_gui.ui.choose_k.view import ChooseKView
 
     rng = np.random.default_rng(0)
     centres = rng.uniform(-10, 10, size=(5, 2))

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--dataset", choices=list(DATASETS), help="built-in dataset (default blobs)")
     source.add_argument("--data", metavar="FILE.csv",
-                        help="CSV file of numbers, one point per row (a header row is allowed)")
+                        help="CSV table: every numeric column is a feature (a header row is allowed)")
     parser.add_argument("--n", type=int, default=600, help="points for generated datasets (default 600)")
     parser.add_argument("--max-k", type=int, default=10, help="try k = 1..MAX_K (default 10)")
     parser.add_argument("--seeds", type=int, default=3, help="k-means runs per k (default 3)")
@@ -49,10 +49,9 @@ def _fail(message: str) -> int:
 def _load(args):
     """(points, a description of where they came from)."""
     if args.data is not None:
-        from .data.points_csv import load_points_csv
+        from .data.table import load_csv
 
-        X, _ = load_points_csv(args.data)
-        return X, f"file {args.data}"
+        return load_csv(args.data).X, f"file {args.data}"
     from .data.datasets import DATASETS, make_dataset
 
     name = args.dataset or "blobs"

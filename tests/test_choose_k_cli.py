@@ -81,13 +81,13 @@ def test_bad_options_exit_2_with_one_line(capsys, args, message):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("x,y\n1,2\n3,oops\n", "line 3, column 2: 'oops' is not a number"),
-    ("1,2\n3\n", "line 2: 1 values where the file has 2 columns"),
-    ("1,2\n3,inf\n", "line 2, column 2: inf is not a finite number"),
-    ("x,y\n", "a header row but no rows of numbers"),
-    ("", "holds no rows of numbers"),
+    ("x,y\n1,2\n3,oops\n", "only one numeric feature column ('x')"),
+    ("1,2\n3\n", "line 2 of the sample has 1 fields, the first line 2"),
+    ("1,2\n3,inf\n", "1 of 2 rows of bad.csv hold missing, NaN or infinite values (the first is data row 2)"),
+    ("x,y\n", "has no numeric columns to cluster"),
+    ("", "is empty"),
 ])
-def test_bad_csv_exits_2_naming_the_line(tmp_path, capsys, text, message):
+def test_bad_csv_exits_2_naming_the_problem(tmp_path, capsys, text, message):
     path = tmp_path / "bad.csv"
     path.write_text(text)
     assert main(["choose-k", "--data", str(path)]) == 2

@@ -68,7 +68,7 @@ def test_best_known_is_the_lowest_of_its_restarts():
 
 def test_no_best_known_computed_for_data_too_big_for_the_gui_thread(monkeypatch):
     import kmeans_gui.stuck
-    from kmeans_gui.state import STUCK_CHECK_MAX_WORK
+    from kmeans_gui.state.explore import STUCK_CHECK_MAX_WORK
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("best_known ran on the GUI thread for big data")

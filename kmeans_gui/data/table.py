@@ -129,7 +129,7 @@ def load_csv(path, *, columns=None, label_column=None, standardize: bool = False
     should_stop : callable() -> bool, optional
         Polled between blocks; True raises :class:`CsvImportCancelled`. It may raise its own
         exception instead, which propagates: on a worker, pass ``ctx.check_cancelled`` (and
-        ``progress=ctx.set_progress``) of :class:`kmeans_gui.ui.tasks.TaskContext`.
+        ``progress=ctx.set_progress``) of :class:`kmeans_gui.ui.common.tasks.TaskContext`.
 
     Returns
     -------

@@ -1,7 +1,9 @@
-"""The main window: an Explore tab (side panel, canvas, playback, chart) plus tabs other modules add.
+"""The main window: the tabs of ``ui/tabs.py`` (Explore, Image, Choose k), menus, shortcuts and
+the status line.
 
-MainWindow owns the :class:`AppState` and wires widgets to it; each widget subscribes to the
-state's events itself, so this file is only composition, menus and shortcuts.
+MainWindow owns the Explore model (:class:`AppState`) and every tab's models (``self.models``,
+by the name a session saves them under); each tab's page subscribes to its models itself, so
+this file is only composition, menus, shortcuts and the status line.
 """
 
 from __future__ import annotations
@@ -9,22 +11,18 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLineEdit,
-    QMainWindow, QMessageBox, QPlainTextEdit, QScrollArea, QSplitter, QTabWidget, QTextEdit, QVBoxLayout, QWidget,
+    QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QFileDialog, QLineEdit, QMainWindow,
+    QMessageBox, QPlainTextEdit, QTabWidget, QTextEdit, QWidget,
 )
 
 from ..state import AppState, Params, status_text
-from .canvas import Canvas
-from .charts import ConvergenceChart
-from .explain import ExplainPanel
-from .export_dialog import ExportDialog, render_widget
-from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar
-from .status_line import StatusLine
+from .common.binding import bind
+from .common.export_dialog import ExportDialog, render_widget
+from .common.status_line import StatusLine
+from .tabs import TABS
 
 __all__ = ["MainWindow", "default_state"]
 
-SIDE_PANEL_WIDTH = 290
-BOTTOM_ROW_HEIGHT = 180
 MESSAGE_MS = 5000
 
 # Widgets that take typed keys: a character, Space or an editing key without Ctrl/Alt/Meta pressed in
@@ -46,7 +44,8 @@ def default_state() -> AppState:
 
 
 class MainWindow(QMainWindow):
-    """``MainWindow(state=None)``: ``self.state``, ``self.tabs`` (first tab "Explore"), ``add_tab``."""
+    """``MainWindow(state=None)``: ``self.state``, ``self.models``, ``self.pages`` (by tab name),
+    ``self.tabs`` (first tab "Explore"), ``add_tab``."""
 
     def __init__(self, state: AppState | None = None):
         super().__init__()
@@ -55,18 +54,27 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.setMinimumSize(960, 640)
 
-        self.canvas = Canvas(self.state)
-        self.dataset_panel = DatasetPanel(self.state)
-        self.algorithm_panel = AlgorithmPanel(self.state)
-        self.explain_panel = ExplainPanel(self.state)
-        self.playback = PlaybackBar(self.state, frame_ready=self._frame_ready)
-        self.chart = ConvergenceChart(self.state)
-
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.explore = self._build_explore()
-        self.add_tab(self.explore, "Explore")
+        self.models: dict[str, object] = {}
+        self.pages: dict[str, QWidget] = {}
+        for tab in TABS:
+            models = tab.models(self)
+            self.models.update(models)
+            self.pages[tab.name] = tab.page(self, models)
+            self.add_tab(self.pages[tab.name], tab.title)
+
+        # The Explore tab's parts, which the menus drive.
+        self.view_options = self.models["view"]
+        self.explore = self.pages["explore"]
+        self.canvas = self.explore.canvas
+        self.dataset_panel = self.explore.dataset_panel
+        self.algorithm_panel = self.explore.algorithm_panel
+        self.explain_panel = self.explore.explain_panel
+        self.playback = self.explore.playback
+        self.chart = self.explore.chart
+        self.image_tab = self.pages["image"]
 
         # Each tab has its own status text; a message shows over its tab's text for a few seconds.
         self._tab_status: dict[QWidget, str] = {}
@@ -80,11 +88,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addWidget(self.message_label, 1)
         self._build_menus()
+        for tab in TABS:
+            self._connect_messages(tab, self.pages[tab.name])
 
-        for panel in (self.dataset_panel, self.algorithm_panel, self.playback):
-            panel.message.connect(self.show_message)
-        self.canvas.edit_message.connect(self.show_message)
-        self.dataset_panel.brush_changed.connect(self._on_brush_changed)
         for ev in (self.state.events.run, self.state.events.cursor, self.state.events.history,
                    self.state.events.message, self.state.events.manual):
             ev.connect(self._update_status)
@@ -93,74 +99,35 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_edit_actions()
 
-        # --- extra tabs (other modules add theirs here) ---
-        from .quantize_tab import QuantizeTab
-        self.image_tab = QuantizeTab()
-        self.add_tab(self.image_tab, "Image")
-        self.image_tab.message.connect(lambda text: self.set_tab_status(self.image_tab, text))
-        from .choose_k import ChooseKView
-        self.add_tab(ChooseKView(self.state), "Choose k")
-        # --- end extra tabs ---
         self.tabs.currentChanged.connect(self._on_tab_changed)
         # Explore's single-key shortcuts need the focus inside Explore: start on the canvas.
         self.canvas.plot.setFocus()
 
-    # ------------------------------------------------------------------ layout
-    def _build_explore(self) -> QWidget:
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(6, 6, 6, 6)
-        side_layout.addWidget(self.dataset_panel)
-        side_layout.addWidget(self.algorithm_panel)
-        side_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(SIDE_PANEL_WIDTH)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 4, 4, 0)
-        right_layout.setSpacing(2)
-        right_layout.addWidget(self.canvas, 1)
-        right_layout.addWidget(self.playback)
-        # A fixed-height row: text of a different length in the explanation must not resize the
-        # canvas above it (which would re-layout and repaint everything on every step).
-        bottom_row = QWidget()
-        bottom_row.setFixedHeight(BOTTOM_ROW_HEIGHT)
-        bottom = QHBoxLayout(bottom_row)
-        bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.chart, 3)
-        bottom.addWidget(self.explain_panel, 2)
-        right_layout.addWidget(bottom_row)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([SIDE_PANEL_WIDTH, 990])
-        splitter.setCollapsible(1, False)
-        return splitter
+    def _connect_messages(self, tab, page: QWidget) -> None:
+        """A page's ``message`` signal: its tab's status, or a passing message (see :class:`Tab`)."""
+        if not hasattr(page, "message"):
+            return
+        if tab.message_is_status:
+            page.message.connect(lambda text, page=page: self.set_tab_status(page, text))
+        else:
+            page.message.connect(self.show_message)
 
     def add_tab(self, widget: QWidget, title: str) -> int:
-        """Add a tab after Explore; returns its index."""
+        """Add a tab after the others; returns its index."""
         return self.tabs.addTab(widget, title)
 
-    def _action(self, menu, text, slot, shortcut=None, checkable=False, checked=False, tip=None,
-                tab: QWidget | None = None) -> QAction:
-        """A menu action; with ``tab``, its shortcut works only while the focus is inside that tab."""
+    def _action(self, menu, text, slot=None, shortcut=None, tip=None, tab: QWidget | None = None,
+                option: str | None = None) -> QAction:
+        """A menu action calling ``slot``, or (with ``option``) a check item bound to that view option;
+        with ``tab``, its shortcut works only while the focus is inside that tab."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut if tab is not None
                                       else Qt.ShortcutContext.WindowShortcut)
-        if checkable:
+        if option is not None:
             action.setCheckable(True)
-            action.setChecked(checked)
-            action.toggled.connect(slot)
+            self._bindings.append(bind(action, self.view_options, option, on_error=self.show_message))
         else:
             action.triggered.connect(lambda *_: slot())
         if tip:
@@ -171,6 +138,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        self._bindings = []
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.generate_action = self._action(file_menu, "&Generate dataset", self.generate, "Ctrl+G")
@@ -186,23 +154,18 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(edit_menu, "&Undo point edit", self.state.undo, "Ctrl+Z", tab=x)
         self.redo_action = self._action(edit_menu, "&Redo point edit", self.state.redo, "Ctrl+Shift+Z", tab=x)
         edit_menu.addSeparator()
-        self.brush_action = self._action(edit_menu, "&Brush mode (drag to spray)", self._set_brush, "B",
-                                         checkable=True, tab=x)
+        self.brush_action = self._action(edit_menu, "&Brush mode (drag to spray)", shortcut="B", tab=x,
+                                         option="brush_mode")
         self._action(edit_menu, "&Clear points", self.state.clear, tab=x)
 
         view_menu = bar.addMenu("&View")
-        c = self.canvas
-        self.regions_action = self._action(view_menu, "Voronoi &regions", lambda on: c.set_option("show_regions", on),
-                                           "V", checkable=True, checked=c.show_regions, tab=x)
-        self.trails_action = self._action(view_menu, "Centroid &trails", lambda on: c.set_option("show_trails", on),
-                                          "T", checkable=True, checked=c.show_trails, tab=x)
-        self.lines_action = self._action(view_menu, "Point-to-centroid &lines", lambda on: c.set_option("show_lines", on),
-                                         "L", checkable=True, checked=c.show_lines, tab=x)
-        self.explain_action = self._action(view_menu, "&Explanation", self.explain_panel.toggle.setChecked,
-                                           "F1", checkable=True, checked=True, tab=x)
-        self.explain_panel.toggle.toggled.connect(self.explain_action.setChecked)
+        self.regions_action = self._action(view_menu, "Voronoi &regions", shortcut="V", tab=x, option="show_regions")
+        self.trails_action = self._action(view_menu, "Centroid &trails", shortcut="T", tab=x, option="show_trails")
+        self.lines_action = self._action(view_menu, "Point-to-centroid &lines", shortcut="L", tab=x,
+                                         option="show_lines")
+        self.explain_action = self._action(view_menu, "&Explanation", shortcut="F1", tab=x, option="show_explanation")
         view_menu.addSeparator()
-        self._action(view_menu, "&Frame all points", c.frame_all, "F", tab=x)
+        self._action(view_menu, "&Frame all points", self.canvas.frame_all, "F", tab=x)
 
         run_menu = bar.addMenu("&Run")
         p = self.playback
@@ -226,21 +189,6 @@ class MainWindow(QMainWindow):
             self.image_tab.ask_open()
         else:
             self.image_tab.open_file(path)
-
-    def _frame_ready(self) -> bool:
-        # Hidden windows never paint; back-pressure only makes sense for a visible canvas.
-        return not self.canvas.frame_pending or not self.canvas.isVisible()
-
-    def _set_brush(self, on: bool) -> None:
-        self.dataset_panel.brush_check.setChecked(on)
-        self.canvas.brush_mode = on
-
-    def _on_brush_changed(self, on: bool, radius: float, density: int) -> None:
-        self.canvas.brush_mode = on
-        self.canvas.brush_radius_px = radius
-        self.canvas.brush_density = density
-        if self.brush_action.isChecked() != on:
-            self.brush_action.setChecked(on)
 
     # ------------------------------------------------------------------ status line
     def _update_status(self) -> None:
@@ -343,7 +291,7 @@ class MainWindow(QMainWindow):
         return path
 
     def shortcuts_text(self) -> str:
-        from .about import shortcuts_html
+        from .common.about import shortcuts_html
         return shortcuts_html(self.menuBar(), {menu: "Explore" for menu in self.explore_menus})
 
     def show_shortcuts(self) -> None:
@@ -353,13 +301,11 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def show_about(self) -> None:
-        from .about import about_html
+        from .common.about import about_html
         QMessageBox.about(self, "About k-means explorer", about_html())
 
     def closeEvent(self, event) -> None:
         self._message_timer.stop()
-        self.playback.shutdown()
-        self.canvas._region_timer.stop()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             shutdown = getattr(widget, "shutdown", None)

@@ -3,8 +3,8 @@
 For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``,
 or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and ``filmstrip`` read it;
 the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
-``--view choose-k`` hands the window to ``kmeans_gui.ui.choose_k.render_for_snapshot(window)``
-(provided by the choose-k view), which selects and prepares its tab before the grab.
+``--view NAME`` selects the tab of that name in ``ui/tabs.py`` and runs the tab's snapshot hook,
+which computes what the tab would compute in the background (the sweep, the quantized image).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import sys
 from ..data.datasets import DATASETS
 from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
+from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
 
-VIEWS = ("explore", "choose-k")
+VIEWS = tuple(tab.name for tab in TABS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,14 +86,15 @@ def render(args: argparse.Namespace):
                 break
         window.show()
         app.processEvents()
-        if args.view == "choose-k":
-            hook = _choose_k_hook()
-            if hook is None:
-                raise ValueError("the choose-k view is not available in this build")
+        tab = tab_named(args.view)
+        page = window.pages[tab.name]
+        window.tabs.setCurrentWidget(page)
+        app.processEvents()
+        if tab.snapshot is not None:
             try:
-                hook(window)
+                tab.snapshot(window, page)
             except Exception as exc:  # the view's own failure becomes a message, not a traceback
-                raise ValueError(f"the choose-k view could not render: {exc}") from exc
+                raise ValueError(f"the {tab.name} view could not render: {exc}") from exc
             app.processEvents()
         return window.grab().toImage()
     finally:
@@ -112,14 +114,6 @@ def _two_column_table(args: argparse.Namespace):
                          f"{', ...' if d > 6 else ''}); the window shows 2-D data, so choose two with --columns, "
                          "or use export-gif or filmstrip, which cluster in full dimension and show a PCA view")
     return source
-
-
-def _choose_k_hook():
-    try:
-        from . import choose_k
-    except ImportError:
-        return None
-    return getattr(choose_k, "render_for_snapshot", None)
 
 
 def run(args: argparse.Namespace) -> int:

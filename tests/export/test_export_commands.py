@@ -13,7 +13,7 @@ from kmeans_gui.export.filmstrip import grid_shape, iteration_states
 from kmeans_gui.export.frames import StatePainter, caption, detail
 from kmeans_gui.export.gif import ExportCancelled, render_frames, write_gif
 from kmeans_gui.export.source import load_source
-from kmeans_gui.ui.palette import cluster_rgb
+from kmeans_gui.ui.common.palette import cluster_rgb
 
 
 def source_for(*argv):

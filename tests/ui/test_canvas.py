@@ -4,7 +4,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from kmeans_gui.ui.palette import cluster_rgb
+from kmeans_gui.ui.common.palette import cluster_rgb
 
 from mw_helpers import click_data, data_to_viewport, viewport_to_data
 
@@ -215,7 +215,7 @@ def test_large_point_set_renders(make_window, qtbot):
 
 
 def test_kmeans_plus_plus_seeding_shows_d2_as_shade_and_size(make_window, qtbot):
-    from kmeans_gui.ui.canvas import HEAT0, HEAT_LEVELS
+    from kmeans_gui.ui.explore.canvas import HEAT0, HEAT_LEVELS
 
     w = make_window(init="k-means++")
     assert w.state.current.phase == "init" and w.state.current.n_seeds == 1
@@ -231,3 +231,20 @@ def test_kmeans_plus_plus_seeding_shows_d2_as_shade_and_size(make_window, qtbot)
     assert "D²" in w.explain_panel.label.text()
     w.state.run_to_end()
     assert w.canvas.points._size_class is None  # plain cluster colours once Lloyd runs
+
+
+def test_view_options_model_drives_menu_panel_and_canvas(make_window, qtbot):
+    w = make_window()
+    w.state.run_to_end()
+    view = w.view_options
+    QTest.keyClick(w, Qt.Key.Key_B)  # the menu's shortcut
+    assert view.brush_mode and w.dataset_panel.brush_check.isChecked() and w.canvas.brush_mode
+    w.dataset_panel.brush_radius.setValue(55)  # the panel
+    assert view.brush_radius_px == 55.0 == w.canvas.brush_radius_px
+    view.load_dict({**view.to_dict(), "show_regions": False, "show_lines": True, "show_explanation": False})
+    assert not w.regions_action.isChecked() and not w.canvas.regions.isVisible()
+    assert w.lines_action.isChecked() and len(w.canvas.lines.xData) == 2 * w.state.n_points
+    assert not w.explain_action.isChecked() and not w.explain_panel.toggle.isChecked()
+    assert not w.explain_panel.label.isVisibleTo(w)
+    w.explain_panel.toggle.click()
+    assert view.show_explanation and w.explain_action.isChecked() and w.explain_panel.label.isVisibleTo(w)

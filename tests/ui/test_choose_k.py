@@ -7,7 +7,7 @@ from sklearn import metrics as skm
 
 from kmeans_gui.engine.sweep import sweep_k
 from kmeans_gui.state import AppState, Params
-from kmeans_gui.ui.choose_k import ChooseKView, render_for_snapshot
+from kmeans_gui.ui.choose_k.view import ChooseKView, render_for_snapshot
 
 CENTRES = np.array([[0.0, 0.0], [9.0, 0.0], [0.0, 9.0], [9.0, 9.0]])
 
@@ -190,7 +190,7 @@ def test_silhouette_plot_numbers_clusters_as_the_main_run_does(qtbot, make_view)
 
 
 def test_match_labels_renames_to_agree():
-    from kmeans_gui.ui.choose_k import match_labels
+    from kmeans_gui.ui.choose_k.view import match_labels
 
     ours = np.array([0, 0, 1, 1, 2, 2, 2])
     theirs = np.array([2, 2, 0, 0, 1, 1, 0])
@@ -213,7 +213,7 @@ def test_closing_the_window_mid_sweep_stops_the_worker(qtbot, make_window):
 
 
 def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
-    import kmeans_gui.ui.choose_k as choose_k
+    import kmeans_gui.state.choose_k as choose_k
 
     def broken(*args, **kwargs):
         raise ValueError("k-means could not run: something specific")
@@ -225,6 +225,15 @@ def test_a_failing_sweep_is_reported_not_raised(qtbot, make_view, monkeypatch):
     assert view.status.text() == "The sweep failed: k-means could not run: something specific"
     assert "B00020" in view.status.styleSheet()
     assert view.compute_button.isEnabled() and view.result is None
+
+
+def test_the_spin_boxes_follow_the_model(qtbot, make_view):
+    view = make_view()
+    view.model.load_dict({"max_k": 6, "n_seeds": 2, "tutorial_curve": True})
+    assert view.tutorial_check.isChecked()
+    assert view.max_k_spin.value() == 6 and view.seeds_spin.value() == 2
+    view.max_k_spin.setValue(7)
+    assert view.model.max_k == 7 and view.settings_key()[1:] == (7, 2, True)
 
 
 def test_tutorials_curve_beside_the_best_runs(qtbot, make_view):

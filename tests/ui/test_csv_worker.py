@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kmeans_gui.data.table import Table, load_csv
-from kmeans_gui.ui.tasks import TaskCancelled, TaskRunner
+from kmeans_gui.ui.common.tasks import TaskCancelled, TaskRunner
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kmeans_gui.state import AppState, Params
-from kmeans_gui.ui.explain import explanation
+from kmeans_gui.ui.explore.explain import explanation
 
 SQUARE = np.array([[0, 0], [0, 1], [10, 0], [10, 1]], dtype=float)
 

@@ -194,7 +194,7 @@ def test_export_at_a_chosen_size_and_the_whole_tab(make_window, tmp_path):
 
 
 def test_export_dialog_offers_sizes_and_the_whole_tab(make_window, qtbot):
-    from kmeans_gui.ui.export_dialog import ExportDialog
+    from kmeans_gui.ui.common.export_dialog import ExportDialog
 
     w = make_window()
     dialog = ExportDialog(w.canvas, w.explore, w)
@@ -243,11 +243,12 @@ def test_loading_a_session_with_another_number_of_points_redraws_the_canvas(make
 
     w = make_window()  # 60 points
     pts = np.random.default_rng(1).normal(size=(25, 2))
-    data = AppState(pts, Params(k=2, seed=4)).to_dict()
+    other = AppState(pts, Params(k=2, seed=4))
+    data, arrays = other.to_dict(), other.arrays()
     data["cursor"] = 3
     shown_when_run_arrives = []  # views that colour points by the run must already hold the new points
     w.state.events.run.connect(lambda: shown_when_run_arrives.append(len(w.canvas.points._xy)))
-    w.state.load_dict(data)
+    w.state.load_dict(data, arrays)
     assert shown_when_run_arrives == [25]
     assert w.state.current.labels is not None
     assert w.state.n_points == 25 and w.state.current is not None
@@ -256,7 +257,7 @@ def test_loading_a_session_with_another_number_of_points_redraws_the_canvas(make
 
 
 def test_shortcut_help_lists_every_action_with_a_shortcut(make_window):
-    from kmeans_gui.ui.about import shortcut_rows
+    from kmeans_gui.ui.common.about import shortcut_rows
 
     w = make_window()
     text = w.shortcuts_text()
@@ -275,7 +276,7 @@ def test_about_names_version_libraries_and_licence(make_window):
     import pyqtgraph
 
     import kmeans_gui
-    from kmeans_gui.ui.about import about_html
+    from kmeans_gui.ui.common.about import about_html
 
     text = about_html()
     assert kmeans_gui.__version__ in text and "MIT" in text

@@ -151,6 +151,26 @@ def test_chart_follows_the_cursor(make_window, qtbot):
     assert my[0] == w.state.current.inertia
 
 
+def test_refreshing_the_bar_reads_the_state_without_changing_it(qtbot):
+    # Regression: refresh() called peek_next(), which computed the next state and emitted
+    # ``history``, which called refresh() again from inside itself.
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.explore.panels import PlaybackBar
+
+    X = np.random.default_rng(1).normal(size=(500, 2))
+    state = AppState(X, Params(k=8, seed=0), eager_budget_s=0.0)
+    history = []
+    state.events.history.connect(lambda: history.append(state.n_states))
+    n = state.n_states
+    bar = PlaybackBar(state)
+    qtbot.addWidget(bar)
+    bar.refresh()
+    assert history == [] and state.n_states == n
+    assert bar.step_button.text() == "Pick seed 2 of 8" and bar.step_button.isEnabled()
+    qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
+    assert state.cursor == 1 and bar.step_button.text() == "Pick seed 3 of 8"
+
+
 def test_after_a_tol_stop_explanation_button_status_and_chart_agree(make_window, qtbot):
     w = make_window(tol=0.5, k=5)
     qtbot.mouseClick(w.playback.end_button, Qt.MouseButton.LeftButton)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QTransform
 
-from kmeans_gui.ui.point_cloud import PointCloudItem
+from kmeans_gui.ui.explore.point_cloud import PointCloudItem
 
 
 def _bytes(image):

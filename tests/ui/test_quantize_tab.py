@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from kmeans_gui.engine.quantize import count_colors
-from kmeans_gui.ui.quantize_tab import QuantizeTab
+from kmeans_gui.ui.image.quantize_tab import QuantizeTab
 
 TIMEOUT = 30_000
 
@@ -230,7 +230,7 @@ def test_shutdown_mid_run_leaves_no_thread(qtbot, tab):
 @pytest.fixture
 def held_loads(monkeypatch):
     """File loads block until ``release.set()``: a load that is still in flight on demand."""
-    from kmeans_gui.ui import quantize_tab as module
+    from kmeans_gui.state import image as module
 
     release = threading.Event()
     real = module.load_image
@@ -263,7 +263,7 @@ def test_changing_settings_while_loading_keeps_the_new_image(qtbot, tab, small_p
 
 
 def test_an_unexpected_load_error_says_could_not_open(qtbot, tab, tmp_path, monkeypatch):
-    from kmeans_gui.ui import quantize_tab as module
+    from kmeans_gui.state import image as module
 
     def broken(path):
         raise MemoryError("image too large for memory")
@@ -282,3 +282,18 @@ def test_pillow_comparison_is_computed_once_per_k(qtbot, tab, small_png):
     tab.seed_spin.setValue(7)  # our fit changes; Pillow's does not depend on the seed
     qtbot.waitUntil(lambda: tab.outcome.result.seed == 7 and not tab.runner.is_running(), timeout=TIMEOUT)
     assert all(a is b for a, b in zip(tab.outcome.comparisons, first, strict=True))
+
+
+def test_the_widgets_follow_the_model_and_a_loaded_session_opens_its_image(qtbot, tab, small_png):
+    settings = {**tab.model.to_dict(), "k": 6, "method": "full", "seed": 4, "right_image": "Pillow median cut",
+                "source": {"kind": "file", "path": str(small_png[0])}}
+    tab.model.load_dict(settings)
+    assert (tab.k_spin.value(), tab.k_slider.value(), tab.method_combo.currentData(), tab.seed_spin.value()) == \
+        (6, 6, "full", 4)
+    assert tab.view_combo.currentText() == "Pillow median cut" and not tab.sample_spin.isEnabled()
+    wait_done(qtbot, tab)
+    np.testing.assert_array_equal(tab.loaded.pixels, small_png[1])
+    assert tab.outcome.result.n_colors == 6 and tab.result_title.text.startswith("Pillow median cut")
+    assert tab.model.to_dict() == settings  # loading and quantizing changed no setting
+    tab.k_spin.setValue(7)
+    assert tab.model.k == 7 and tab.k_slider.value() == 7

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kmeans_gui.engine import nearest_center
-from kmeans_gui.ui.regions import region_labels
+from kmeans_gui.ui.explore.regions import region_labels
 
 
 def pixel_centres(x0, x1, y0, y1, w, h, shape):

@@ -9,7 +9,7 @@ from PIL import Image
 
 from kmeans_gui.cli import build_parser
 from kmeans_gui.ui import snapshot
-from kmeans_gui.ui.palette import cluster_rgb
+from kmeans_gui.ui.common.palette import cluster_rgb
 
 
 def parse(*argv):
@@ -139,7 +139,7 @@ def test_snapshot_and_side_panel_accept_the_tutorials_names(qtbot):
     assert round(state.current.inertia, 1) == 1886.2
     assert "stuck in a poor local minimum" in window.status_label.text()
     # The side panel offers both tutorial inits; choosing one restarts the run with it.
-    from kmeans_gui.ui.panels.algorithm import AlgorithmPanel
+    from kmeans_gui.ui.explore.panels.algorithm import AlgorithmPanel
 
     combo = window.findChild(AlgorithmPanel).init_combo
     labels = [combo.itemText(i) for i in range(combo.count())]

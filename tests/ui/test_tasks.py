@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from kmeans_gui.ui.tasks import TaskRunner
+from kmeans_gui.ui.common.tasks import TaskRunner
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QProgressBar, QPushButton, QSlider, QStyle, QVBoxLayout, QWidget,
 )
 
-from ...state import AppState, StepJob, step_label
-from ..tasks import TaskRunner
-from ._blocking import signals_blocked
+from ....state import AppState, StepJob, step_label
+from ...common.blocking import signals_blocked
+from ...common.tasks import TaskRunner
 
 #: The worker reports (and the GUI takes in new states) at most this often.
 PROGRESS_INTERVAL_S = 0.1

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .panels._blocking import signals_blocked
+from .blocking import signals_blocked
 
 __all__ = ["ExportDialog", "render_widget", "MIN_EXPORT_WIDTH", "MAX_EXPORT_WIDTH"]
 

@@ -1,7 +1,8 @@
 """The Algorithm panel: k, initialisation, seed, max iterations, tolerance, empty-cluster policy.
 
-Widgets mirror ``state.params`` both ways: a widget change calls ``state.set_params``; a params
-event (for example the choose-k view setting k) updates the widgets with their signals blocked.
+Each widget is bound to one parameter (``ui/common/binding.py``): a widget change calls
+``state.set_params``; a params event (for example the choose-k view setting k) updates the widgets
+without echoing back; a refused value is said in the status line and the widget shows the state's.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox, QWidget
 
-from ...state import EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, AppState
-from ._blocking import signals_blocked
+from ....state import EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, AppState
+from ...common.binding import bind_value
 
 __all__ = ["AlgorithmPanel"]
 
@@ -57,29 +58,14 @@ class AlgorithmPanel(QGroupBox):
         form.addRow("Tolerance", self.tol_spin)
         form.addRow("Empty cluster", self.empty_combo)
 
-        self._on_params_change()
-        self.k_spin.valueChanged.connect(lambda v: self._set(k=int(v)))
-        self.init_combo.currentIndexChanged.connect(lambda _: self._set(init=self.init_combo.currentData()))
-        self.seed_spin.valueChanged.connect(lambda v: self._set(seed=int(v)))
-        self.max_iter_spin.valueChanged.connect(lambda v: self._set(max_iter=int(v)))
-        self.tol_spin.valueChanged.connect(lambda v: self._set(tol=float(v)))
-        self.empty_combo.currentIndexChanged.connect(lambda _: self._set(empty_policy=self.empty_combo.currentData()))
-        state.events.params.connect(self._on_params_change)
+        self.bindings = [
+            self._bind(widget, name) for widget, name in (
+                (self.k_spin, "k"), (self.init_combo, "init"), (self.seed_spin, "seed"),
+                (self.max_iter_spin, "max_iter"), (self.tol_spin, "tol"), (self.empty_combo, "empty_policy"),
+            )
+        ]
 
-    def _set(self, **change) -> None:
-        try:
-            self.state.set_params(**change)
-        except ValueError as exc:
-            self.message.emit(str(exc))
-            self._on_params_change()
-
-    def _on_params_change(self) -> None:
-        p = self.state.params
-        widgets = (self.k_spin, self.init_combo, self.seed_spin, self.max_iter_spin, self.tol_spin, self.empty_combo)
-        with signals_blocked(*widgets):
-            self.k_spin.setValue(p.k)
-            self.init_combo.setCurrentIndex(self.init_combo.findData(p.init))
-            self.seed_spin.setValue(p.seed)
-            self.max_iter_spin.setValue(p.max_iter)
-            self.tol_spin.setValue(p.tol)
-            self.empty_combo.setCurrentIndex(self.empty_combo.findData(p.empty_policy))
+    def _bind(self, widget, name: str):
+        state = self.state
+        return bind_value(widget, state.events.params, lambda: getattr(state.params, name),
+                          lambda value: state.set_params(**{name: value}), on_error=self.message.emit)

@@ -12,7 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
-from .palette import cluster_hex
+from ..common.palette import cluster_hex
+from ..common.style import BACKGROUND, set_title, style_fixed_chart
 
 __all__ = ["SilhouettePlot", "band_outline"]
 
@@ -48,20 +49,14 @@ class SilhouettePlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setAntialiasing(False)  # crisp bars; antialiasing only blurs thousands of edges
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.showGrid(x=True, y=False, alpha=0.15)
-        for axis in ("left", "bottom"):
-            self.plot.getAxis(axis).setPen(pg.mkPen("#606060"))
-            self.plot.getAxis(axis).setTextPen(pg.mkPen("#404040"))
+        self.plot = pg.PlotWidget(background=BACKGROUND)
+        # Crisp bars: antialiasing only blurs thousands of edges.
+        style_fixed_chart(self.plot, grid_y=False, antialias=False)
         self.plot.setLabel("bottom", "silhouette coefficient")
         self.plot.setLabel("left", "clusters (samples sorted)")
         self.plot.getAxis("left").setTicks([[]])  # sample positions mean nothing; clusters are labelled
         self.plot.getAxis("left").setWidth(30)
-        self.plot.setTitle("Silhouette plot", color="#202020", size="10pt")
+        set_title(self.plot, "Silhouette plot")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -96,7 +91,7 @@ class SilhouettePlot(QWidget):
         """Clear the plot and show ``text`` in its middle."""
         self._reset()
         self.mean = None
-        self.plot.setTitle("Silhouette plot", color="#202020", size="10pt")
+        set_title(self.plot, "Silhouette plot")
         self.message.setText(text)
         self.message.setPos(0.45, 0.5)
         self._add(self.message)

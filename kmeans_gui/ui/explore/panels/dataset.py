@@ -12,23 +12,28 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ...data.datasets import DATASETS
-from ...state import AppState
-from ._blocking import signals_blocked
+from ....data.datasets import DATASETS
+from ....state import AppState
+from ....state.view import ViewOptions
+from ...common.binding import bind
+from ...common.blocking import signals_blocked
 
 __all__ = ["DatasetPanel"]
 
 
 class DatasetPanel(QGroupBox):
     """Dataset chooser. A choice replaces the points at once (undoable) and suggests k;
-    ``generate()`` draws the same dataset anew with the next seed."""
+    ``generate()`` draws the same dataset anew with the next seed.
+
+    The brush controls are bound to ``view`` (the canvas' :class:`ViewOptions`).
+    """
 
     message = Signal(str)
-    brush_changed = Signal(bool, float, int)
 
-    def __init__(self, state: AppState, parent: QWidget | None = None):
+    def __init__(self, state: AppState, view: ViewOptions | None = None, parent: QWidget | None = None):
         super().__init__("Data", parent)
         self.state = state
+        self.view = view if view is not None else ViewOptions()
         self.dataset_combo = QComboBox()
         for name, info in DATASETS.items():
             self.dataset_combo.addItem(info.label, name)
@@ -59,11 +64,9 @@ class DatasetPanel(QGroupBox):
         self.brush_check = QCheckBox("Brush: drag to spray points")
         self.brush_radius = QSpinBox()
         self.brush_radius.setRange(3, 200)
-        self.brush_radius.setValue(30)
         self.brush_radius.setSuffix(" px")
         self.brush_density = QSpinBox()
         self.brush_density.setRange(1, 100)
-        self.brush_density.setValue(8)
         self.brush_density.setSuffix(" per move")
         self.clear_button = QPushButton("Clear points")
 
@@ -93,9 +96,11 @@ class DatasetPanel(QGroupBox):
             spin.valueChanged.connect(self.show_choice)
         self.generate_button.clicked.connect(self.generate)
         self.clear_button.clicked.connect(state.clear)
-        for w in (self.brush_radius, self.brush_density):
-            w.valueChanged.connect(self._emit_brush)
-        self.brush_check.toggled.connect(self._emit_brush)
+        self.bindings = [
+            bind(self.brush_check, self.view, "brush_mode", on_error=self.message.emit),
+            bind(self.brush_radius, self.view, "brush_radius_px", on_error=self.message.emit),
+            bind(self.brush_density, self.view, "brush_density", on_error=self.message.emit),
+        ]
         state.events.points.connect(self._on_points_change)
         self._on_points_change()
         self._update_enabled()
@@ -127,10 +132,6 @@ class DatasetPanel(QGroupBox):
         self.n_spin.setEnabled(info.uses_n)
         self.centers_spin.setEnabled(info.uses_centers)
         self.spread_spin.setEnabled(info.uses_spread)
-
-    def _emit_brush(self) -> None:
-        self.brush_changed.emit(self.brush_check.isChecked(), float(self.brush_radius.value()),
-                                int(self.brush_density.value()))
 
     def options(self) -> dict:
         name = self.dataset_combo.currentData()

@@ -9,7 +9,7 @@ from importlib import metadata
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenuBar
 
-from .. import __license__, __version__
+from ... import __license__, __version__
 
 __all__ = ["library_versions", "shortcut_rows", "shortcuts_html", "about_html", "MOUSE_HELP"]
 

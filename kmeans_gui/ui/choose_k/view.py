@@ -1,7 +1,7 @@
 """The "Choose k" view: elbow, silhouette, Calinski-Harabasz and Davies-Bouldin against k.
 
 A sweep (:func:`kmeans_gui.engine.sweep.sweep_k`) fits k = 1..K with a few seeds on the worker
-thread of a :class:`~kmeans_gui.ui.tasks.TaskRunner`; the elbow fills in as fits finish. Results
+thread of a :class:`~kmeans_gui.ui.common.tasks.TaskRunner`; the elbow fills in as fits finish. Results
 are cached per (data version, K, seeds) and dropped when the points change. Clicking a k on any
 chart sets k in the main panel (``state.set_params(k=...)``), which restarts the run; the silhouette
 plot then shows that k's clustering, as in scikit-learn's silhouette analysis.
@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..engine.metrics import find_knee
-from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
-from ..state import MAX_K, AppState
+from ...engine.sweep import SweepResult
+from ...state import MAX_K, AppState, words
+from ...state.choose_k import TUTORIAL_SEED, ChooseKModel, sweep_task
+from ..common.binding import bind
+from ..common.style import BACKGROUND, ERROR_HEX, set_title, style_fixed_chart
+from ..common.tasks import TaskRunner
 from .silhouette_plot import SilhouettePlot
-from .tasks import TaskCancelled, TaskRunner
 
 __all__ = ["ChooseKView", "KChart", "match_labels", "render_for_snapshot"]
 
@@ -45,23 +47,6 @@ BEST_HEX = "#D55E00"
 KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
 TUTORIAL_HEX = "#E69F00"
-MAX_CACHE = 8
-#: The tutorial's default seed: its elbow curve is one run per k from it.
-TUTORIAL_SEED = 42
-#: A tutorial run ending at this many times the best inertia for its k is named as stuck: past
-#: the true number of clusters, runs differ by a few per cent anyway, and that bends no curve.
-FAR_ABOVE = 1.25
-
-
-def _style_plot(plot: pg.PlotWidget) -> None:
-    plot.setAntialiasing(True)
-    plot.showGrid(x=True, y=True, alpha=0.15)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    for axis in ("left", "bottom"):
-        plot.getAxis(axis).setPen(pg.mkPen("#606060"))
-        plot.getAxis(axis).setTextPen(pg.mkPen("#404040"))
 
 
 class KChart(QWidget):
@@ -73,9 +58,9 @@ class KChart(QWidget):
 
     def __init__(self, title: str, y_label: str, parent: QWidget | None = None, *, legend: bool = False):
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
-        _style_plot(self.plot)
-        self.plot.setTitle(title, color="#202020", size="10pt")
+        self.plot = pg.PlotWidget(background=BACKGROUND)
+        style_fixed_chart(self.plot)
+        set_title(self.plot, title)
         self.plot.setLabel("left", y_label)
         self.plot.setLabel("bottom", "k (click to choose)")
         self.plot.getAxis("left").setWidth(62)
@@ -200,39 +185,42 @@ class KChart(QWidget):
         return self.plot.mapFromScene(scene)
 
 
-def _run_sweep(ctx, X, k_values, n_seeds, tutorial_seed=None):
-    """The worker-thread task: plain data in, a SweepResult out."""
-    try:
-        return sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed,
-                       progress=ctx.set_progress, should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial)
-    except SweepCancelled:
-        raise TaskCancelled() from None
-
-
 class ChooseKView(QWidget):
     """Charts for choosing k, fed by a cancellable background sweep.
 
     Parameters
     ----------
     state : AppState
+        The Explore model: its points are swept, and a click on a chart sets its k.
+    model : ChooseKModel, optional
+        Settings, results and cache of the sweep (a new one over ``state`` by default).
     parent : QWidget, optional
     """
 
-    def __init__(self, state: AppState, parent: QWidget | None = None):
+    def __init__(self, state: AppState, model: ChooseKModel | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.result: SweepResult | None = None
-        self._cache: dict[tuple, SweepResult] = {}
-        self._partial: list = []
-        self._running_key: tuple | None = None
+        self.model = model if model is not None else ChooseKModel(state)
+        bar = self._build_bar()
+        grid = self._build_charts()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addLayout(grid, 1)
+        self.runner = TaskRunner(self)
+        self.runner.connect_handlers(self)
+        self._connect()
+        self.model.follow_tutorial_data()
+        self._show(None)
 
+    def _build_bar(self) -> QHBoxLayout:
+        """max k, seeds per k, Compute, progress, Cancel; and the status line under them."""
         self.max_k_spin = QSpinBox()
         self.max_k_spin.setRange(2, MAX_K)
-        self.max_k_spin.setValue(10)
         self.max_k_spin.setToolTip("Try k = 1 .. max k")
         self.seeds_spin = QSpinBox()
         self.seeds_spin.setRange(1, 20)
-        self.seeds_spin.setValue(3)
         self.seeds_spin.setToolTip("k-means++ runs per k; the best is kept, the spread is shown in grey")
         self.tutorial_check = QCheckBox("Tutorial's curve")
         self.tutorial_check.setToolTip(
@@ -247,7 +235,7 @@ class ChooseKView(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("")
         self.progress_bar.setMinimumWidth(160)
-        self.status = QLabel("Press Compute to fit k = 1 .. max k.")
+        self.status = QLabel(words.SWEEP_PROMPT)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -263,7 +251,9 @@ class ChooseKView(QWidget):
         bar.addWidget(self.compute_button)
         bar.addWidget(self.progress_bar, 1)
         bar.addWidget(self.cancel_button)
+        return bar
 
+    def _build_charts(self) -> QGridLayout:
         self.elbow = KChart("Elbow: inertia against k", "inertia (lower is tighter)", legend=True)
         self.silhouette_chart = KChart("Mean silhouette", "silhouette (higher is better)")
         self.ch_chart = KChart("Calinski-Harabasz index", "CH (higher is better)")
@@ -281,73 +271,66 @@ class ChooseKView(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(bar)
-        layout.addWidget(self.status)
-        layout.addLayout(grid, 1)
+        return grid
 
-        self.runner = TaskRunner(self)
-        self.runner.connect_handlers(self)
+    def _connect(self) -> None:
+        self.bindings = [
+            bind(self.max_k_spin, self.model, "max_k", on_error=lambda text: self._set_status(text, error=True)),
+            bind(self.seeds_spin, self.model, "n_seeds", on_error=lambda text: self._set_status(text, error=True)),
+            bind(self.tutorial_check, self.model, "tutorial_curve"),
+        ]
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
-        self.max_k_spin.valueChanged.connect(self._on_settings_change)
-        self.seeds_spin.valueChanged.connect(self._on_settings_change)
-        self.tutorial_check.toggled.connect(self._on_settings_change)
+        self.model.events.max_k.connect(self._on_settings_change)
+        self.model.events.n_seeds.connect(self._on_settings_change)
+        self.model.events.tutorial_curve.connect(self._on_settings_change)
+        self.model.events.partial.connect(self._on_partial_fits)
         for chart in self.charts:
             chart.plot.scene().sigMouseClicked.connect(lambda ev, c=chart: self._on_chart_click(c, ev))
+        self.state.events.points.connect(self._on_points_change)
+        self.state.events.params.connect(self._on_params_change)
+        self.state.events.run.connect(self._show_silhouette_plot)
 
-        state.events.points.connect(self._on_points_change)
-        state.events.params.connect(self._on_params_change)
-        state.events.run.connect(self._show_silhouette_plot)
-        self._follow_tutorial_data()
-        self._show(None)
+    @property
+    def result(self) -> SweepResult | None:
+        return self.model.result
+
+    @property
+    def _cache(self) -> dict:
+        return self.model._cache
 
     # ------------------------------------------------------------------ computing
     def settings_key(self) -> tuple:
-        return (self.state.data_version, self.max_k_spin.value(), self.seeds_spin.value(),
-                self.tutorial_check.isChecked())
-
-    def _sweep_args(self):
-        X = np.array(self.state.points)  # a private copy: the worker must not see later edits
-        n = X.shape[0]
-        if n == 0:
-            raise ValueError("No points yet: add some on the canvas or generate a dataset first.")
-        k_values = range(1, min(self.max_k_spin.value(), n) + 1)
-        return X, k_values, self.seeds_spin.value(), TUTORIAL_SEED if self.tutorial_check.isChecked() else None
+        return self.model.settings_key()
 
     def compute(self) -> None:
         """Start the sweep in the background (or show the cached result for these settings)."""
-        key = self.settings_key()
-        if key in self._cache:
-            self._show(self._cache[key])
+        cached = self.model.cached()
+        if cached is not None:
+            self._show(cached)
             return
         try:
-            args = self._sweep_args()
+            args = self.model.sweep_args()
         except ValueError as exc:
             self._set_status(str(exc), error=True)
             return
-        self._partial = []
-        self._running_key = key
+        self.model.begin()
         self._show(None, keep_status=True)
-        self.silhouette_plot.show_message("Computing ...")
+        self.silhouette_plot.show_message(words.SWEEP_COMPUTING)
         self.progress_bar.setValue(0)
-        self._set_status(f"Fitting k = 1..{args[1][-1]} with {args[2]} seed(s) each ...")
-        self.runner.submit(_run_sweep, *args)
+        self._set_status(words.sweep_started(args[1][-1], args[2]))
+        self.runner.submit(sweep_task, *args)
 
     def compute_now(self) -> SweepResult | None:
         """Compute on this thread, without the worker (for snapshots and scripts)."""
-        key = self.settings_key()
-        if key not in self._cache:
-            try:
-                X, k_values, n_seeds, tutorial_seed = self._sweep_args()
-            except ValueError as exc:
-                self._set_status(str(exc), error=True)
-                return None
-            self._store(key, sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed))
+        try:
+            result = self.model.compute_now()
+        except ValueError as exc:
+            self._set_status(str(exc), error=True)
+            return None
         self.progress_bar.setValue(1000)
         self.progress_bar.setFormat("done")
-        self._show(self._cache[key])
+        self._show(result)
         return self.result
 
     def cancel(self) -> None:
@@ -363,63 +346,51 @@ class ChooseKView(QWidget):
         self.state.events.params.disconnect(self._on_params_change)
         self.state.events.run.disconnect(self._show_silhouette_plot)
 
-    def _store(self, key: tuple, result: SweepResult) -> None:
-        self._cache[key] = result
-        while len(self._cache) > MAX_CACHE:
-            self._cache.pop(next(iter(self._cache)))
-
     # ------------------------------------------------------------------ runner signals
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress_bar.setValue(int(round(1000 * fraction)))
         self.progress_bar.setFormat(message)
 
     def _on_partial(self, fit) -> None:
-        self._partial.append(fit)
-        k = [f.k for f in self._partial]
-        self.elbow.set_values(k, [f.best_inertia for f in self._partial],
-                              spread=np.array([f.inertias for f in self._partial]))
+        self.model.add_fit(fit)
+
+    def _on_partial_fits(self) -> None:
+        fits = self.model.partial
+        self.elbow.set_values([f.k for f in fits], [f.best_inertia for f in fits],
+                              spread=np.array([f.inertias for f in fits]))
 
     def _on_finished(self, result: SweepResult) -> None:
-        if self._running_key is not None:
-            self._store(self._running_key, result)
-        self._running_key = None
         self.progress_bar.setValue(1000)
         self.progress_bar.setFormat("done")
+        self.model.finish(result)
         self._show(result)
 
     def _on_failed(self, message: str) -> None:
-        self._running_key = None
+        self.model.abandon()
         self.progress_bar.setFormat("failed")
-        self.silhouette_plot.show_message("The sweep failed: no silhouette plot.")
-        self._set_status(f"The sweep failed: {message}", error=True)
+        self.silhouette_plot.show_message(words.SWEEP_FAILED_PLOT)
+        self._set_status(words.sweep_failed(message), error=True)
 
     def _on_cancelled(self) -> None:
-        self._running_key = None
+        self.model.abandon()
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("cancelled")
         # compute() put "Computing ..." there; it must not outlive the sweep.
-        self.silhouette_plot.show_message("Cancelled: press Compute to see the silhouette plot.")
-        self._set_status("Cancelled. Press Compute to start again.")
+        self.silhouette_plot.show_message(words.SWEEP_CANCELLED_PLOT)
+        self._set_status(words.SWEEP_CANCELLED)
 
     def _on_running_changed(self, running: bool) -> None:
         self.cancel_button.setEnabled(running)
         self.compute_button.setEnabled(not running)
 
     # ------------------------------------------------------------------ state events
-    def _follow_tutorial_data(self) -> None:
-        """Loading one of the tutorial's datasets checks "Tutorial's curve" (it can be unchecked)."""
-        name = str((self.state.dataset or {}).get("name", ""))
-        if self.state.points_change == "replace" and name.startswith("tutorial-"):
-            self.tutorial_check.setChecked(True)
-
     def _on_points_change(self) -> None:
-        self._follow_tutorial_data()
-        version = self.state.data_version
-        self._cache = {key: r for key, r in self._cache.items() if key[0] == version}
+        self.model.follow_tutorial_data()
+        self.model.forget_other_data()
         if self.runner.is_running():
             self.runner.cancel()
         self._show(None, keep_status=True)
-        self._set_status("The data changed: press Compute for new charts.")
+        self._set_status(words.SWEEP_DATA_CHANGED)
 
     def _on_params_change(self) -> None:
         k = self.state.params.k
@@ -428,7 +399,7 @@ class ChooseKView(QWidget):
         # The silhouette plot waits for the run event that always follows: it needs the new labels.
 
     def _on_settings_change(self) -> None:
-        cached = self._cache.get(self.settings_key())
+        cached = self.model.cached()
         if cached is not None and not self.runner.is_running():
             self._show(cached)
 
@@ -446,20 +417,20 @@ class ChooseKView(QWidget):
 
     # ------------------------------------------------------------------ drawing
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #B00020;" if error else "")
+        self.status.setStyleSheet(f"color: {ERROR_HEX};" if error else "")
         self.status.setText(text)
 
     def _show(self, result: SweepResult | None, keep_status: bool = False) -> None:
-        self.result = result
+        if result is not self.model.result:
+            self.model.show(result)
         if result is None:
             for chart in self.charts:
                 chart.clear()
-            self.silhouette_plot.show_message("Compute the sweep to see the silhouette plot.")
+            self.silhouette_plot.show_message(words.SWEEP_PLOT_PROMPT)
             return
         k = result.k_values
         knee = result.knee
-        tutorial_name = (f"tutorial: one random run (seed {result.tutorial_seed})"
-                         if result.tutorial_curve is not None else "")
+        tutorial_name = words.tutorial_curve_name(result.tutorial_seed) if result.tutorial_curve is not None else ""
         self.elbow.set_values(k, result.best_inertia, spread=result.inertias,
                               marker_k=knee.x, marker_text=knee.message,
                               extra=result.tutorial_curve, extra_name=tutorial_name)
@@ -469,16 +440,7 @@ class ChooseKView(QWidget):
         self._on_params_change()
         self._show_silhouette_plot()
         if not keep_status:
-            parts = [knee.message]
-            best = result.best_k("silhouette")
-            if best is not None:
-                parts.append(f"best silhouette at k = {best}")
-            parts.append(result.silhouette_note())
-            parts.extend(result.notes)
-            if result.tutorial_curve is not None:
-                parts.append(tutorial_curve_note(result))
-            text = "; ".join(parts)
-            self._set_status(text[0].upper() + text[1:] + ". Click a k on any chart to use it.")
+            self._set_status(words.sweep_summary(result))
 
     def _show_silhouette_plot(self) -> None:
         result, k = self.result, self.state.params.k
@@ -486,11 +448,9 @@ class ChooseKView(QWidget):
             return
         fit = result.fit_for(k)
         if fit is None:
-            self.silhouette_plot.show_message(
-                f"k = {k} is outside the sweep (k = {result.k_values[0]}..{result.k_values[-1]}):\n"
-                "raise max k and compute again.")
+            self.silhouette_plot.show_message(words.k_outside_sweep(k, result.k_values[0], result.k_values[-1]))
         elif fit.silhouette_samples is None:
-            self.silhouette_plot.show_message(f"k = {k}: the silhouette needs at least 2 clusters.")
+            self.silhouette_plot.show_message(words.silhouette_needs_two(k))
         else:
             labels = fit.labels
             ref = self._run_labels(k, labels.shape[0])
@@ -499,10 +459,7 @@ class ChooseKView(QWidget):
             idx = result.silhouette_indices
             if idx is not None:
                 labels = labels[idx]
-            if result.silhouette_sampled:
-                note = f"estimate on a sample of {result.silhouette_n_used:,} of {result.n_samples:,} points"
-            else:
-                note = f"exact, all {result.n_samples:,} points"
+            note = words.silhouette_note(result.silhouette_sampled, result.silhouette_n_used, result.n_samples)
             self.silhouette_plot.set_silhouettes(fit.silhouette_samples, labels, k, note=note)
 
     def _run_labels(self, k: int, n: int) -> np.ndarray | None:
@@ -512,20 +469,6 @@ class ChooseKView(QWidget):
                 ok = s.labels.shape[0] == n and s.centers.shape[0] == k
                 return s.labels if ok else None
         return None
-
-
-def tutorial_curve_note(result: SweepResult) -> str:
-    """What the tutorial's curve shows against the best runs, e.g. which of its runs are stuck."""
-    k = result.k_values
-    curve = result.tutorial_curve
-    stuck = k[curve >= result.best_inertia * FAR_ABOVE]
-    knee = find_knee(k, curve).message.replace("elbow", "its elbow", 1)
-    text = f"the tutorial's curve (one random run per k, seed {result.tutorial_seed}): {knee}"
-    if stuck.size:
-        ks = ", ".join(str(int(v)) for v in stuck)
-        text += (f"; its run{'s' * (stuck.size > 1)} at k = {ks} {'are' if stuck.size > 1 else 'is'} stuck far "
-                 "above the best of the k-means++ runs, which bends its curve")
-    return text
 
 
 def match_labels(ours: np.ndarray, theirs: np.ndarray, k: int) -> np.ndarray:

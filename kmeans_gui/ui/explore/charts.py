@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QWidget
 
-from ..state import AppState, chart_position
+from ...state import AppState, chart_position
+from ..common.style import AXIS_TEXT_HEX, BACKGROUND, set_title, style_fixed_chart
 
 __all__ = ["SeriesChart", "ConvergenceChart", "IntegerAxis"]
 
@@ -36,21 +37,14 @@ class SeriesChart(pg.PlotWidget):
     def __init__(self, title: str = "", x_label: str = "", y_label: str = "", parent: QWidget | None = None,
                  integer_x: bool = True):
         axes = {"bottom": IntegerAxis("bottom")} if integer_x else None
-        super().__init__(parent=parent, background="w", axisItems=axes)
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(x=False, y=False)
-        self.hideButtons()
-        self.showGrid(x=True, y=True, alpha=0.2)
-        for axis in ("left", "bottom"):
-            self.getAxis(axis).setPen(pg.mkPen("#606060"))
-            self.getAxis(axis).setTextPen(pg.mkPen("#404040"))
-            self.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        super().__init__(parent=parent, background=BACKGROUND, axisItems=axes)
+        style_fixed_chart(self, grid_alpha=0.2, antialias=None, cache=True)
         if title:
-            self.setTitle(title, color="#303030", size="10pt")
+            set_title(self, title, color="#303030")
         if x_label:
-            self.setLabel("bottom", x_label, color="#404040")
+            self.setLabel("bottom", x_label, color=AXIS_TEXT_HEX)
         if y_label:
-            self.setLabel("left", y_label, color="#404040")
+            self.setLabel("left", y_label, color=AXIS_TEXT_HEX)
         self.curve = self.plot(
             [], [], pen=pg.mkPen(LINE, width=2), symbol="o", symbolSize=5,
             symbolBrush=pg.mkBrush(LINE), symbolPen=None,

@@ -7,12 +7,12 @@ call methods here. Nothing in this module imports Qt, so the whole behaviour of 
 A run is the list of :class:`~kmeans_gui.engine.KMeansState` objects ``kmeans_steps`` yields,
 computed eagerly up to a small time budget and lazily after that; the cursor indexes into it.
 Because a run is a pure function of (points, params, placed centres), a session is saved as those
-three plus the cursor, and restoring it replays the run.
+three plus the cursor (:meth:`AppState.to_dict` and :meth:`AppState.arrays`), and restoring it
+replays the run.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import threading
 import time
@@ -23,11 +23,14 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .engine import STOP_NO_CHANGE, FewDistinctPointsWarning, KMeansState, kmeans_steps
+from ..engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
+from . import words
+from .events import Event, batched
+from .phases import chart_position, is_final_assignment
 
 __all__ = [
-    "Event", "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "status_text", "step_label",
-    "chart_position", "is_final_assignment",
+    "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
+    "is_final_assignment",
 ]
 
 # init value -> what the GUI calls it. "manual" means the user places the k centres by clicking.
@@ -44,68 +47,12 @@ INIT_LABELS = {
 STUCK_CHECK_MAX_WORK = 20_000
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
-SESSION_VERSION = 1
 
 #: Observed k-means++ / farthest-point seeding yields one n-sized D^2 array per seed (at 1,000,000
 #: points and k = 50, 392 MB). A run keeps at most about this many bytes of them; beyond, only
 #: every few seeds keep theirs (as float32, they only shade points) and the others are
 #: recomputed from the nearest kept one when shown, a few O(n) passes.
 SEED_DISTANCE_BUDGET = 64_000_000
-
-
-class Event:
-    """A tiny evented signal: ``connect(cb)``, ``disconnect(cb)``, ``emit(*args)``, ``blocker()``."""
-
-    def __init__(self, name: str = ""):
-        self.name = name
-        self._callbacks: list[Callable] = []
-        self._blocked = 0
-        self._deferred: list[tuple] | None = None
-
-    def connect(self, callback: Callable) -> Callable:
-        if callback not in self._callbacks:
-            self._callbacks.append(callback)
-        return callback
-
-    def disconnect(self, callback: Callable | None = None) -> None:
-        """Remove ``callback`` (or every callback when None); unknown callbacks are ignored."""
-        if callback is None:
-            self._callbacks.clear()
-        elif callback in self._callbacks:
-            self._callbacks.remove(callback)
-
-    def emit(self, *args) -> None:
-        if self._blocked:
-            return
-        if self._deferred is not None:
-            if args not in self._deferred:
-                self._deferred.append(args)
-            return
-        for callback in list(self._callbacks):
-            callback(*args)
-
-    @contextlib.contextmanager
-    def blocker(self):
-        """Silence this event inside the block (cuts widget -> state -> widget loops)."""
-        self._blocked += 1
-        try:
-            yield
-        finally:
-            self._blocked -= 1
-
-    @contextlib.contextmanager
-    def deferred(self):
-        """Collect emissions inside the block and emit each distinct one once at the end."""
-        if self._deferred is not None:  # nested: the outer block emits
-            yield
-            return
-        self._deferred = []
-        try:
-            yield
-        finally:
-            pending, self._deferred = self._deferred, None
-            for args in pending:
-                self.emit(*args)
 
 
 @dataclass(frozen=True)
@@ -294,7 +241,7 @@ class AppState:
         points), with a single restart of the run. Placed centroids belong to the old data, so
         they are cleared (undo brings them back with the old points).
         """
-        from .data.datasets import make_dataset
+        from ..data.datasets import make_dataset
 
         X = _as_points(make_dataset(name, **options))
         params = None
@@ -450,7 +397,7 @@ class AppState:
         if (s is None or not s.is_final or not (self.tutorial_setup or on_tutorial_data)
                 or self.n_points * self._params.k > STUCK_CHECK_MAX_WORK):
             return None
-        from .stuck import best_known, stuck_message
+        from ..stuck import best_known, stuck_message
 
         key = (self._data_version, self._params.k)
         if self._best_known[0] != key:
@@ -460,15 +407,7 @@ class AppState:
 
     def _problem(self) -> str | None:
         """Why no run can start now, in words for the status line; None when it can."""
-        n, k = self.n_points, self._params.k
-        if n == 0:
-            return "No points yet: click on the canvas to add some, or choose a dataset and press Generate."
-        if k > n:
-            return f"k = {k} but there {'is' if n == 1 else 'are'} only {n} point{'s' * (n != 1)}: add points or lower k."
-        if self.needs_centers:
-            placed = self._manual.shape[0]
-            return f"Click on the canvas to place centroid {placed + 1} of {k}."
-        return None
+        return words.no_run_problem(self.n_points, self._params.k, self.needs_centers, self._manual.shape[0])
 
     def _restart(self) -> None:
         if self._job is not None:
@@ -485,7 +424,7 @@ class AppState:
             self._steps = self.make_steps()
             self._complete = False
             try:
-                self._extend(1)
+                self._extend(2)  # the first state and the one after it (see peek_next)
             except ValueError as exc:
                 self._error = str(exc)
                 self._history, self._steps, self._complete = [], None, True
@@ -583,14 +522,9 @@ class AppState:
         """Words for "fewer clusters than k at the end", given the distinct points and empty clusters."""
         k = self._params.k
         if distinct < k:
-            return (f"only {distinct} distinct point{'s' * (distinct != 1)} for k = {k}: "
-                    "some centroids will share a spot or stay empty; lower k")
+            return words.few_distinct_points(distinct, k)
         # Enough distinct points: the clusters emptied during the run (the "keep" policy leaves them so).
-        what = f"{n_empty} cluster{'s' * (n_empty != 1)}" if n_empty else "some clusters"
-        if self._params.empty_policy == "keep":
-            return (f"{what} ended empty: empty clusters are kept in place, so their centroids own no points; "
-                    "try another start or the 'Move to farthest point' policy")
-        return f"{what} ended empty; try another seed or lower k"
+        return words.clusters_ended_empty(n_empty, self._params.empty_policy)
 
     # ------------------------------------------------------------------ the run on a worker
     def detach(self) -> "StepJob | None":
@@ -685,8 +619,8 @@ class AppState:
         return self._history[self._cursor] if self._history else None
 
     def peek_next(self) -> KMeansState | None:
-        """The state Step would go to (computing it if needed), or None at the end."""
-        self.ensure(self._cursor + 2)
+        """The state Step would go to, or None at the end (or while a worker has not made it yet).
+        Never computes and never emits: every change of run or cursor computes one state ahead."""
         return self._history[self._cursor + 1] if self._cursor + 1 < len(self._history) else None
 
     @property
@@ -697,14 +631,17 @@ class AppState:
         """Move the cursor to state ``index`` (clamped to the run)."""
         if not self._history:
             return
-        self.ensure(index + 1)
+        # One state beyond the target too, so that peek_next and at_end can answer without
+        # computing (reading must never change the run or emit).
+        self.ensure(index + 2)
         index = int(min(max(index, 0), len(self._history) - 1))
         if index != self._cursor:
             self._cursor = index
             self.events.cursor.emit()
 
     def step(self) -> bool:
-        """One half-step forward; False at the end of the run."""
+        """One half-step forward; False at the end of the run (or of what a worker has made)."""
+        self.ensure(self._cursor + 2)  # a step may compute, or take in a worker's states
         if self.peek_next() is None:
             return False
         self.go_to(self._cursor + 1)
@@ -760,29 +697,24 @@ class AppState:
 
     # ------------------------------------------------------------------ sessions
     def to_dict(self) -> dict:
-        """Everything needed to restore this session, as JSON-friendly plain data."""
-        return {
-            "version": SESSION_VERSION,
-            "points": self._points.tolist(),
-            "params": asdict(self._params),
-            "manual_centers": self._manual.tolist(),
-            "cursor": self._cursor,
-            "dataset": self.dataset,
-        }
+        """What restores this run besides the arrays, as JSON-able plain data: the parameters, the
+        cursor and the dataset's options (the points and placed centres are in :meth:`arrays`)."""
+        return {"params": asdict(self._params), "cursor": self._cursor, "dataset": self.dataset}
 
-    def load_dict(self, data: dict) -> None:
-        """Restore a session made by :meth:`to_dict` (the run is replayed up to the cursor).
+    def arrays(self) -> dict[str, np.ndarray]:
+        """``points`` of shape (n, 2) and ``manual_centers`` of shape (m, 2), float64, read-only."""
+        return {"points": self._points, "manual_centers": self._manual}
 
-        Everything is checked before anything changes: on a ValueError (naming the bad key) the
-        points, parameters, run, cursor and undo history are exactly as they were. A cursor past
-        the end of the run lands on its last state.
+    def load_dict(self, data: dict, arrays: dict | None = None) -> None:
+        """Restore what :meth:`to_dict` and :meth:`arrays` gave (the run is replayed up to the cursor).
+
+        Without ``arrays`` the points and placed centres are read from ``data`` (lists are fine).
+        Everything is checked first: on a ValueError, which names every problem, nothing changed.
         """
-        points, params, manual, dataset, cursor = _checked_session(data)
-        with contextlib.ExitStack() as stack:
-            # Blocks close last-in first-out: enter them backwards so views hear points, params,
-            # manual, run in that order (colours for the new run must meet the new points).
-            for ev in (self.events.run, self.events.manual, self.events.params, self.events.points):
-                stack.enter_context(ev.deferred())
+        points, params, manual, cursor, dataset = self.validate_dict(data, arrays)
+        # Views hear points, params, manual, run in that order (colours for the new run must
+        # meet the new points), each once.
+        with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
             self._params = params
             self._manual = manual
             self.dataset = dataset
@@ -793,10 +725,59 @@ class AppState:
             self._apply_points(points, "replace")
         self.go_to(cursor)
 
+    @staticmethod
+    def validate_dict(data, arrays: dict | None = None) -> tuple:
+        """Check what :meth:`load_dict` would take, changing nothing: (points, params, placed
+        centres, cursor, dataset), or a ValueError naming every problem."""
+        if not isinstance(data, dict):
+            raise ValueError(f"Explore settings must be a dict (JSON object), not {type(data).__name__}.")
+        arrays = dict(arrays) if arrays is not None else {k: data[k] for k in ("points", "manual_centers") if k in data}
+        known = {"params", "cursor", "dataset", "points", "manual_centers"}
+        problems = [f"unknown setting {key!r}" for key in data if key not in known]
+        problems += [f"unknown array {key!r}" for key in arrays if key not in ("points", "manual_centers")]
+        points = params = manual = None
+        if "points" not in arrays:
+            problems.append("missing 'points'")
+        else:
+            try:
+                points = _as_points(arrays["points"])
+            except (ValueError, TypeError) as exc:
+                problems.append(f"points: {exc}".rstrip("."))
+        try:
+            manual = _as_points(arrays.get("manual_centers", np.empty((0, 2))))
+        except (ValueError, TypeError) as exc:
+            problems.append(f"manual_centers: {exc}".rstrip("."))
+        raw = data.get("params")
+        if not isinstance(raw, dict):
+            problems.append("missing 'params'" if raw is None else "params must be a mapping")
+        else:
+            names = {f.name for f in fields(Params)}
+            unknown, missing = set(raw) - names, names - set(raw)
+            if unknown:
+                problems.append(f"unknown parameter(s) {', '.join(sorted(map(repr, unknown)))}")
+            if missing:
+                problems.append(f"missing parameter(s) {', '.join(sorted(map(repr, missing)))}")
+            if not unknown and not missing:
+                try:
+                    params = Params(**raw).validated()
+                except ValueError as exc:
+                    problems.append(str(exc).rstrip("."))
+        if params is not None and manual is not None and params.init == "manual" and manual.shape[0] > params.k:
+            problems.append(f"{manual.shape[0]} placed centres for k = {params.k}")
+        cursor = data.get("cursor", 0)
+        if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)) or cursor < 0:
+            problems.append(f"cursor={cursor!r} must be a whole number >= 0")
+        dataset = data.get("dataset")
+        if dataset is not None and not (isinstance(dataset, dict) and isinstance(dataset.get("name"), str)):
+            problems.append("dataset must be null or a mapping with a 'name'")
+        if problems:
+            raise ValueError("Explore: " + "; ".join(problems) + ".")
+        return points, params, manual, int(cursor), dataset
+
     @classmethod
-    def from_dict(cls, data: dict, **kwargs) -> "AppState":
+    def from_dict(cls, data: dict, arrays: dict | None = None, **kwargs) -> "AppState":
         state = cls(**kwargs)
-        state.load_dict(data)
+        state.load_dict(data, arrays)
         return state
 
 
@@ -862,114 +843,3 @@ class StepJob:
         if used < self.k:
             distinct = len(np.unique(self.points, axis=0))
             self.final_warning = (distinct, self.k - used)
-
-
-def _checked_session(data) -> tuple[np.ndarray, Params, np.ndarray, dict | None, int]:
-    """Validate a session dict; return (points, params, placed centres, dataset, cursor)."""
-    if not isinstance(data, dict):
-        raise ValueError(f"A session must be a dict (JSON object); got {type(data).__name__}.")
-    if data.get("version") != SESSION_VERSION:
-        raise ValueError(f"Unsupported session version {data.get('version')!r}; expected {SESSION_VERSION}.")
-    for key in ("points", "params"):
-        if key not in data:
-            raise ValueError(f"The session has no {key!r}: it is not a complete k-means explorer session.")
-    try:
-        points = _as_points(data["points"])
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"The session's 'points' are not usable: {exc}") from None
-    raw = data["params"]
-    if not isinstance(raw, dict):
-        raise ValueError(f"The session's 'params' must be a dict; got {type(raw).__name__}.")
-    unknown = set(raw) - {f.name for f in fields(Params)}
-    if unknown:
-        raise ValueError(f"The session's 'params' has unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
-    try:
-        params = Params(**raw).validated()
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"The session's 'params' are not usable: {exc}") from None
-    try:
-        manual = _as_points(data.get("manual_centers", []))
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"The session's 'manual_centers' are not usable: {exc}") from None
-    if manual.shape[0] > params.k:
-        raise ValueError(f"The session's 'manual_centers' has {manual.shape[0]} centres for k = {params.k}.")
-    dataset = data.get("dataset")
-    if dataset is not None and not isinstance(dataset, dict):
-        raise ValueError(f"The session's 'dataset' must be a dict or null; got {type(dataset).__name__}.")
-    cursor = data.get("cursor", 0)
-    if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)) or cursor < 0:
-        raise ValueError(f"The session's 'cursor' must be a whole number >= 0; got {cursor!r}.")
-    return points, params, manual, dataset, int(cursor)
-
-
-# ---------------------------------------------------------------------- words for the GUI
-def step_label(next_state: KMeansState | None, k: int) -> str:
-    """What the Step button says: what the next half-step will do."""
-    if next_state is None:
-        return "Done"
-    if next_state.phase == "init":
-        return f"Pick seed {next_state.n_seeds} of {k}" if next_state.n_seeds < k else "Pick last seed"
-    return "Assign points" if next_state.phase == "assign" else "Move centroids"
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
-
-
-def status_text(state: AppState) -> str:
-    """One line for the status bar: phase, iteration, inertia, changes; the stop reason at the end."""
-    s = state.current
-    if s is None:
-        return state.error or ""
-    k = state.params.k
-    step = f"Step {state.cursor + 1}" + ("" if not state.complete else f" of {state.n_states}")
-    if s.phase == "init":
-        text = f"{step} · Initialisation · {s.n_seeds} of {k} seeds chosen"
-    elif is_final_assignment(s):
-        changed = f"{s.n_changed:,} point{'s' * (s.n_changed != 1)} changed cluster"
-        text = f"{step} · Final assignment · inertia {_fmt(s.inertia)} · {changed}"
-    elif s.phase == "assign":
-        changed = f"{s.n_changed:,} point{'s' * (s.n_changed != 1)}"
-        changed += " assigned" if s.iteration == 1 else " changed cluster"
-        text = f"{step} · Iteration {s.iteration} · Assign · inertia {_fmt(s.inertia)} · {changed}"
-    else:
-        text = f"{step} · Iteration {s.iteration} · Move centroids · inertia {_fmt(s.inertia)} · largest move {_fmt(float(s.center_shift.max()))}"
-        if s.empty_clusters:
-            text += f" · empty cluster(s) {', '.join(str(j + 1) for j in s.empty_clusters)} handled"
-    if s.is_final:
-        text += " — " + final_sentence(s)
-        if state.stuck_message():
-            text += " — stuck in a poor local minimum (see What just happened?)"
-    if state.warning:
-        text += f" — note: {state.warning}"
-    return text
-
-
-def is_final_assignment(s: KMeansState) -> bool:
-    """True for the labelling pass after a tol or max_iter stop.
-
-    The run stopped after an update; this one more assignment makes the labels match the final
-    centres. It is not another iteration (``s.iteration`` stays that of the last update), so the
-    words and the chart must not present it as iteration ``s.iteration``'s assignment.
-    """
-    return s.is_final and s.phase == "assign" and s.stop_reason != STOP_NO_CHANGE
-
-
-def chart_position(s: KMeansState) -> float:
-    """Where a state sits on the iteration axis: assignments at whole numbers, updates half a
-    step later, the final assignment after a tol or max_iter stop one whole step after its
-    iteration's assignment (it comes after that iteration's update)."""
-    if s.phase == "update":
-        return s.iteration + 0.5
-    if is_final_assignment(s):
-        return s.iteration + 1.0
-    return float(s.iteration)
-
-
-def final_sentence(s: KMeansState) -> str:
-    """E.g. "Converged after 7 iterations: no point changed cluster"."""
-    n = s.iteration
-    plural = "s" if n != 1 else ""
-    if s.converged:
-        return f"Converged after {n} iteration{plural}: {s.stop_reason}"
-    return f"Stopped after {n} iteration{plural}: {s.stop_reason} (not converged)"

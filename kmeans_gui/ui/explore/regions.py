@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import nearest_center
+from ...engine import nearest_center
 
 __all__ = ["region_labels"]
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..state import AppState
-from .palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
+from ...state import AppState, words
+from ...state.view import ViewOptions
+from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
+from ..common.style import BACKGROUND, style_axes
 from .point_cloud import PointCloudItem
 from .regions import region_labels
 
@@ -82,22 +84,33 @@ class _PaintWatcher(QObject):
         return False
 
 
+def _view_option(name: str) -> property:
+    return property(lambda self: getattr(self.view, name), lambda self, value: setattr(self.view, name, value),
+                    doc=f"``view.{name}``")
+
+
 class Canvas(QWidget):
-    """The plot of the current state. ``plot`` is the pg.PlotWidget, ``viewbox`` its ViewBox."""
+    """The plot of the current state. ``plot`` is the pg.PlotWidget, ``viewbox`` its ViewBox.
+
+    What is drawn besides the points (regions, trails, lines) and the brush live in ``view``, a
+    :class:`ViewOptions`; the canvas redraws when they change.
+    """
 
     options_changed = Signal()
     edit_message = Signal(str)
 
-    def __init__(self, state: AppState, parent: QWidget | None = None):
+    show_regions = _view_option("show_regions")
+    show_trails = _view_option("show_trails")
+    show_lines = _view_option("show_lines")
+    brush_mode = _view_option("brush_mode")
+    brush_radius_px = _view_option("brush_radius_px")
+    brush_density = _view_option("brush_density")  # points per drag event
+
+    def __init__(self, state: AppState, view: ViewOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.show_regions = True
-        self.show_trails = True
-        self.show_lines = False
-        self.brush_mode = False
+        self.view = view if view is not None else ViewOptions()
         self._drag_sprays = False
-        self.brush_radius_px = 30.0
-        self.brush_density = 8  # points per drag event
         self.remove_radius_px = 40.0
         self.frame_pending = False
         self.frames_painted = 0
@@ -108,17 +121,11 @@ class Canvas(QWidget):
         self._line_sample = None
 
         self.viewbox = EditViewBox(self)
-        self.plot = pg.PlotWidget(viewBox=self.viewbox, background="w")
+        self.plot = pg.PlotWidget(viewBox=self.viewbox, background=BACKGROUND)
         self.plot.setAntialiasing(True)
         # No grid: the regions already structure the plane, and grid lines drawn by the axes
-        # cost ~10 ms per frame.
-        for axis in ("left", "bottom"):
-            item = self.plot.getAxis(axis)
-            item.setPen(pg.mkPen("#606060"))
-            item.setTextPen(pg.mkPen("#404040"))
-            # Axes change only when the view does; caching them as pixmaps saves replaying
-            # their drawing (about 1 ms each) on every frame of playback.
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # cost ~10 ms per frame. Axes change only when the view does: cache them.
+        style_axes(self.plot, cache=True)
         # k-means measures Euclidean distance: equal axis scales keep regions and clusters honest.
         self.viewbox.setAspectLocked(True)
         layout = QVBoxLayout(self)
@@ -170,12 +177,16 @@ class Canvas(QWidget):
         state.events.run.connect(self._on_run_change)
         state.events.cursor.connect(self._on_cursor_change)
         state.events.manual.connect(self._on_cursor_change)
+        for name in ("show_regions", "show_trails", "show_lines"):
+            getattr(self.view.events, name).connect(self._on_option_change)
         self._on_points_change()
         self._on_run_change()
 
     # ------------------------------------------------------------------ options
     def set_option(self, name: str, value) -> None:
-        setattr(self, name, value)
+        setattr(self.view, name, value)
+
+    def _on_option_change(self) -> None:
         self.redraw()
         self.options_changed.emit()
 
@@ -347,9 +358,7 @@ class Canvas(QWidget):
         if state.needs_centers:
             state.add_manual_center(x, y)
             left = state.needs_centers
-            self.edit_message.emit(
-                f"Centroid placed; {left} more to place." if left else "All centroids placed: press Step or Play."
-            )
+            self.edit_message.emit(words.centroid_placed(left))
             return
         if self._can_move_centres() and self._nearest_centre(x, y) is not None:
             return  # a click on a placed centre is the start of a drag, not a new point
@@ -361,12 +370,12 @@ class Canvas(QWidget):
 
     def right_click(self, x: float, y: float) -> None:
         if self.state.n_points == 0:
-            self.edit_message.emit("No points to remove.")
+            self.edit_message.emit(words.NO_POINTS_TO_REMOVE)
             return
         # The aspect ratio is locked, so one data unit spans the same pixels along x and y.
         radius = self.remove_radius_px * max(self._pixel_size())
         if self.state.remove_nearest(x, y, max_distance=radius) is None:
-            self.edit_message.emit("No point near the click to remove.")
+            self.edit_message.emit(words.NO_POINT_NEAR_CLICK)
 
     def drag(self, ev, viewbox) -> bool:
         """Handle a left drag; return False to let the ViewBox pan."""

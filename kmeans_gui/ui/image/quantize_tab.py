@@ -8,9 +8,7 @@ fast octree when those are done. Parameter changes re-run after a short pause.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -18,87 +16,29 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from ..data.atomic import atomic_write, same_file
-from ..data.images import (
-    SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, LoadedImage, load_image, sample_image,
-)
-from ..engine.quantize import (
-    PillowResult, QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize,
-    write_palette_csv,
-)
-from ..formatting import db, size_ratio_text, size_text
-from .colour_cloud import ColourCloud, ColourCloudData, colour_cloud_data
+from ...data.atomic import atomic_write, same_file
+from ...data.images import SAMPLE_IMAGES, LoadedImage
+from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
+from ...formatting import db, size_ratio_text, size_text
+from ...state import words
+from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
+from ..common.binding import bind
+from ..common.style import ERROR_HEX
+from ..common.tasks import TaskRunner
+from .colour_cloud import ColourCloud
 from .palette_strip import PaletteStrip
-from .tasks import TaskRunner
 
 __all__ = ["QuantizeTab", "Outcome"]
 
-METHOD_CHOICES = (
-    ("sample", "Sample, refined on all pixels"),
-    ("full", "Full image (exact k-means)"),
-    ("minibatch", "Mini-batch"),
-)
-VIEW_CHOICES = ("k-means", "Pillow median cut", "Pillow fast octree")
 CONTROL_WIDTH = 290
 RERUN_DELAY_MS = 350
 
 
-@dataclass(frozen=True, eq=False)
-class Outcome:
-    """Everything one quantization run produced for the tab."""
-
-    result: QuantizeResult
-    quantized: np.ndarray  # (h, w, 3) uint8, palette[indices]
-    cloud: ColourCloudData
-    png_size: int | None = None
-    comparisons: tuple = ()  # PillowResult, in VIEW_CHOICES order
-
-
-# ---------------------------------------------------------------------------------- worker tasks
-# Plain functions of plain data: they run on the TaskRunner's thread and never touch a widget.
-
-
-def _load_task(ctx, kind: str, source: str, downscale: bool = False):
-    ctx.set_progress(0.0, f"loading {os.path.basename(source)}")
-    try:
-        if kind == "sample":
-            return "loaded", sample_image(source)
-        return "loaded", (load_image(source, downscale=True) if downscale else load_image(source))
-    except ImageTooLargeError as exc:
-        return "too large", (source, str(exc))
-    except ImageLoadError as exc:
-        return "error", str(exc)
-    except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure
-        return "error", f"Could not open {os.path.basename(source)}: {exc}"
-
-
-def _quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known_comparisons=None):
-    try:
-        result = quantize(
-            pixels, k, method=method, sample_size=sample_size, seed=seed,
-            progress=lambda f, msg: ctx.set_progress(0.6 * f, msg), should_stop=lambda: ctx.cancelled,
-        )
-    except QuantizeCancelled:
-        ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
-        raise
-    cloud = colour_cloud_data(pixels, result.indices, result.palette, seed=seed or 0)
-    ours = Outcome(result, result.image(), cloud, comparisons=tuple(known_comparisons or ()))
-    ctx.set_partial(ours)
-    ctx.set_progress(0.65, "encoding the indexed PNG")
-    png_size = len(indexed_png_bytes(result.indices, result.palette))
-    comparisons = list(known_comparisons or ())
-    if compare and not comparisons:
-        for i, name in enumerate(("median cut", "fast octree")):
-            ctx.set_progress(0.75 + 0.12 * i, f"Pillow {name} for comparison")
-            comparisons.append(pillow_quantize(pixels, k, name))
-    return Outcome(result, ours.quantized, ours.cloud, png_size, tuple(comparisons))
-
-
-# ---------------------------------------------------------------------------------- the tab
-
-
 class QuantizeTab(QWidget):
     """Image colour quantization: ``open_file(path)``, ``load_sample(name)``, ``shutdown()``.
+
+    The settings, the image and the outcome live in ``model`` (an :class:`ImageModel`); the widgets
+    are bound to it, and the work runs on a :class:`TaskRunner`.
 
     Signals
     -------
@@ -108,16 +48,10 @@ class QuantizeTab(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, model: ImageModel | None = None, parent=None):
         super().__init__(parent)
-        self.loaded: LoadedImage | None = None
-        # A load in flight: quantize requests wait for it (submitting would cancel the load and
-        # re-quantize the old image); its completion quantizes with the settings of that moment.
-        self._loading = False
-        self.outcome: Outcome | None = None
-        # Pillow's results depend only on the image and k, and its median cut takes seconds at
-        # 12 MP and cannot be interrupted: compute each k once per image.
-        self._pillow_cache: dict[int, tuple] = {}
+        self.model = model if model is not None else ImageModel()
+        self._pending_source: dict | None = None
         self.error_box: QMessageBox | None = None
         self.downscale_box: QMessageBox | None = None
         self.open_downscaled_button: QPushButton | None = None
@@ -138,15 +72,63 @@ class QuantizeTab(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
+        self._bind_model()
         self.setAcceptDrops(True)
         self._update_enabled()
+
+    @property
+    def loaded(self) -> LoadedImage | None:
+        return self.model.loaded
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.model.outcome
+
+    def _bind_model(self) -> None:
+        m = self.model
+        self.bindings = [
+            bind(self.k_slider, m, "k", on_error=self._say),
+            bind(self.k_spin, m, "k", on_error=self._say),
+            bind(self.method_combo, m, "method", on_error=self._say),
+            bind(self.sample_spin, m, "sample_size", on_error=self._say),
+            bind(self.seed_spin, m, "seed", on_error=self._say),
+            bind(self.view_combo, m, "right_image", on_error=self._say),
+        ]
+        for ev in (m.events.k, m.events.method, m.events.sample_size, m.events.seed):
+            ev.connect(self._schedule_rerun)
+        m.events.method.connect(self._on_method_changed)
+        m.events.right_image.connect(self._show_right_image)
+        m.events.image.connect(self._on_image_change)
+        m.events.outcome.connect(self._on_outcome_change)
+        m.events.source.connect(self._on_source_change)
+        self._on_method_changed()
 
     # ------------------------------------------------------------------ layout
     def _build_controls(self) -> QWidget:
         panel = QWidget()
         col = QVBoxLayout(panel)
         col.setContentsMargins(4, 4, 4, 4)
+        col.addWidget(self._build_image_box())
+        col.addWidget(self._build_palette_box())
+        col.addLayout(self._build_run_row())
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(10)
+        self.progress_label = QLabel(" ")
+        self.progress_label.setWordWrap(True)
+        col.addWidget(self.progress_bar)
+        col.addWidget(self.progress_label)
+        col.addWidget(self._build_figures_box())
+        col.addWidget(self._build_export_box())
+        self.status = QLabel(" ")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        col.addWidget(self.status)
+        col.addStretch(1)
+        return _scrolled(panel)
 
+    def _build_image_box(self) -> QGroupBox:
         image_box = QGroupBox("Image")
         image_col = QVBoxLayout(image_box)
         self.open_button = QPushButton("Open image…")
@@ -163,7 +145,10 @@ class QuantizeTab(QWidget):
         image_col.addWidget(self.open_button)
         image_col.addWidget(self.sample_combo)
         image_col.addWidget(self.image_info)
+        return image_box
 
+    def _build_palette_box(self) -> QGroupBox:
+        """k, method, sample size and seed; bound to the model in :meth:`_bind_model`."""
         fit_box = QGroupBox("Palette")
         form = QFormLayout(fit_box)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
@@ -172,38 +157,32 @@ class QuantizeTab(QWidget):
         self.k_spin = QSpinBox()
         self.k_spin.setRange(2, 256)
         for w in (self.k_slider, self.k_spin):
-            w.setValue(16)
             w.setToolTip("Number of colours k (an indexed PNG holds up to 256)")
-        self.k_slider.valueChanged.connect(self.k_spin.setValue)
-        self.k_spin.valueChanged.connect(self.k_slider.setValue)
-        self.k_spin.valueChanged.connect(self._schedule_rerun)
         k_row = QHBoxLayout()
         k_row.addWidget(self.k_slider, 1)
         k_row.addWidget(self.k_spin)
         form.addRow("Colours k", k_row)
         self.method_combo = QComboBox()
-        for key, label in METHOD_CHOICES:
+        for key, label in METHOD_LABELS.items():
             self.method_combo.addItem(label, key)
         self.method_combo.setToolTip(
             "Sample: k-means on a random sample of pixels, then refined on a histogram of the whole image.\n"
             "Full image: exact k-means on every pixel (slower).\nMini-batch: Sculley's mini-batch k-means."
         )
-        self.method_combo.currentIndexChanged.connect(self._on_method_changed)
         form.addRow("Method", self.method_combo)
         self.sample_spin = QSpinBox()
         self.sample_spin.setRange(256, 5_000_000)
         self.sample_spin.setSingleStep(1000)
-        self.sample_spin.setValue(10_000)
         self.sample_spin.setGroupSeparatorShown(True)
         self.sample_spin.setToolTip("Pixels drawn at random for the first k-means fit")
-        self.sample_spin.valueChanged.connect(self._schedule_rerun)
         form.addRow("Sample size", self.sample_spin)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setToolTip("Random seed for the sample and the k-means++ seeding")
-        self.seed_spin.valueChanged.connect(self._schedule_rerun)
         form.addRow("Seed", self.seed_spin)
+        return fit_box
 
+    def _build_run_row(self) -> QHBoxLayout:
         run_row = QHBoxLayout()
         self.quantize_button = QPushButton("Quantize")
         self.quantize_button.clicked.connect(self.start_quantize)
@@ -211,13 +190,9 @@ class QuantizeTab(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         run_row.addWidget(self.quantize_button)
         run_row.addWidget(self.cancel_button)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setMaximumHeight(10)
-        self.progress_label = QLabel(" ")
-        self.progress_label.setWordWrap(True)
+        return run_row
 
+    def _build_figures_box(self) -> QGroupBox:
         figures_box = QGroupBox("Figures")
         figures_col = QVBoxLayout(figures_box)
         self.figures = QLabel("—")
@@ -225,7 +200,9 @@ class QuantizeTab(QWidget):
         self.figures.setWordWrap(True)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         figures_col.addWidget(self.figures)
+        return figures_box
 
+    def _build_export_box(self) -> QGroupBox:
         export_box = QGroupBox("Export")
         export_row = QHBoxLayout(export_box)
         self.export_png_button = QPushButton("Indexed PNG…")
@@ -236,31 +213,7 @@ class QuantizeTab(QWidget):
         self.export_csv_button.clicked.connect(self._ask_export_csv)
         export_row.addWidget(self.export_png_button)
         export_row.addWidget(self.export_csv_button)
-
-        self.status = QLabel(" ")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        for w in (image_box, fit_box):
-            col.addWidget(w)
-        col.addLayout(run_row)
-        col.addWidget(self.progress_bar)
-        col.addWidget(self.progress_label)
-        col.addWidget(figures_box)
-        col.addWidget(export_box)
-        col.addWidget(self.status)
-        col.addStretch(1)
-
-        scroll = QScrollArea()
-        scroll.setWidget(panel)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        # Wide enough for the panel plus a vertical scroll bar: horizontal scrolling is off, so
-        # anything narrower would clip the controls' right edge.
-        bar = scroll.verticalScrollBar().sizeHint().width()
-        scroll.setMinimumWidth(max(CONTROL_WIDTH, panel.minimumSizeHint().width()) + bar + 2)
-        return scroll
+        return export_box
 
     def _build_views(self) -> QWidget:
         self.images = pg.GraphicsLayoutWidget()
@@ -283,9 +236,9 @@ class QuantizeTab(QWidget):
         self.result_view.addItem(self.result_item)
 
         self.view_combo = QComboBox()
-        self.view_combo.addItems(VIEW_CHOICES)
+        for choice in RIGHT_IMAGE_CHOICES:
+            self.view_combo.addItem(choice, choice)
         self.view_combo.setToolTip("What the right-hand image shows")
-        self.view_combo.currentIndexChanged.connect(self._show_right_image)
         self.fit_button = QPushButton("Fit to window")
         self.fit_button.clicked.connect(self.fit_view)
         top_row = QHBoxLayout()
@@ -327,18 +280,17 @@ class QuantizeTab(QWidget):
     def start_quantize(self) -> None:
         """Quantize the loaded image with the current settings (cancels a run in progress)."""
         self._rerun.stop()
-        if self._loading:
+        if self.model.loading:
+            # A load in flight: submitting would cancel it and re-quantize the old image; its
+            # completion quantizes with the settings of that moment.
             return
-        if self.loaded is None:
-            self._show_error("Open an image first (or pick a built-in sample).", dialog=False)
+        try:
+            args = self.model.quantize_args()
+        except ValueError as exc:
+            self._show_error(str(exc), dialog=False)
             return
-        k = self.k_spin.value()
         self._set_status("")
-        self.runner.submit(
-            _quantize_task, self.loaded.pixels, k, self.method_combo.currentData(),
-            self.sample_spin.value(), self.seed_spin.value(),
-            known_comparisons=self._pillow_cache.get(k),
-        )
+        self.runner.submit(quantize_task, *args, known_comparisons=self.model.known_comparisons())
 
     def cancel(self) -> None:
         self._rerun.stop()
@@ -352,7 +304,7 @@ class QuantizeTab(QWidget):
     def export_png(self, path) -> int:
         """Write the result as an indexed PNG; returns the file size in bytes."""
         if self.outcome is None:
-            raise ValueError("Nothing to export yet: quantize an image first.")
+            raise ValueError(words.NOTHING_TO_EXPORT)
         data = indexed_png_bytes(self.outcome.result.indices, self.outcome.result.palette)
         self._refuse_overwriting_the_image(path)
         atomic_write(path, lambda f: f.write(data))
@@ -360,7 +312,7 @@ class QuantizeTab(QWidget):
 
     def export_palette_csv(self, path) -> None:
         if self.outcome is None:
-            raise ValueError("Nothing to export yet: quantize an image first.")
+            raise ValueError(words.NOTHING_TO_EXPORT)
         self._refuse_overwriting_the_image(path)
         r = self.outcome.result
         atomic_write(path, lambda f: write_palette_csv(f, r.palette, r.counts), text=True)
@@ -414,7 +366,7 @@ class QuantizeTab(QWidget):
             try:
                 size = self.export_png(path)
             except OSError as exc:
-                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+                self._show_error(words.could_not_write(path, exc.strerror or exc))
             else:
                 self._set_status(f"Saved {os.path.basename(path)} ({size / 1024:.1f} KiB).")
 
@@ -426,7 +378,7 @@ class QuantizeTab(QWidget):
             try:
                 self.export_palette_csv(path)
             except OSError as exc:
-                self._show_error(f"Could not write {path}: {exc.strerror or exc}")
+                self._show_error(words.could_not_write(path, exc.strerror or exc))
             else:
                 self._set_status(f"Saved the palette to {os.path.basename(path)}.")
 
@@ -436,18 +388,24 @@ class QuantizeTab(QWidget):
         self.sample_combo.setCurrentIndex(0)
 
     def _on_method_changed(self) -> None:
-        self.sample_spin.setEnabled(self.method_combo.currentData() == "sample")
-        self._schedule_rerun()
+        self.sample_spin.setEnabled(self.model.method == "sample")
 
     def _schedule_rerun(self) -> None:
-        if self.loaded is not None and not self._loading:
+        if self.model.loaded is not None and not self.model.loading:
             self._rerun.start()
+
+    def _on_source_change(self) -> None:
+        """A session named another image: open it."""
+        source = self.model.source
+        if self.model.needs_load and source != self._pending_source:
+            self._submit_load(source["kind"], source.get("name") or source.get("path"))
 
     def _submit_load(self, kind: str, source: str, downscale: bool = False) -> None:
         self._rerun.stop()
         self._set_status("")
-        self._loading = True
-        self.runner.submit(_load_task, kind, source, downscale)
+        self._pending_source = ImageModel.source_for(kind, source)
+        self.model.set_loading(True)
+        self.runner.submit(load_task, kind, source, downscale)
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress_bar.setValue(int(round(1000 * fraction)))
@@ -460,43 +418,44 @@ class QuantizeTab(QWidget):
 
     def _on_partial(self, outcome) -> None:
         if isinstance(outcome, Outcome):
-            self._show_outcome(outcome)
+            self.model.set_outcome(outcome)
 
     def _on_finished(self, payload) -> None:
         self.progress_label.setText(" ")
         if isinstance(payload, Outcome):
-            self._show_outcome(payload)
+            self.model.set_outcome(payload)
             r = payload.result
-            self._say(f"Quantized to {r.n_colors_after} colours: PSNR {db(r.psnr)}, {r.seconds:.2f} s")
+            self._say(words.quantized(r.n_colors_after, db(r.psnr), r.seconds))
             return
         kind, value = payload
-        self._loading = False
+        source, self._pending_source = self._pending_source, None
+        self.model.set_loading(False)
         if kind == "error":
             self._show_error(value)
         elif kind == "too large":
             self._offer_downscale(*value)
         else:
-            self._show_loaded(value)
+            self.model.set_loaded(value, source)
             self.start_quantize()
 
     def _on_failed(self, message: str) -> None:
         self.progress_label.setText(" ")
-        if self._loading:
-            self._loading = False
-            self._show_error(f"Could not open the image: {message}")
+        if self.model.loading:
+            self.model.set_loading(False)
+            self._pending_source = None
+            self._show_error(words.could_not_open("the image", message))
         else:
-            self._show_error(f"Quantization failed: {message}")
+            self._show_error(words.quantize_failed(message))
 
     def _on_cancelled(self) -> None:
-        self._loading = False
+        self.model.set_loading(False)
+        self._pending_source = None
         self.progress_label.setText("Cancelled.")
-        self._set_status("Cancelled; the previous result (if any) is still shown.")
+        self._set_status(words.QUANTIZE_CANCELLED)
 
     # ------------------------------------------------------------------ display
-    def _show_loaded(self, loaded: LoadedImage) -> None:
-        self.loaded = loaded
-        self.outcome = None
-        self._pillow_cache.clear()
+    def _on_image_change(self) -> None:
+        loaded = self.model.loaded
         self.original_item.setImage(loaded.pixels, autoLevels=False)
         self.result_item.clear()
         self.palette_strip.clear()
@@ -508,14 +467,12 @@ class QuantizeTab(QWidget):
         self.result_title.setText("Quantized")
         self.figures.setText("—")
         self.fit_view()
-        self._say(f"Loaded {loaded.name} ({loaded.width} × {loaded.height})")
+        self._say(words.image_loaded(loaded.name, loaded.width, loaded.height))
         self._update_enabled()
 
-    def _show_outcome(self, outcome: Outcome) -> None:
-        self.outcome = outcome
+    def _on_outcome_change(self) -> None:
+        outcome = self.model.outcome
         r = outcome.result
-        if outcome.comparisons:
-            self._pillow_cache[r.n_colors] = outcome.comparisons
         self.palette_strip.set_palette(r.palette, r.counts)
         self.cloud.set_data(outcome.cloud)
         self.original_title.setText(f"Original — {r.n_colors_before:,} colours")
@@ -528,7 +485,7 @@ class QuantizeTab(QWidget):
     def _show_right_image(self) -> None:
         if self.outcome is None:
             return
-        choice = self.view_combo.currentIndex()
+        choice = self.model.right_image_index()
         r = self.outcome.result
         if choice == 0:
             image, title = self.outcome.quantized, f"k-means — {r.n_colors_after} colours, PSNR {db(r.psnr)}"
@@ -537,7 +494,7 @@ class QuantizeTab(QWidget):
             image, title = c.image(), f"Pillow {c.name} — {c.palette.shape[0]} colours, PSNR {db(c.psnr)}"
         else:
             self.result_item.clear()
-            self.result_title.setText(f"{VIEW_CHOICES[choice]}: computing…")
+            self.result_title.setText(f"{RIGHT_IMAGE_CHOICES[choice]}: computing…")
             return
         self.result_item.setImage(image, autoLevels=False)
         self.result_title.setText(title)
@@ -583,7 +540,7 @@ class QuantizeTab(QWidget):
         self.message.emit(text)
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #b00020;" if error else "")
+        self.status.setStyleSheet(f"color: {ERROR_HEX};" if error else "")
         self.status.setText(text or " ")
 
     def _offer_downscale(self, source: str, text: str) -> None:
@@ -593,7 +550,7 @@ class QuantizeTab(QWidget):
         if self.downscale_box is not None:
             self.downscale_box.close()
         box = QMessageBox(QMessageBox.Icon.Question, "Large image", text, QMessageBox.StandardButton.NoButton, self)
-        box.setInformativeText("Open it downscaled? The original file is not changed.")
+        box.setInformativeText(words.TOO_LARGE_QUESTION)
         self.open_downscaled_button = box.addButton("Open downscaled", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(self.open_downscaled_button)
@@ -602,7 +559,7 @@ class QuantizeTab(QWidget):
             if box.clickedButton() is self.open_downscaled_button:
                 self._submit_load("file", source, downscale=True)
             else:
-                self._set_status("Not opened: the image is larger than this program works on.")
+                self._set_status(words.TOO_LARGE_REFUSED)
 
         box.finished.connect(chosen)
         self.downscale_box = box
@@ -617,6 +574,19 @@ class QuantizeTab(QWidget):
                 self.error_box.close()
             self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Image", text, QMessageBox.StandardButton.Ok, self)
             self.error_box.open()  # window-modal but does not block the event loop
+
+
+def _scrolled(panel: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    # Wide enough for the panel plus a vertical scroll bar: horizontal scrolling is off, so
+    # anything narrower would clip the controls' right edge.
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(max(CONTROL_WIDTH, panel.minimumSizeHint().width()) + bar + 2)
+    return scroll
 
 
 class _Title(QLabel):

@@ -1,0 +1,233 @@
+"""The Image tab's model: which image, the quantization settings, the outcome, Pillow's results.
+
+Qt-free. The settings are :class:`~kmeans_gui.state.events.Field` s (saved in a session, bound to
+the tab's widgets); the loaded pixels and the outcome are runtime results, announced by
+``events.image`` and ``events.outcome``. :func:`load_task` and :func:`quantize_task` are the work
+itself: plain functions of plain data that the tab runs on a worker thread (any object with
+``set_progress``, ``set_partial``, ``cancelled`` and ``check_cancelled`` serves as ``ctx``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..data.images import SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, LoadedImage, load_image, sample_image
+from ..engine.quantize import QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize
+from . import words
+from .events import Event, EventedModel, Field, one_of, whole_number
+
+__all__ = [
+    "ImageModel", "Outcome", "ColourCloudData", "colour_cloud_data", "load_task", "quantize_task",
+    "METHOD_LABELS", "RIGHT_IMAGE_CHOICES",
+]
+
+METHOD_LABELS = {
+    "sample": "Sample, refined on all pixels",
+    "full": "Full image (exact k-means)",
+    "minibatch": "Mini-batch",
+}
+#: What the right-hand image can show: ours, then Pillow's two quantizers in the order they are computed.
+RIGHT_IMAGE_CHOICES = ("k-means", "Pillow median cut", "Pillow fast octree")
+PILLOW_METHODS = ("median cut", "fast octree")
+
+
+# ---------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, eq=False)
+class ColourCloudData:
+    """Projected sample and palette.
+
+    Attributes
+    ----------
+    points : ndarray of shape (m, 2), float64 -- sampled pixels, projected
+    labels : ndarray of shape (m,), int -- their palette index
+    centers : ndarray of shape (p, 2) -- palette colours, projected
+    palette : ndarray of shape (p, 3), uint8
+    explained : tuple of 2 floats -- share of colour variance along each axis
+    """
+
+    points: np.ndarray
+    labels: np.ndarray
+    centers: np.ndarray
+    palette: np.ndarray
+    explained: tuple
+
+
+def colour_cloud_data(pixels, indices, palette, *, n=3000, seed=0) -> ColourCloudData:
+    """Sample ``n`` pixels and project them and the palette onto the first two principal axes.
+
+    Parameters
+    ----------
+    pixels : ndarray of shape (h, w, 3), uint8
+    indices : ndarray of shape (h, w), uint8 -- palette index per pixel
+    palette : ndarray of shape (p, 3), uint8
+    """
+    flat = pixels.reshape(-1, 3)
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(flat.shape[0], size=min(n, flat.shape[0]), replace=False)
+    X = flat[rows].astype(np.float64)
+    mean = X.mean(axis=0)
+    cov = np.cov((X - mean).T) if X.shape[0] > 1 else np.eye(3)
+    vals, vecs = np.linalg.eigh(np.atleast_2d(cov))
+    order = np.argsort(vals)[::-1][:2]
+    axes = vecs[:, order]
+    # Point the first axis towards brighter colours, so light is right whatever eigh returned.
+    axes *= np.where(axes.sum(axis=0) < 0, -1.0, 1.0)
+    total = float(vals.sum()) or 1.0
+    explained = tuple(float(max(v, 0.0)) / total for v in vals[order])
+    return ColourCloudData(
+        points=(X - mean) @ axes,
+        labels=indices.reshape(-1)[rows].astype(np.intp),
+        centers=(palette.astype(np.float64) - mean) @ axes,
+        palette=np.asarray(palette, dtype=np.uint8),
+        explained=explained,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """Everything one quantization run produced for the tab."""
+
+    result: QuantizeResult
+    quantized: np.ndarray  # (h, w, 3) uint8, palette[indices]
+    cloud: ColourCloudData
+    png_size: int | None = None
+    comparisons: tuple = ()  # PillowResult, in RIGHT_IMAGE_CHOICES[1:] order
+
+
+# ---------------------------------------------------------------------------------- the work
+
+
+def load_task(ctx, kind: str, source: str, downscale: bool = False):
+    """Load a file (``kind`` "file", shrunk to the size limit when ``downscale``) or a built-in sample.
+
+    Returns ("loaded", LoadedImage), ("too large", (source, text)) or ("error", text).
+    """
+    ctx.set_progress(0.0, f"loading {os.path.basename(source)}")
+    try:
+        if kind == "sample":
+            return "loaded", sample_image(source)
+        return "loaded", (load_image(source, downscale=True) if downscale else load_image(source))
+    except ImageTooLargeError as exc:
+        return "too large", (source, str(exc))
+    except ImageLoadError as exc:
+        return "error", str(exc)
+    except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure
+        return "error", words.could_not_open(os.path.basename(source), exc)
+
+
+def quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known_comparisons=None) -> Outcome:
+    """Quantize, hand our result over as a partial, then add the PNG size and Pillow's results."""
+    try:
+        result = quantize(
+            pixels, k, method=method, sample_size=sample_size, seed=seed,
+            progress=lambda f, msg: ctx.set_progress(0.6 * f, msg), should_stop=lambda: ctx.cancelled,
+        )
+    except QuantizeCancelled:
+        ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
+        raise
+    cloud = colour_cloud_data(pixels, result.indices, result.palette, seed=seed or 0)
+    ours = Outcome(result, result.image(), cloud, comparisons=tuple(known_comparisons or ()))
+    ctx.set_partial(ours)
+    ctx.set_progress(0.65, "encoding the indexed PNG")
+    png_size = len(indexed_png_bytes(result.indices, result.palette))
+    comparisons = list(known_comparisons or ())
+    if compare and not comparisons:
+        for i, name in enumerate(PILLOW_METHODS):
+            ctx.set_progress(0.75 + 0.12 * i, f"Pillow {name} for comparison")
+            comparisons.append(pillow_quantize(pixels, k, name))
+    return Outcome(result, ours.quantized, ours.cloud, png_size, tuple(comparisons))
+
+
+# ---------------------------------------------------------------------------------- the model
+
+
+def _source(value):
+    """None, {"kind": "sample", "name": one of SAMPLE_IMAGES} or {"kind": "file", "path": text}."""
+    if value is None:
+        return None
+    if isinstance(value, dict) and value.get("kind") == "sample" and set(value) == {"kind", "name"}:
+        if value["name"] in SAMPLE_IMAGES:
+            return {"kind": "sample", "name": value["name"]}
+    if isinstance(value, dict) and value.get("kind") == "file" and set(value) == {"kind", "path"}:
+        if isinstance(value["path"], str) and value["path"]:
+            return {"kind": "file", "path": value["path"]}
+    raise ValueError(f"{value!r} must be null, {{'kind': 'sample', 'name': one of {', '.join(SAMPLE_IMAGES)}}} "
+                     "or {'kind': 'file', 'path': a file name}")
+
+
+class ImageModel(EventedModel):
+    """Settings of the Image tab, the image shown and what quantizing it produced.
+
+    Events: one per field, ``changed`` (any setting), ``image`` (another image is shown; the
+    outcome is gone), ``outcome`` (a new or fuller outcome), ``loading`` (a load started or ended).
+    """
+
+    k = Field(16, whole_number(2, 256), "number of colours (an indexed PNG holds up to 256)")
+    method = Field("sample", one_of(*METHOD_LABELS), "how k-means is fitted")
+    sample_size = Field(10_000, whole_number(256, 5_000_000), "pixels drawn for the first fit (method 'sample')")
+    seed = Field(0, whole_number(0, 2**31 - 1), "seed of the sample and the k-means++ seeding")
+    right_image = Field(RIGHT_IMAGE_CHOICES[0], one_of(*RIGHT_IMAGE_CHOICES), "what the right-hand image shows")
+    source = Field(None, _source, "where the image shown came from, to open it again")
+
+    def __init__(self, **values):
+        super().__init__(**values)
+        for name in ("image", "outcome", "loading"):
+            setattr(self.events, name, Event(name))
+        self.loaded: LoadedImage | None = None
+        self.loaded_source: dict | None = None
+        self.outcome: Outcome | None = None
+        self.loading = False
+        # Pillow's results depend only on the image and k, and its median cut takes seconds at
+        # 12 MP and cannot be interrupted: compute each k once per image.
+        self._pillow_cache: dict[int, tuple] = {}
+
+    # ------------------------------------------------------------------ loading
+    @staticmethod
+    def source_for(kind: str, value) -> dict:
+        """The ``source`` value of a file path or a sample name."""
+        return _source({"kind": "sample", "name": value} if kind == "sample" else {"kind": "file", "path": os.fspath(value)})
+
+    def set_loading(self, loading: bool) -> None:
+        if loading != self.loading:
+            self.loading = loading
+            self.events.loading.emit()
+
+    def set_loaded(self, loaded: LoadedImage, source: dict | None = None) -> None:
+        """Show ``loaded`` (from ``source``); the outcome and Pillow's results of the old one go."""
+        self.loaded = loaded
+        self.loaded_source = source
+        self.outcome = None
+        self._pillow_cache.clear()
+        self.events.image.emit()
+        if source is not None:
+            self.source = source
+
+    @property
+    def needs_load(self) -> bool:
+        """True when ``source`` names an image other than the one shown (after a session load)."""
+        return self.source is not None and self.source != self.loaded_source
+
+    # ------------------------------------------------------------------ quantizing
+    def quantize_args(self) -> tuple:
+        """Arguments of :func:`quantize_task` for the current image and settings (ValueError without one)."""
+        if self.loaded is None:
+            raise ValueError(words.NO_IMAGE)
+        return (self.loaded.pixels, self.k, self.method, self.sample_size, self.seed)
+
+    def known_comparisons(self, k: int | None = None) -> tuple | None:
+        """Pillow's results at ``k`` (default: the current k) for this image, if computed before."""
+        return self._pillow_cache.get(self.k if k is None else k)
+
+    def set_outcome(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        if outcome.comparisons:
+            self._pillow_cache[outcome.result.n_colors] = outcome.comparisons
+        self.events.outcome.emit()
+
+    def right_image_index(self) -> int:
+        return RIGHT_IMAGE_CHOICES.index(self.right_image)

@@ -1,0 +1,93 @@
+"""The Explore tab's page: the Data and Algorithm panels beside the canvas, the playback bar, the
+convergence chart and the explanation under it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from ...state import AppState
+from ...state.view import ViewOptions
+from .canvas import Canvas
+from .charts import ConvergenceChart
+from .explain import ExplainPanel
+from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar
+
+__all__ = ["ExplorePage"]
+
+SIDE_PANEL_WIDTH = 290
+BOTTOM_ROW_HEIGHT = 180
+
+
+class ExplorePage(QSplitter):
+    """``canvas``, ``dataset_panel``, ``algorithm_panel``, ``playback``, ``chart``, ``explain_panel``.
+
+    Signals
+    -------
+    message(str)
+        A one-line note from a panel or the canvas, for the status bar.
+    """
+
+    message = Signal(str)
+
+    def __init__(self, state: AppState, view: ViewOptions, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.state = state
+        self.view = view
+        self.canvas = Canvas(state, view)
+        self.dataset_panel = DatasetPanel(state, view)
+        self.algorithm_panel = AlgorithmPanel(state)
+        self.explain_panel = ExplainPanel(state, view)
+        self.playback = PlaybackBar(state, frame_ready=self._frame_ready)
+        self.chart = ConvergenceChart(state)
+        self.addWidget(self._build_side())
+        self.addWidget(self._build_right())
+        self.setStretchFactor(0, 0)
+        self.setStretchFactor(1, 1)
+        self.setSizes([SIDE_PANEL_WIDTH, 990])
+        self.setCollapsible(1, False)
+        for source in (self.dataset_panel.message, self.algorithm_panel.message, self.playback.message,
+                       self.canvas.edit_message):
+            source.connect(self.message)
+
+    def _build_side(self) -> QScrollArea:
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 6, 6, 6)
+        side_layout.addWidget(self.dataset_panel)
+        side_layout.addWidget(self.algorithm_panel)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(SIDE_PANEL_WIDTH)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return scroll
+
+    def _build_right(self) -> QWidget:
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 4, 4, 0)
+        right_layout.setSpacing(2)
+        right_layout.addWidget(self.canvas, 1)
+        right_layout.addWidget(self.playback)
+        # A fixed-height row: text of a different length in the explanation must not resize the
+        # canvas above it (which would re-layout and repaint everything on every step).
+        bottom_row = QWidget()
+        bottom_row.setFixedHeight(BOTTOM_ROW_HEIGHT)
+        bottom = QHBoxLayout(bottom_row)
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.chart, 3)
+        bottom.addWidget(self.explain_panel, 2)
+        right_layout.addWidget(bottom_row)
+        return right
+
+    def _frame_ready(self) -> bool:
+        # Hidden windows never paint; back-pressure only makes sense for a visible canvas.
+        return not self.canvas.frame_pending or not self.canvas.isVisible()
+
+    def shutdown(self) -> None:
+        """Stop playback, its worker and the canvas' timer (the main window calls this on close)."""
+        self.playback.shutdown()
+        self.canvas._region_timer.stop()
