@@ -98,13 +98,13 @@ class CheckKind:
 
 def _run_converged(facts: Facts):
     if facts.final is None:
-        return False, "The run has not converged yet: keep pressing Step (or End)."
+        return False, "The run has not converged yet: keep pressing Step (or Run to end)."
     return True, f"It converged after {facts.final.iteration} iterations: {facts.final.stop_reason}."
 
 
 def _iterations_at_least(facts: Facts, iterations: int):
     if facts.final is None:
-        return False, "Step (or press End) to the end of the run first."
+        return False, "Step (or Run to end) to the end of the run first."
     took = facts.final.iteration
     if took >= iterations:
         return True, f"Seed {facts.seed} took {took} iterations to converge."
@@ -141,7 +141,7 @@ def best_kmeanspp_inertia(points: np.ndarray, k: int) -> float:
 
 def _run_inertia_worse_than_kmeanspp_by(facts: Facts, fraction: float):
     if facts.final is None or facts.points is None:
-        return False, "Run this seed to the end first (End), then compare."
+        return False, "Run this seed to the end first (Run to end), then compare."
     best = best_kmeanspp_inertia(facts.points, facts.k)
     ended = facts.final.inertia
     worse = ended / best - 1.0 if best > 0 else 0.0

@@ -21,45 +21,49 @@ __all__ = ["kmeans", "minibatch_kmeans", "ScratchCode", "code_for", "scratch_ste
 
 def kmeans(X, k, init="random", seed=0, tol=1e-4, max_iter=300):
     rng = np.random.RandomState(seed)
-    if isinstance(init, str):                                # init="random": k distinct points
-        centroids = X[rng.choice(len(X), size=k, replace=False)].astype(float)
-    else:                                                    # or the starting centroids given
+    if isinstance(init, str):  # "random": k distinct points
+        rows = rng.choice(len(X), k, replace=False)
+        centroids = X[rows].astype(float)
+    else:  # or the starting centroids we are given
         centroids = np.array(init, dtype=float)
     yield "init", locals()
-    tol = tol * X.var(axis=0).mean()                         # tolerance in the data's own units
+    tol = tol * X.var(axis=0).mean()  # in the data's units
     labels, converged, iteration = np.full(len(X), -1), False, 0
     while True:
         iteration += 1
-        distances = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)   # (n, k)
-        new_labels = distances.argmin(axis=1)                # each point joins its nearest centroid
-        moved = int(np.sum(new_labels != labels))            # how many points changed cluster
+        diff = X[:, None, :] - centroids[None, :, :]  # (n, k, d)
+        distances = (diff ** 2).sum(axis=2)           # (n, k)
+        new_labels = distances.argmin(axis=1)  # the nearest
+        moved = int(np.sum(new_labels != labels))
         labels = new_labels
         yield "assign", locals()
         if moved == 0 or converged:
-            return labels, centroids                         # converged
+            return labels, centroids
         old = centroids.copy()
-        for j in range(k):                                   # each centroid moves to its points' mean
-            if np.any(labels == j):                          # (an empty cluster's stays put)
+        for j in range(k):  # each centroid: its points' mean
+            if np.any(labels == j):  # (an empty one stays)
                 centroids[j] = X[labels == j].mean(axis=0)
         shift = np.sum((centroids - old) ** 2)
-        converged = shift <= tol or iteration == max_iter    # one last assignment, then stop
+        # barely moved: one last assignment, then stop
+        converged = shift <= tol or iteration == max_iter
         yield "update", locals()
 
 
 def minibatch_kmeans(X, centroids, batch_size=100, steps=50, seed=0):
     rng = np.random.RandomState(seed)
     centroids = np.array(centroids, dtype=float)
-    counts = np.zeros(len(centroids))                        # points each centroid has absorbed
+    counts = np.zeros(len(centroids))  # points each one has absorbed
     yield "init", locals()
     for step in range(1, steps + 1):
-        batch = X[rng.randint(0, len(X), size=batch_size)]   # a few random points, not all of X
-        distances = ((batch[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
-        labels = distances.argmin(axis=1)
+        batch = X[rng.randint(0, len(X), size=batch_size)]  # not all X
+        diff = batch[:, None, :] - centroids[None, :, :]
+        labels = (diff ** 2).sum(axis=2).argmin(axis=1)
         for j in range(len(centroids)):
             members = batch[labels == j]
-            if len(members) > 0:                             # step towards them, ever more slowly
+            if len(members) > 0:       # a step towards them, ever smaller
                 counts[j] += len(members)
-                centroids[j] += (members.sum(axis=0) - len(members) * centroids[j]) / counts[j]
+                pull = members.sum(axis=0) - len(members) * centroids[j]
+                centroids[j] += pull / counts[j]
         yield "update", locals()
 
 
@@ -90,7 +94,7 @@ class ScratchCode:
 # a stale line number after an edit; a test checks each is found exactly once).
 _KEY_STATEMENTS = {
     "kmeans": {
-        "init": "centroids = X[rng.choice(",
+        "init": "rows = rng.choice(",
         "init-given": "centroids = np.array(init",
         "assign": "new_labels = distances.argmin(",
         "update": "centroids[j] = X[labels == j].mean(",

@@ -21,39 +21,49 @@ def soft_kmeans(X, centroids, beta=1.0, tol=1e-4, max_iter=300):
     converged, iteration = False, 0
     while True:
         iteration += 1
-        distances = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)   # (n, k)
-        closeness = np.exp(-beta * (distances - distances.min(axis=1, keepdims=True)))
-        responsibilities = closeness / closeness.sum(axis=1, keepdims=True)      # rows sum to 1
+        diff = X[:, None, :] - centroids[None, :, :]
+        distances = (diff ** 2).sum(axis=2)                  # (n, k)
+        nearest = distances.min(axis=1, keepdims=True)
+        closeness = np.exp(-beta * (distances - nearest))
+        shares = closeness.sum(axis=1, keepdims=True)
+        responsibilities = closeness / shares           # rows sum to 1
         yield "assign", locals()
         if converged:
             return responsibilities, centroids
-        old = centroids.copy()                               # every point pulls on every centroid
-        centroids = responsibilities.T @ X / responsibilities.sum(axis=0)[:, None]
+        old = centroids.copy()         # every point pulls on every one
+        mass = responsibilities.sum(axis=0)[:, None]
+        centroids = responsibilities.T @ X / mass
         shift = np.sum((centroids - old) ** 2)
         converged = shift <= tol or iteration == max_iter
         yield "update", locals()
 
 
-def gmm(X, means, covariances, weights, reg_covar=1e-6, tol=1e-3, max_iter=100):
-    means, covariances, weights = (np.array(a, dtype=float) for a in (means, covariances, weights))
+def gmm(X, means, covariances, weights, reg_covar=1e-6, tol=1e-3,
+        max_iter=100):
+    means, covariances, weights = (np.array(a, dtype=float)
+                                   for a in (means, covariances, weights))
     yield "init", locals()
     n, d = X.shape
     converged, previous, iteration = False, -np.inf, 0
     while True:
         iteration += 1
-        log_p = np.stack([np.log(w) + log_gaussian(X, m, c)                     # (n, k)
-                          for m, c, w in zip(means, covariances, weights)], axis=1)
+        log_p = np.stack([np.log(w) + log_gaussian(X, m, c)      # (n, k)
+                          for m, c, w in zip(means, covariances, weights)],
+                         axis=1)
         top = log_p.max(axis=1, keepdims=True)
-        log_likelihood = np.mean(top[:, 0] + np.log(np.exp(log_p - top).sum(axis=1)))
-        responsibilities = np.exp(log_p - top) / np.exp(log_p - top).sum(axis=1, keepdims=True)
+        p = np.exp(log_p - top)
+        log_likelihood = np.mean(top[:, 0] + np.log(p.sum(axis=1)))
+        responsibilities = p / p.sum(axis=1, keepdims=True)    # E-step
         yield "assign", locals()
         if converged:
             return responsibilities, means, covariances, weights
-        mass = responsibilities.sum(axis=0)                  # E-step done; now the M-step
+        mass = responsibilities.sum(axis=0)                    # M-step
         weights, means = mass / n, responsibilities.T @ X / mass[:, None]
-        covariances = np.array([(r[:, None] * (X - m)).T @ (X - m) / s + reg_covar * np.eye(d)
-                                for r, m, s in zip(responsibilities.T, means, mass)])
-        converged = abs(log_likelihood - previous) < tol or iteration == max_iter
+        covariances = np.array([
+            (r[:, None] * (X - m)).T @ (X - m) / s + reg_covar * np.eye(d)
+            for r, m, s in zip(responsibilities.T, means, mass)])
+        change = abs(log_likelihood - previous)
+        converged = change < tol or iteration == max_iter
         previous = log_likelihood
         yield "update", locals()
 
@@ -67,13 +77,13 @@ def log_gaussian(X, mean, covariance):
 
 register("soft_kmeans", soft_kmeans, {
     "init": "centroids = np.array(centroids",
-    "assign": "responsibilities = closeness /",
+    "assign": "responsibilities = closeness / shares",
     "update": "centroids = responsibilities.T @ X",
     "converged": "return responsibilities, centroids",
 })
 register("gmm", gmm, {
     "init": "means, covariances, weights = (",
-    "assign": "responsibilities = np.exp(",
+    "assign": "responsibilities = p / p.sum(",
     "update": "weights, means = mass / n",
     "converged": "return responsibilities, means",
 })

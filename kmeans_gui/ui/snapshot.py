@@ -31,11 +31,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--init", choices=list(INIT_LABELS), default="k-means++",
                         help="initialisation; 'manual' places the centres on k seeded random points")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
-    parser.add_argument("--steps", type=int, default=6, help="half-steps to take before the picture (default 6)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="half-steps to take before the picture (default 6; 0 with --lesson)")
     parser.add_argument("--view", choices=VIEWS, default="explore", help="which tab to render")
     parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
     parser.add_argument("--no-regions", action="store_true", help="hide the Voronoi regions")
     parser.add_argument("--lines", action="store_true", help="draw point-to-centroid lines")
+    parser.add_argument("--lesson", type=int, default=None, metavar="N",
+                        help="set lesson N up (1-based, as the Learn panel lists them) with its panel open")
+    parser.add_argument("--lessons-dir", action="append", default=[], metavar="DIR",
+                        help="also read the lessons in DIR (may be repeated)")
     parser.add_argument("-o", "--output", required=True, help="PNG file to write")
 
 
@@ -59,6 +64,8 @@ def render(args: argparse.Namespace):
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     width, height = _size(args.size)
+    if args.steps is None:
+        args.steps = 0 if getattr(args, "lesson", None) is not None else 6
     if args.steps < 0:
         raise ValueError(f"--steps {args.steps} must be >= 0")
     table = _two_column_table(args)
@@ -77,6 +84,10 @@ def render(args: argparse.Namespace):
             rng = np.random.default_rng(args.seed)
             for x, y in state.points[rng.permutation(state.n_points)[: state.params.k]]:
                 state.add_manual_center(float(x), float(y))
+        if getattr(args, "lesson", None) is not None:
+            view = _set_up_lesson(window, args.lesson)
+            if view is not None:
+                args.view = view
         if args.no_regions:
             window.regions_action.setChecked(False)
         if args.lines:
@@ -85,6 +96,8 @@ def render(args: argparse.Namespace):
             if not state.step():
                 break
         window.show()
+        app.processEvents()
+        window.learn.fit_docks()
         app.processEvents()
         tab = tab_named(args.view)
         page = window.pages[tab.name]
@@ -101,6 +114,17 @@ def render(args: argparse.Namespace):
         window.close()
         window.deleteLater()
         app.processEvents()
+
+
+def _set_up_lesson(window, number: int) -> str | None:
+    """Open the Learn panel with lesson ``number`` started; return the tab it set (None: unchanged)."""
+    learn = window.learn
+    lesson = learn.dock.lessons.by_number(number)  # ValueError names the valid range
+    learn.dock.show()
+    learn.dock.select(number)
+    learn.dock.start()
+    tab = lesson.setup.get("tab")
+    return None if tab is None or tab == "lab" else tab
 
 
 def _two_column_table(args: argparse.Namespace):

@@ -16,7 +16,7 @@ HIGHLIGHT = QColor("#ffe08a")
 
 def _monospace() -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setPointSizeF(max(font.pointSizeF(), 9.0))
+    font.setPointSizeF(8.5)
     return font
 
 
@@ -47,9 +47,9 @@ class CodePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
-        layout.addWidget(self.code_view, 3)
+        layout.addWidget(self.code_view, 4)
         layout.addWidget(self.note)
-        layout.addWidget(self.variables_view, 2)
+        layout.addWidget(self.variables_view, 1)
         self._code = None
         self._state = None
         self.highlighted_line: int | None = None
@@ -85,7 +85,7 @@ class CodePanel(QWidget):
             selection.cursor = QTextCursor(block)
             selections.append(selection)
             self.code_view.setTextCursor(QTextCursor(block))
-            self.code_view.ensureCursorVisible()
+            self.code_view.centerCursor()
         self.code_view.setExtraSelections(selections)
         if view is None:
             self.note.setText("Press Step: the line that runs is highlighted here.")
@@ -102,6 +102,12 @@ class CodePanel(QWidget):
             else:
                 lines.append(f"{name} = {value}")
         self.variables_view.setPlainText("\n".join(lines))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # Scrolling while hidden does nothing: bring the highlighted line into view now.
+        if self.highlighted_line is not None:
+            self.code_view.centerCursor()
 
     # ------------------------------------------------------------------ following a run
     def follow(self, state) -> None:

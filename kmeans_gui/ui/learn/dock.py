@@ -70,7 +70,7 @@ class LearnDock(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.lesson_list, 2)
+        layout.addWidget(self.lesson_list)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.title_label)
         layout.addWidget(self.text_label)
@@ -84,6 +84,9 @@ class LearnDock(QDockWidget):
         self.setMinimumWidth(300)
 
         self._fill_list()
+        rows = max(1, min(len(lessons.lessons), 12))
+        self.lesson_list.setFixedHeight(self.lesson_list.sizeHintForRow(0) * rows
+                                        + 2 * self.lesson_list.frameWidth() + 12)
         if lessons.problems:
             self.problems_label.setText("Some lesson files could not be read:\n" + "\n".join(lessons.problems))
         else:
