@@ -96,10 +96,19 @@ class CheckKind:
 
 # --- the checks. Each returns (passed, a sentence with the figures). ---
 
+_STOP_WORDS = {
+    "no point changed cluster": "no point changed cluster any more",
+    "centres moved less than tol": "the centroids barely moved any more",
+    "successive centres are allclose": "the centroids barely moved any more",
+    "max_iter reached": "it reached the iteration limit",
+}
+
+
 def _run_converged(facts: Facts):
     if facts.final is None:
         return False, "The run has not converged yet: keep pressing Step (or Run to end)."
-    return True, f"It converged after {facts.final.iteration} iterations: {facts.final.stop_reason}."
+    why = _STOP_WORDS.get(facts.final.stop_reason, facts.final.stop_reason)
+    return True, f"It stopped after {facts.final.iteration} iterations: {why}."
 
 
 def _iterations_at_least(facts: Facts, iterations: int):
@@ -239,8 +248,8 @@ def evaluate(spec, facts: Facts) -> Verdict:
     """Run a lesson's check (a :class:`~.format.CheckSpec`) on ``facts``."""
     kind = CHECKS[spec.kind]
     if kind.needs not in facts.available:
-        return Verdict(UNAVAILABLE, f"This app cannot check this task yet: it needs the {_FEATURE_WORDS[kind.needs]}, "
-                                    "which is not built yet. Try it as far as the app allows.")
+        return Verdict(UNAVAILABLE, f"This app cannot check this task yet: {_FEATURE_WORDS[kind.needs]} "
+                                    "not built yet. Try it as far as the app allows.")
     passed, detail = kind.function(facts, **spec.params)
     if passed:
         return Verdict(PASSED, " ".join(part for part in (spec.praise or "Well done!", detail) if part))
@@ -248,6 +257,6 @@ def evaluate(spec, facts: Facts) -> Verdict:
 
 
 _FEATURE_WORDS = {
-    "explore": "Explore tab", "choose-k": "Choose k tab", "image": "Image tab",
-    "lab": "failures lab (DBSCAN and others beside k-means)", "soft": "soft k-means controls",
+    "explore": "the Explore tab is", "choose-k": "the Choose k tab is", "image": "the Image tab is",
+    "lab": "the failures lab (DBSCAN and others beside k-means) is", "soft": "soft k-means' controls are",
 }

@@ -44,6 +44,8 @@ class CodePanel(QWidget):
         self.variables_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.variables_view.setFont(_monospace())
         self.variables_view.setObjectName("codeVariables")
+        # Room for the iteration, the labels, four centroids and the shift without scrolling.
+        self.variables_view.setMinimumHeight(self.variables_view.fontMetrics().lineSpacing() * 9 + 12)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)

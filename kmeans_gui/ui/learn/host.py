@@ -92,7 +92,6 @@ class LessonHost(QObject):
             "view": self.view.to_dict(),
             "image": self.image_model.to_dict(),
             "code": self.code_panel.code_name if self.code_panel is not None else None,
-            "code_visible": self.code_dock.isVisible() if self.code_dock is not None else False,
             "explore": (state.to_dict(), {name: a.copy() for name, a in state.arrays().items()}),
         }
         notes = []
@@ -133,8 +132,8 @@ class LessonHost(QObject):
             self.view.load_dict(before["view"])
             self.image_model.load_dict(before["image"])
             if self.code_panel is not None and before["code"] is not None:
+                # The code stays in view if it was opened: it is the learner's to close.
                 self.code_panel.set_code(before["code"])
-                self.code_dock.setVisible(before["code_visible"])
             w.tabs.setCurrentIndex(before["tab"])
 
         return undo, notes
