@@ -150,3 +150,56 @@ def test_the_learn_button_shows_and_hides_the_dock(make_window, qtbot):
     assert window.learn.dock.isVisible()
     window.learn.dock.close()
     assert not button.defaultAction().isChecked()
+
+
+def test_each_built_in_lessons_setup_produces_its_declared_state(make_window, qtbot):
+    # One window, lesson after lesson, as a learner goes: each start first undoes the one before.
+    window = make_window()
+    for number in range(1, 10):
+        _check_setup(window, qtbot, number)
+
+
+def _check_setup(window, qtbot, number):
+    from kmeans_gui.data.datasets import DATASETS
+
+    dock = window.learn.dock
+    lesson = dock.lessons.by_number(number)
+    setup = lesson.setup
+    dock.select(number)
+    _click(qtbot, dock.start_button)
+    state, view = window.state, window.models["view"]
+    if "dataset" in setup:
+        info = DATASETS[setup["dataset"]]
+        expected = {"name": setup["dataset"], **info.options(
+            seed=setup.get("data_seed", 0), n=setup.get("n", 600), centers=setup.get("centers", 4),
+            spread=setup.get("spread", 1.0))}
+        assert state.dataset == expected
+        assert window.dataset_panel.dataset_combo.currentData() == setup["dataset"]
+    for key in ("k", "init", "seed"):
+        if key in setup:
+            assert getattr(state.params, key) == setup[key], key
+    for key in ("regions", "trails", "lines"):
+        if key in setup:
+            assert getattr(view, f"show_{key}") == setup[key], key
+    tab = {"lab": "explore"}.get(setup.get("tab", "explore"), setup.get("tab", "explore"))
+    assert window.tabs.currentWidget() is window.pages[tab]
+    assert window.learn.code_panel.code_name == lesson.code
+    if setup.get("code_panel"):
+        assert window.learn.code_dock.isVisible()
+    target = window.learn.host.widget_for(lesson.highlight)
+    assert window.learn.highlight.target is target
+    if target is not None:
+        assert window.learn.highlight.isVisible() == target.isVisible()
+    image = window.pages["image"]
+    if "image_k" in setup:
+        assert window.models["image"].k == setup["image_k"] == image.k_spin.value()
+    if "image_method" in setup:
+        assert window.models["image"].method == setup["image_method"]
+    if "image" in setup:
+        assert window.models["image"].loading or image.runner.is_running()
+        image.cancel()
+        qtbot.waitUntil(lambda: not image.runner.is_running() and not window.models["image"].loading, timeout=20000)
+    if setup.get("algorithm", "kmeans") != "kmeans":
+        assert "cannot be run in the app yet: its code is shown" in dock.verdict_label.text()
+    if setup.get("tab") == "lab":
+        assert "The failures lab is not in the app yet." in dock.verdict_label.text()
