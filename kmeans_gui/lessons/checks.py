@@ -148,9 +148,17 @@ def best_kmeanspp_inertia(points: np.ndarray, k: int) -> float:
     return _best_cache[key]
 
 
+#: Above this many points x k the reference runs would stall the window: the check declines
+#: (the same bound as the Explore tab's "stuck" note).
+MAX_REFERENCE_WORK = 20_000
+
+
 def _run_inertia_worse_than_kmeanspp_by(facts: Facts, fraction: float):
     if facts.final is None or facts.points is None:
         return False, "Run this seed to the end first (Run to end), then compare."
+    if facts.points.shape[0] * facts.k > MAX_REFERENCE_WORK:
+        return False, (f"{facts.points.shape[0]:,} points x k = {facts.k} is too much to compare quietly; "
+                       "Start over to get the lesson's data back.")
     best = best_kmeanspp_inertia(facts.points, facts.k)
     ended = facts.final.inertia
     worse = ended / best - 1.0 if best > 0 else 0.0

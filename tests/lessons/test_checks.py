@@ -75,6 +75,8 @@ def test_random_run_worse_than_kmeanspp():
     assert "Use a random initialisation" in evaluate(check, plus).message
     stuck.final = None
     assert evaluate(check, stuck).status == NOT_YET
+    big = _run_facts("uniform", 4, "random", 0, n=6000)
+    assert "6,000 points x k = 4 is too much to compare quietly" in evaluate(check, big).message
 
 
 def test_psnr_with_fewest_colours():
