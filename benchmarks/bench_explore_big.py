@@ -39,7 +39,7 @@ def held_bytes(state) -> int:
 
 
 def memory(n: int, k: int) -> None:
-    import kmeans_gui.state.explore as state_module
+    import kmeans_gui.state.step_job as state_module
     from kmeans_gui.data.datasets import make_dataset
     from kmeans_gui.state import AppState, Params
 

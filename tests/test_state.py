@@ -464,7 +464,7 @@ def test_undoing_a_dataset_that_set_k_brings_back_k_and_the_placed_centroids():
 # ---------------------------------------------------------------------- issue 8: memory of big seedings
 @pytest.mark.parametrize("init", ["k-means++", "farthest"])
 def test_a_big_seeding_keeps_few_distance_arrays_and_recomputes_the_rest(monkeypatch, init):
-    import kmeans_gui.state.explore as state_module
+    import kmeans_gui.state.step_job as state_module
 
     X = np.random.default_rng(6).normal(size=(3000, 2))
     k = 12

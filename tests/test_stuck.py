@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kmeans_gui.state import AppState, Params, status_text
-from kmeans_gui.stuck import best_known, compare_partitions
+from kmeans_gui.state.stuck import best_known, compare_partitions
 
 
 def tutorial_state(seed, init="tutorial-random", dataset="tutorial-blobs"):
@@ -67,13 +67,13 @@ def test_best_known_is_the_lowest_of_its_restarts():
 
 
 def test_no_best_known_computed_for_data_too_big_for_the_gui_thread(monkeypatch):
-    import kmeans_gui.stuck
+    import kmeans_gui.state.stuck
     from kmeans_gui.state.explore import STUCK_CHECK_MAX_WORK
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("best_known ran on the GUI thread for big data")
 
-    monkeypatch.setattr(kmeans_gui.stuck, "best_known", must_not_run)
+    monkeypatch.setattr(kmeans_gui.state.stuck, "best_known", must_not_run)
     X = np.random.default_rng(0).normal(size=(STUCK_CHECK_MAX_WORK // 4 + 1, 2))
     state = AppState(X, Params(k=4, init="tutorial-random", seed=0, max_iter=3))
     state.run_to_end()

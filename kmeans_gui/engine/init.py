@@ -16,6 +16,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ._frozen import frozen as _readonly
 from .distances import data_offset, sq_distances_to_points
 
 __all__ = [
@@ -63,11 +64,6 @@ class SeedStep:
         p = self.sq_dist if self.weights is None else self.sq_dist * self.weights
         total = p.sum()
         return p / total if total > 0 else np.full_like(p, 1.0 / p.size)
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def _first_seed(n: int, sample_weight: np.ndarray, random_state: np.random.RandomState) -> int:

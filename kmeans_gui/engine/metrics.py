@@ -14,7 +14,8 @@ Knee
     The Kneedle method (Satopaa et al., 2011) on a convex, decreasing curve such as inertia
     against k; it answers "no clear knee" rather than inventing one.
 
-The sweep over k lives in :mod:`.sweep`; ``sweep_k`` and ``SweepResult`` are re-exported here.
+The sweep over k lives in :mod:`.sweep`, which imports this module (never the other way round:
+import-linter checks it).
 """
 
 from __future__ import annotations
@@ -40,9 +41,6 @@ __all__ = [
     "silhouette_score",
     "silhouette",
     "find_knee",
-    "sweep_k",
-    "SweepResult",
-    "KFit",
     "SweepCancelled",
 ]
 
@@ -498,11 +496,3 @@ def find_knee(x, y, *, sensitivity: float = 1.0, name: str = "k") -> Knee:
         why = "the curve bends too gently for a clear knee"
     return Knee(None, None, strength, f"no clear elbow: {why}", D)
 
-
-def __getattr__(name):
-    # The sweep fits k-means for many k; it sits in its own module and imports this one.
-    if name in ("sweep_k", "SweepResult", "KFit"):
-        from . import sweep
-
-        return getattr(sweep, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

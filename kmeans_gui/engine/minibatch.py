@@ -6,19 +6,24 @@ is the total weight the centre has absorbed so far. Applied to a whole batch at 
 ``c_j <- (v_j c_j + sum_i w_i x_i) / (v_j + sum_i w_i)``: each centre is the running mean of
 every point ever assigned to it, so it slows down as it settles.
 
+This is scikit-learn's ``MiniBatchKMeans`` update (``_mini_batch_step``) without its random
+reassignment of rarely hit centres (``reassignment_ratio=0``).
+
 Like :func:`~kmeans_gui.engine.kmeans_steps`, it yields a state after the initialisation and
-after every step, so a GUI can play it; labels of all rows are not kept (that is the point of
-mini-batches: nothing per step costs more than the batch).
+after every step, in the shared state protocol (:mod:`.protocol`), so a GUI can play it. Labels of
+all rows are computed only when asked (``label_all``): the point of mini-batches is that nothing
+per step costs more than the batch.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import ClassVar, Iterator
 
 import numpy as np
 
 from . import _validation as v
+from ._frozen import frozen as _frozen
 from .distances import nearest_center
 from .init import kmeans_plusplus_steps, random_seeds
 from .steps import check_params, tolerance
@@ -53,7 +58,21 @@ class MiniBatchState:
         How far (Euclidean) each centre moved in this step.
     stop_reason : str or None
         Set on the final state only.
+    labels : ndarray of shape (n_samples,), int32, or None
+        With ``label_all``: every row's nearest centre after this step; otherwise None.
+    inertia : float or None
+        With ``label_all``: the full-data inertia (weighted sum of squared distances to the
+        nearest centre) after this step; otherwise None.
+
+    Besides these, a state has the shared protocol's ``phase`` ("init", then "update" for every
+    batch: drawn, assigned and applied in one step), ``iteration`` (= ``step``), ``objective``
+    (= ``inertia``) and ``responsibilities`` (None: the assignment is hard).
     """
+
+    algorithm: ClassVar[str] = "minibatch"
+    objective_name: ClassVar[str] = "inertia"
+    objective_increases: ClassVar[bool] = False
+    responsibilities: ClassVar[None] = None
 
     step: int
     centers: np.ndarray
@@ -64,6 +83,20 @@ class MiniBatchState:
     ewa_inertia: float | None = None
     center_shift: np.ndarray | None = None
     stop_reason: str | None = None
+    labels: np.ndarray | None = None
+    inertia: float | None = None
+
+    @property
+    def phase(self) -> str:
+        return "init" if self.step == 0 else "update"
+
+    @property
+    def iteration(self) -> int:
+        return self.step
+
+    @property
+    def objective(self) -> float | None:
+        return self.inertia
 
     @property
     def is_final(self) -> bool:
@@ -72,11 +105,6 @@ class MiniBatchState:
     @property
     def converged(self) -> bool:
         return self.stop_reason in (STOP_NO_IMPROVEMENT, STOP_TOL)
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def minibatch_steps(
@@ -91,6 +119,7 @@ def minibatch_steps(
     tol: float = 0.0,
     max_no_improvement: int | None = 10,
     random_state=None,
+    label_all: bool = False,
 ) -> Iterator[MiniBatchState]:
     """Run mini-batch k-means and yield a :class:`MiniBatchState` after the init and every step.
 
@@ -100,7 +129,8 @@ def minibatch_steps(
         An integer ndarray (such as uint8 pixels) is used without a float copy.
     n_clusters : int
     batch_size : int
-        Rows per step, drawn uniformly with replacement (weights act in the update).
+        Rows per step, drawn uniformly with replacement (weights act in the update). More rows
+        than X has are taken as n_samples, as scikit-learn does.
     max_steps : int
         Upper bound on the number of batches.
     init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features)
@@ -115,6 +145,9 @@ def minibatch_steps(
         Stop after this many steps without a new minimum of the smoothed batch inertia;
         None disables this test.
     random_state : None, int or RandomState
+    label_all : bool
+        Also label every row and compute the full-data inertia after each step (a pass over X
+        per step), for a viewer that colours all points or charts the true objective.
 
     Yields
     ------
@@ -125,7 +158,7 @@ def minibatch_steps(
     n = X.shape[0]
     n_clusters = v.check_n_clusters(n_clusters, n)
     weights = v.check_sample_weight(sample_weight, n)
-    if init == "farthest":
+    if isinstance(init, str) and init == "farthest":
         raise ValueError("init='farthest' is not offered for mini-batch k-means: use 'k-means++' or 'random'.")
     # Before check_params, which knows max_steps only as the full algorithm's max_iter.
     for name, value in (("batch_size", batch_size), ("max_steps", max_steps)):
@@ -138,13 +171,14 @@ def minibatch_steps(
     ):
         raise ValueError(f"max_no_improvement={max_no_improvement!r} must be a positive integer or None.")
     rng = v.check_random_state(random_state)
+    batch_size = int(min(batch_size, n))
     if init_size is None:
         init_size = max(3 * batch_size, 3 * n_clusters)
     init_size = int(min(max(init_size, n_clusters), n))
     abs_tol = tolerance(X, tol) if tol > 0 else 0.0  # a full pass over X, so only when asked
     yield from _minibatch_steps(
         X, weights, n_clusters, init, given, init_size, batch_size, max_steps, abs_tol,
-        max_no_improvement, rng,
+        max_no_improvement, rng, bool(label_all),
     )
 
 
@@ -171,14 +205,24 @@ def _initial_centers(X, weights, n_clusters, init, given, init_size, rng) -> np.
     return np.array([s.center for s in kmeans_plusplus_steps(Xi, n_clusters, wi, rng)], dtype=np.float64)
 
 
+def _label_all(X, weights, centers, label_all):
+    """(labels, inertia) of every row for these centres when asked, else (None, None)."""
+    if not label_all:
+        return None, None
+    labels, sq = nearest_center(X, centers)  # chunks are made float64 one at a time: no copy of uint8 X
+    return _frozen(labels), float(sq @ weights)
+
+
 def _minibatch_steps(X, weights, n_clusters, init, given, init_size, batch_size, max_steps, tol,
-                     max_no_improvement, rng) -> Iterator[MiniBatchState]:
+                     max_no_improvement, rng, label_all=False) -> Iterator[MiniBatchState]:
     """The generator behind :func:`minibatch_steps`, for validated input and an absolute tol."""
     n = X.shape[0]
     dtype = X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
     centers = _initial_centers(X, weights, n_clusters, init, given, init_size, rng)
     counts = np.zeros(n_clusters)
-    yield MiniBatchState(0, _frozen(centers.astype(dtype)), _frozen(counts.copy()))
+    all_labels, inertia = _label_all(X, weights, centers, label_all)
+    yield MiniBatchState(0, _frozen(centers.astype(dtype)), _frozen(counts.copy()), labels=all_labels,
+                         inertia=inertia)
 
     ewa = None
     best_ewa = np.inf
@@ -216,9 +260,10 @@ def _minibatch_steps(X, weights, n_clusters, init, given, init_size, batch_size,
             reason = STOP_NO_IMPROVEMENT
         elif step == max_steps:
             reason = STOP_MAX_STEPS
+        all_labels, inertia = _label_all(X, weights, centers, label_all)
         yield MiniBatchState(
             step, _frozen(centers.astype(dtype)), _frozen(counts.copy()), _frozen(batch),
-            _frozen(labels), batch_inertia, float(ewa), _frozen(shift), reason,
+            _frozen(labels), batch_inertia, float(ewa), _frozen(shift), reason, all_labels, inertia,
         )
         if reason is not None:
             return

@@ -38,6 +38,7 @@ from typing import Callable
 
 import numpy as np
 
+from ._frozen import frozen
 from .distances import map_chunks
 from .minibatch import minibatch_steps
 from .steps import kmeans_steps
@@ -580,7 +581,7 @@ def quantize(
 
     mse = sse / flat.size
     for a in (indices, palette, counts):
-        a.setflags(write=False)
+        frozen(a)
     return QuantizeResult(
         indices=indices,
         palette=palette,

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import ClassVar, Iterator, Literal
 
 import numpy as np
 
 from . import _validation as v
+from ._frozen import frozen as _frozen
 from .distances import (
     CHUNK_ROWS,
     RUNNING_MIN_MAX_K,
@@ -103,6 +104,16 @@ class KMeansState:
     seed: SeedStep | None = None
     empty_clusters: tuple = field(default=())
 
+    # The shared state protocol (protocol.StepState): what a viewer of any algorithm reads.
+    algorithm: ClassVar[str] = "lloyd"
+    objective_name: ClassVar[str] = "inertia"
+    objective_increases: ClassVar[bool] = False
+    responsibilities: ClassVar[None] = None  # hard assignment: see protocol.membership
+
+    @property
+    def objective(self) -> float | None:
+        return self.inertia
+
     @property
     def is_final(self) -> bool:
         return self.stop_reason is not None
@@ -110,11 +121,6 @@ class KMeansState:
     @property
     def n_seeds(self) -> int:
         return self.centers.shape[0]
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 def kmeans_steps(

@@ -138,7 +138,7 @@ _best_cache: dict = {}
 
 def best_kmeanspp_inertia(points: np.ndarray, k: int) -> float:
     """Best final inertia of a few k-means++ runs on ``points`` (cached per data and k)."""
-    from ..stuck import best_known
+    from ..state.stuck import best_known
 
     key = (hashlib.sha1(np.ascontiguousarray(points).tobytes()).hexdigest(), points.shape, k)
     if key not in _best_cache:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
 from .events import Event, EventedModel, Field, boolean, whole_number
-from .explore import MAX_K
+from .params import MAX_K
 from .words import SWEEP_NO_POINTS
 
 __all__ = ["ChooseKModel", "sweep_task", "MAX_CACHE", "TUTORIAL_SEED"]

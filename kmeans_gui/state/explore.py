@@ -13,88 +13,29 @@ replays the run.
 
 from __future__ import annotations
 
-import math
-import threading
 import time
 import warnings
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, fields, replace
 from types import SimpleNamespace
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from ..engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
 from . import words
 from .events import Event, batched
+from .params import EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params
 from .phases import chart_position, is_final_assignment
+from .step_job import StepJob, trim_seed
 
 __all__ = [
     "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
     "is_final_assignment",
 ]
 
-# init value -> what the GUI calls it. "manual" means the user places the k centres by clicking.
-INIT_LABELS = {
-    "random": "Random",
-    "k-means++": "k-means++",
-    "farthest": "Farthest point",
-    "tutorial-random": "Tutorial: random",
-    "tutorial-k-means++": "Tutorial: k-means++",
-    "manual": "Place by clicking",
-}
 #: Above this many points x k, the best known clustering (for the "stuck" note) is not computed:
 #: its k-means++ restarts would stall the GUI thread.
 STUCK_CHECK_MAX_WORK = 20_000
-EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
-MAX_K = 50
-
-#: Observed k-means++ / farthest-point seeding yields one n-sized D^2 array per seed (at 1,000,000
-#: points and k = 50, 392 MB). A run keeps at most about this many bytes of them; beyond, only
-#: every few seeds keep theirs (as float32, they only shade points) and the others are
-#: recomputed from the nearest kept one when shown, a few O(n) passes.
-SEED_DISTANCE_BUDGET = 64_000_000
-
-
-@dataclass(frozen=True)
-class Params:
-    """The algorithm's parameters. ``init`` is one of :data:`INIT_LABELS`."""
-
-    k: int = 4
-    init: str = "k-means++"
-    seed: int = 0
-    max_iter: int = 300
-    tol: float = 1e-4
-    empty_policy: str = "farthest"
-
-    def __post_init__(self):
-        # NumPy scalars arrive from spin boxes' callers, sweeps and sessions: turn them into plain
-        # Python values here, once, so f-strings, comparisons and JSON downstream see int/float/str.
-        for name in ("k", "seed", "max_iter"):
-            value = getattr(self, name)
-            if isinstance(value, np.integer):
-                object.__setattr__(self, name, int(value))
-        if isinstance(self.tol, (np.floating, np.integer)) or (isinstance(self.tol, int) and not isinstance(self.tol, bool)):
-            object.__setattr__(self, "tol", float(self.tol))
-        for name in ("init", "empty_policy"):
-            value = getattr(self, name)
-            if isinstance(value, np.str_):
-                object.__setattr__(self, name, str(value))
-
-    def validated(self) -> "Params":
-        """Return self, or raise ValueError saying which value is wrong and why."""
-        if isinstance(self.k, bool) or not isinstance(self.k, (int, np.integer)) or not 1 <= self.k <= MAX_K:
-            raise ValueError(f"k={self.k!r} must be a whole number from 1 to {MAX_K}.")
-        if self.init not in INIT_LABELS:
-            raise ValueError(f"init={self.init!r} must be one of: {', '.join(INIT_LABELS)}.")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"seed={self.seed!r} must be a whole number >= 0.")
-        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 1:
-            raise ValueError(f"max_iter={self.max_iter!r} must be a whole number >= 1.")
-        if not isinstance(self.tol, (int, float, np.number)) or not np.isfinite(self.tol) or self.tol < 0:
-            raise ValueError(f"tol={self.tol!r} must be a finite number >= 0.")
-        if self.empty_policy not in EMPTY_POLICY_LABELS:
-            raise ValueError(f"empty_policy={self.empty_policy!r} must be one of: {', '.join(EMPTY_POLICY_LABELS)}.")
-        return self
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -397,7 +338,7 @@ class AppState:
         if (s is None or not s.is_final or not (self.tutorial_setup or on_tutorial_data)
                 or self.n_points * self._params.k > STUCK_CHECK_MAX_WORK):
             return None
-        from ..stuck import best_known, stuck_message
+        from .stuck import best_known, stuck_message
 
         key = (self._data_version, self._params.k)
         if self._best_known[0] != key:
@@ -458,7 +399,7 @@ class AppState:
             if state is None:
                 self._complete, self._steps = True, None
                 break
-            self._history.append(_trim_seed(state, self._params.k))
+            self._history.append(trim_seed(state, self._params.k))
             grew = True
             if state.is_final:
                 self._complete, self._steps = True, None
@@ -779,67 +720,3 @@ class AppState:
         state = cls(**kwargs)
         state.load_dict(data, arrays)
         return state
-
-
-def _trim_seed(s: KMeansState, k: int) -> KMeansState:
-    """Drop or shrink a seed state's D^2 array so a run's seeding stays within the budget."""
-    seed = s.seed
-    if seed is None or seed.sq_dist is None:
-        return s
-    n_arrays = max(k - 1, 1)
-    stride = math.ceil(n_arrays * seed.sq_dist.size * 4 / SEED_DISTANCE_BUDGET)
-    if stride <= 1:
-        return s
-    before = s.n_seeds - 1  # seeds the D^2 is measured to
-    kept = _readonly(seed.sq_dist.astype(np.float32)) if (before - 1) % stride == 0 else None
-    return replace(s, seed=replace(seed, sq_dist=kept))
-
-
-class StepJob:
-    """The rest of a run, computed on a worker thread (made by :meth:`AppState.detach`).
-
-    The worker calls :meth:`run`; it alone touches the step generator until ``released`` is
-    set. It only appends to ``states``; the state's own thread reads them (``collect``).
-    ``stop`` ends it after the state in progress; the generator then goes back to the state.
-    """
-
-    def __init__(self, steps: Iterator[KMeansState], run_version: int, k: int, points: np.ndarray,
-                 start: int = 0):
-        self.steps = steps
-        self.run_version = run_version
-        self.k = k
-        self.points = points
-        self.states: list[KMeansState] = []
-        self.start = start
-        self.finished = False
-        self.final_warning: tuple[int, int] | None = None  # (distinct points, empty clusters)
-        self.stop = threading.Event()
-        self.released = threading.Event()
-
-    def run(self, should_stop: Callable[[], bool] = lambda: False,
-            on_state: Callable[[KMeansState, int], None] | None = None) -> int:
-        """Compute states until the run ends or a stop is asked for; return how many were made."""
-        try:
-            while not (self.stop.is_set() or should_stop()):
-                # The engine's FewDistinctPointsWarning is not caught here (catch_warnings is not
-                # thread-safe); the same fact is read off the final labels instead.
-                s = next(self.steps, None)
-                if s is None:
-                    self.finished = True
-                    break
-                self.states.append(_trim_seed(s, self.k))
-                if s.is_final:
-                    self.finished = True
-                    self._check_final(s)
-                    break
-                if on_state is not None:
-                    on_state(s, len(self.states))
-        finally:
-            self.released.set()
-        return len(self.states)
-
-    def _check_final(self, s: KMeansState) -> None:
-        used = int(np.count_nonzero(np.bincount(s.labels, minlength=self.k)))
-        if used < self.k:
-            distinct = len(np.unique(self.points, axis=0))
-            self.final_warning = (distinct, self.k - used)

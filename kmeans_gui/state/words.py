@@ -20,7 +20,8 @@ __all__ = [
     "step_label", "status_text", "final_sentence", "explanation",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
-    "sweep_started", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name", "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
+    "sweep_started", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
+    "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
     "could_not_open", "could_not_write", "quantize_failed", "quantized", "image_loaded",
 ]
 

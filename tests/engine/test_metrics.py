@@ -15,8 +15,8 @@ from kmeans_gui.engine.metrics import (
     silhouette_samples,
     silhouette_samples_multi,
     silhouette_score,
-    sweep_k,
 )
+from kmeans_gui.engine.sweep import sweep_k
 
 
 def naive_silhouette(X, labels):

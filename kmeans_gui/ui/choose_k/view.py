@@ -15,8 +15,7 @@ one of the tutorial's datasets is loaded.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -35,155 +34,12 @@ from ...engine.sweep import SweepResult
 from ...state import MAX_K, AppState, words
 from ...state.choose_k import TUTORIAL_SEED, ChooseKModel, sweep_task
 from ..common.binding import bind
-from ..common.style import BACKGROUND, ERROR_HEX, set_title, style_fixed_chart
+from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
+from .k_chart import KChart
 from .silhouette_plot import SilhouettePlot
 
 __all__ = ["ChooseKView", "KChart", "match_labels", "render_for_snapshot"]
-
-LINE_HEX = "#0072B2"
-SPREAD_HEX = "#9A9A9A"
-BEST_HEX = "#D55E00"
-KNEE_HEX = "#C0392B"
-CURRENT_HEX = "#B0B0B0"
-TUTORIAL_HEX = "#E69F00"
-
-
-class KChart(QWidget):
-    """One score against k: a line through the best values, an optional spread, a marked best k.
-
-    ``plot`` is the pg.PlotWidget. Clicking inside the plot emits nothing itself: the view connects
-    :attr:`clicked_k` handling through :meth:`k_at_scene_pos`.
-    """
-
-    def __init__(self, title: str, y_label: str, parent: QWidget | None = None, *, legend: bool = False):
-        super().__init__(parent)
-        self.plot = pg.PlotWidget(background=BACKGROUND)
-        style_fixed_chart(self.plot)
-        set_title(self.plot, title)
-        self.plot.setLabel("left", y_label)
-        self.plot.setLabel("bottom", "k (click to choose)")
-        self.plot.getAxis("left").setWidth(62)
-        self.plot.getAxis("left").enableAutoSIPrefix(False)  # "(x0.001)" on a silhouette axis misleads
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
-        item = self.plot.plotItem
-        self.current = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURRENT_HEX, width=6))
-        self.current.setOpacity(0.45)
-        self.current.setZValue(-10)
-        if legend:
-            self.plot.addLegend(offset=(-6, 6), labelTextColor="#303030", brush=(255, 255, 255, 220))
-        # Rings, drawn over the line: seeds that agree show as one ring around the best point.
-        self.spread = pg.ScatterPlotItem(size=11, pen=pg.mkPen(SPREAD_HEX, width=1.3), brush=None,
-                                         name="each seed" if legend else None)
-        self.spread.setZValue(2)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(LINE_HEX, width=2), symbol="o", symbolSize=7,
-                                     symbolBrush=LINE_HEX, symbolPen=None,
-                                     name="best of the seeds" if legend else None)
-        self.best = pg.ScatterPlotItem(size=18, symbol="star", pen=pg.mkPen("#FFFFFF", width=0.8),
-                                       brush=pg.mkBrush(BEST_HEX))
-        # A second curve to compare with (the tutorial's elbow); in the legend only while drawn.
-        self.extra = pg.PlotDataItem(pen=pg.mkPen(TUTORIAL_HEX, width=2, style=Qt.PenStyle.DashLine),
-                                     symbol="s", symbolSize=6, symbolBrush=TUTORIAL_HEX, symbolPen=None)
-        self.extra.setZValue(1)
-        self.best.setZValue(10)
-        self.marker = pg.InfiniteLine(angle=90, movable=False,
-                                      pen=pg.mkPen(KNEE_HEX, width=1.5, style=Qt.PenStyle.DashLine))
-        self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0.5), fill=(255, 255, 255, 220))
-        self.marker_label.setZValue(12)
-        self.marker.setZValue(5)
-        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label, self.extra):
-            it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-            item.addItem(it)
-        self.marker.hide()
-        self.marker_label.hide()
-        self.current.hide()
-        self.k_values = np.array([], dtype=int)
-        self.clickable_k = self.k_values
-
-    def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "",
-                   extra=None, extra_name: str = "") -> None:
-        """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``.
-
-        ``extra`` (same length as ``k``), when given, is drawn as a dashed second curve named
-        ``extra_name`` in the legend.
-        """
-        k = np.asarray(k, dtype=int)
-        values = np.asarray(values, dtype=float)
-        ok = np.isfinite(values)
-        self._set_extra(k, extra, extra_name)
-        self.k_values = k
-        self.clickable_k = k[ok]
-        self.curve.setData(k[ok], values[ok])
-        if spread is not None and len(k):
-            spread = np.asarray(spread, dtype=float)
-            kk = np.repeat(k, spread.shape[1])
-            self.spread.setData(kk, spread.ravel())
-        else:
-            self.spread.clear()
-        if best_k is not None and np.any(k == best_k) and np.isfinite(values[k == best_k][0]):
-            self.best.setData([best_k], [values[k == best_k][0]])
-        else:
-            self.best.clear()
-        self.marker.setVisible(marker_k is not None)
-        self.marker_label.setVisible(marker_k is not None)
-        if len(k):
-            self.plot.setXRange(k.min() - 0.5, k.max() + 0.5, padding=0)
-            self.plot.getAxis("bottom").setTicks([[(int(v), str(int(v))) for v in k]])
-            self.plot.getAxis("left").setTicks(None)
-        else:  # no made-up 0.2, 0.4 ... ticks on an empty chart
-            self.plot.getAxis("bottom").setTicks([[]])
-            self.plot.getAxis("left").setTicks([[]])
-        if ok.any():
-            both = [values[ok]] + [np.asarray(a, dtype=float).ravel() for a in (spread, extra) if a is not None]
-            both = np.concatenate(both)
-            both = both[np.isfinite(both)]
-            lo, hi = float(np.nanmin(both)), float(np.nanmax(both))
-            pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 0.1)
-            self.plot.setYRange(lo - pad, hi + pad, padding=0)
-            if marker_k is not None:
-                self.marker.setValue(marker_k)
-                self.marker_label.setText(marker_text)
-                # Half-way up, right of the line: past the elbow the curve is low, and the
-                # legend sits in the top right corner.
-                self.marker_label.setPos(marker_k + 0.1, lo + 0.55 * (hi - lo))
-
-    def _set_extra(self, k, extra, name: str) -> None:
-        legend = self.plot.plotItem.legend
-        if legend is not None:
-            legend.removeItem(self.extra)
-        if extra is None or not len(k):
-            self.extra.clear()
-            return
-        self.extra.setData(k, np.asarray(extra, dtype=float))
-        if legend is not None:
-            legend.addItem(self.extra, name)
-
-    def set_current(self, k: int | None) -> None:
-        if k is None or not np.any(self.k_values == k):
-            self.current.hide()
-        else:
-            self.current.setValue(k)
-            self.current.show()
-
-    def clear(self) -> None:
-        self.set_values([], [])
-        self.current.hide()
-
-    def k_at_scene_pos(self, scene_pos) -> int | None:
-        """The k under a scene position inside the plot area, if this chart has a value there."""
-        vb = self.plot.plotItem.vb
-        if not vb.sceneBoundingRect().contains(scene_pos) or not len(self.clickable_k):
-            return None
-        k = int(round(vb.mapSceneToView(scene_pos).x()))
-        return k if np.any(self.clickable_k == k) else None
-
-    def view_to_widget(self, x: float, y: float):
-        """Viewport pixel (QPoint) of a data point (for tests and synthetic clicks)."""
-        scene = self.plot.plotItem.vb.mapViewToScene(QPointF(x, y))
-        return self.plot.mapFromScene(scene)
-
 
 class ChooseKView(QWidget):
     """Charts for choosing k, fed by a cancellable background sweep.

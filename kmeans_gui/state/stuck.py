@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import KMeansState, kmeans_steps, run_to_end
+from ..engine import KMeansState, kmeans_steps, run_to_end
 
 __all__ = ["BestKnown", "best_known", "compare_partitions", "stuck_message", "BEST_KNOWN_RESTARTS"]
 
