@@ -1,6 +1,5 @@
 """Each check passes on a scripted solution (real runs) and fails on a wrong one."""
 
-import importlib.util
 import warnings
 
 import numpy as np
@@ -123,8 +122,6 @@ def test_a_check_the_app_cannot_evaluate_says_so():
     assert "the failures lab (DBSCAN and others beside k-means) is not built yet" in verdict.message
 
 
-@pytest.mark.skipif(importlib.util.find_spec("kmeans_gui.engine.soft") is None,
-                    reason="soft k-means comes with variants12")
 def test_beta_where_soft_looks_hard():
     check = _lesson_check(9)
     X = make_dataset("blobs", n=300, centers=3, seed=0)

@@ -1,7 +1,5 @@
 """The from-scratch code the Learn panel shows is real: it gives the engine's run, half-step by half-step."""
 
-import importlib.util
-
 import numpy as np
 import pytest
 
@@ -76,8 +74,6 @@ def test_scratch_variables_are_copies_per_half_step():
     assert not np.allclose(assign["centroids"], update["centroids"])
 
 
-@pytest.mark.skipif(importlib.util.find_spec("kmeans_gui.engine.protocol") is None,
-                    reason="minibatch_steps takes an array init from branch variants12 on")
 def test_scratch_minibatch_matches_the_engine_step_by_step():
     X = make_dataset("blobs", n=500, seed=0)
     start = X[:4].copy()

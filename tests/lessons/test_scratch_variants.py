@@ -1,17 +1,13 @@
 """The variants' from-scratch code gives the engine's runs from the same start."""
 
-import importlib.util
-
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("kmeans_gui.engine.soft") is None, reason="soft k-means and GMM come with variants12"
-)
-
-from kmeans_gui.data.datasets import make_dataset  # noqa: E402
-from kmeans_gui.lessons.scratch_kmeans import code_for  # noqa: E402
-from kmeans_gui.lessons.scratch_variants import gmm, soft_kmeans  # noqa: E402
+from kmeans_gui.data.datasets import make_dataset
+from kmeans_gui.engine.gmm import gmm_steps
+from kmeans_gui.engine.soft import soft_kmeans_steps
+from kmeans_gui.lessons.scratch_kmeans import code_for
+from kmeans_gui.lessons.scratch_variants import gmm, soft_kmeans
 
 
 def _run(generator):
@@ -21,8 +17,6 @@ def _run(generator):
 
 @pytest.mark.parametrize("beta", [0.0, 0.3, 2.0, 50.0])
 def test_scratch_soft_kmeans_matches_the_engine(beta):
-    from kmeans_gui.engine.soft import soft_kmeans_steps
-
     X = make_dataset("blobs", n=200, seed=1)
     start = X[[0, 50, 100, 150]].copy()
     engine = list(soft_kmeans_steps(X, 4, beta=beta, init=start, max_iter=40))
@@ -35,8 +29,6 @@ def test_scratch_soft_kmeans_matches_the_engine(beta):
 
 
 def test_scratch_gmm_matches_the_engine():
-    from kmeans_gui.engine.gmm import gmm_steps
-
     X = make_dataset("anisotropic", n=240, seed=2)
     means = X[[0, 80, 160]].copy()
     covariances = np.stack([np.cov(X.T)] * 3)
