@@ -13,6 +13,19 @@ __all__ = ["CodePanel"]
 
 HIGHLIGHT = QColor("#ffe08a")
 
+_CAPTIONS = {
+    "kmeans": "the canvas runs the same steps.",
+    "minibatch_kmeans": "tested to give the engine's minibatch_steps, batch by batch.",
+    "soft_kmeans": "tested to give the engine's soft_kmeans_steps, half-step by half-step.",
+    "gmm": "tested to give the engine's gmm_steps, half-step by half-step.",
+}
+_VARIANT_NOTES = {
+    "minibatch_kmeans": "The Image tab's Mini-batch method runs this on the photo's pixels; the canvas "
+                        "cannot step it yet, so no line lights up.",
+    "soft_kmeans": "The canvas cannot step soft k-means yet: read the code; no line lights up.",
+    "gmm": "The canvas cannot step the Gaussian mixture yet: read the code; no line lights up.",
+}
+
 
 def _monospace() -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -63,8 +76,8 @@ class CodePanel(QWidget):
         """Show scratch function ``name`` ("kmeans", "minibatch_kmeans", "soft_kmeans", "gmm")."""
         self._code = code_for(name)
         self.code_view.setPlainText("\n".join(self._code.lines))
-        self.caption.setText(f"<b>{name}()</b> from scratch, in plain NumPy "
-                             "(kmeans_gui/lessons): the canvas runs the same steps.")
+        self.caption.setText(f"<b>{name}()</b> from scratch, in plain NumPy (kmeans_gui/lessons): "
+                             + _CAPTIONS.get(name, ""))
         self.highlighted_line = None
         self.code_view.setExtraSelections([])
         self.refresh()
@@ -120,12 +133,14 @@ class CodePanel(QWidget):
         self.refresh()
 
     def refresh(self, *_) -> None:
-        if self._state is None or self._code is None or self._code.name != "kmeans":
-            # The variants' runs have no model in the app yet: their code is shown, unhighlighted.
-            if self._code is not None and self._code.name != "kmeans":
-                self.show_view(None)
-                self.note.setText("This variant's run is not in the app yet: read the code; "
-                                  "its lines light up once the app can step it.")
+        if self._code is not None and self._code.name != "kmeans":
+            # The canvas steps k-means only: a variant's code is shown to read, unhighlighted.
+            self.show_view(None)
+            self.note.setText(_VARIANT_NOTES.get(self._code.name, ""))
+            self.variables_view.hide()
+            return
+        self.variables_view.show()
+        if self._state is None or self._code is None:
             return
         current = self._state.current
         if current is None:
