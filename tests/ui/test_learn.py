@@ -203,3 +203,22 @@ def _check_setup(window, qtbot, number):
         assert "cannot be run in the app yet: its code is shown" in dock.verdict_label.text()
     if setup.get("tab") == "lab":
         assert "The failures lab is not in the app yet." in dock.verdict_label.text()
+
+
+def test_switching_lessons_never_completes_the_one_left(make_window, qtbot, settings):
+    # Before the elbow lesson the window shows blobs made as 4 groups with k = 4: undoing that
+    # lesson's set-up on the way to another must not count as choosing k = 4.
+    from kmeans_gui.ui.learn import install_learn
+
+    window = make_window()
+    window.learn.dock.close()
+    window.state.load_dataset("blobs", k=4, n=300, centers=4, spread=1.0, seed=0)
+    dock = install_learn(window, settings=settings).dock
+    dock.show()
+    dock.select(3)
+    _click(qtbot, dock.start_button)
+    assert window.state.params.k == 2 and dock.verdict.status == NOT_YET
+    dock.select(1)
+    _click(qtbot, dock.start_button)
+    assert not dock.is_completed("03-elbow")
+    assert dock.active.id == "01-algorithm"

@@ -155,8 +155,13 @@ class LearnDock(QDockWidget):
         lesson = self.selected
         if lesson is None:
             return
-        if self._undo is not None and self.active is not None:
-            self._undo()  # one set-up at a time: Undo goes back to before the first lesson's
+        if self._undo is not None:
+            # One set-up at a time: Undo goes back to before the first lesson's. No lesson is
+            # checked meanwhile: the state in between is neither lesson's doing.
+            undo, self._undo = self._undo, None
+            self.active = None
+            undo()
+        self.active = None
         undo, notes = self.host.apply_setup(lesson.setup, lesson.code)
         self._undo = undo
         self.active = lesson
