@@ -63,6 +63,8 @@ def apply_setup(setup: dict, explore, view=None, image=None) -> Applied:
         options = DATASETS[name].options(seed=setup.get("data_seed", 0), n=setup.get("n", 600),
                                          centers=setup.get("centers", 4), spread=setup.get("spread", 1.0))
         explore.load_dataset(name, k=setup.get("k"), **options)
+        # The model's history has no public depth; the length tells whether the learner has
+        # edited since (then the whole state is restored instead of undoing one step).
         undo_depth = len(explore._undo)
     params = {key: setup[key] for key in ("k", "init", "seed") if key in setup}
     if params:

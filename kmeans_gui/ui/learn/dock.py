@@ -45,6 +45,7 @@ class LearnDock(QDockWidget):
         self.settings = settings
         self.active = None  # the lesson whose setup is applied and whose task is checked
         self._undo = None
+        self._notes: list = []  # what the active lesson's set-up could not do
         self.verdict: Verdict | None = None
 
         self.lesson_list = QListWidget()
@@ -200,7 +201,6 @@ class LearnDock(QDockWidget):
             self.verdict_label.setText("Press Start lesson to set the app up for it.")
             self.verdict_label.setStyleSheet(_VERDICT_STYLE[NOT_YET])
             return
-        notes = getattr(self, "_notes", None)
-        extra = ("\n" + " ".join(notes)) if notes else ""
+        extra = ("\n" + " ".join(self._notes)) if self._notes else ""
         self.verdict_label.setText(_VERDICT_PREFIX[verdict.status] + verdict.message + extra)
         self.verdict_label.setStyleSheet(_VERDICT_STYLE[verdict.status])
