@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kmeans_gui.data.datasets import make_dataset
 from kmeans_gui.engine import kmeans_steps
@@ -105,3 +107,14 @@ def test_kmeans_code_lines():
     assert code.lines[code.line_for("converged")].strip().startswith("return")
     with pytest.raises(ValueError, match="No scratch code named 'nope'"):
         code_for("nope")
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(3, 60), d=st.integers(1, 4), k=st.integers(1, 6),
+       scale=st.sampled_from([1e-3, 1.0, 1e3]), tol=st.sampled_from([0.0, 1e-4, 1e-2]))
+def test_scratch_kmeans_is_the_engine_on_any_data(seed, n, d, k, scale, tol):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * scale
+    k = min(k, n)
+    start = X[rng.choice(n, k, replace=False)]
+    _assert_same_run(*_engine_and_scratch(X, start, tol=tol, max_iter=50))
