@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kmeans_gui.data.datasets import make_dataset
-from kmeans_gui.engine import kmeans_steps
+from kmeans_gui.engine import FewDistinctPointsWarning, kmeans_steps
 from kmeans_gui.engine.minibatch import minibatch_steps
 from kmeans_gui.lessons.scratch_kmeans import code_for, minibatch_kmeans, scratch_steps
 
@@ -61,7 +61,8 @@ def test_scratch_random_init_is_the_tutorials():
 def test_scratch_kmeans_keeps_an_empty_clusters_centroid():
     X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
     start = np.array([[0.0, 0.5], [10.0, 0.5], [100.0, 100.0]])
-    engine, scratch = _engine_and_scratch(X, start)
+    with pytest.warns(FewDistinctPointsWarning, match="smaller than n_clusters"):
+        engine, scratch = _engine_and_scratch(X, start)
     _assert_same_run(engine, scratch)
     np.testing.assert_array_equal(scratch[-1][1]["centroids"][2], [100.0, 100.0])
 
