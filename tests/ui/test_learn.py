@@ -150,6 +150,10 @@ def test_the_learn_button_shows_and_hides_the_dock(make_window, qtbot):
     assert window.learn.dock.isVisible()
     window.learn.dock.close()
     assert not button.defaultAction().isChecked()
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles[-2:] == ["Learn", "Help"]
+    help_text = window.shortcuts_text()
+    assert "Ctrl+L" in help_text and "Ctrl+K" in help_text
 
 
 def test_each_built_in_lessons_setup_produces_its_declared_state(make_window, qtbot):
