@@ -106,6 +106,8 @@ def test_start_over_and_a_check_the_app_cannot_make(make_window, qtbot, settings
     assert dock.verdict.status == UNAVAILABLE
     assert dock.verdict_label.text().startswith("Not available yet.")
     assert "failures lab" in dock.verdict_label.text()
+    assert dock.lesson_list.item(4).text().endswith("Where it fails  (task not checkable yet)")
+    assert dock.lesson_list.item(3).text().endswith("k-means++")
     window.algorithm_panel.k_spin.setValue(5)
     _click(qtbot, dock.reset_button)  # Start over: the lesson's set-up again
     assert window.state.params.k == 2

@@ -51,7 +51,7 @@ def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
     host = LessonHost(window)
     code_panel = CodePanel()
     code_panel.follow(window.state)
-    code_dock = QDockWidget("Code: k-means from scratch", window)
+    code_dock = QDockWidget("Code from scratch", window)
     code_dock.setObjectName("codeDock")
     code_dock.setWidget(code_panel)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, code_dock)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QDockWidget, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
-from ...lessons.checks import NOT_YET, PASSED, UNAVAILABLE, Verdict, evaluate
+from ...lessons.checks import CHECKS, NOT_YET, PASSED, UNAVAILABLE, Verdict, evaluate
 from ...lessons.loader import LessonSet
 
 __all__ = ["LearnDock"]
@@ -87,7 +87,7 @@ class LearnDock(QDockWidget):
         self._fill_list()
         rows = max(1, min(len(lessons.lessons), 12))
         self.lesson_list.setFixedHeight(self.lesson_list.sizeHintForRow(0) * rows
-                                        + 2 * self.lesson_list.frameWidth() + 12)
+                                        + 2 * self.lesson_list.frameWidth() + 20)
         if lessons.problems:
             self.problems_label.setText("Some lesson files could not be read:\n" + "\n".join(lessons.problems))
         else:
@@ -111,7 +111,9 @@ class LearnDock(QDockWidget):
             self.lesson_list.addItem(item)
 
     def _item_text(self, lesson) -> str:
-        return ("✓ " if self.is_completed(lesson.id) else "   ") + lesson.title
+        mark = "✓ " if self.is_completed(lesson.id) else "   "
+        unchecked = "" if CHECKS[lesson.check.kind].needs in self.host.available else "  (task not checkable yet)"
+        return mark + lesson.title + unchecked
 
     def is_completed(self, lesson_id: str) -> bool:
         return self.settings.value(f"lessons/completed/{lesson_id}", False, type=bool)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ...lessons.apply import apply_setup, facts_from, image_figures
+from ...lessons.apply import AVAILABLE_FEATURES, apply_setup, facts_from, image_figures
 from ...lessons.checks import Facts, ImageFigures
 
 __all__ = ["LessonHost"]
@@ -21,6 +21,8 @@ class LessonHost(QObject):
     """
 
     changed = Signal()
+    #: The features whose checks this window can evaluate.
+    available = AVAILABLE_FEATURES
 
     def __init__(self, window):
         super().__init__(window)
