@@ -19,6 +19,8 @@ import threading
 
 import numpy as np
 
+from ._frozen import frozen
+
 __all__ = ["available", "CompiledAssigner", "warm_up", "warm_up_in_background"]
 
 #: Rows per parallel block. Each block keeps its own (k, d + 4) table of sums.
@@ -165,7 +167,7 @@ class CompiledAssigner:
                                       self.slack, self.up_total, self.low_total, skip_below, half_gap, first,
                                       in_place, self.rel, BLOCK_ROWS, delta, changed)
         if not self.in_place:
-            labels.setflags(write=False)
+            frozen(labels)
         return labels, int(changed.sum()), delta.sum(axis=0)
 
     def _half_gaps(self, C) -> np.ndarray:

@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="initialisation; 'manual' places the centres on k seeded random points")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
     parser.add_argument("--steps", type=int, default=None,
-                        help="half-steps to take before the picture (default 6; 0 with --session)")
+                        help="half-steps to take before the picture (default 6; 0 with --session or --lesson)")
     parser.add_argument("--view", choices=VIEWS, default=None, help="which tab to render (default explore, or the session's)")
     parser.add_argument("--session", default=None, metavar="FILE", help="render this session (.kmsession)")
     parser.add_argument("--save-session", default=None, metavar="FILE",
@@ -53,6 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="soft k-means: inverse temperature beta >= 0 (default 1)")
     parser.add_argument("--covariance", choices=list(COVARIANCE_LABELS), default=None,
                         help="Gaussian mixture: covariance type (default full)")
+    parser.add_argument("--lesson", type=int, default=None, metavar="N",
+                        help="set lesson N up (1-based, as the Learn panel lists them) with its panel open")
+    parser.add_argument("--lessons-dir", action="append", default=[], metavar="DIR",
+                        help="also read the lessons in DIR (may be repeated)")
     parser.add_argument("-o", "--output", required=True, help="PNG file to write")
 
 
@@ -83,7 +87,8 @@ def render(args: argparse.Namespace):
             loaded = session.read(args.session)
         except session.SessionError as exc:
             raise ValueError(f"{args.session}: {exc}") from None
-    steps = args.steps if args.steps is not None else (0 if loaded is not None else 6)
+    quiet_start = loaded is not None or getattr(args, "lesson", None) is not None
+    steps = args.steps if args.steps is not None else (0 if quiet_start else 6)
     if steps < 0:
         raise ValueError(f"--steps {steps} must be >= 0")
     table = _two_column_table(args)
@@ -108,6 +113,10 @@ def render(args: argparse.Namespace):
             rng = np.random.default_rng(args.seed)
             for x, y in state.points[rng.permutation(state.n_points)[: state.params.k]]:
                 state.add_manual_center(float(x), float(y))
+        if getattr(args, "lesson", None) is not None:
+            view = _set_up_lesson(window, args.lesson)
+            if view is not None:
+                args.view = view
         if args.no_regions:
             window.regions_action.setChecked(False)
         if args.lines:
@@ -116,6 +125,8 @@ def render(args: argparse.Namespace):
             if not state.step():
                 break
         window.show()
+        app.processEvents()
+        window.learn.fit_docks()
         app.processEvents()
         view = args.view or (loaded.window.get("tab") if loaded is not None else None) or "explore"
         tab = tab_named(view if view in VIEWS else "explore")
@@ -154,6 +165,17 @@ def _variant_params(args: argparse.Namespace) -> dict:
             raise ValueError(f"--{option} applies to --algorithm {applies_to} only (not {algorithm})")
         out[name] = value
     return out
+
+
+def _set_up_lesson(window, number: int) -> str | None:
+    """Open the Learn panel with lesson ``number`` started; return the tab it set (None: unchanged)."""
+    learn = window.learn
+    lesson = learn.dock.lessons.by_number(number)  # ValueError names the valid range
+    learn.dock.show()
+    learn.dock.select(number)
+    learn.dock.start()
+    tab = lesson.setup.get("tab")
+    return None if tab is None or tab == "lab" else tab
 
 
 def _two_column_table(args: argparse.Namespace):
