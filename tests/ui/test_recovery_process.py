@@ -11,6 +11,7 @@ import numpy as np
 
 from kmeans_gui.state import AppState, Params, session
 from kmeans_gui.state.choose_k import ChooseKModel
+from kmeans_gui.state.lab import FailuresModel, RestartsModel
 from kmeans_gui.state.image import ImageModel
 from kmeans_gui.state.view import ViewOptions
 
@@ -44,7 +45,8 @@ def test_kill_9_then_restore_finds_exactly_the_points(tmp_path):
     state = AppState(CORNERS, Params(k=2))
     start = tmp_path / "start.kmsession"
     session.save(start, {"explore": state, "view": ViewOptions(), "image": ImageModel(),
-                         "choose_k": ChooseKModel(state)})
+                         "choose_k": ChooseKModel(state), "failures": FailuresModel(state),
+                         "restarts": RestartsModel(state)})
 
     first = start_app(data_dir, str(start), clicks="1,1;3,1;1,3")
     try:

@@ -147,4 +147,8 @@ class CodePanel(QWidget):
             self.show_view(None)
             return
         params = self._state.params
+        if params.algorithm != "lloyd":
+            # The code shown is Lloyd's: a variant's half-steps have no line in it to light up.
+            self.show_view(None)
+            return
         self.show_view(live_view(current, self._state.n_points, params.init, params.empty_policy))
