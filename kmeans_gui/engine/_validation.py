@@ -7,6 +7,7 @@ Public entry points validate once, here; the private workers after them assume p
 from __future__ import annotations
 
 import numbers
+import sys
 import numpy as np
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "check_n_clusters",
     "check_random_state",
     "FewDistinctPointsWarning",
+    "InvalidParameterError",
 ]
 
 
@@ -25,6 +27,11 @@ class NonNumericDataError(ValueError, TypeError):
     A ValueError for callers that expect one for bad data, and a TypeError for code that
     (like scikit-learn's estimator checks) expects NumPy's TypeError for objects.
     """
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter of the wrong type or out of range. Both a ValueError and a TypeError, as
+    scikit-learn's own InvalidParameterError, so code written for either catches it."""
 
 
 class FewDistinctPointsWarning(UserWarning):
@@ -102,10 +109,10 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
 
 def check_n_clusters(n_clusters, n_samples: int) -> int:
     if isinstance(n_clusters, bool) or not isinstance(n_clusters, numbers.Integral):
-        raise ValueError(f"n_clusters must be an integer, got {n_clusters!r}.")
+        raise InvalidParameterError(f"n_clusters must be an integer, got {n_clusters!r}.")
     n_clusters = int(n_clusters)
     if n_clusters < 1:
-        raise ValueError(f"n_clusters={n_clusters} must be at least 1.")
+        raise InvalidParameterError(f"n_clusters={n_clusters} must be at least 1.")
     if n_clusters > n_samples:
         raise ValueError(
             f"n_samples={n_samples} should be >= n_clusters={n_clusters}: there are fewer points than "
@@ -126,3 +133,57 @@ def check_random_state(seed) -> np.random.RandomState:
     if isinstance(seed, np.random.RandomState):
         return seed
     raise ValueError(f"random_state={seed!r} cannot seed a RandomState: pass None, an int or a RandomState.")
+
+
+#: Magnitudes the distance arithmetic handles without rescaling, per working dtype: squared
+#: distances (and float32's GEMM form) must neither overflow nor underflow to zero.
+SAFE_MAGNITUDE = {np.dtype(np.float64): (1e-150, 1e150), np.dtype(np.float32): (1e-15, 1e15)}
+
+
+def range_scale(lowest, highest, dtype) -> float:
+    """A power of two that brings data spanning [lowest, highest] into the safe range, or 1.0.
+
+    Multiplying by a power of two is exact, so scaled data cluster exactly as the originals
+    would in exact arithmetic; centres are scaled back, the inertia by the square.
+    """
+    magnitude = float(max(abs(float(np.min(lowest))), abs(float(np.max(highest)))))
+    small, large = SAFE_MAGNITUDE[np.dtype(dtype)]
+    if magnitude == 0.0 or small <= magnitude <= large:
+        return 1.0
+    return float(np.ldexp(1.0, -int(np.frexp(magnitude)[1])))
+
+
+def check_magnitude(lowest, highest, dtype, name: str = "X") -> None:
+    """Raise a ValueError when data need rescaling (for functions that do not rescale themselves)."""
+    if range_scale(lowest, highest, dtype) != 1.0:
+        small, large = SAFE_MAGNITUDE[np.dtype(dtype)]
+        magnitude = max(abs(float(np.min(lowest))), abs(float(np.max(highest))))
+        raise ValueError(
+            f"{name} has values up to {magnitude:.3g} in magnitude; step-by-step k-means on {np.dtype(dtype)} "
+            f"needs the largest magnitude between {small:g} and {large:g} so that squared distances fit. "
+            f"Rescale {name} (e.g. divide by {magnitude:.0e}), or use KMeans, which rescales internally."
+        )
+
+
+_few_distinct_with_sklearn = None
+
+
+def few_distinct_points_category():
+    """The category to warn with when clusters end empty.
+
+    scikit-learn warns with its ConvergenceWarning there. Importing scikit-learn costs about a
+    second that the GUI's start-up must not pay, so the warning is also a ConvergenceWarning only
+    once scikit-learn is loaded (always so for the KMeans estimator, which builds on it).
+    """
+    global _few_distinct_with_sklearn
+    exceptions = sys.modules.get("sklearn.exceptions")
+    if exceptions is None:
+        return FewDistinctPointsWarning
+    if _few_distinct_with_sklearn is None:
+        _few_distinct_with_sklearn = type(
+            "FewDistinctPointsWarning",
+            (FewDistinctPointsWarning, exceptions.ConvergenceWarning),
+            {"__doc__": FewDistinctPointsWarning.__doc__ + " Also scikit-learn's ConvergenceWarning.",
+             "__module__": __name__},
+        )
+    return _few_distinct_with_sklearn

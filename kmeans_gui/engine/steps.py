@@ -21,6 +21,7 @@ from typing import ClassVar, Iterator, Literal
 
 import numpy as np
 
+from . import _kernels
 from . import _validation as v
 from ._frozen import frozen as _frozen
 from .distances import (
@@ -143,9 +144,9 @@ def kmeans_steps(
     X : array-like of shape (n_samples, n_features)
         float32 and float64 keep their dtype (centres come back in it); others become float64.
     n_clusters : int
-    init : str or array-like of shape (n_clusters, n_features)
-        "k-means++" (default), "random", "farthest", "tutorial-random" or "tutorial-k-means++".
-        "random" picks distinct points, drawn by weight; "k-means++" is the greedy variant;
+    init : {"k-means++", "random", "farthest", "tutorial-random", "tutorial-k-means++"}, callable or array-like of shape (n_clusters, n_features)
+        A callable is called as ``init(X, n_clusters, random_state=RandomState)`` and returns the
+        centres (scikit-learn's convention). "random" picks distinct points, drawn by weight; "k-means++" is the greedy variant;
         "farthest" takes a random first point, then each time the point farthest from all seeds.
         "tutorial-random" and "tutorial-k-means++" draw exactly as the "K-Means from Scratch"
         tutorial's code (see :mod:`.init`); with ``stop="allclose"`` the run is the tutorial's.
@@ -180,41 +181,65 @@ def kmeans_steps(
     if stop not in STOP_RULES:
         raise ValueError(f"stop={stop!r} must be one of {STOP_RULES}.")
     stats = column_stats(X)
+    v.check_magnitude(stats.min, stats.max, X.dtype)
+    rng = v.check_random_state(random_state)
+    if callable(init):
+        given = check_given(init(X, n_clusters, random_state=rng), n_clusters, X.shape[1], "The centres from init")
     yield from _kmeans_steps(
-        X, n_clusters, init, given, weights, v.check_random_state(random_state),
+        X, n_clusters, init, given, weights, rng,
         max_iter, tolerance(X, tol, stats), empty_policy, observe_init, stats, stop=stop,
     )
 
 
 def check_params(X, n_clusters, init, max_iter, tol, empty_policy):
-    """Validate the algorithm's parameters; return the initial centres if ``init`` is an array."""
+    """Validate the algorithm's parameters; return the initial centres if ``init`` is an array.
+
+    A callable ``init`` is valid here; its centres are checked by :func:`check_given` once drawn.
+    """
+    bad = v.InvalidParameterError
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise ValueError(f"max_iter={max_iter!r} must be a positive integer.")
-    if not isinstance(tol, (int, float, np.number)) or not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol={tol!r} must be a finite number >= 0.")
+        raise bad(f"max_iter={max_iter!r} must be a positive integer.")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.number)) or not np.isfinite(tol) or tol < 0:
+        raise bad(f"tol={tol!r} must be a finite number >= 0.")
     if empty_policy not in EMPTY_POLICIES:
-        raise ValueError(f"empty_policy={empty_policy!r} must be one of {EMPTY_POLICIES}.")
+        raise bad(f"empty_policy={empty_policy!r} must be one of {EMPTY_POLICIES}.")
     if isinstance(init, str):
         if init not in INIT_NAMES:
-            raise ValueError(f"init={init!r} must be one of {INIT_NAMES} or an array of initial centres.")
+            raise bad(f"init={init!r} must be one of {INIT_NAMES}, a callable or an array of initial centres.")
         return None
-    given = np.asarray(init, dtype=np.float64)
-    if given.shape != (n_clusters, X.shape[1]):
+    if callable(init):
+        return None
+    return check_given(init, n_clusters, X.shape[1])
+
+
+def check_given(init, n_clusters, n_features, source="The initial centres") -> np.ndarray:
+    """Initial centres as float64 (n_clusters, n_features), or a ValueError saying what is wrong."""
+    try:
+        given = np.asarray(init, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{source} must be numbers: {exc}") from exc
+    if given.ndim != 2 or given.shape != (n_clusters, n_features):
         raise ValueError(
-            f"The initial centres have shape {given.shape}; expected ({n_clusters}, {X.shape[1]}): "
+            f"{source} have shape {given.shape}, which does not match the number of clusters "
+            f"({n_clusters}) and of features ({n_features}): expected ({n_clusters}, {n_features}), "
             "one row per cluster, one column per feature."
         )
     if not np.isfinite(given).all():
-        raise ValueError("The initial centres contain NaN or inf.")
+        raise ValueError(f"{source} contain NaN or inf.")
     return given
 
 
 def _kmeans_steps(X, n_clusters, init, given, weights, rng, max_iter, tol, empty_policy, observe_init,
-                  stats: ColumnStats, *, stop: str = "tol"):
+                  stats: ColumnStats, share_labels: bool = False, *, stop: str = "tol"):
     """The generator behind :func:`kmeans_steps`, for validated input, an absolute ``tol`` and
-    X's column statistics."""
+    X's column statistics.
+
+    ``share_labels``: for callers that keep only the last state (the estimator), the compiled
+    kernel may update one labels array in place, which halves its memory traffic on big data;
+    earlier states' labels then change too.
+    """
     centers = yield from _init_states(X, n_clusters, init, given, weights, rng, observe_init)
-    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, stop)
+    yield from _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, share_labels, stop)
 
 
 def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
@@ -265,13 +290,20 @@ _BINCOUNT_MAX_FEATURES = 8
 class _Sums:
     """Per-cluster running sums over the points of each label, float64.
 
-    Columns: ``w*x`` (d of them, on centred data), ``w``, ``w*||x||^2``, count. Counts are kept
-    separately from weights so that "empty" is exact even after many +/- updates.
+    Columns: ``w*x`` (d of them, on centred data), ``w``, ``w*||x||^2``, count, churn. Counts are
+    kept separately from weights so that "empty" is exact even after many +/- updates. Churn is
+    the total weight ever added to or taken from a cluster: the rounding left by +/- updates is
+    a few ulps of it, so when it dwarfs the cluster's weight (a heavy point passed through) the
+    sums are recomputed from the points (:meth:`needs_refresh`).
     """
+
+    #: Sums are recomputed once a cluster's churn exceeds this multiple of its weight: rounding
+    #: then stays below about 1e4 ulps of the data's extent.
+    REFRESH_CHURN = 1e4
 
     def __init__(self, n_clusters: int, n_features: int):
         self.k, self.d = n_clusters, n_features
-        self.table = np.zeros((n_clusters, n_features + 3))
+        self.table = np.zeros((n_clusters, n_features + 4))
 
     @property
     def wx(self):
@@ -289,8 +321,15 @@ class _Sums:
     def count(self):
         return self.table[:, self.d + 2]
 
+    @property
+    def churn(self):
+        return self.table[:, self.d + 3]
+
+    def needs_refresh(self) -> bool:
+        return bool(np.any(self.churn > self.REFRESH_CHURN * self.w))
+
     def contributions(self, Xt: np.ndarray, wb: np.ndarray, new: np.ndarray, old: np.ndarray | None):
-        """The (k, d+3) change in the sums when points move from ``old`` to ``new`` labels.
+        """The (k, d+4) change in the sums when points move from ``old`` to ``new`` labels.
 
         ``Xt`` holds the points feature-major, shape (d, m): NumPy's elementwise work over a short
         last axis is several times slower than over a long one.
@@ -312,7 +351,8 @@ class _Sums:
             if old is not None:
                 idx = np.concatenate((idx, (old * ncol + cols).ravel()))
                 vals = np.concatenate((vals, -vals))
-            return np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
+            delta = np.bincount(idx, weights=vals, minlength=k * ncol).reshape(k, ncol)
+            return self._with_churn(delta, wb, new, old)
         # Wide data: a sparse +1/-1 membership matrix times the features, O(m) extra memory
         # where the (label, column) index arrays above would be O(m x d).
         from scipy import sparse  # only wide data needs it; keeps start-up light
@@ -325,12 +365,27 @@ class _Sums:
                 (np.concatenate((np.ones(m), -np.ones(m))), (np.concatenate((new, old)), np.concatenate((rows, rows)))),
                 shape=(k, m),
             )
-        return np.asarray(member @ feats.T)
+        return self._with_churn(np.asarray(member @ feats.T), wb, new, old)
+
+    def _with_churn(self, delta, wb, new, old):
+        churn = np.bincount(new, weights=wb, minlength=self.k)
+        if old is not None:
+            churn += np.bincount(old, weights=wb, minlength=self.k)
+        return np.column_stack((delta, churn))
 
     def add(self, delta: np.ndarray):
         self.table += delta
         # Empty clusters hold exactly nothing; this wipes the rounding left by +/- updates.
         self.table[self.count == 0] = 0.0
+
+    def recompute(self, X, weights, offset, labels):
+        """Sums afresh from the points: no +/- rounding left, churn back to each cluster's weight."""
+        dtype = np.float32 if X.dtype == np.float32 else np.float64
+
+        def work(a, b):
+            return self.contributions(feature_major(X, offset, slice(a, b), dtype), weights[a:b], labels[a:b], None)
+
+        self.table = np.sum(map_chunks(work, X.shape[0]), axis=0)
 
     def inertia(self, centers_c: np.ndarray) -> float:
         """sum_j sum_{i in j} w_i ||x_i - c_j||^2, from the sums alone (centred coordinates)."""
@@ -359,7 +414,8 @@ def _relabel(sums, Xt, w, new, old, labels, rows):
     return sums.contributions(Xt.take(moved, axis=1), w.take(moved), changed_new, old.take(moved)), moved.size
 
 
-def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, stop="tol") -> Iterator[KMeansState]:
+def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, share_labels=False,
+                 stop="tol") -> Iterator[KMeansState]:
     """Lloyd iterations from prepared input (validated X, float64 weights and centres)."""
     n, d = X.shape
     k = centers.shape[0]
@@ -368,7 +424,7 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, stop="
     offset = stats.mean
     C = centers - offset
     sums = _Sums(k, d)
-    assigner = (_DenseAssigner if n <= _SMALL_N else _BoundedAssigner)(X, weights, stats, C)
+    assigner = _make_assigner(X, weights, stats, C, share_labels)
     labels = None
     moved = None
 
@@ -376,14 +432,19 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, stop="
     # seeds as drawn, a kept empty centre): round-tripping through centred coordinates would not.
     shown = _frozen(centers.astype(dtype))
 
+    def settle(delta):
+        sums.add(delta)
+        if sums.needs_refresh():
+            sums.recompute(X, weights, offset, labels)
+
     for iteration in range(1, max_iter + 1):
         labels, n_changed, delta = assigner.assign(C, labels, moved, sums)
-        sums.add(delta)
+        settle(delta)
         if n_changed == 0:
             # Same labels, so the update would give the same centres: converged.
             _warn_if_clusters_empty(sums, k)
             yield KMeansState(
-                "assign", iteration, shown, labels, sums.inertia(C), n_changed=0,
+                "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels, assigner), n_changed=0,
                 converged=True, stop_reason=STOP_NO_CHANGE,
             )
             return
@@ -417,12 +478,27 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, stop="
         reason, converged = STOP_MAX_ITER, False
     # The centres moved since the last assignment: one more so the final labels match them.
     labels, n_changed, delta = assigner.assign(C, labels, moved, sums)
-    sums.add(delta)
+    settle(delta)
     _warn_if_clusters_empty(sums, k)
     yield KMeansState(
-        "assign", iteration, shown, labels, sums.inertia(C), n_changed=n_changed,
+        "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels, assigner), n_changed=n_changed,
         converged=converged, stop_reason=reason,
     )
+
+
+def _exact_inertia(X, weights, offset, C, labels, assigner=None) -> float:
+    """The final inertia point by point: the sums' closed form ``wxx - 2c.wx + w|c|^2`` cancels
+    digits when a cluster lies far from the offset or holds a very heavy point."""
+    if isinstance(assigner, _kernels.CompiledAssigner):
+        return assigner.inertia(C, labels)
+    n = X.shape[0]
+
+    def work(a, b):
+        diff = feature_major(X, offset, slice(a, b))
+        diff -= C[labels[a:b]].T
+        return float(np.einsum("ij,ij->j", diff, diff) @ weights[a:b])
+
+    return float(sum(map_chunks(work, n)))
 
 
 def _warn_if_clusters_empty(sums, n_clusters):
@@ -432,7 +508,7 @@ def _warn_if_clusters_empty(sums, n_clusters):
         warnings.warn(
             f"Number of distinct clusters ({n_used}) found smaller than n_clusters ({n_clusters}). "
             "Possibly due to duplicate points in X: lower k to at most the number of distinct points.",
-            v.FewDistinctPointsWarning,
+            v.few_distinct_points_category(),
             stacklevel=3,
         )
 
@@ -451,6 +527,27 @@ ASSIGN_BLOCK_ROWS = 262_144
 #: Up to this many points, bounds cost more bookkeeping than they save: every point is
 #: compared with every centre, in one block, on a centred copy of X made once.
 _SMALL_N = 32_768
+
+#: Which assignment runs: "auto", or one of "compiled", "dense", "bounded" (tests compare them).
+#: "auto" takes the compiled kernel (see _kernels) from this many points on when Numba is
+#: there; below, or without Numba, the NumPy assigners: dense up to _SMALL_N points, bounded above.
+ASSIGNER = "auto"
+_COMPILED_MIN_N = 2_048
+
+
+def _make_assigner(X, weights, stats, C, share_labels=False):
+    choice = ASSIGNER
+    if choice == "auto":
+        n = X.shape[0]
+        if n >= _COMPILED_MIN_N and _kernels.available():
+            choice = "compiled"
+        else:
+            choice = "dense" if n <= _SMALL_N else "bounded"
+    if choice == "compiled":
+        if not _kernels.available(wait=True):
+            raise RuntimeError("The compiled assignment needs Numba, which is not available here.")
+        return _kernels.CompiledAssigner(X, weights, stats.mean, C, in_place=share_labels)
+    return (_DenseAssigner if choice == "dense" else _BoundedAssigner)(X, weights, stats, C)
 
 
 class _DenseAssigner:
@@ -671,10 +768,11 @@ def _update_centers(X, weights, offset, C, labels, sums, empty_policy):
 
     Returns the new centred centres, the empty clusters and a mask of the centres recomputed.
     """
-    total_w = float(sums.w.sum())
     wx = sums.wx.copy()
     w = sums.w.copy()
-    empty = np.flatnonzero((sums.count == 0) | (w <= 1e-12 * total_w))
+    # Empty means no point, or only points of weight zero (scikit-learn's rule). A cluster whose
+    # weight is tiny next to the total is still a cluster: its mean is well defined.
+    empty = np.flatnonzero((sums.count == 0) | (w <= 0))
     if empty.size and empty_policy == "farthest":
         _relocate_empty(X, weights, offset, C, labels, wx, w, empty)
     new_C = C.copy()
@@ -701,9 +799,13 @@ def _relocate_empty(X, weights, offset, C, labels, wx, w, empty):
     n_empty = empty.size
     far = np.argpartition(dist, -n_empty)[: -n_empty - 1 : -1]
     for new_id, idx in zip(empty, far):
-        xw = (X[idx] - offset) * weights[idx]
-        old_id = labels[idx]
-        wx[old_id] -= xw
-        w[old_id] -= weights[idx]
-        wx[new_id] = xw
+        wx[new_id] = (X[idx] - offset) * weights[idx]
         w[new_id] = weights[idx]
+    # The clusters the points left are summed afresh: subtracting a heavy point from a light
+    # cluster's sums would leave rounding of the heavy point's size (measured: centres off by 8).
+    staying = np.ones(n, dtype=bool)
+    staying[far] = False
+    for old_id in np.unique(labels[far]):
+        members = np.flatnonzero((labels == old_id) & staying)
+        wx[old_id] = weights[members] @ (X[members] - offset)
+        w[old_id] = weights[members].sum()

@@ -1,4 +1,4 @@
-"""The Explore canvas' view options: what is drawn besides the points, and the brush."""
+"""The Explore canvas' view options: what is drawn besides the points, the brush, the playback speed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ __all__ = ["ViewOptions"]
 
 
 class ViewOptions(EventedModel):
-    """Options of the canvas; the View menu, the Data panel's brush controls and the canvas all
-    bind to these fields, so they never disagree."""
+    """Options of the canvas and its playback; the View menu, the Data panel's brush controls,
+    the playback bar's speed and the canvas all bind to these fields, so they never disagree."""
 
     show_regions = Field(True, boolean, "shade each centroid's Voronoi region")
     show_trails = Field(True, boolean, "draw each centroid's path so far")
@@ -18,3 +18,4 @@ class ViewOptions(EventedModel):
     brush_mode = Field(False, boolean, "a left drag sprays points instead of panning")
     brush_radius_px = Field(30.0, number(3, 200), "brush radius on screen, in pixels")
     brush_density = Field(8, whole_number(1, 100), "points sprayed per mouse move")
+    play_speed = Field(4, whole_number(1, 30), "playback speed, half-steps per second")

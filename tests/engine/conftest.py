@@ -1,10 +1,12 @@
 import pytest
 
-from kmeans_gui.engine import steps
+from kmeans_gui.engine import _kernels, steps
+
+ASSIGNERS = ["dense", "bounded"] + (["compiled"] if _kernels.available(wait=True) else [])
 
 
-@pytest.fixture(params=["dense", "bounded"])
+@pytest.fixture(params=ASSIGNERS)
 def assigner(request, monkeypatch):
-    """Run a test with both assignment strategies: small data normally takes the dense one."""
-    monkeypatch.setattr(steps, "_SMALL_N", 10**12 if request.param == "dense" else 0)
+    """Run a test with every assignment strategy: small data normally take only one of them."""
+    monkeypatch.setattr(steps, "ASSIGNER", request.param)
     return request.param

@@ -114,7 +114,10 @@ def test_check_estimator():
     reason = "sample_weight is not equivalent to removing/repeating samples under random seeding."
     check_estimator(
         KMeans(n_clusters=3, random_state=0),
-        expected_failed_checks={"check_sample_weight_equivalence_on_dense_data": reason},
+        expected_failed_checks={
+            "check_sample_weight_equivalence_on_dense_data": reason,
+            "check_sample_weight_equivalence_on_sparse_data": reason,
+        },
     )
 
 

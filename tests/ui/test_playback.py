@@ -263,3 +263,12 @@ def test_an_edit_during_the_worker_run_drops_its_states(make_window, qtbot):
     bar.runner.wait(10)
     qtbot.wait(20)
     assert all(s.centers.shape[0] <= 2 for s in state.history)
+
+
+def test_the_speed_is_a_view_option(make_window):
+    w = make_window()
+    bar, view = w.playback, w.view_options
+    bar.speed.setValue(10)
+    assert view.play_speed == 10 and bar.timer.interval() == 100 and bar.speed_label.text() == "10/s"
+    view.load_dict({**view.to_dict(), "play_speed": 2})  # as a session would
+    assert bar.speed.value() == 2 and bar.timer.interval() == 500 and bar.speed_label.text() == "2/s"

@@ -38,7 +38,7 @@ class ExplorePage(QSplitter):
         self.dataset_panel = DatasetPanel(state, view)
         self.algorithm_panel = AlgorithmPanel(state)
         self.explain_panel = ExplainPanel(state, view)
-        self.playback = PlaybackBar(state, frame_ready=self._frame_ready)
+        self.playback = PlaybackBar(state, frame_ready=self._frame_ready, view=view)
         self.chart = ConvergenceChart(state)
         self.addWidget(self._build_side())
         self.addWidget(self._build_right())

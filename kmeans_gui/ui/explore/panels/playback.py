@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from ....state import AppState, StepJob, step_label
+from ....state.view import ViewOptions
+from ...common.binding import bind
 from ...common.blocking import signals_blocked
 from ...common.tasks import TaskRunner
 
@@ -50,9 +52,10 @@ class PlaybackBar(QWidget):
     message = Signal(str)
 
     def __init__(self, state: AppState, frame_ready: Callable[[], bool] = lambda: True,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, view: ViewOptions | None = None):
         super().__init__(parent)
         self.state = state
+        self.view = view if view is not None else ViewOptions()  # its play_speed is the speed slider's
         self.frame_ready = frame_ready
         self.skipped_ticks = 0
         style = self.style()
@@ -71,7 +74,6 @@ class PlaybackBar(QWidget):
         self.seed_button.setToolTip("A new random initialisation (R)")
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 30)
-        self.speed.setValue(4)
         self.speed.setFixedWidth(90)
         self.speed.setToolTip("Playback speed, half-steps per second")
         self.speed_label = QLabel()
@@ -144,7 +146,8 @@ class PlaybackBar(QWidget):
         self.end_button.clicked.connect(self.run_to_end)
         self.reset_button.clicked.connect(self.reset)
         self.seed_button.clicked.connect(self.new_seed)
-        self.speed.valueChanged.connect(self._on_speed)
+        self.speed_binding = bind(self.speed, self.view, "play_speed")
+        self.view.events.play_speed.connect(self._on_speed)
         self.timeline.valueChanged.connect(self._on_timeline)
         # First: a new run's worker must own the generator before refresh peeks at the next state.
         state.events.run.connect(self._on_run_change)
@@ -295,7 +298,7 @@ class PlaybackBar(QWidget):
             self.pause()
 
     def _on_speed(self) -> None:
-        v = self.speed.value()
+        v = self.view.play_speed
         self.timer.setInterval(int(1000 / v))
         self.speed_label.setText(f"{v}/s")
 
