@@ -30,7 +30,7 @@ def edited_models():
         state.add_manual_center(x, y)
     state.go_to(3)
     models["view"].load_dict(dict(show_regions=False, show_trails=False, show_lines=True, show_explanation=False,
-                                  brush_mode=True, brush_radius_px=55.0, brush_density=17))
+                                  brush_mode=True, brush_radius_px=55.0, brush_density=17, play_speed=9))
     models["image"].load_dict(dict(k=40, method="minibatch", sample_size=2048, seed=9, right_image="Pillow fast octree",
                                    source={"kind": "file", "path": "/photos/cat.png"}))
     models["choose_k"].load_dict(dict(max_k=14, n_seeds=5, tutorial_curve=True))
