@@ -2,6 +2,7 @@
 
     python benchmarks/bench_canvas.py                 # 10k, 100k, 1M points
     python benchmarks/bench_canvas.py --sizes 10000 --steps 10
+    python benchmarks/bench_canvas.py --algorithm soft --open-repeats 0   # or minibatch, gmm
 
 Redraw: the run is computed first, then the cursor moves through its states; each timing covers
 the state's events (every view updating: points, centroids, regions, trails, chart, panels) and
@@ -82,7 +83,7 @@ def settle(app, window) -> None:
     raise RuntimeError("the canvas never painted")
 
 
-def redraw(n: int, k: int, steps: int) -> dict:
+def redraw(n: int, k: int, steps: int, algorithm: str = "lloyd") -> dict:
     from PySide6.QtWidgets import QApplication
 
     from kmeans_gui.data.datasets import make_dataset
@@ -91,7 +92,7 @@ def redraw(n: int, k: int, steps: int) -> dict:
 
     app = QApplication.instance() or QApplication([])
     X = make_dataset("blobs", n=n, centers=k, spread=1.5, seed=0)
-    state = AppState(X, Params(k=k, init="k-means++", seed=0, max_iter=60))
+    state = AppState(X, Params(k=k, init="k-means++", seed=0, max_iter=60, algorithm=algorithm))
     window = MainWindow(state)
     window.resize(1280, 800)
     window.show()
@@ -99,7 +100,8 @@ def redraw(n: int, k: int, steps: int) -> dict:
     viewport = window.canvas.plot.viewport()
     viewport.repaint()
     state.ensure_all()
-    first_lloyd = next(i for i, s in enumerate(state.history) if s.phase == "assign")
+    # The first state after the seeding (Lloyd's first assignment, mini-batch's first batch).
+    first_lloyd = next(i for i, s in enumerate(state.history) if s.phase != "init")
     indices = list(range(first_lloyd, state.n_states))[: steps + 1]
     state.go_to(indices[0])
     viewport.repaint()
@@ -138,13 +140,15 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=8)
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--open-repeats", type=int, default=3)
+    parser.add_argument("--algorithm", default="lloyd", choices=["lloyd", "minibatch", "soft", "gmm"])
     args = parser.parse_args()
 
-    print(f"Canvas redraw per half-step, 1280x800 window, offscreen, k={args.k} (median of up to {args.steps} states)")
+    print(f"Canvas redraw per half-step, 1280x800 window, offscreen, k={args.k}, {args.algorithm} "
+          f"(median of up to {args.steps} states)")
     print(f"{'points':>10} {'median ms':>10} {'max ms':>8} {'points raster ms':>17} {'step+compute ms':>16} {'target ms':>10}")
     redraw(2_000, args.k, 3)  # warm-up: first-use costs of Qt and pyqtgraph are not per-step costs
     for n in args.sizes:
-        r = redraw(n, args.k, args.steps)
+        r = redraw(n, args.k, args.steps, args.algorithm)
         target = TARGETS_MS.get(n, "")
         ok = "" if not target else ("  ok" if r["median_ms"] <= target else "  OVER")
         print(f"{n:>10,} {r['median_ms']:>10.1f} {r['max_ms']:>8.1f} {r['raster_ms']:>17.1f} {r['live_ms']:>16.1f} {target:>10}{ok}")

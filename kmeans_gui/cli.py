@@ -21,6 +21,7 @@ COMMANDS = {
     "export-gif": ("kmeans_gui.export.gif", "render a whole run as an animated GIF, one frame per half-step"),
     "filmstrip": ("kmeans_gui.export.filmstrip", "render the first iterations of a run as a grid in one PNG"),
     "choose-k": ("kmeans_gui.choose_k_cli", "score k = 1..max k (elbow, silhouette, CH, DB, gap), say which k each picks"),
+    "failures": ("kmeans_gui.failures_cli", "where k-means fails and what works instead: ARI and time per case and method"),
 }
 
 

@@ -1,9 +1,16 @@
 """Test-wide settings: headless Qt, and no test may leave a worker thread or a Qt timer running."""
 
+import atexit
 import os
+import shutil
+import tempfile
 import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app's data directory (teachers' lessons, completed lessons) is a fresh temporary folder in
+# tests, never the user's own.
+os.environ["KMEANS_GUI_DATA_DIR"] = tempfile.mkdtemp(prefix="kmeans-gui-tests-")
+atexit.register(shutil.rmtree, os.environ["KMEANS_GUI_DATA_DIR"], True)
 
 import pytest  # noqa: E402
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DATASETS", "DatasetInfo", "make_dataset", "dataset_names"]
+__all__ = ["DATASETS", "DatasetInfo", "make_dataset", "make_labelled_dataset", "dataset_names"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("tutorial-blobs", "Tutorial blobs", uses_n=False, suggested_k=4),
         DatasetInfo("tutorial-moons", "Tutorial moons", uses_n=False, suggested_k=2),
         DatasetInfo("tutorial-circles", "Tutorial circles", uses_n=False, suggested_k=2),
+        DatasetInfo("large", "Large: 200,000 points", uses_n=False, uses_centers=True, uses_spread=True,
+                    suggested_k=8),
         DatasetInfo("empty", "Empty: draw your own", uses_n=False),
     )
 }
@@ -72,7 +74,7 @@ def make_dataset(
     name : str
         One of :data:`DATASETS` (e.g. "blobs", "moons", "iris", "empty").
     n : int
-        Number of points (ignored by Iris, Wine, the tutorial's datasets and Empty, whose size is fixed).
+        Number of points (ignored by Iris, Wine, the tutorial's datasets, Large and Empty, whose size is fixed).
     centers : int
         Number of blobs for the blob-like datasets.
     spread : float
@@ -83,6 +85,23 @@ def make_dataset(
     Returns
     -------
     ndarray of shape (n_points, 2), float64
+    """
+    return make_labelled_dataset(name, n, centers, spread, seed)[0]
+
+
+def make_labelled_dataset(
+    name: str, n: int = 600, centers: int = 4, spread: float = 1.0, seed: int | None = 0
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A dataset by name with the group each point was drawn from (the "true" clusters).
+
+    The same points as :func:`make_dataset` with the same arguments.
+
+    Returns
+    -------
+    X : ndarray of shape (n_points, 2), float64
+    y : ndarray of shape (n_points,), int64, or None
+        The blob, moon, ring or class of each point; None for data with no groups (uniform noise,
+        the empty canvas).
     """
     if name not in DATASETS:
         raise ValueError(f"Unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}.")
@@ -95,8 +114,9 @@ def make_dataset(
         raise ValueError(f"spread={spread} must be a finite number >= 0.")
     rng = np.random.default_rng(seed)
     maker = _MAKERS[name]
-    X = maker(rng, n, int(centers), float(spread))
-    return np.ascontiguousarray(X, dtype=np.float64)
+    X, y = maker(rng, n, int(centers), float(spread))
+    y = None if y is None else np.asarray(y, dtype=np.int64)
+    return np.ascontiguousarray(X, dtype=np.float64), y
 
 
 def _centres(rng, centers):
@@ -125,12 +145,14 @@ def _blobs(rng, n, centers, spread, stds=None, sizes=None):
     stds = np.full(centers, 1.0) if stds is None else stds
     parts = [c[j] + rng.normal(scale=stds[j] * spread, size=(sizes[j], 2)) for j in range(centers)]
     X = np.concatenate(parts)
-    return X[rng.permutation(len(X))]
+    y = np.repeat(np.arange(centers), sizes)
+    order = rng.permutation(len(X))
+    return X[order], y[order]
 
 
 def _anisotropic(rng, n, centers, spread):
-    X = _blobs(rng, n, centers, spread)
-    return X @ np.array([[0.6, -0.64], [-0.41, 0.85]]) * 1.5
+    X, y = _blobs(rng, n, centers, spread)
+    return X @ np.array([[0.6, -0.64], [-0.41, 0.85]]) * 1.5, y
 
 
 def _unequal_variance(rng, n, centers, spread):
@@ -154,7 +176,8 @@ def _moons(rng, n, centers, spread):
     outer = np.c_[np.cos(t_out), np.sin(t_out)]
     inner = np.c_[1 - np.cos(t_in), 0.5 - np.sin(t_in)]
     X = np.concatenate([outer, inner]) + rng.normal(scale=0.08 * spread, size=(n, 2))
-    return X[rng.permutation(n)] * 5.0
+    order = rng.permutation(n)
+    return X[order] * 5.0, np.r_[np.zeros(n_out), np.ones(n_in)][order]
 
 
 def _circles(rng, n, centers, spread):
@@ -163,11 +186,12 @@ def _circles(rng, n, centers, spread):
     t = rng.uniform(0, 2 * np.pi, n)
     r = np.r_[np.ones(n_out), np.full(n_in, 0.45)]
     X = np.c_[r * np.cos(t), r * np.sin(t)] + rng.normal(scale=0.05 * spread, size=(n, 2))
-    return X[rng.permutation(n)] * 8.0
+    order = rng.permutation(n)
+    return X[order] * 8.0, np.r_[np.zeros(n_out), np.ones(n_in)][order]
 
 
 def _uniform(rng, n, centers, spread):
-    return rng.uniform(-10, 10, size=(n, 2))
+    return rng.uniform(-10, 10, size=(n, 2)), None
 
 
 def _pca_2d(X: np.ndarray) -> np.ndarray:
@@ -182,13 +206,15 @@ def _pca_2d(X: np.ndarray) -> np.ndarray:
 def _iris(rng, n, centers, spread):
     from sklearn.datasets import load_iris
 
-    return _pca_2d(load_iris().data)
+    data = load_iris()
+    return _pca_2d(data.data), data.target
 
 
 def _wine(rng, n, centers, spread):
     from sklearn.datasets import load_wine
 
-    return _pca_2d(load_wine().data)
+    data = load_wine()
+    return _pca_2d(data.data), data.target
 
 
 #: The tutorial's data, for reproducing its figures: fixed size and random_state.
@@ -200,23 +226,33 @@ def _tutorial_blobs(rng, n, centers, spread):
     from sklearn.datasets import make_blobs
 
     return make_blobs(n_samples=TUTORIAL_N_SAMPLES, centers=4, cluster_std=0.8,
-                      random_state=TUTORIAL_RANDOM_STATE)[0]
+                      random_state=TUTORIAL_RANDOM_STATE)
 
 
 def _tutorial_moons(rng, n, centers, spread):
     from sklearn.datasets import make_moons
 
-    return make_moons(TUTORIAL_N_SAMPLES, noise=0.05, random_state=TUTORIAL_RANDOM_STATE)[0]
+    return make_moons(TUTORIAL_N_SAMPLES, noise=0.05, random_state=TUTORIAL_RANDOM_STATE)
 
 
 def _tutorial_circles(rng, n, centers, spread):
     from sklearn.datasets import make_circles
 
-    return make_circles(TUTORIAL_N_SAMPLES, noise=0.05, factor=0.5, random_state=TUTORIAL_RANDOM_STATE)[0]
+    return make_circles(TUTORIAL_N_SAMPLES, noise=0.05, factor=0.5, random_state=TUTORIAL_RANDOM_STATE)
+
+
+#: The "large" preset's size: big enough that a Lloyd iteration costs what hundreds of mini-batch
+#: steps do, so the mini-batch comparison shows its point (close sooner, a little worse at the end).
+LARGE_N = 200_000
+
+
+def _large(rng, n, centers, spread):
+    # Wider blobs than "blobs": overlapping clusters are where mini-batch's noisy end shows.
+    return _blobs(rng, LARGE_N, centers, spread, stds=np.full(centers, 1.6))
 
 
 def _empty(rng, n, centers, spread):
-    return np.empty((0, 2))
+    return np.empty((0, 2)), None
 
 
 _MAKERS = {
@@ -232,5 +268,6 @@ _MAKERS = {
     "tutorial-blobs": _tutorial_blobs,
     "tutorial-moons": _tutorial_moons,
     "tutorial-circles": _tutorial_circles,
+    "large": _large,
     "empty": _empty,
 }

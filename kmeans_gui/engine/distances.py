@@ -21,7 +21,10 @@ __all__ = ["CHUNK_ROWS", "ColumnStats", "column_stats", "nearest_center", "neare
 #: Rows per chunk. 8-16k rows keep a chunk's ``chunk x k`` block in cache for the k this app sees.
 CHUNK_ROWS = 16_384
 
-_pool: ThreadPoolExecutor | None = None
+#: Two pools: one for calls from the main (GUI) thread, one for calls from any other thread.
+#: A long job on a worker (a 12 MP quantize) fills its pool's queue with chunks; were the pool
+#: shared, the GUI thread's next call (the canvas's Voronoi regions) would wait behind them all.
+_pools: dict[str, ThreadPoolExecutor] = {}
 _pool_lock = threading.Lock()
 
 
@@ -29,22 +32,37 @@ def _n_threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def _pool_for_caller() -> ThreadPoolExecutor:
+    name = "main" if threading.current_thread() is threading.main_thread() else "background"
+    with _pool_lock:  # the GUI thread and a worker may both get here first
+        pool = _pools.get(name)
+        if pool is None:
+            prefix = "kmeans-chunks" if name == "main" else "kmeans-chunks-background"
+            pool = _pools[name] = ThreadPoolExecutor(_threads_for(name), thread_name_prefix=prefix)
+    return pool
+
+
+def _threads_for(name: str) -> int:
+    """Threads of a pool. Both get every core: leaving one to the GUI thread measured no better
+    (benchmarks/bench_image_gui.py --background-threads) and made the work a third slower."""
+    return _n_threads()
+
+
 def map_chunks(func, n_rows: int, chunk_rows: int = CHUNK_ROWS):
     """Call ``func(start, stop)`` over row chunks, on a small thread pool when there are several.
 
     NumPy releases the GIL in its ufuncs, reductions and BLAS calls, so row blocks run in parallel.
     BLAS is held to one thread meanwhile: our threads times OpenBLAS's would oversubscribe the
-    cores (measured 1.5x slower on 2 cores). Results come back in chunk order.
+    cores (measured 1.5x slower on 2 cores). Results come back in chunk order. Calls from the
+    main thread and from other threads use separate pools, so background work never queues
+    ahead of the GUI's own. ``func`` must not call map_chunks itself.
     """
-    global _pool
     bounds = [(a, min(a + chunk_rows, n_rows)) for a in range(0, n_rows, chunk_rows)]
     if len(bounds) <= 1 or _n_threads() == 1:
         return [func(a, b) for a, b in bounds]
-    with _pool_lock:  # the GUI thread and a worker may both get here first
-        if _pool is None:
-            _pool = ThreadPoolExecutor(_n_threads(), thread_name_prefix="kmeans-chunks")
+    pool = _pool_for_caller()
     with _blas_controller().limit(limits=1, user_api="blas"):
-        return list(_pool.map(lambda ab: func(*ab), bounds))
+        return list(pool.map(lambda ab: func(*ab), bounds))
 
 
 @functools.lru_cache(maxsize=1)

@@ -21,17 +21,22 @@ from typing import Iterator
 
 import numpy as np
 
-from ..engine import FewDistinctPointsWarning, KMeansState, kmeans_steps
+from ..engine import (
+    FewDistinctPointsWarning, KMeansState, gmm_steps, kmeans_steps, minibatch_steps, soft_kmeans_steps,
+)
 from . import words
 from .events import Event, batched
-from .params import EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params
+from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params
 from .phases import chart_position, is_final_assignment
-from .step_job import StepJob, trim_seed
+from .step_job import StepJob, final_shortfall, trim_seed
 
 __all__ = [
     "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
     "is_final_assignment",
 ]
+
+#: Parameters a session may lack (saved before the variants existed); their defaults apply.
+VARIANT_PARAMS = frozenset({"algorithm", "batch_size", "beta", "covariance"})
 
 #: Above this many points x k, the best known clustering (for the "stuck" note) is not computed:
 #: its k-means++ restarts would stall the GUI thread.
@@ -269,6 +274,20 @@ class AppState:
         self.events.params.emit()
         return True
 
+    def set_algorithm(self, algorithm: str) -> None:
+        """Switch algorithm (one restart). An initialisation the new one does not offer becomes
+        k-means++, and the message line says so."""
+        if algorithm not in ALGORITHM_INITS:
+            replace(self._params, algorithm=algorithm).validated()  # raises, naming the choices
+        init = self._params.init
+        note = ""
+        if init not in ALGORITHM_INITS[algorithm]:
+            note = words.init_not_offered(INIT_LABELS[init], algorithm)
+            init = "k-means++"
+        self.set_params(algorithm=algorithm, init=init)
+        if note:
+            self._set_message(note)
+
     def new_seed(self) -> str | None:
         """Next seed: a different random initialisation. Returns None, or why there is none.
 
@@ -316,9 +335,25 @@ class AppState:
 
     # ------------------------------------------------------------------ the run
     def make_steps(self) -> Iterator[KMeansState]:
-        """The step generator for the current points and parameters (override for other algorithms)."""
+        """The step generator of the chosen algorithm for the current points and parameters.
+
+        Every one yields states of the engine's shared protocol (``engine/protocol.py``), so
+        stepping, the timeline, trails, the chart and the words need not know which it is.
+        """
         p = self._params
         init = self._manual.copy() if p.init == "manual" else p.init
+        if p.algorithm == "minibatch":
+            # label_all: the canvas colours every point and the chart plots full-data inertia.
+            # tol 0 and the smoothed batch inertia's stop, as scikit-learn's MiniBatchKMeans.
+            return minibatch_steps(self._points, p.k, batch_size=p.batch_size, max_steps=p.max_iter, init=init,
+                                   random_state=p.seed, label_all=True)
+        if p.algorithm == "soft":
+            return soft_kmeans_steps(self._points, p.k, beta=p.beta, init=init, max_iter=p.max_iter, tol=p.tol,
+                                     random_state=p.seed)
+        if p.algorithm == "gmm":
+            return gmm_steps(self._points, p.k, covariance_type=p.covariance,
+                             means_init=init if p.init == "manual" else None, max_iter=p.max_iter, tol=p.tol,
+                             random_state=p.seed)
         return kmeans_steps(
             self._points, p.k, init=init, max_iter=p.max_iter, tol=p.tol,
             empty_policy=p.empty_policy, random_state=p.seed, observe_init=True,
@@ -338,7 +373,7 @@ class AppState:
         """
         s = self.current
         on_tutorial_data = bool(self.dataset and str(self.dataset.get("name", "")).startswith("tutorial-"))
-        if (s is None or not s.is_final or not (self.tutorial_setup or on_tutorial_data)
+        if (s is None or not s.is_final or s.algorithm != "lloyd" or not (self.tutorial_setup or on_tutorial_data)
                 or self.n_points * self._params.k > STUCK_CHECK_MAX_WORK):
             return None
         from .stuck import best_known, stuck_message
@@ -406,6 +441,10 @@ class AppState:
             grew = True
             if state.is_final:
                 self._complete, self._steps = True, None
+                if state.algorithm != "lloyd" and self._warning is None:  # Lloyd's engine warns itself
+                    shortfall = final_shortfall(state, self._params.k, self._points)
+                    if shortfall is not None:
+                        self._warning = self._few_clusters_text(*shortfall)
         return grew
 
     def seed_distances(self, s: KMeansState | None = None) -> np.ndarray | None:
@@ -416,7 +455,7 @@ class AppState:
         are recomputed from the nearest earlier kept one (or the last one recomputed).
         """
         s = self.current if s is None else s
-        if s is None or s.seed is None or s.n_seeds < 2:
+        if s is None or getattr(s, "seed", None) is None or s.n_seeds < 2:
             return None
         if s.seed.sq_dist is not None:
             return s.seed.sq_dist
@@ -426,6 +465,8 @@ class AppState:
         if cache is not None and cache[0] == self.run_version and cache[1] <= want:
             start, d2 = cache[1], cache[2]
         for earlier in self._history:
+            if getattr(earlier, "seed", None) is None:
+                continue
             have = earlier.n_seeds - 1
             if earlier.seed is not None and earlier.seed.sq_dist is not None and start < have <= want:
                 start, d2 = have, earlier.seed.sq_dist
@@ -620,19 +661,22 @@ class AppState:
         ]
         return np.array(out) if out else np.empty((0, self._params.k, 2))
 
-    def inertia_series(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(x, inertia, state index) for every computed state that has an inertia.
+    def objective_series(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(x, objective, state index) for every computed state that has an objective (inertia,
+        soft inertia or log-likelihood: the states' ``objective_name`` says which).
 
         ``x`` is :func:`chart_position`: the iteration, with updates half a step after their
         assignment, so the curve reads left to right in the order things happened.
         """
         xs, ys, idx = [], [], []
         for i, s in enumerate(self._history):
-            if s.inertia is not None:
+            if s.objective is not None:
                 xs.append(chart_position(s))
-                ys.append(s.inertia)
+                ys.append(s.objective)
                 idx.append(i)
         return np.array(xs, dtype=float), np.array(ys, dtype=float), np.array(idx, dtype=int)
+
+    inertia_series = objective_series  # the name from before the variants
 
     def _set_message(self, text: str) -> None:
         if text != self.message:
@@ -696,7 +740,8 @@ class AppState:
             problems.append("missing 'params'" if raw is None else "params must be a mapping")
         else:
             names = {f.name for f in fields(Params)}
-            unknown, missing = set(raw) - names, names - set(raw)
+            # Sessions saved before the variants have no algorithm parameters: they were Lloyd runs.
+            unknown, missing = set(raw) - names, names - set(raw) - VARIANT_PARAMS
             if unknown:
                 problems.append(f"unknown parameter(s) {', '.join(sorted(map(repr, unknown)))}")
             if missing:

@@ -1,5 +1,5 @@
-"""The Explore run's parameters (k, initialisation, seed, stopping, empty clusters) and their
-choices, validated in one place."""
+"""The Explore run's parameters (algorithm, k, initialisation, seed, stopping, empty clusters and
+each variant's own) and their choices, validated in one place."""
 
 from __future__ import annotations
 
@@ -7,7 +7,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K"]
+__all__ = [
+    "Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "ALGORITHM_LABELS", "COVARIANCE_LABELS",
+    "ALGORITHM_INITS", "ALGORITHM_PARAMS", "BETA_RANGE", "MAX_BATCH_SIZE",
+]
+
+# algorithm value -> what the GUI calls it (the values are the states' ``algorithm``).
+ALGORITHM_LABELS = {
+    "lloyd": "Lloyd (k-means)",
+    "minibatch": "Mini-batch k-means",
+    "soft": "Soft k-means",
+    "gmm": "Gaussian mixture",
+}
+COVARIANCE_LABELS = {"full": "Full", "diag": "Diagonal", "spherical": "Spherical"}
+#: beta's slider runs over this range on a log scale (beta itself may be any number >= 0).
+BETA_RANGE = (0.01, 100.0)
+MAX_BATCH_SIZE = 1_000_000
 
 # init value -> what the GUI calls it. "manual" means the user places the k centres by clicking.
 INIT_LABELS = {
@@ -21,6 +36,21 @@ INIT_LABELS = {
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
 
+#: The initialisations each algorithm's generator offers. Mini-batch seeds on a subset (no
+#: farthest point); the mixture starts from k-means++ seeds or from given means.
+ALGORITHM_INITS = {
+    "lloyd": tuple(INIT_LABELS),
+    "minibatch": ("k-means++", "random", "manual"),
+    "soft": ("k-means++", "random", "farthest", "manual"),
+    "gmm": ("k-means++", "manual"),
+}
+#: Which parameters apply to which algorithm (the panel shows only these).
+ALGORITHM_PARAMS = {
+    "lloyd": ("k", "init", "seed", "max_iter", "tol", "empty_policy"),
+    "minibatch": ("k", "init", "seed", "max_iter", "batch_size"),
+    "soft": ("k", "init", "seed", "max_iter", "tol", "beta"),
+    "gmm": ("k", "init", "seed", "max_iter", "tol", "covariance"),
+}
 
 
 @dataclass(frozen=True)
@@ -33,17 +63,23 @@ class Params:
     max_iter: int = 300
     tol: float = 1e-4
     empty_policy: str = "farthest"
+    algorithm: str = "lloyd"
+    batch_size: int = 50
+    beta: float = 1.0
+    covariance: str = "full"
 
     def __post_init__(self):
         # NumPy scalars arrive from spin boxes' callers, sweeps and sessions: turn them into plain
         # Python values here, once, so f-strings, comparisons and JSON downstream see int/float/str.
-        for name in ("k", "seed", "max_iter"):
+        for name in ("k", "seed", "max_iter", "batch_size"):
             value = getattr(self, name)
             if isinstance(value, np.integer):
                 object.__setattr__(self, name, int(value))
-        if isinstance(self.tol, (np.floating, np.integer)) or (isinstance(self.tol, int) and not isinstance(self.tol, bool)):
-            object.__setattr__(self, "tol", float(self.tol))
-        for name in ("init", "empty_policy"):
+        for name in ("tol", "beta"):
+            value = getattr(self, name)
+            if isinstance(value, (np.floating, np.integer)) or (isinstance(value, int) and not isinstance(value, bool)):
+                object.__setattr__(self, name, float(value))
+        for name in ("init", "empty_policy", "algorithm", "covariance"):
             value = getattr(self, name)
             if isinstance(value, np.str_):
                 object.__setattr__(self, name, str(value))
@@ -62,4 +98,23 @@ class Params:
             raise ValueError(f"tol={self.tol!r} must be a finite number >= 0.")
         if self.empty_policy not in EMPTY_POLICY_LABELS:
             raise ValueError(f"empty_policy={self.empty_policy!r} must be one of: {', '.join(EMPTY_POLICY_LABELS)}.")
+        if self.algorithm not in ALGORITHM_LABELS:
+            raise ValueError(f"algorithm={self.algorithm!r} must be one of: {', '.join(ALGORITHM_LABELS)}.")
+        if (isinstance(self.batch_size, bool) or not isinstance(self.batch_size, (int, np.integer))
+                or not 1 <= self.batch_size <= MAX_BATCH_SIZE):
+            raise ValueError(f"batch_size={self.batch_size!r} must be a whole number from 1 to {MAX_BATCH_SIZE:,}.")
+        if (isinstance(self.beta, bool) or not isinstance(self.beta, (int, float, np.number))
+                or not np.isfinite(self.beta) or self.beta < 0):
+            raise ValueError(f"beta={self.beta!r} must be a finite number >= 0.")
+        if self.covariance not in COVARIANCE_LABELS:
+            raise ValueError(f"covariance={self.covariance!r} must be one of: {', '.join(COVARIANCE_LABELS)}.")
+        if self.init not in ALGORITHM_INITS[self.algorithm]:
+            raise ValueError(
+                f"init={self.init!r} is not offered for {ALGORITHM_LABELS[self.algorithm]}: use one of "
+                f"{', '.join(ALGORITHM_INITS[self.algorithm])}."
+            )
         return self
+
+    def applies(self, name: str) -> bool:
+        """True when parameter ``name`` is used by this algorithm (the panel hides the others)."""
+        return name in ALGORITHM_PARAMS[self.algorithm]

@@ -22,7 +22,10 @@ def is_final_assignment(s: KMeansState) -> bool:
 def chart_position(s: KMeansState) -> float:
     """Where a state sits on the iteration axis: assignments at whole numbers, updates half a
     step later, the final assignment after a tol or max_iter stop one whole step after its
-    iteration's assignment (it comes after that iteration's update)."""
+    iteration's assignment (it comes after that iteration's update). Mini-batch k-means has no
+    separate assignment (each step draws, assigns and moves), so its steps sit at whole numbers."""
+    if s.algorithm == "minibatch":
+        return float(s.iteration)
     if s.phase == "update":
         return s.iteration + 0.5
     if is_final_assignment(s):

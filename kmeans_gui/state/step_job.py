@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engine import KMeansState
 
-__all__ = ["StepJob", "trim_seed", "SEED_DISTANCE_BUDGET"]
+__all__ = ["StepJob", "trim_seed", "final_shortfall", "SEED_DISTANCE_BUDGET"]
 
 #: Observed k-means++ / farthest-point seeding yields one n-sized D^2 array per seed (at 1,000,000
 #: points and k = 50, 392 MB). A run keeps at most about this many bytes of them; beyond, only
@@ -23,7 +23,7 @@ SEED_DISTANCE_BUDGET = 64_000_000
 
 def trim_seed(s: KMeansState, k: int) -> KMeansState:
     """Drop or shrink a seed state's D^2 array so a run's seeding stays within the budget."""
-    seed = s.seed
+    seed = getattr(s, "seed", None)  # only Lloyd's observed seeding has one
     if seed is None or seed.sq_dist is None:
         return s
     n_arrays = max(k - 1, 1)
@@ -36,6 +36,18 @@ def trim_seed(s: KMeansState, k: int) -> KMeansState:
         kept = seed.sq_dist.astype(np.float32)
         kept.setflags(write=False)
     return replace(s, seed=replace(seed, sq_dist=kept))
+
+
+def final_shortfall(s, k: int, points: np.ndarray) -> tuple[int, int] | None:
+    """(distinct points, empty clusters) when a final state's labels use fewer than k clusters,
+    else None: the fact the engine's FewDistinctPointsWarning states for Lloyd, read off the labels
+    (for a worker, where warnings cannot be caught, and for the variants, which do not warn)."""
+    if s.labels is None:
+        return None
+    used = int(np.count_nonzero(np.bincount(s.labels, minlength=k)))
+    if used >= k:
+        return None
+    return len(np.unique(points, axis=0)), k - used
 
 
 class StepJob:
@@ -82,7 +94,4 @@ class StepJob:
         return len(self.states)
 
     def _check_final(self, s: KMeansState) -> None:
-        used = int(np.count_nonzero(np.bincount(s.labels, minlength=self.k)))
-        if used < self.k:
-            distinct = len(np.unique(self.points, axis=0))
-            self.final_warning = (distinct, self.k - used)
+        self.final_warning = final_shortfall(s, self.k, self.points)

@@ -14,6 +14,7 @@ class ViewOptions(EventedModel):
     show_regions = Field(True, boolean, "shade each centroid's Voronoi region")
     show_trails = Field(True, boolean, "draw each centroid's path so far")
     show_lines = Field(False, boolean, "draw a line from every point to its centroid")
+    shade_uncertainty = Field(True, boolean, "soft memberships: paler where a point is less sure of its cluster")
     show_explanation = Field(True, boolean, "show the 'What just happened?' text")
     brush_mode = Field(False, boolean, "a left drag sprays points instead of panning")
     brush_radius_px = Field(30.0, number(3, 200), "brush radius on screen, in pixels")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..engine import STOP_TOL, KMeansState
 from ..engine.metrics import find_knee
 from .phases import is_final_assignment
@@ -17,7 +19,8 @@ if TYPE_CHECKING:
     from .explore import AppState
 
 __all__ = [
-    "step_label", "status_text", "final_sentence", "explanation",
+    "step_label", "status_text", "final_sentence", "explanation", "init_not_offered", "chart_title",
+    "chart_axes", "COMPARE_TITLE", "compare_progress", "compare_summary",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
     "sweep_started", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
@@ -71,6 +74,9 @@ def step_label(next_state: KMeansState | None, k: int) -> str:
     """What the Step button says: what the next half-step will do."""
     if next_state is None:
         return "Done"
+    variant = _VARIANT_STEP_LABELS.get(next_state.algorithm)
+    if variant is not None:
+        return variant.get(next_state.phase, "Step")
     if next_state.phase == "init":
         return f"Pick seed {next_state.n_seeds} of {k}" if next_state.n_seeds < k else "Pick last seed"
     return "Assign points" if next_state.phase == "assign" else "Move centroids"
@@ -87,6 +93,13 @@ def status_text(state: "AppState") -> str:
         return state.error or ""
     k = state.params.k
     step = f"Step {state.cursor + 1}" + ("" if not state.complete else f" of {state.n_states}")
+    if s.algorithm != "lloyd":
+        text = f"{step} · {_variant_status(s)}"
+        if s.is_final:
+            text += " — " + final_sentence(s)
+        if state.warning:
+            text += f" — note: {state.warning}"
+        return text
     if s.phase == "init":
         text = f"{step} · Initialisation · {s.n_seeds} of {k} seeds chosen"
     elif is_final_assignment(s):
@@ -112,10 +125,10 @@ def status_text(state: "AppState") -> str:
 def final_sentence(s: KMeansState) -> str:
     """E.g. "Converged after 7 iterations: no point changed cluster"."""
     n = s.iteration
-    plural = "s" if n != 1 else ""
+    what = (f"batch{'es' * (n != 1)}" if s.algorithm == "minibatch" else f"iteration{'s' * (n != 1)}")
     if s.converged:
-        return f"Converged after {n} iteration{plural}: {s.stop_reason}"
-    return f"Stopped after {n} iteration{plural}: {s.stop_reason} (not converged)"
+        return f"Converged after {n} {what}: {s.stop_reason}"
+    return f"Stopped after {n} {what}: {s.stop_reason} (not converged)"
 
 
 # ---------------------------------------------------------------------- what just happened
@@ -131,6 +144,8 @@ def explanation(state: "AppState") -> str:
     k = state.params.k
     if s is None:
         return state.error or "Choose a dataset and press Generate, or click on the canvas to add points."
+    if s.algorithm != "lloyd":
+        return _VARIANT_EXPLANATIONS[s.algorithm](s, state)
     init = state.params.init
     if s.phase == "init":
         if init == "manual":
@@ -185,6 +200,163 @@ def _final_assignment(s: KMeansState, state: "AppState") -> str:
                "iterations before it converged (raise it to let k-means go on).")
     return (f"{why} A final assignment then gave every point its nearest final centroid ({moved}), so "
             "labels and centroids agree. The run is done.")
+
+
+# ---------------------------------------------------------------------- the variants
+
+_ALGORITHM_NAMES = {"lloyd": "Lloyd's k-means", "minibatch": "mini-batch k-means", "soft": "soft k-means",
+                    "gmm": "the Gaussian mixture"}
+
+_VARIANT_STEP_LABELS = {
+    "minibatch": {"update": "Next batch"},
+    "soft": {"assign": "Share points", "update": "Move centroids"},
+    "gmm": {"assign": "E-step", "update": "M-step"},
+}
+
+
+def init_not_offered(init_label: str, algorithm: str) -> str:
+    return (f"'{init_label}' is not offered for {_ALGORITHM_NAMES[algorithm]}, so the initialisation is now "
+            "k-means++.")
+
+
+def chart_title(objective_name: str, algorithm: str) -> str:
+    """The convergence chart's title, e.g. "Log-likelihood per point, per iteration"."""
+    return f"{objective_name[0].upper()}{objective_name[1:]} per {'batch' if algorithm == 'minibatch' else 'iteration'}"
+
+
+def chart_axes(objective_name: str, algorithm: str) -> tuple[str, str]:
+    """(x label, y label) of the convergence chart."""
+    return ("batch" if algorithm == "minibatch" else "iteration"), objective_name
+
+
+def _measure(s) -> str:
+    """" · inertia 1,234" for a state with an objective, "" for one without (soft k-means' start)."""
+    return "" if s.objective is None else f" · {s.objective_name} {_fmt(float(s.objective))}"
+
+
+def _variant_status(s) -> str:
+    """The status line's middle for mini-batch, soft k-means and the mixture."""
+    if s.algorithm == "minibatch":
+        if s.phase == "init":
+            return f"Initialisation{_measure(s)}"
+        return (f"Batch {s.iteration} · {s.batch.size:,} point{'s' * (s.batch.size != 1)}{_measure(s)} · "
+                f"largest move {_fmt(float(s.center_shift.max()))}")
+    if s.phase == "init":
+        return f"Initialisation{_measure(s)}"
+    if is_final_assignment(s):
+        what = "Final E-step" if s.algorithm == "gmm" else "Final soft assignment"
+        return f"{what}{_measure(s)}"
+    if s.algorithm == "gmm":
+        half = "E-step" if s.phase == "assign" else "M-step"
+    else:
+        half = f"Soft assign (β = {s.beta:.3g})" if s.phase == "assign" else "Move centroids"
+    return f"Iteration {s.iteration} · {half}{_measure(s)}"
+
+
+def _init_words(state: "AppState") -> str:
+    init = state.params.init
+    k = state.params.k
+    if init == "manual":
+        return f"You placed the {k} starting centroids"
+    how = {"random": "picked at random", "farthest": "picked farthest point first"}.get(init, "picked by k-means++")
+    return f"{k} starting centroids were {how}"
+
+
+def _final_words(s) -> str:
+    return final_sentence(s) + "."
+
+
+def _explain_minibatch(s, state: "AppState") -> str:
+    n = state.n_points
+    b = min(state.params.batch_size, n)
+    if s.phase == "init":
+        return (f"Initialisation: {_init_words(state)} (on a random sample). Mini-batch k-means now looks at only "
+                f"{b:,} random points per step instead of all {n:,}: cheap, noisy steps.")
+    drawn = "1 random point (ringed) joined its nearest centroid" if s.batch.size == 1 else (
+        f"{s.batch.size:,} random points (ringed) joined their nearest centroids")
+    text = (f"Batch {s.iteration}: {drawn}, and each "
+            "centroid moved towards its new points with learning rate 1/count, count being the points it has "
+            "absorbed so far (Sculley 2010, as scikit-learn's MiniBatchKMeans). As counts grow the steps shrink, so "
+            "the centroids settle despite noisy batches; inertia (on all points) may rise a little.")
+    return text + (" " + _final_words(s) if s.is_final else "")
+
+
+def _explain_soft(s, state: "AppState") -> str:
+    beta = s.beta
+    if s.phase == "init":
+        return (f"Initialisation: {_init_words(state)}. Next, every point is shared among all centroids "
+                f"in proportion to exp(−β·d²), β = {beta:.3g}.")
+    if s.phase == "assign":
+        variance = "infinite" if beta == 0 else f"{1 / (2 * beta):.3g}"
+        text = (f"Soft assign: each point is shared among all centroids in proportion to exp(−β·d²) (β = {beta:.3g}), "
+                "shares summing to 1; its colour mixes theirs (paler: less sure). As β grows this becomes k-means' "
+                "hard assignment; at β = 0 all share equally. It is a Gaussian mixture's E-step with equal weights "
+                f"and one spherical variance 1/(2β) = {variance}.")
+        return text + (" " + _final_words(s) if s.is_final else "")
+    return ("Update: each centroid moved to the responsibility-weighted mean of all points: every point pulls "
+            "on every centroid in proportion to its share. That mean minimises the soft inertia for these "
+            "shares, so it cannot go up.")
+
+
+_COVARIANCE_WORDS = {"full": "full (any ellipse)", "diag": "diagonal (axis-aligned ellipses)",
+                     "spherical": "spherical (circles)", "tied": "tied (one shared ellipse)"}
+
+
+def _explain_gmm(s, state: "AppState") -> str:
+    if s.phase == "init":
+        return (f"Initialisation: {_init_words(state)} as means; each component starts with the covariance of "
+                "the points nearest its mean and a weight equal to their share. Ellipses show 1 and 2 standard "
+                "deviations of each Gaussian.")
+    if s.phase == "assign":
+        text = ("E-step: each point's responsibilities are the components' posterior probabilities (weight × "
+                "Gaussian density, normalised), so a point near a wide or heavy component leans to it even when "
+                f"another mean is closer. Log-likelihood per point: {_fmt(s.objective)}.")
+        return text + (" " + _final_words(s) if s.is_final else "")
+    text = (f"M-step: each component's weight, mean and {_COVARIANCE_WORDS[s.covariance_type]} covariance were "
+            "refitted from all points weighted by their responsibilities. EM never lowers the log-likelihood "
+            f"(now {_fmt(s.objective)} per point).")
+    return text + (" " + s.message if s.message else "")
+
+
+_VARIANT_EXPLANATIONS = {"minibatch": _explain_minibatch, "soft": _explain_soft, "gmm": _explain_gmm}
+
+
+# ---------------------------------------------------------------------- mini-batch against Lloyd
+
+COMPARE_TITLE = "Mini-batch against Lloyd"
+COMPARE_PROMPT = "Press Compute to run Lloyd and mini-batch (batches 50, 256, 1024) from the same start."
+COMPARE_CANCELLED = "Cancelled. Press Compute to start again."
+COMPARE_NEEDS_POINTS = "No run: the comparison needs at least k points."
+COMPARE_DATA_CHANGED = "The data or k changed since these curves: press Compute for new ones."
+
+
+def compare_progress(fraction: float, what: str) -> str:
+    return f"Computing {what} · {fraction:.0%}"
+
+
+#: "Close" in the comparison's summary: within this fraction of Lloyd's final inertia.
+CLOSE = 0.01
+
+
+def _seconds(t: float) -> str:
+    return f"{t * 1000:.3g} ms" if t < 1 else f"{t:.3g} s"
+
+
+def compare_summary(curves) -> str:
+    """What a finished comparison shows (a list of ConvergenceCurve, Lloyd first): when each run
+    came within 1% of Lloyd's final inertia, and how far above it each ended."""
+    lloyd = curves[0]
+    target = lloyd.final_inertia * (1 + CLOSE)
+    parts = []
+    for c in curves:
+        close = np.flatnonzero(c.inertia <= target)
+        when = f"within 1% after {_seconds(float(c.seconds[close[0]]))}" if close.size else "never within 1%"
+        if c is lloyd:
+            parts.append(f"Lloyd: {when}, ending at {_fmt(lloyd.final_inertia)} after {_seconds(float(c.seconds[-1]))}")
+        else:
+            gap = c.final_inertia / lloyd.final_inertia - 1 if lloyd.final_inertia > 0 else 0.0
+            parts.append(f"{c.label}: {when}, ending {gap:+.3%}")
+    return "; ".join(parts) + " (inertia on all points, from the same start)."
 
 
 # ---------------------------------------------------------------------- the Choose k tab
@@ -282,3 +454,129 @@ def quantized(n_colors: int, psnr_text: str, seconds: float) -> str:
 
 def image_loaded(name: str, width: int, height: int) -> str:
     return f"Loaded {name} ({width} × {height})"
+
+
+def too_many_locked(n_locked: int, k: int) -> str:
+    return (f"Cannot lock {n_locked} colours at k = {k}: at least one colour must stay free. "
+            "Raise k or unlock a colour first.")
+
+
+def locked_changed(hex_colour: str, locked: bool, n_locked: int) -> str:
+    if locked:
+        return f"Locked {hex_colour}: re-quantizing keeps it ({n_locked} locked). Click it again to unlock."
+    return f"Unlocked {hex_colour} ({n_locked} locked)."
+
+
+LOCKED_IGNORED_BY_TARGET = "Locked colours apply when k is set by hand; the quality target ignores them."
+
+
+def target_outcome(search) -> str:
+    if search.reached:
+        return f"{search.target}: reached with k = {search.k} ({len(search.tried)} values of k tried)."
+    return f"{search.target}: not reached; k = {search.k} comes closest."
+
+
+# ---------------------------------------------------------------------- the lab: failures and restarts
+
+#: Why k-means fails on each failure case: it minimises squared distances to means, so it draws
+#: convex, roughly equal-sized, round cells.
+WHY_KMEANS_FAILS = {
+    "moons": "k-means minimises squared distances to two means, so its border is a straight line; "
+             "no straight line separates two interlocking half-circles.",
+    "circles": "Both rings have their mean at the centre, and k-means' cells are convex: it can only "
+               "cut the picture in two halves, each holding part of both rings.",
+    "anisotropic": "k-means measures plain distance in every direction alike, so it wants round "
+                   "clusters; along these long, thin streaks a point is nearer the neighbouring "
+                   "streak's mean than the far end of its own.",
+    "unequal-variance": "k-means puts every border halfway between two means, whatever the spread: "
+                        "the wide cloud loses its outer points to its tight neighbours.",
+    "unequal-sizes": "Splitting the big cloud in two lowers the squared distances more than keeping "
+                     "the two small clouds apart, so k-means does that.",
+    "wrong-k-2": "Asked for 2 clusters, k-means returns 2: it cannot say that the data has 3; two "
+                 "of the blobs must share a cell.",
+    "wrong-k-5": "Asked for 5, k-means returns 5, cutting real blobs into pieces; the inertia "
+                 "still goes down, so it gives no sign that k is too large.",
+    "unlucky-start": "From an unlucky random start, two seeds land in one blob and none in another; "
+                     "Lloyd's steps only go downhill, so the run stays in this worse minimum, with "
+                     "two blobs merged and one split.",
+    "your-data": "The Explore data, with Explore's k.",
+}
+
+#: Why the remedy works on each case.
+WHY_REMEDY_WORKS = {
+    "moons": "Spectral clustering and single linkage follow chains of near neighbours along each "
+             "moon, and DBSCAN grows clusters through dense regions, so shape does not matter.",
+    "circles": "Each ring is one connected chain of close points, and the gap between the rings "
+               "breaks the chain: spectral clustering and single linkage see two pieces.",
+    "anisotropic": "A Gaussian mixture with full covariance learns each cluster's own elongated, "
+                   "tilted shape, and measures distance along it.",
+    "unequal-variance": "A Gaussian mixture gives each cluster its own spread, so the border moves "
+                        "towards the tight cluster.",
+    "unequal-sizes": "A Gaussian mixture weighs each cluster by its share of the points, so a small "
+                     "cloud can keep its own component.",
+    "wrong-k-2": "Choose k from the data (the Choose k tab's silhouette and gap); DBSCAN needs no k "
+                 "and finds the three blobs itself.",
+    "wrong-k-5": "Choose k from the data (the Choose k tab); DBSCAN needs no k, and single linkage "
+                 "leaves the extra clusters as a few stray points.",
+    "unlucky-start": "k-means++ spreads its seeds apart, and several restarts (n_init) keep the "
+                     "best run: see the Restarts tab. The other methods do not depend on this start.",
+    "your-data": "Scored against the data's own groups when it has them; otherwise by silhouette, "
+                 "which rewards round, well-separated clusters and so favours k-means' own answer.",
+}
+
+LAB_SCORE_EXPLAINED = ("ARI: adjusted Rand index against the true groups (1 = the same grouping, about 0 = "
+                       "no better than chance); the time is the method's fit. DBSCAN's eps is read off the "
+                       "knee of the sorted distances to each point's 8th nearest neighbour; its noise "
+                       "(grey) counts as one group.")
+FAILURES_PROMPT = "Press Compute to run every method on every case. Click a cell to open its case in Explore."
+FAILURES_CANCELLED = "Cancelled: the cells computed so far stay. Press Compute to start again."
+RESTARTS_PROMPT = ("Press Compute to run k-means from many seeds of each initialisation on the Explore data. "
+                   "Click a bar or a run to replay it in Explore.")
+RESTARTS_CANCELLED = "Cancelled. Press Compute to start again."
+RESTARTS_NO_POINTS = "No points in Explore: generate a dataset or draw some points first."
+RESTARTS_DATA_CHANGED = "The Explore data or parameters changed: press Compute for new restarts."
+
+
+def case_sentences(key: str) -> str:
+    """Why k-means fails on case ``key`` and why the remedy works, as one paragraph."""
+    return " ".join(p for p in (WHY_KMEANS_FAILS.get(key, ""), WHY_REMEDY_WORKS.get(key, "")) if p)
+
+
+def failures_started(n: int, seed: int, n_cells: int) -> str:
+    return f"Computing {n_cells} cells, {n:,} points per case, seed {seed} ..."
+
+
+def failures_done(n_cells: int, seconds: float) -> str:
+    return (f"{n_cells} cells in {seconds:.1f} s. Click a cell to open its case in Explore "
+            "(k-means at the same seed, ready to step).")
+
+
+def lab_failed(message: str) -> str:
+    return f"The lab failed: {message}"
+
+
+def case_opened(title: str, n: int, k: int, init: str, seed: int, method_label: str, score_text: str) -> str:
+    return (f"Opened “{title}” ({n:,} points) in Explore: k = {k}, {init}, seed {seed}, ready to step. "
+            f"{method_label} scored {score_text} on it in the lab.")
+
+
+def restarts_started(n_seeds: int, n_inits: int, n: int, k: int) -> str:
+    return f"Running {n_seeds} seeds x {n_inits} initialisations on {n:,} points, k = {k} ..."
+
+
+def restarts_summary(result, seconds: float) -> str:
+    shares = ", ".join(f"{init} {result.share_near_best(init):.0%}" for init in result.inits)
+    return (f"{result.n_seeds} seeds per initialisation in {seconds:.1f} s. Within 1% of the best inertia "
+            f"({result.best_inertia:,.4g}): {shares}.")
+
+
+def run_opened(init: str, seed: int, inertia: float, n_iter: int, same_bar: int = 1) -> str:
+    others = f" ({same_bar - 1} more runs share its bar)" if same_bar > 1 else ""
+    return (f"Seed {seed} of {init} opened in Explore{others}: run it to the end to reach inertia "
+            f"{inertia:,.6g} after {n_iter} iterations.")
+
+
+__all__ += [
+    "WHY_KMEANS_FAILS", "WHY_REMEDY_WORKS", "LAB_SCORE_EXPLAINED", "case_sentences", "failures_started",
+    "failures_done", "lab_failed", "case_opened", "restarts_started", "restarts_summary", "run_opened",
+]

@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--k", type=int, default=None, help="number of clusters")
     parser.add_argument("--init", choices=list(INIT_LABELS), default=None, help="initialisation method")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
+    parser.add_argument("--lessons-dir", action="append", default=[], metavar="DIR",
+                        help="also read the lessons in DIR (may be repeated); see the README, 'Lessons'")
 
 
 def add_open_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +49,7 @@ def build_window(args: argparse.Namespace | None = None):
         k = args.k if args.k is not None else info.suggested_k
         state = AppState(params=Params(k=k, init=args.init or "k-means++", seed=args.seed))
         state.load_dataset(name, **info.options(seed=args.seed, n=args.n, centers=k))
-    return MainWindow(state)  # the Data panel shows the loaded dataset's options itself
+    return MainWindow(state, getattr(args, "lessons_dir", ()) or ())  # the Data panel shows the loaded dataset's options itself
 
 
 def run(args: argparse.Namespace) -> int:

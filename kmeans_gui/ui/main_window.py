@@ -19,6 +19,7 @@ from ..state import AppState, Params, status_text
 from .common.binding import bind
 from .common.export_dialog import ExportDialog, render_widget
 from .common.status_line import StatusLine
+from .learn import install_learn
 from .tabs import TABS
 
 __all__ = ["MainWindow", "default_state"]
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
     """``MainWindow(state=None)``: ``self.state``, ``self.models``, ``self.pages`` (by tab name),
     ``self.tabs`` (first tab "Explore"), ``add_tab``."""
 
-    def __init__(self, state: AppState | None = None):
+    def __init__(self, state: AppState | None = None, lessons_dirs=()):
         super().__init__()
         self.state = state if state is not None else default_state()
         self.setWindowTitle("k-means explorer")
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._update_edit_actions()
 
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.learn = install_learn(self, lessons_dirs)
         # Explore's single-key shortcuts need the focus inside Explore: start on the canvas.
         self.canvas.plot.setFocus()
 

@@ -1,5 +1,8 @@
 """``kmeans-gui snapshot``: render the main window offscreen after N half-steps and save a PNG.
 
+``--algorithm minibatch|soft|gmm`` steps a variant instead of Lloyd (``--batch 50``, ``--beta 2``,
+``--covariance full`` set its own parameter).
+
 For docs and checks: ``kmeans-gui snapshot --dataset blobs --k 4 --seed 0 --steps 6 -o out.png``,
 or ``--data FILE.csv [--columns a,b]`` for a table (read as ``export-gif`` and ``filmstrip`` read it;
 the window shows 2-D data only until its canvas can project, so the table needs two feature columns).
@@ -18,6 +21,7 @@ import sys
 from ..data.datasets import DATASETS
 from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
+from ..state.params import ALGORITHM_LABELS, COVARIANCE_LABELS
 from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
@@ -34,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="initialisation; 'manual' places the centres on k seeded random points")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation")
     parser.add_argument("--steps", type=int, default=None,
-                        help="half-steps to take before the picture (default 6; 0 with --session)")
+                        help="half-steps to take before the picture (default 6; 0 with --session or --lesson)")
     parser.add_argument("--view", choices=VIEWS, default=None, help="which tab to render (default explore, or the session's)")
     parser.add_argument("--session", default=None, metavar="FILE", help="render this session (.kmsession)")
     parser.add_argument("--save-session", default=None, metavar="FILE",
@@ -42,6 +46,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
     parser.add_argument("--no-regions", action="store_true", help="hide the Voronoi regions")
     parser.add_argument("--lines", action="store_true", help="draw point-to-centroid lines")
+    parser.add_argument("--algorithm", choices=list(ALGORITHM_LABELS), default="lloyd",
+                        help="lloyd (default), minibatch, soft (soft k-means) or gmm (Gaussian mixture)")
+    parser.add_argument("--batch", type=int, default=None, help="mini-batch: points per batch (default 50)")
+    parser.add_argument("--beta", type=float, default=None,
+                        help="soft k-means: inverse temperature beta >= 0 (default 1)")
+    parser.add_argument("--covariance", choices=list(COVARIANCE_LABELS), default=None,
+                        help="Gaussian mixture: covariance type (default full)")
+    parser.add_argument("--lesson", type=int, default=None, metavar="N",
+                        help="set lesson N up (1-based, as the Learn panel lists them) with its panel open")
+    parser.add_argument("--lessons-dir", action="append", default=[], metavar="DIR",
+                        help="also read the lessons in DIR (may be repeated)")
     parser.add_argument("-o", "--output", required=True, help="PNG file to write")
 
 
@@ -72,13 +87,15 @@ def render(args: argparse.Namespace):
             loaded = session.read(args.session)
         except session.SessionError as exc:
             raise ValueError(f"{args.session}: {exc}") from None
-    steps = args.steps if args.steps is not None else (0 if loaded is not None else 6)
+    quiet_start = loaded is not None or getattr(args, "lesson", None) is not None
+    steps = args.steps if args.steps is not None else (0 if quiet_start else 6)
     if steps < 0:
         raise ValueError(f"--steps {steps} must be >= 0")
     table = _two_column_table(args)
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
+        window.state.set_params(**_variant_params(args))
         if table is not None:
             window.state.set_points(table.X, record=False)
             window.state.set_params(k=table.k)
@@ -96,6 +113,10 @@ def render(args: argparse.Namespace):
             rng = np.random.default_rng(args.seed)
             for x, y in state.points[rng.permutation(state.n_points)[: state.params.k]]:
                 state.add_manual_center(float(x), float(y))
+        if getattr(args, "lesson", None) is not None:
+            view = _set_up_lesson(window, args.lesson)
+            if view is not None:
+                args.view = view
         if args.no_regions:
             window.regions_action.setChecked(False)
         if args.lines:
@@ -104,6 +125,8 @@ def render(args: argparse.Namespace):
             if not state.step():
                 break
         window.show()
+        app.processEvents()
+        window.learn.fit_docks()
         app.processEvents()
         view = args.view or (loaded.window.get("tab") if loaded is not None else None) or "explore"
         tab = tab_named(view if view in VIEWS else "explore")
@@ -126,6 +149,33 @@ def render(args: argparse.Namespace):
         window.close()
         window.deleteLater()
         app.processEvents()
+
+
+def _variant_params(args: argparse.Namespace) -> dict:
+    """The algorithm and its own parameters from the options; ValueError for one that does not
+    apply to the chosen algorithm (a --beta for mini-batch says nothing about the picture)."""
+    algorithm = getattr(args, "algorithm", "lloyd") or "lloyd"
+    out = {"algorithm": algorithm}
+    for option, name, applies_to in (("batch", "batch_size", "minibatch"), ("beta", "beta", "soft"),
+                                     ("covariance", "covariance", "gmm")):
+        value = getattr(args, option, None)
+        if value is None:
+            continue
+        if algorithm != applies_to:
+            raise ValueError(f"--{option} applies to --algorithm {applies_to} only (not {algorithm})")
+        out[name] = value
+    return out
+
+
+def _set_up_lesson(window, number: int) -> str | None:
+    """Open the Learn panel with lesson ``number`` started; return the tab it set (None: unchanged)."""
+    learn = window.learn
+    lesson = learn.dock.lessons.by_number(number)  # ValueError names the valid range
+    learn.dock.show()
+    learn.dock.select(number)
+    learn.dock.start()
+    tab = lesson.setup.get("tab")
+    return None if tab is None or tab == "lab" else tab
 
 
 def _two_column_table(args: argparse.Namespace):

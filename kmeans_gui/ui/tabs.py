@@ -1,7 +1,8 @@
 """The tabs of the main window, in the order they appear.
 
 A new tab: a model in ``state/``, a package in ``ui/`` whose ``__init__`` defines ``TAB`` (a
-:class:`~kmeans_gui.ui.common.tab.Tab`), and its package name in ``TAB_PACKAGES`` below.
+:class:`~kmeans_gui.ui.common.tab.Tab`; or ``TABS``, several), and its package name in
+``TAB_PACKAGES`` below.
 The main window builds its tabs from this list and ``snapshot --view`` takes its names from it.
 """
 
@@ -13,9 +14,16 @@ from .common.tab import Tab
 
 __all__ = ["TABS", "TAB_PACKAGES", "Tab", "tab_named"]
 
-TAB_PACKAGES = ("explore", "image", "choose_k")
+TAB_PACKAGES = ("explore", "image", "choose_k", "lab")
 
-TABS: tuple[Tab, ...] = tuple(importlib.import_module(f".{name}", __package__).TAB for name in TAB_PACKAGES)
+
+def _tabs_of(package: str) -> tuple[Tab, ...]:
+    """A package's ``TAB``, or its ``TABS`` when it holds several (the lab: Failures and Restarts)."""
+    module = importlib.import_module(f".{package}", __package__)
+    return tuple(getattr(module, "TABS", None) or (module.TAB,))
+
+
+TABS: tuple[Tab, ...] = tuple(tab for name in TAB_PACKAGES for tab in _tabs_of(name))
 
 
 def tab_named(name: str) -> Tab:

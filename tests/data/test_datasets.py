@@ -23,6 +23,7 @@ def test_sizes_of_fixed_datasets():
     assert make_dataset("iris").shape == (150, 2)
     assert make_dataset("wine").shape == (178, 2)
     assert make_dataset("empty").shape == (0, 2)
+    assert make_dataset("large", n=10).shape == (200_000, 2)  # the mini-batch comparison's size, whatever n
 
 
 def test_iris_projection_matches_sklearn_pca_up_to_sign():
@@ -62,3 +63,37 @@ def test_unequal_sizes_shrink():
 def test_bad_options_say_why(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_dataset(**kwargs)
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_labelled_dataset_has_the_same_points_and_one_label_per_point(name):
+    from kmeans_gui.data.datasets import make_labelled_dataset
+
+    X, y = make_labelled_dataset(name, n=301, centers=3, seed=4)
+    np.testing.assert_array_equal(X, make_dataset(name, n=301, centers=3, seed=4))
+    if name in ("uniform", "empty"):
+        assert y is None
+    else:
+        assert y.shape == (X.shape[0],) and y.min() == 0
+
+
+def test_labels_name_the_blob_each_point_was_drawn_from():
+    from kmeans_gui.data.datasets import make_labelled_dataset
+
+    # With no spread every point sits on its blob's centre, so a label is a centre.
+    X, y = make_labelled_dataset("unequal-sizes", n=100, centers=3, spread=0.0, seed=2)
+    assert np.bincount(y).tolist() == [70, 23, 7]  # 100 * (9, 3, 1) / 13 = 69.2, 23.1, 7.7: rounded down, the rest to the first
+    for label in range(3):
+        assert np.unique(X[y == label], axis=0).shape[0] == 1
+    assert np.unique(X, axis=0).shape[0] == 3
+
+
+def test_moon_labels_follow_the_two_arcs():
+    from kmeans_gui.data.datasets import make_labelled_dataset
+
+    X, y = make_labelled_dataset("moons", n=200, spread=0.0, seed=1)
+    # Noise-free: the outer moon lies on the circle of radius 5 about (0, 0), the inner one on
+    # the circle of radius 5 about (5, 2.5).
+    np.testing.assert_allclose(np.hypot(*X[y == 0].T), 5.0)
+    np.testing.assert_allclose(np.hypot(*(X[y == 1] - [5.0, 2.5]).T), 5.0)
+    assert np.bincount(y).tolist() == [100, 100]

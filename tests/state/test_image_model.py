@@ -38,11 +38,13 @@ def test_settings_round_trip_and_a_bad_session_changes_nothing():
     m.source = ImageModel.source_for("sample", "flower.jpg")
     data = json.loads(json.dumps(m.to_dict()))
     assert data == {"k": 5, "method": "full", "sample_size": 10_000, "seed": 3, "right_image": "k-means",
-                    "source": {"kind": "sample", "name": "flower.jpg"}}
+                    "source": {"kind": "sample", "name": "flower.jpg"}, "space": "srgb", "dither": False, "dither_strength": 1.0,
+                    "target": "k", "target_psnr": 30.0, "target_delta_e": 3.0, "locked": ""}
     again = ImageModel.from_dict(data)
     assert again.to_dict() == data and again.needs_load  # the session names an image not loaded yet
     for bad in ({"source": {"kind": "sample", "name": "cat.jpg"}}, {"k": 1}, {"method": "magic"},
-                {"source": {"kind": "file", "path": ""}}, {"right_image": 2}):
+                {"source": {"kind": "file", "path": ""}}, {"right_image": 2}, {"space": "hsv"},
+                {"dither": 1}, {"target": "size"}, {"target_psnr": 99.0}, {"locked": "#12345"}):
         with pytest.raises(ValueError):
             again.load_dict({**data, **bad})
         assert again.to_dict() == data
@@ -78,3 +80,47 @@ def test_load_task_reports_a_bad_file_as_a_message(tmp_path):
     assert kind == "error" and "not_an_image.png" in message
     kind, loaded = load_task(Ctx(), "sample", "china.jpg")
     assert kind == "loaded" and loaded.pixels.shape[2] == 3
+
+
+def test_locking_colours_toggles_and_keeps_one_colour_free():
+    m = ImageModel(k=3)
+    seen = []
+    m.events.locked.connect(lambda: seen.append(m.locked))
+    assert m.toggle_locked((255, 0, 16)) is True
+    assert m.toggle_locked([0, 0, 0]) is True
+    assert m.locked_colours() == ("#ff0010", "#000000")
+    with pytest.raises(ValueError, match="Cannot lock 3 colours at k = 3"):
+        m.toggle_locked((1, 2, 3))
+    assert m.toggle_locked((255, 0, 16)) is False
+    assert seen == ["#ff0010", "#ff0010 #000000", "#000000"]
+    assert m.quantize_options() == dict(space="srgb", dither=False, target="k", target_value=None,
+                                        locked=("#000000",))
+    m.dither, m.dither_strength = True, 0.5
+    assert m.quantize_options()["dither"] == 0.5
+    m.target, m.target_psnr, m.space = "psnr", 33.5, "lab"
+    assert m.quantize_options()["target_value"] == 33.5 and m.quantize_options()["space"] == "lab"
+    assert m.known_comparisons() is None  # the k is the search's to find
+
+
+def test_pillows_results_are_remembered_per_k_and_dithering():
+    class Ctx:
+        cancelled = False
+
+        def set_progress(self, *a):
+            pass
+
+        def set_partial(self, *a):
+            pass
+
+        def check_cancelled(self):
+            pass
+
+    pixels = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    m = ImageModel(k=4, dither=True, dither_strength=0.5)
+    m.set_loaded(LoadedImage(pixels=pixels, name="noise"))
+    outcome = quantize_task(Ctx(), *m.quantize_args(), **m.quantize_options())
+    m.set_outcome(outcome)
+    assert outcome.result.dither_strength == 0.5
+    assert m.known_comparisons() == outcome.comparisons
+    m.dither = False
+    assert m.known_comparisons() is None  # undithered Pillow results are another computation

@@ -29,12 +29,19 @@ def edited_models():
     for x, y in ((0.0, 0.0), (1.0, 1.0), (9.0, 9.0)):
         state.add_manual_center(x, y)
     state.go_to(3)
-    models["view"].load_dict(dict(show_regions=False, show_trails=False, show_lines=True, show_explanation=False,
-                                  brush_mode=True, brush_radius_px=55.0, brush_density=17, play_speed=9))
-    models["image"].load_dict(dict(k=40, method="minibatch", sample_size=2048, seed=9, right_image="Pillow fast octree",
+    edit(models["view"], dict(show_regions=False, show_trails=False, show_lines=True, show_explanation=False,
+                              brush_mode=True, brush_radius_px=55.0, brush_density=17, play_speed=9))
+    edit(models["image"], dict(k=40, method="minibatch", sample_size=2048, seed=9, right_image="Pillow fast octree",
                                    source={"kind": "file", "path": "/photos/cat.png"}))
-    models["choose_k"].load_dict(dict(max_k=14, n_seeds=5, tutorial_curve=True))
+    edit(models["choose_k"], dict(max_k=14, n_seeds=5, tutorial_curve=True))
     return models
+
+
+def edit(model, changes: dict) -> None:
+    """Load the model's own settings with ``changes`` applied (settings added later keep their defaults)."""
+    settings = model.to_dict()
+    assert set(changes) <= set(settings)
+    model.load_dict({**settings, **changes})
 
 
 def as_plain(model):

@@ -7,7 +7,8 @@ from kmeans_gui.state.view import ViewOptions
 
 def test_defaults_are_what_the_canvas_showed_before():
     assert ViewOptions().to_dict() == {
-        "show_regions": True, "show_trails": True, "show_lines": False, "show_explanation": True,
+        "show_regions": True, "show_trails": True, "show_lines": False, "shade_uncertainty": True,
+        "show_explanation": True,
         "brush_mode": False, "brush_radius_px": 30.0, "brush_density": 8, "play_speed": 4,
     }
 

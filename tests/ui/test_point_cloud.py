@@ -34,3 +34,29 @@ def test_recolouring_from_cached_owners_matches_the_plain_raster(qtbot, radius):
     item.set_points(rng.normal(size=(10, 2)))
     item.set_colors(np.full(10, 2, dtype=np.uint8))
     assert _bytes(item._raster_by_owner(t, 320, 240, 1.0)) == _bytes(item._raster_points(t, 320, 240, 1.0))
+
+
+def test_per_point_colours_are_drawn_as_given_with_the_outline_around_them(qtbot):
+    item = PointCloudItem(outline_index=250)
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[250] = (48, 48, 48, 255)
+    item.set_color_table(table)
+    item.radius = 3.0
+    item.set_points(np.array([[10.0, 10.0], [30.0, 20.0]]))
+    item.set_rgb(np.array([[200.6, 10, 30], [0, 128, 255]]))
+    t = QTransform()
+    image = item._raster_points(t, 48, 32, 1.0)
+    assert image.pixelColor(10, 10).getRgb() == (201, 10, 30, 255)  # rounded
+    assert image.pixelColor(30, 20).getRgb() == (0, 128, 255, 255)
+    assert image.pixelColor(14, 10).getRgb() == (48, 48, 48, 255)  # the outline ring, 1 px outside
+    assert image.pixelColor(0, 0).alpha() == 0
+    # Many points go through the owner cache: the same picture.
+    rng = np.random.default_rng(1)
+    item = PointCloudItem(outline_index=None)
+    item.set_points(rng.uniform(0, 48, size=(200_000, 2)))
+    item.set_rgb(rng.integers(0, 256, size=(200_000, 3)))
+    assert _bytes(item._raster_by_owner(t, 48, 32, 1.0)) == _bytes(item._raster_points(t, 48, 32, 1.0))
+    with pytest.raises(ValueError, match=r"colours have shape \(3, 3\); expected \(200000, 3\)"):
+        item.set_rgb(np.zeros((3, 3)))
+    item.set_colors(1)
+    assert item.argb is None  # back to indexed colours

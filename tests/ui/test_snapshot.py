@@ -149,3 +149,39 @@ def test_snapshot_and_side_panel_accept_the_tutorials_names(qtbot):
     state.run_to_end()
     assert round(state.current.inertia, 1) == 362.5  # seed 42's k-means++ finds the good solution
     assert "stuck" not in window.status_label.text()
+
+
+def test_snapshot_of_a_lesson_shows_its_panel_and_code(qtbot, tmp_path, monkeypatch):
+    from kmeans_gui.ui import main_window
+
+    grabbed = {}
+    real_render = snapshot.render
+
+    def render_and_keep(args):
+        original_close = main_window.MainWindow.close
+
+        def close(window):
+            grabbed["dock"] = window.learn.dock.isVisible()
+            grabbed["code"] = window.learn.code_dock.isVisible()
+            grabbed["line"] = window.learn.code_panel.highlighted_line
+            grabbed["dataset"] = window.state.dataset["name"]
+            return original_close(window)
+
+        monkeypatch.setattr(main_window.MainWindow, "close", close)
+        return real_render(args)
+
+    monkeypatch.setattr(snapshot, "render", render_and_keep)
+    out = tmp_path / "lesson.png"
+    assert snapshot.run(parse("--lesson", "1", "--steps", "2", "--size", "1000x640", "-o", str(out))) == 0
+    assert Image.open(out).size == (1000, 640)
+    from kmeans_gui.lessons.scratch_kmeans import code_for
+    assert grabbed == {"dock": True, "code": True, "line": code_for("kmeans").line_for("update"),
+                       "dataset": "blobs"}
+
+
+def test_snapshot_of_a_missing_lesson_says_which_exist(qtbot, tmp_path, capsys):
+    lessons = tmp_path / "class"
+    lessons.mkdir()
+    (lessons / "extra.toml").write_text('title = "Extra"\ntext = "Go."\n[check]\nkind = "run_converged"\n')
+    assert snapshot.run(parse("--lesson", "11", "--lessons-dir", str(lessons), "-o", str(tmp_path / "x.png"))) == 2
+    assert capsys.readouterr().err.strip() == "kmeans-gui snapshot: There is no lesson 11: choose 1 to 10."

@@ -15,11 +15,11 @@ from kmeans_gui.ui.tabs import TABS, Tab, tab_named
 def test_the_window_has_one_tab_per_registry_entry_and_every_model_saves(make_window):
     w = make_window()
     assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == [t.title for t in TABS]
-    assert [t.name for t in TABS] == ["explore", "image", "choose-k"] == list(w.pages)
+    assert [t.name for t in TABS] == ["explore", "image", "choose-k", "failures", "restarts"] == list(w.pages)
     assert all(w.tabs.widget(i) is w.pages[t.name] for i, t in enumerate(TABS))
-    assert set(w.models) == {"explore", "view", "image", "choose_k"}
+    assert set(w.models) == {"explore", "view", "image", "choose_k", "failures", "restarts"}
     assert w.models["explore"] is w.state and w.models["view"] is w.canvas.view
-    for name in ("view", "image", "choose_k"):  # AppState's round trip is in test_state
+    for name in ("view", "image", "choose_k", "failures", "restarts"):  # AppState's round trip is in test_state
         model = w.models[name]
         data = json.loads(json.dumps(model.to_dict()))
         model.load_dict(data)

@@ -1,5 +1,10 @@
 """The k-means canvas: points, centroids, Voronoi regions, trails; mouse edits go to the state.
 
+For the variants: soft memberships colour each point by the responsibility-weighted mix of its
+clusters' colours (paler where it is unsure, when ``view.shade_uncertainty``), a mini-batch step
+rings its batch, a Gaussian mixture draws 1- and 2-sigma ellipses per component, and Voronoi
+regions are drawn only for the hard assignments they describe (Lloyd, mini-batch).
+
 Every layer redraws from ``AppState`` events. A half-step changes only small things (a colour
 index per point, k centres, a coarse region image), so nothing here rebuilds per-point Qt objects:
 points are a :class:`PointCloudItem` raster, regions an ``ImageItem`` of ``nearest_center`` on a
@@ -18,6 +23,8 @@ from ...state import AppState, words
 from ...state.view import ViewOptions
 from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from ..common.style import BACKGROUND, style_axes
+from .ellipses import EllipseLayer
+from .memberships import membership_rgb
 from .point_cloud import PointCloudItem
 from .regions import region_labels
 
@@ -29,6 +36,8 @@ HEAT0, HEAT_LEVELS = 128, 64
 OUTLINE = 250
 MAX_LINES = 20_000
 REGION_ALPHA = 52
+#: Algorithms whose labels are nearest-centre assignments, so Voronoi regions say where they go.
+HARD_ALGORITHMS = ("lloyd", "minibatch")
 
 
 def _color_table() -> np.ndarray:
@@ -158,6 +167,7 @@ class Canvas(QWidget):
         self.centroid_halo = pg.ScatterPlotItem(symbol="d", pxMode=True, pen=None, brush=pg.mkBrush("#FFFFFF"))
         self.centroid_halo.setZValue(9)
         self._brushes = [pg.mkBrush(cluster_hex(j)) for j in range(MAX_CLUSTERS)]
+        self._palette_rgb = cluster_table(MAX_CLUSTERS)[:, :3].astype(np.float64)
         self._centroid_pen = pg.mkPen("#000000", width=2)
         self._newest_pen = pg.mkPen("#A3200B", width=3)  # the seed k-means++ just picked
         self.trail_lines = pg.PlotCurveItem(pen=pg.mkPen("#202020", width=1.5))
@@ -165,8 +175,12 @@ class Canvas(QWidget):
         self.trail_dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#202020"))
         self.trail_dots.setZValue(6)
         self._trail_key = None
+        # The mini-batch step's points, ringed on top of their colour.
+        self.batch_marks = pg.ScatterPlotItem(symbol="o", size=11, pen=pg.mkPen("#111111", width=1.5), brush=None)
+        self.batch_marks.setZValue(4)
+        self.ellipses = EllipseLayer(self.viewbox, MAX_CLUSTERS)
         for item in (self.regions, self.lines, self.points, self.spray_preview, self.candidates, self.centroids,
-                     self.centroid_halo, self.trail_lines, self.trail_dots):
+                     self.centroid_halo, self.trail_lines, self.trail_dots, self.batch_marks):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.viewbox.addItem(item)
 
@@ -183,7 +197,7 @@ class Canvas(QWidget):
         state.events.run.connect(self._on_run_change)
         state.events.cursor.connect(self._on_cursor_change)
         state.events.manual.connect(self._on_cursor_change)
-        for name in ("show_regions", "show_trails", "show_lines"):
+        for name in ("show_regions", "show_trails", "show_lines", "shade_uncertainty"):
             getattr(self.view.events, name).connect(self._on_option_change)
         self._on_points_change()
         self._on_run_change()
@@ -232,8 +246,13 @@ class Canvas(QWidget):
                 self._show_probabilities(probs)
             else:
                 self.points.set_colors(GREY)
+        elif s.responsibilities is not None and len(s.responsibilities) == len(X):
+            self._show_memberships(s)
         else:
             self.points.set_colors(s.labels.astype(np.uint8) % MAX_CLUSTERS + 1)
+        batch = getattr(s, "batch", None)
+        self.batch_marks.setData(pos=X[batch] if batch is not None and len(X) else np.empty((0, 2)))
+        self.ellipses.show(s if s is not None and s.algorithm == "gmm" else None)
         self._update_centroids()
         self._update_lines()
         self._update_trails()
@@ -249,6 +268,13 @@ class Canvas(QWidget):
         size = np.minimum(rel * 3, 2).astype(np.uint8)
         self.points.set_colors(shade, size)
 
+    def _show_memberships(self, s) -> None:
+        """Each point in the responsibility-weighted mix of its clusters' colours, faded towards
+        white by its uncertainty (entropy over log k) when that option is on."""
+        R = s.responsibilities
+        palette = np.tile(self._palette_rgb, (-(-R.shape[1] // MAX_CLUSTERS), 1))[: R.shape[1]]
+        self.points.set_rgb(membership_rgb(R, palette, self.view.shade_uncertainty))
+
     def _centres_to_show(self) -> np.ndarray:
         s = self.state.current
         if s is not None:
@@ -262,7 +288,7 @@ class Canvas(QWidget):
         s = self.state.current
         spots = []
         for j, c in enumerate(C):
-            newest = s is not None and s.phase == "init" and s.seed is not None and j == len(C) - 1
+            newest = s is not None and s.phase == "init" and getattr(s, "seed", None) is not None and j == len(C) - 1
             spots.append(
                 {
                     "pos": (float(c[0]), float(c[1])),
@@ -273,7 +299,7 @@ class Canvas(QWidget):
             )
         self.centroids.setData(spots)
         self.centroid_halo.setData(pos=[sp["pos"] for sp in spots], size=[sp["size"] + 9 for sp in spots])
-        cand = s.seed.candidates if (s is not None and s.seed is not None) else None
+        cand = s.seed.candidates if getattr(s, "seed", None) is not None else None
         if cand is not None and len(cand) > 1 and len(self.state.points):
             P = self.state.points[np.asarray(cand)]
             self.candidates.setData(pos=P)
@@ -318,9 +344,13 @@ class Canvas(QWidget):
         dots = trail[:-1].transpose(1, 0, 2).reshape(-1, 2)  # the last one is under the centroid
         self.trail_dots.setData(pos=dots, brush=brushes)
 
+    def regions_apply(self) -> bool:
+        """Voronoi regions describe nearest-centre assignment: not soft memberships or a mixture."""
+        return self.state.params.algorithm in HARD_ALGORITHMS
+
     def _update_regions(self) -> None:
         C = self._centres_to_show()
-        if not self.show_regions or len(C) == 0:
+        if not self.show_regions or len(C) == 0 or not self.regions_apply():
             self.regions.setVisible(False)
             self._region_key = None
             return

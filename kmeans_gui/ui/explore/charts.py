@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from ...state import AppState, chart_position
+from ...state import AppState, chart_position, words
 from ..common.style import AXIS_TEXT_HEX, BACKGROUND, set_title, style_fixed_chart
 
 __all__ = ["SeriesChart", "ConvergenceChart", "IntegerAxis"]
@@ -85,7 +85,9 @@ class SeriesChart(pg.PlotWidget):
 
 
 class ConvergenceChart(SeriesChart):
-    """Inertia per iteration of the current run (as far as it is computed), cursor at the state."""
+    """The objective per iteration of the current run (as far as it is computed), cursor at the
+    state: inertia for k-means and mini-batch, soft inertia, or a mixture's log-likelihood; the
+    title and the left axis name it."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__("Inertia per iteration", "iteration", "", parent)
@@ -93,19 +95,29 @@ class ConvergenceChart(SeriesChart):
                         "Assignments sit at whole iterations, centroid moves half a step later.")
         self.state = state
         self.getAxis("left").setWidth(56)
+        self._named = ("inertia", "lloyd")
+        self.setLabel("left", "inertia", color=AXIS_TEXT_HEX)
         for ev in (state.events.run, state.events.history):
             ev.connect(self._on_run_change)
         state.events.cursor.connect(self._on_cursor_change)
         self._on_run_change()
 
     def _on_run_change(self) -> None:
-        x, y, self._index = self.state.inertia_series()
+        s = self.state.current
+        named = (s.objective_name, s.algorithm) if s is not None else ("inertia", "lloyd")
+        if named != self._named:
+            self._named = named
+            set_title(self, words.chart_title(*named), color="#303030")
+            x_label, y_label = words.chart_axes(*named)
+            self.setLabel("bottom", x_label, color=AXIS_TEXT_HEX)
+            self.setLabel("left", y_label, color=AXIS_TEXT_HEX)
+        x, y, self._index = self.state.objective_series()
         self.set_series(x, y)
         self._on_cursor_change()
 
     def _on_cursor_change(self) -> None:
         s = self.state.current
-        if s is None or s.inertia is None:
+        if s is None or s.objective is None:
             self.set_cursor(0.0 if s is not None else None)
             return
-        self.set_cursor(chart_position(s), s.inertia)
+        self.set_cursor(chart_position(s), s.objective)

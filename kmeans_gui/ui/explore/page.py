@@ -36,7 +36,9 @@ class ExplorePage(QSplitter):
         self.view = view
         self.canvas = Canvas(state, view)
         self.dataset_panel = DatasetPanel(state, view)
-        self.algorithm_panel = AlgorithmPanel(state)
+        self.algorithm_panel = AlgorithmPanel(state, view)
+        self.compare_dialog = None  # made on first use: mini-batch against Lloyd
+        self.algorithm_panel.compare_requested.connect(self.open_comparison)
         self.explain_panel = ExplainPanel(state, view)
         self.playback = PlaybackBar(state, frame_ready=self._frame_ready, view=view)
         self.chart = ConvergenceChart(state)
@@ -87,7 +89,18 @@ class ExplorePage(QSplitter):
         # Hidden windows never paint; back-pressure only makes sense for a visible canvas.
         return not self.canvas.frame_pending or not self.canvas.isVisible()
 
+    def open_comparison(self) -> None:
+        """Show the mini-batch against Lloyd dialog (its runs start with its Compute button)."""
+        if self.compare_dialog is None:
+            from .compare import CompareDialog
+
+            self.compare_dialog = CompareDialog(self.state, self)
+        self.compare_dialog.show()
+        self.compare_dialog.raise_()
+
     def shutdown(self) -> None:
         """Stop playback, its worker and the canvas' timer (the main window calls this on close)."""
+        if self.compare_dialog is not None:
+            self.compare_dialog.shutdown()
         self.playback.shutdown()
         self.canvas._region_timer.stop()

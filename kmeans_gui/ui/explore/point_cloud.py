@@ -12,6 +12,8 @@ pixels instead of a pass over every point per disc pixel (at 2,000,000 points, a
 a few hundred).
 
 Colour indices: 0 is transparent; the table passed to :meth:`set_color_table` gives the rest.
+Colours that no table holds (soft memberships mix their clusters' colours) come as one ARGB value
+per point (:meth:`set_rgb`); the raster is then 32-bit, the same stamping with wider values.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class PointCloudItem(pg.GraphicsObject):
         super().__init__()
         self._xy = np.empty((0, 2))
         self._colors = np.empty(0, dtype=np.uint8)
+        self._argb: np.ndarray | None = None  # per-point colours, when set_rgb replaced the indices
         self._size_class = None
         self._table = [0] * 256
         self._bounds = QRectF()
@@ -85,6 +88,7 @@ class PointCloudItem(pg.GraphicsObject):
         self._points_version += 1
         self._xy = np.ascontiguousarray(xy, dtype=np.float64)
         self._colors = np.ones(len(self._xy), dtype=np.uint8)
+        self._argb = None
         self._size_class = None
         if len(self._xy):
             lo, hi = self._xy.min(axis=0), self._xy.max(axis=0)
@@ -105,7 +109,24 @@ class PointCloudItem(pg.GraphicsObject):
                 raise ValueError(f"colour index has shape {index.shape}; expected ({n},)")
             self._colors = index.astype(np.uint8, copy=False)
         self._size_class = None if size_class is None else np.asarray(size_class, dtype=np.uint8)
+        self._argb = None
         self._changed()
+
+    def set_rgb(self, rgb: np.ndarray) -> None:
+        """rgb : ndarray of shape (n, 3), values 0..255: each point's own opaque colour."""
+        rgb = np.asarray(rgb)
+        n = len(self._xy)
+        if rgb.shape != (n, 3):
+            raise ValueError(f"colours have shape {rgb.shape}; expected ({n}, 3)")
+        c = np.clip(np.rint(rgb), 0, 255).astype(np.uint32)
+        self._argb = (np.uint32(0xFF000000) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]).astype(np.uint32)
+        self._size_class = None
+        self._changed()
+
+    @property
+    def argb(self) -> np.ndarray | None:
+        """The per-point ARGB colours (uint32) set by :meth:`set_rgb`, or None in indexed mode."""
+        return self._argb
 
     def set_color_table(self, rgba: np.ndarray) -> None:
         """rgba : ndarray of shape (256, 4), uint8."""
@@ -196,15 +217,22 @@ class PointCloudItem(pg.GraphicsObject):
             self._owners = (shape, margin, positions, owner[positions])
             self._owner_key = key
         shape, margin, positions, owners = self._owners
-        buf = np.zeros(shape, dtype=np.uint8)
-        buf.ravel()[positions] = self._colors[owners]
+        colors = self._colors if self._argb is None else self._argb
+        buf = np.zeros(shape, dtype=colors.dtype)
+        buf.ravel()[positions] = colors[owners]
         return self._to_image(buf, margin, W, H, dpr)
 
     def _to_image(self, buf: np.ndarray, margin: int, W: int, H: int, dpr: float) -> QImage:
         view = np.ascontiguousarray(buf[margin : margin + H, margin : margin + W])
-        image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_Indexed8)
-        image.setColorTable(self._table)
-        image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        if view.dtype == np.uint32:
+            # Opaque colours and fully transparent zeros are already premultiplied; a copy, since
+            # the QImage only borrows ``view``'s memory.
+            image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_ARGB32_Premultiplied).copy()
+        else:
+            image = QImage(view.data, W, H, view.strides[0], QImage.Format.Format_Indexed8)
+            image.setColorTable(self._table)
+            # A converted copy: the QImage above only borrows ``view``'s memory.
+            image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(dpr)
         return image
 
@@ -217,12 +245,16 @@ class PointCloudItem(pg.GraphicsObject):
         margin = int(np.ceil(radius)) + 1 + int(np.ceil(max_extra * dpr))
         # Stride rounded up to 4 bytes, as QImage's Indexed8 rows are.
         stride = (W + 2 * margin + 3) // 4 * 4
-        buf = np.zeros((H + 2 * margin, stride), dtype=np.uint8)
+        rgb = self._argb is not None
+        buf = np.zeros((H + 2 * margin, stride), dtype=np.uint32 if rgb else np.uint8)
         ix = np.floor(px).astype(np.int64) + margin
         iy = np.floor(py).astype(np.int64) + margin
         inside = (ix >= margin) & (iy >= margin) & (ix < W + margin) & (iy < H + margin)
         flat_all = (iy * stride + ix)[inside]
-        colors_all = self._colors[inside]
+        colors_all = (self._argb if rgb else self._colors)[inside]
+        outline = None
+        if self.outline_index is not None:
+            outline = np.uint32(self._table[self.outline_index]) if rgb else self.outline_index
         classes = (
             [(0, slice(None))]
             if self._size_class is None
@@ -233,9 +265,9 @@ class PointCloudItem(pg.GraphicsObject):
             flat = flat_all[sel]
             colors = colors_all[sel]
             r = radius + extra * dpr
-            if self.outline_index is not None and len(xy) <= self.outline_limit:
+            if outline is not None and len(xy) <= self.outline_limit:
                 for dy, dx in disc_offsets(r + dpr):
-                    flat_buf[flat + (dy * stride + dx)] = self.outline_index
+                    flat_buf[flat + (dy * stride + dx)] = outline
             for dy, dx in disc_offsets(r):
                 flat_buf[flat + (dy * stride + dx)] = colors
         return self._to_image(buf, margin, W, H, dpr)

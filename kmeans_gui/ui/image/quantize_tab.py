@@ -21,12 +21,17 @@ from ...data.images import SAMPLE_IMAGES, LoadedImage
 from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
 from ...formatting import db, size_ratio_text, size_text
 from ...state import words
-from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
+from ...state.image import (
+    METHOD_LABELS, RIGHT_IMAGE_CHOICES, SPACE_LABELS, ImageModel, Outcome, load_task, quantize_task,
+)
 from ..common.binding import bind
+from ..common.blocking import signals_blocked
 from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
 from .colour_cloud import ColourCloud
+from .palette_actions import PaletteActions
 from .palette_strip import PaletteStrip
+from .quality_box import QualityBox
 
 __all__ = ["QuantizeTab", "Outcome"]
 
@@ -34,7 +39,7 @@ CONTROL_WIDTH = 290
 RERUN_DELAY_MS = 350
 
 
-class QuantizeTab(QWidget):
+class QuantizeTab(PaletteActions, QWidget):
     """Image colour quantization: ``open_file(path)``, ``load_sample(name)``, ``shutdown()``.
 
     The settings, the image and the outcome live in ``model`` (an :class:`ImageModel`); the widgets
@@ -54,6 +59,7 @@ class QuantizeTab(QWidget):
         self._pending_source: dict | None = None
         self.error_box: QMessageBox | None = None
         self.downscale_box: QMessageBox | None = None
+        self.colour_dialog = None
         self.open_downscaled_button: QPushButton | None = None
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
@@ -93,9 +99,27 @@ class QuantizeTab(QWidget):
             bind(self.sample_spin, m, "sample_size", on_error=self._say),
             bind(self.seed_spin, m, "seed", on_error=self._say),
             bind(self.view_combo, m, "right_image", on_error=self._say),
+            bind(self.quality.space_combo, m, "space", on_error=self._say),
+            bind(self.quality.dither_check, m, "dither", on_error=self._say),
+            bind(self.quality.strength_spin, m, "dither_strength", on_error=self._say),
+            bind(self.quality.target_combo, m, "target", on_error=self._say),
+            bind(self.quality.psnr_spin, m, "target_psnr", on_error=self._say),
+            bind(self.quality.delta_e_spin, m, "target_delta_e", on_error=self._say),
         ]
-        for ev in (m.events.k, m.events.method, m.events.sample_size, m.events.seed):
+        for ev in (m.events.k, m.events.method, m.events.sample_size, m.events.seed, m.events.space,
+                   m.events.dither, m.events.dither_strength, m.events.target, m.events.target_psnr, m.events.target_delta_e,
+                   m.events.locked):
             ev.connect(self._schedule_rerun)
+        m.events.target.connect(self._on_target_changed)
+        m.events.dither.connect(lambda: self.quality.strength_spin.setEnabled(m.dither))
+        self.quality.strength_spin.setEnabled(m.dither)
+        m.events.locked.connect(lambda: self.quality.show_locked(m.locked_colours()))
+        m.events.locked.connect(self._show_locked_swatches)
+        self.palette_strip.swatch_clicked.connect(self._on_swatch_clicked)
+        self.quality.pick_button.clicked.connect(self._ask_colour)
+        self.quality.unlock_button.clicked.connect(lambda: setattr(m, "locked", ""))
+        self.quality.show_locked(m.locked_colours())
+        self._on_target_changed()
         m.events.method.connect(self._on_method_changed)
         m.events.right_image.connect(self._show_right_image)
         m.events.image.connect(self._on_image_change)
@@ -110,6 +134,8 @@ class QuantizeTab(QWidget):
         col.setContentsMargins(4, 4, 4, 4)
         col.addWidget(self._build_image_box())
         col.addWidget(self._build_palette_box())
+        self.quality = QualityBox()
+        col.addWidget(self.quality)
         col.addLayout(self._build_run_row())
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -211,8 +237,12 @@ class QuantizeTab(QWidget):
         self.export_csv_button = QPushButton("Palette CSV…")
         self.export_csv_button.setToolTip("Save the palette: r, g, b, hex, pixels, share")
         self.export_csv_button.clicked.connect(self._ask_export_csv)
+        self.export_palette_button = QPushButton("Palette file…")
+        self.export_palette_button.setToolTip("Save the palette for a paint program: GIMP .gpl, Adobe .ase or .act")
+        self.export_palette_button.clicked.connect(self._ask_export_palette)
         export_row.addWidget(self.export_png_button)
         export_row.addWidget(self.export_csv_button)
+        export_row.addWidget(self.export_palette_button)
         return export_box
 
     def _build_views(self) -> QWidget:
@@ -289,8 +319,9 @@ class QuantizeTab(QWidget):
         except ValueError as exc:
             self._show_error(str(exc), dialog=False)
             return
-        self._set_status("")
-        self.runner.submit(quantize_task, *args, known_comparisons=self.model.known_comparisons())
+        self._set_status(words.LOCKED_IGNORED_BY_TARGET if self.model.target != "k" and self.model.locked else "")
+        self.runner.submit(quantize_task, *args, known_comparisons=self.model.known_comparisons(),
+                           **self.model.quantize_options())
 
     def cancel(self) -> None:
         self._rerun.stop()
@@ -474,12 +505,19 @@ class QuantizeTab(QWidget):
         outcome = self.model.outcome
         r = outcome.result
         self.palette_strip.set_palette(r.palette, r.counts)
+        self._show_locked_swatches()
         self.cloud.set_data(outcome.cloud)
         self.original_title.setText(f"Original — {r.n_colors_before:,} colours")
         self._show_right_image()
         self.figures.setText(self._figures_html(outcome))
-        if r.notes:
-            self._set_status(" ".join(r.notes))
+        notes = list(r.notes)
+        if outcome.search is not None:
+            self._show_k(outcome.search.k)
+            notes.insert(0, words.target_outcome(outcome.search))
+            if self.model.locked:
+                notes.append(words.LOCKED_IGNORED_BY_TARGET)
+        if notes:
+            self._set_status(" ".join(notes))
         self._update_enabled()
 
     def _show_right_image(self) -> None:
@@ -499,12 +537,28 @@ class QuantizeTab(QWidget):
         self.result_item.setImage(image, autoLevels=False)
         self.result_title.setText(title)
 
+    def _show_k(self, k: int) -> None:
+        """Show ``k`` in the (greyed-out) k controls without changing the model's k."""
+        for widget in (self.k_slider, self.k_spin):
+            with signals_blocked(widget):
+                widget.setValue(k)
+
     def _figures_html(self, outcome: Outcome) -> str:
         r = outcome.result
-        rows = [
-            ("Colours", f"{r.n_colors_before:,} → {r.n_colors_after}"),
+        rows = [("Colours", f"{r.n_colors_before:,} → {r.n_colors_after}")]
+        if outcome.search is not None:
+            s = outcome.search
+            mark = "✓" if s.reached else "✗ not reached"
+            rows.append(("Target", f"{_html(s.target)} {mark}<br>k = {s.k} ({len(s.tried)} k tried)"))
+        space = SPACE_LABELS[r.space].split(" ")[0]
+        if r.dithered:
+            space += ", dithered" + (f" at {r.dither_strength:g}" if r.dither_strength < 1 else "")
+        sampled = "" if r.delta_e_pixels >= r.indices.size else f" <small>({r.delta_e_pixels:,} px sampled)</small>"
+        rows += [
+            ("Space", space),
             ("MSE", f"{r.mse:.2f}"),
             ("PSNR", db(r.psnr)),
+            ("Mean ΔE 2000", f"{r.delta_e:.2f}{sampled}"),
             ("Time", f"{r.seconds:.2f} s"),
         ]
         if outcome.png_size is not None:
@@ -535,6 +589,7 @@ class QuantizeTab(QWidget):
         self.cancel_button.setEnabled(self.runner.is_running())
         self.export_png_button.setEnabled(has_result)
         self.export_csv_button.setEnabled(has_result)
+        self.export_palette_button.setEnabled(has_result)
 
     def _say(self, text: str) -> None:
         self.message.emit(text)

@@ -39,7 +39,8 @@ def _compute_rest(ctx, job: StepJob, k: int, max_iter: int):
         now = time.perf_counter()
         if now - last >= PROGRESS_INTERVAL_S:
             last = now
-            where = f"seed {s.n_seeds} of {k}" if s.phase == "init" else f"iteration {s.iteration}"
+            where = (f"seed {s.n_seeds} of {k}" if getattr(s, "seed", None) is not None
+                     else f"{'batch' if s.algorithm == 'minibatch' else 'iteration'} {s.iteration}")
             ctx.set_progress(0.0, f"Computing {where} · {now - started:.1f} s")
 
     return job.run(should_stop=lambda: ctx.cancelled, on_state=report)

@@ -1,0 +1,116 @@
+"""Learn: the lessons dock, the code beside the canvas, and the outline on the control to use.
+
+``install_learn(window)`` adds both docks (hidden until asked for), a "Learn" button in the tab
+bar's corner and a Learn menu. Lessons come from the built-in folder, the data directory's
+``lessons/`` and any ``lessons_dirs``; completed lessons are remembered in a QSettings file in
+the data directory (``$KMEANS_GUI_DATA_DIR`` moves it, as the tests do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["install_learn", "Learn"]
+
+#: Wide enough for the scratch code's longest line (75 characters) in the fixed font.
+DOCK_WIDTH = 540
+
+
+@dataclass
+class Learn:
+    """What :func:`install_learn` added to the window."""
+
+    host: object
+    dock: object
+    code_dock: object
+    code_panel: object
+    highlight: object
+    button: object
+    fit_docks: object  # callable: give the shown docks their width and share the height
+
+
+def settings_for_lessons():
+    from PySide6.QtCore import QSettings
+
+    from ...lessons.loader import data_dir
+
+    return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QDockWidget, QToolButton
+
+    from ...lessons.loader import load_lessons
+    from .code_panel import CodePanel
+    from .dock import LearnDock
+    from .highlight import ControlHighlight
+    from .host import LessonHost
+
+    host = LessonHost(window)
+    code_panel = CodePanel()
+    code_panel.follow(window.state)
+    code_dock = QDockWidget("Code from scratch", window)
+    code_dock.setObjectName("codeDock")
+    code_dock.setWidget(code_panel)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, code_dock)
+    code_dock.hide()
+
+    dock = LearnDock(host, load_lessons(extra=lessons_dirs), settings or settings_for_lessons(), window)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    # Stacked: the lesson above, its code below, one column beside the canvas.
+    window.splitDockWidget(dock, code_dock, Qt.Orientation.Vertical)
+    window.resizeDocks([dock, code_dock], [DOCK_WIDTH, DOCK_WIDTH], Qt.Orientation.Horizontal)
+    dock.hide()
+
+    def share_height(*_):
+        # The lesson's text needs little height; the code and its variables take the rest.
+        shown = [d for d in (dock, code_dock) if d.isVisible()]
+        if shown:
+            window.resizeDocks(shown, [DOCK_WIDTH] * len(shown), Qt.Orientation.Horizontal)
+        if dock.isVisible() and code_dock.isVisible():
+            total = dock.height() + code_dock.height()
+            lesson_height = min(dock.widget().sizeHint().height() + 30, total // 2)
+            window.resizeDocks([dock, code_dock], [lesson_height, total - lesson_height], Qt.Orientation.Vertical)
+
+    for d in (dock, code_dock):
+        d.visibilityChanged.connect(share_height)
+
+    highlight = ControlHighlight(window)
+    host.highlight, host.code_dock, host.code_panel = highlight, code_dock, code_panel
+    # The outline shows only while the Learn panel does.
+    dock.visibilityChanged.connect(lambda shown: highlight.point_at(
+        host.widget_for(dock.active.highlight) if shown and dock.active is not None else None))
+
+    learn_action = dock.toggleViewAction()
+    learn_action.setText("&Lessons")
+    learn_action.setShortcut(QKeySequence("Ctrl+L"))
+    code_action = code_dock.toggleViewAction()
+    code_action.setText("&Code beside the canvas")
+    code_action.setShortcut(QKeySequence("Ctrl+K"))
+    from PySide6.QtWidgets import QMenu
+
+    menu = QMenu("&Learn", window)
+    help_menu = next((a for a in window.menuBar().actions() if a.text().replace("&", "") == "Help"), None)
+    window.menuBar().insertMenu(help_menu, menu)  # Help stays last
+    for action in (learn_action, code_action):
+        menu.addAction(action)
+        window.addAction(action)
+
+    button = QToolButton()
+    button.setObjectName("learnButton")
+    button.setDefaultAction(QAction("Learn", window, checkable=True))
+    button.defaultAction().setToolTip("Lessons: learn k-means step by step, with its code beside the canvas")
+    button.defaultAction().toggled.connect(dock.setVisible)
+    dock.visibilityChanged.connect(lambda shown: _set_checked(button.defaultAction(), dock.isVisible()))
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    window.tabs.setCornerWidget(button, Qt.Corner.TopRightCorner)
+    return Learn(host, dock, code_dock, code_panel, highlight, button, share_height)
+
+
+def _set_checked(action, checked: bool) -> None:
+    if action.isChecked() != checked:
+        action.blockSignals(True)
+        action.setChecked(checked)
+        action.blockSignals(False)

@@ -1,0 +1,150 @@
+"""The code beside the canvas: the from-scratch k-means, its current half-step's line highlighted,
+and the live values of its variables for the state the canvas shows."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+
+from ...lessons.live import LiveView, live_view
+from ...lessons.scratch_kmeans import code_for
+
+__all__ = ["CodePanel"]
+
+HIGHLIGHT = QColor("#ffe08a")
+
+_CAPTIONS = {
+    "kmeans": "the canvas runs the same steps.",
+    "minibatch_kmeans": "tested to give the engine's minibatch_steps, batch by batch.",
+    "soft_kmeans": "tested to give the engine's soft_kmeans_steps, half-step by half-step.",
+    "gmm": "tested to give the engine's gmm_steps, half-step by half-step.",
+}
+_VARIANT_NOTES = {
+    "minibatch_kmeans": "The Image tab's Mini-batch method runs this on the photo's pixels; the canvas "
+                        "cannot step it yet, so no line lights up.",
+    "soft_kmeans": "The canvas cannot step soft k-means yet: read the code; no line lights up.",
+    "gmm": "The canvas cannot step the Gaussian mixture yet: read the code; no line lights up.",
+}
+
+
+def _monospace() -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(8.5)
+    return font
+
+
+class CodePanel(QWidget):
+    """``CodePanel(state=None)``: shows :func:`~kmeans_gui.lessons.scratch_kmeans.code_for` code.
+
+    With an Explore model (``follow(state)``), it follows the run: after every step the line of
+    that half-step is highlighted and the variables show their values for that state.
+    ``highlighted_line`` is the 0-based line highlighted (None: none).
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("codePanel")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.code_view = QPlainTextEdit()
+        self.code_view.setReadOnly(True)
+        self.code_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.code_view.setFont(_monospace())
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.variables_view = QPlainTextEdit()
+        self.variables_view.setReadOnly(True)
+        self.variables_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.variables_view.setFont(_monospace())
+        self.variables_view.setObjectName("codeVariables")
+        # Room for the iteration, the labels, four centroids and the shift without scrolling.
+        self.variables_view.setMinimumHeight(self.variables_view.fontMetrics().lineSpacing() * 9 + 12)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.code_view, 4)
+        layout.addWidget(self.note)
+        layout.addWidget(self.variables_view, 1)
+        self._code = None
+        self._state = None
+        self.highlighted_line: int | None = None
+        self.view: LiveView | None = None
+        self.set_code("kmeans")
+
+    # ------------------------------------------------------------------ content
+    def set_code(self, name: str) -> None:
+        """Show scratch function ``name`` ("kmeans", "minibatch_kmeans", "soft_kmeans", "gmm")."""
+        self._code = code_for(name)
+        self.code_view.setPlainText("\n".join(self._code.lines))
+        self.caption.setText(f"<b>{name}()</b> from scratch, in plain NumPy (kmeans_gui/lessons): "
+                             + _CAPTIONS.get(name, ""))
+        self.highlighted_line = None
+        self.code_view.setExtraSelections([])
+        self.refresh()
+
+    @property
+    def code_name(self) -> str:
+        return self._code.name
+
+    def show_view(self, view: LiveView | None) -> None:
+        """Highlight ``view.phase``'s line and list ``view.variables`` (None: clear both)."""
+        self.view = view
+        line = None if view is None or self._code is None else self._code.line_for(view.phase)
+        self.highlighted_line = line
+        selections = []
+        if line is not None:
+            block = self.code_view.document().findBlockByNumber(line)
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(HIGHLIGHT)
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.cursor = QTextCursor(block)
+            selections.append(selection)
+            self.code_view.setTextCursor(QTextCursor(block))
+            self.code_view.centerCursor()
+        self.code_view.setExtraSelections(selections)
+        if view is None:
+            self.note.setText("Press Step: the line that runs is highlighted here.")
+            self.variables_view.setPlainText("")
+            return
+        self.note.setText(view.note)
+        lines = []
+        for name, value in view.variables:
+            if "\n" in value:
+                lines.append(f"{name} =")
+                lines.extend("    " + part for part in value.split("\n"))
+            elif name.endswith(".shape"):
+                lines.append(f"{name} == {value}")
+            else:
+                lines.append(f"{name} = {value}")
+        self.variables_view.setPlainText("\n".join(lines))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # Scrolling while hidden does nothing: bring the highlighted line into view now.
+        if self.highlighted_line is not None:
+            self.code_view.centerCursor()
+
+    # ------------------------------------------------------------------ following a run
+    def follow(self, state) -> None:
+        """Follow an Explore model (``AppState``): redraw on every cursor or run change."""
+        self._state = state
+        for event in (state.events.cursor, state.events.run, state.events.history):
+            event.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_) -> None:
+        if self._code is not None and self._code.name != "kmeans":
+            # The canvas steps k-means only: a variant's code is shown to read, unhighlighted.
+            self.show_view(None)
+            self.note.setText(_VARIANT_NOTES.get(self._code.name, ""))
+            self.variables_view.hide()
+            return
+        self.variables_view.show()
+        if self._state is None or self._code is None:
+            return
+        current = self._state.current
+        if current is None:
+            self.show_view(None)
+            return
+        params = self._state.params
+        self.show_view(live_view(current, self._state.n_points, params.init, params.empty_policy))
