@@ -171,7 +171,7 @@ def test_a_newer_version_is_refused_with_what_to_do(saved):
 
 @pytest.mark.parametrize("edit, match", [
     (lambda d: d["models"]["explore"].pop("params"), r"explore: Explore: missing 'params'"),
-    (lambda d: d["models"].pop("view"), r"the part 'view' is missing"),
+    (lambda d: d["models"].pop("explore"), r"the part 'explore' is missing"),
     (lambda d: d["models"]["view"].pop("show_lines"), r"view: ViewOptions: missing setting 'show_lines'"),
     (lambda d: d["models"]["explore"]["params"].update(k=0), r"k=0 must be a whole number from 1"),
     (lambda d: d["models"]["explore"]["params"].update(init="magic"), r"init='magic' must be one of"),
@@ -269,3 +269,11 @@ def test_every_array_kind_reads_back_as_written(tmp_path, array):
     back = session.read(path).arrays["holder"]["a"]
     assert back.dtype == array.dtype and back.shape == array.shape
     np.testing.assert_array_equal(back, array)
+
+
+def test_a_session_from_before_a_tab_existed_opens_with_that_tabs_defaults(saved):
+    rewrite(saved, edit_json=lambda d: d["models"].pop("choose_k"))
+    models = make_models()
+    models["choose_k"].max_k = 17
+    session.load(saved, models)
+    assert models["choose_k"].max_k == 10 and models["explore"].n_points == 42
