@@ -47,6 +47,8 @@ MAX_ARRAY_ELEMENTS = 2 * MAX_POINTS
 MAX_JSON_BYTES = 16 * 1024 * 1024
 JSON_NAME = "session.json"
 WRITE_CHUNK = 1 << 20
+#: Parts a session must hold; a missing settings-only part (a tab added later) takes its defaults.
+REQUIRED_PARTS = ("explore",)
 _DTYPE_KINDS = "biuf"  # bool, int, unsigned, float: nothing that needs pickle
 
 
@@ -99,18 +101,25 @@ def apply(models: Mapping[str, object], session: Session) -> None:
     SessionError
         A part is missing, unknown or wrong (the message names every problem); nothing changed.
     """
-    problems = [f"the part {name!r} is missing" for name in models if name not in session.models]
-    problems += [f"unknown part {name!r}" for name in {*session.models, *session.arrays} if name not in models]
+    parts = dict(session.models)
+    problems = [f"unknown part {name!r}" for name in {*session.models, *session.arrays} if name not in models]
     for name, model in models.items():
-        if name in session.models:
-            try:
-                model.validate_dict(session.models[name], session.arrays.get(name, {}))
-            except (ValueError, TypeError) as exc:
-                problems.append(f"{name}: {exc}")
+        if name not in parts:
+            # A session saved before this tab existed: its settings start at their defaults. The
+            # data itself (REQUIRED_PARTS) must be there.
+            defaults = getattr(model, "fields", None)
+            if name in REQUIRED_PARTS or defaults is None:
+                problems.append(f"the part {name!r} is missing")
+                continue
+            parts[name] = {key: f.default for key, f in defaults().items()}
+        try:
+            model.validate_dict(parts[name], session.arrays.get(name, {}))
+        except (ValueError, TypeError) as exc:
+            problems.append(f"{name}: {exc}")
     if problems:
         raise SessionError("; ".join(p.rstrip(".") for p in problems) + ".")
     for name, model in models.items():
-        model.load_dict(session.models[name], session.arrays.get(name, {}))
+        model.load_dict(parts[name], session.arrays.get(name, {}))
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ def edited_models():
         state.add_manual_center(x, y)
     state.go_to(3)
     edit(models["view"], dict(show_regions=False, show_trails=False, show_lines=True, show_explanation=False,
-                                  brush_mode=True, brush_radius_px=55.0, brush_density=17))
+                              brush_mode=True, brush_radius_px=55.0, brush_density=17, play_speed=9))
     edit(models["image"], dict(k=40, method="minibatch", sample_size=2048, seed=9, right_image="Pillow fast octree",
                                    source={"kind": "file", "path": "/photos/cat.png"}))
     edit(models["choose_k"], dict(max_k=14, n_seeds=5, tutorial_curve=True))
@@ -171,7 +171,7 @@ def test_a_newer_version_is_refused_with_what_to_do(saved):
 
 @pytest.mark.parametrize("edit, match", [
     (lambda d: d["models"]["explore"].pop("params"), r"explore: Explore: missing 'params'"),
-    (lambda d: d["models"].pop("view"), r"the part 'view' is missing"),
+    (lambda d: d["models"].pop("explore"), r"the part 'explore' is missing"),
     (lambda d: d["models"]["view"].pop("show_lines"), r"view: ViewOptions: missing setting 'show_lines'"),
     (lambda d: d["models"]["explore"]["params"].update(k=0), r"k=0 must be a whole number from 1"),
     (lambda d: d["models"]["explore"]["params"].update(init="magic"), r"init='magic' must be one of"),
@@ -269,3 +269,11 @@ def test_every_array_kind_reads_back_as_written(tmp_path, array):
     back = session.read(path).arrays["holder"]["a"]
     assert back.dtype == array.dtype and back.shape == array.shape
     np.testing.assert_array_equal(back, array)
+
+
+def test_a_session_from_before_a_tab_existed_opens_with_that_tabs_defaults(saved):
+    rewrite(saved, edit_json=lambda d: d["models"].pop("choose_k"))
+    models = make_models()
+    models["choose_k"].max_k = 17
+    session.load(saved, models)
+    assert models["choose_k"].max_k == 10 and models["explore"].n_points == 42

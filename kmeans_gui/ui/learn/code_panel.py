@@ -148,7 +148,8 @@ class CodePanel(QWidget):
             return
         params = self._state.params
         if params.algorithm != "lloyd":
-            # The code shown is Lloyd's: a variant's half-steps have no line in it to light up.
+            # The scratch k-means follows Lloyd's states only; another algorithm's states have
+            # other fields (no seed, no n_changed), so nothing is highlighted.
             self.show_view(None)
             return
         self.show_view(live_view(current, self._state.n_points, params.init, params.empty_policy))
