@@ -123,7 +123,7 @@ def load_task(ctx, kind: str, source: str, downscale: bool = False):
         return "error", str(exc)
     except Exception as exc:  # noqa: BLE001 -- any loader failure is "could not open", not a quantize failure
         return "error", words.could_not_open(os.path.basename(source), exc)
-    ctx.set_progress(0.9, "preparing the colour kernels")
+    ctx.set_progress(0.9, words.PREPARING_COLOUR_KERNELS)
     from ..engine.palette_mapping import warm_up
 
     warm_up()  # now, while the user waits for the image, not during a quantize they do not watch

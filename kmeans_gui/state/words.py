@@ -456,6 +456,11 @@ def image_loaded(name: str, width: int, height: int) -> str:
     return f"Loaded {name} ({width} × {height})"
 
 
+#: The first image after installing compiles the colour kernels (Numba caches them for later starts).
+PREPARING_COLOUR_KERNELS = ("compiling the colour kernels: the first time only, up to half a minute; "
+                            "later starts take a second")
+
+
 def too_many_locked(n_locked: int, k: int) -> str:
     return (f"Cannot lock {n_locked} colours at k = {k}: at least one colour must stay free. "
             "Raise k or unlock a colour first.")
