@@ -24,7 +24,7 @@ __all__ = [
     "chart_axes", "COMPARE_TITLE", "compare_progress", "compare_summary",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
-    "sweep_started", "sweep_init_fallback", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
+    "sweep_started", "sweep_init_fallback", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
     "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
     "could_not_open", "could_not_write", "quantize_failed", "quantized", "image_loaded",
 ]
@@ -387,6 +387,10 @@ def sweep_init_fallback(algorithm: str, init: str) -> str:
     else:
         why = f"the side panel's initialisation ({INIT_LABELS.get(init, init)}) cannot be repeated per k"
     return f"Sweep uses Lloyd's k-means with k-means++: {why}."
+
+
+def gap_marker(k: int) -> str:
+    return f"gap rule: k = {k}"
 
 
 def sweep_failed(message: str) -> str:
