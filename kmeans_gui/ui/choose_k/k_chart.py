@@ -100,8 +100,9 @@ class KChart(QWidget):
         self._set_error_bars(k, values if error_at is None else error_at, error)
         if spread is not None and len(k):
             spread = np.asarray(spread, dtype=float)
-            kk = np.repeat(k, spread.shape[1])
-            self.spread.setData(kk, spread.ravel())
+            kk, ys = np.repeat(k, spread.shape[1]), spread.ravel()
+            drawn = np.isfinite(ys)  # a score undefined at k = 1 has no ring there
+            self.spread.setData(kk[drawn], ys[drawn])
         else:
             self.spread.clear()
         if best_k is not None and np.any(k == best_k) and np.isfinite(values[k == best_k][0]):
