@@ -18,21 +18,37 @@ import numpy as np
 from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
 from .events import Event, EventedModel, Field, boolean, whole_number
 from .params import MAX_K
-from .words import SWEEP_NO_POINTS
+from .words import SWEEP_NO_POINTS, sweep_init_fallback
 
-__all__ = ["ChooseKModel", "sweep_task", "MAX_CACHE", "TUTORIAL_SEED"]
+__all__ = ["ChooseKModel", "sweep_task", "sweep_settings", "MAX_CACHE", "TUTORIAL_SEED", "GAP_REFS"]
 
 MAX_CACHE = 8
 #: The tutorial's default seed: its elbow curve is one run per k from it.
 TUTORIAL_SEED = 42
+#: Reference data sets for the gap statistic: enough for a usable s_k, few enough to stay quick.
+GAP_REFS = 5
+#: Initialisations a sweep can repeat for every k and seed (placing centres by hand cannot).
+SWEEP_INITS = ("random", "k-means++", "farthest", "tutorial-random", "tutorial-k-means++")
 
 
-def sweep_task(ctx, X, k_values, n_seeds, tutorial_seed=None) -> SweepResult:
-    """Fit every k in ``k_values`` with ``n_seeds`` k-means++ seeds (and the tutorial's one run per k
-    from ``tutorial_seed``, if given); fits go to ``ctx.set_partial``."""
+def sweep_settings(params) -> tuple[dict, str | None]:
+    """The Explore panel's init, max_iter and tol as ``sweep_k`` keywords, and a note when the
+    init cannot be used (another algorithm than Lloyd's, or centres placed by hand)."""
+    init, note = params.init, None
+    if params.algorithm != "lloyd" or init not in SWEEP_INITS:
+        note = sweep_init_fallback(params.algorithm, init)
+        init = "k-means++"
+    return {"init": init, "max_iter": int(params.max_iter), "tol": float(params.tol)}, note
+
+
+def sweep_task(ctx, X, k_values, n_seeds, tutorial_seed=None, settings=None) -> SweepResult:
+    """Fit every k in ``k_values`` with ``n_seeds`` seeds (``settings``: init, max_iter, tol for
+    ``sweep_k``), the gap statistic, and the tutorial's one run per k from ``tutorial_seed`` if
+    given; fits go to ``ctx.set_partial``."""
     try:
-        return sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed,
-                       progress=ctx.set_progress, should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial)
+        return sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed, gap_refs=GAP_REFS,
+                       progress=ctx.set_progress, should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial,
+                       **(settings or {}))
     except SweepCancelled:
         ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
         raise
@@ -48,7 +64,7 @@ class ChooseKModel(EventedModel):
     """
 
     max_k = Field(10, whole_number(2, MAX_K), "try k = 1 .. max_k")
-    n_seeds = Field(3, whole_number(1, 20), "k-means++ runs per k; the best is kept")
+    n_seeds = Field(3, whole_number(1, 20), "runs per k (side panel's init); mean and spread are shown")
     tutorial_curve = Field(False, boolean, "also draw the tutorial's elbow (one random run per k, seed 42)")
 
     def __init__(self, points_from, **values):
@@ -63,19 +79,27 @@ class ChooseKModel(EventedModel):
 
     # ------------------------------------------------------------------ reading
     def settings_key(self) -> tuple:
-        return (self.points_from.data_version, self.max_k, self.n_seeds, self.tutorial_curve)
+        fit_settings, _ = sweep_settings(self.points_from.params)
+        return (self.points_from.data_version, self.max_k, self.n_seeds, self.tutorial_curve,
+                tuple(sorted(fit_settings.items())))
+
+    def init_note(self) -> str | None:
+        """Why the sweep does not use the side panel's initialisation, or None when it does."""
+        return sweep_settings(self.points_from.params)[1]
 
     def cached(self) -> SweepResult | None:
         """The result for the current points and settings, if computed before."""
         return self._cache.get(self.settings_key())
 
     def sweep_args(self) -> tuple:
-        """(X, k_values, n_seeds, tutorial_seed) for :func:`sweep_task`; ValueError when there are no points."""
+        """(X, k_values, n_seeds, tutorial_seed, settings) for :func:`sweep_task`; ValueError when
+        there are no points."""
         X = np.array(self.points_from.points)  # a private copy: the worker must not see later edits
         n = X.shape[0]
         if n == 0:
             raise ValueError(SWEEP_NO_POINTS)
-        return X, range(1, min(self.max_k, n) + 1), self.n_seeds, TUTORIAL_SEED if self.tutorial_curve else None
+        return (X, range(1, min(self.max_k, n) + 1), self.n_seeds, TUTORIAL_SEED if self.tutorial_curve else None,
+                sweep_settings(self.points_from.params)[0])
 
     # ------------------------------------------------------------------ changing
     def show(self, result: SweepResult | None) -> None:
@@ -111,8 +135,9 @@ class ChooseKModel(EventedModel):
         """Sweep on this thread (snapshots and scripts); cached results are reused."""
         key = self.settings_key()
         if key not in self._cache:
-            X, k_values, n_seeds, tutorial_seed = self.sweep_args()
-            self.store(key, sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed))
+            X, k_values, n_seeds, tutorial_seed, settings = self.sweep_args()
+            self.store(key, sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed,
+                                    gap_refs=GAP_REFS, **settings))
         self.show(self._cache[key])
         return self.result
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..engine import STOP_TOL, KMeansState
 from ..engine.metrics import find_knee
+from .params import ALGORITHM_LABELS, INIT_LABELS
 from .phases import is_final_assignment
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ __all__ = [
     "chart_axes", "COMPARE_TITLE", "compare_progress", "compare_summary",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
-    "sweep_started", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
+    "sweep_started", "sweep_init_fallback", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
     "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
     "could_not_open", "could_not_write", "quantize_failed", "quantized", "image_loaded",
 ]
@@ -377,6 +378,19 @@ SWEEP_PLOT_PROMPT = "Compute the sweep to see the silhouette plot."
 
 def sweep_started(max_k: int, n_seeds: int) -> str:
     return f"Fitting k = 1..{max_k} with {n_seeds} seed(s) each ..."
+
+
+def sweep_init_fallback(algorithm: str, init: str) -> str:
+    """Why the sweep uses k-means++ and not the side panel's initialisation."""
+    if algorithm != "lloyd":
+        why = f"the side panel's algorithm ({ALGORITHM_LABELS.get(algorithm, algorithm)}) is not swept"
+    else:
+        why = f"the side panel's initialisation ({INIT_LABELS.get(init, init)}) cannot be repeated per k"
+    return f"Sweep uses Lloyd's k-means with k-means++: {why}."
+
+
+def gap_marker(k: int) -> str:
+    return f"gap rule: k = {k}"
 
 
 def sweep_failed(message: str) -> str:

@@ -30,10 +30,11 @@ def test_results_are_cached_per_data_and_settings():
     model.events.result.connect(lambda: shown.append(model.result))
     first = model.compute_now()
     assert list(first.k_values) == [1, 2, 3, 4] and shown == [first]
+    assert first.gap is not None and list(first.gap.k_values) == [1, 2, 3, 4]  # the gap statistic comes with it
     assert model.cached() is first and model.compute_now() is first  # not fitted again
     model.max_k = 3
     assert model.cached() is None
-    X, k_values, n_seeds, tutorial_seed = model.sweep_args()
+    X, k_values, n_seeds, tutorial_seed, _ = model.sweep_args()
     assert list(k_values) == [1, 2, 3] and n_seeds == 1 and X is not state.points and tutorial_seed is None
     model.tutorial_curve = True
     assert model.sweep_args()[3] == 42 and model.cached() is None  # part of the cache key
@@ -50,3 +51,17 @@ def test_a_sweep_needs_points_and_stops_at_n():
         model.sweep_args()
     state.add_points(SQUARE[:3])
     assert list(model.sweep_args()[1]) == [1, 2, 3]  # max_k 10, but only 3 points
+
+
+def test_sweep_follows_the_side_panels_init_max_iter_and_tol_or_says_why_not():
+    state = AppState(SQUARE, Params(k=2, init="farthest", max_iter=7, tol=0.5))
+    model = ChooseKModel(state, max_k=3, n_seeds=1)
+    *_, settings = model.sweep_args()
+    assert settings == {"init": "farthest", "max_iter": 7, "tol": 0.5} and model.init_note() is None
+    key = model.settings_key()
+    state.set_params(init="manual")
+    assert model.sweep_args()[-1]["init"] == "k-means++" and model.settings_key() != key
+    assert "Place by clicking" in model.init_note() and "k-means++" in model.init_note()
+    state.set_params(init="random", algorithm="soft")
+    assert model.sweep_args()[-1]["init"] == "k-means++"
+    assert "Soft k-means" in model.init_note()

@@ -233,7 +233,7 @@ def test_the_spin_boxes_follow_the_model(qtbot, make_view):
     assert view.tutorial_check.isChecked()
     assert view.max_k_spin.value() == 6 and view.seeds_spin.value() == 2
     view.max_k_spin.setValue(7)
-    assert view.model.max_k == 7 and view.settings_key()[1:] == (7, 2, True)
+    assert view.model.max_k == 7 and view.settings_key()[1:4] == (7, 2, True)
 
 
 def test_tutorials_curve_beside_the_best_runs(qtbot, make_view):

@@ -1,5 +1,6 @@
-"""One score against k, drawn for choosing k: the best value per k, every seed's value as a ring,
-the best k starred, a dashed marker (the knee) and an optional second curve to compare with."""
+"""One score against k, drawn for choosing k: a value per k (the mean over the seeds, or the best
+seed's), its spread as error bars, every seed's value as a ring, the chosen k starred, a dashed
+marker (the knee) and an optional second curve to compare with."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ BEST_HEX = "#D55E00"
 KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
 TUTORIAL_HEX = "#E69F00"
+ERROR_BAR_HEX = "#56B4E9"
 
 
 class KChart(QWidget):
@@ -27,13 +29,14 @@ class KChart(QWidget):
     :attr:`clicked_k` handling through :meth:`k_at_scene_pos`.
     """
 
-    def __init__(self, title: str, y_label: str, parent: QWidget | None = None, *, legend: bool = False):
+    def __init__(self, title: str, y_label: str, parent: QWidget | None = None, *, legend: bool = False,
+                 line_name: str = "best of the seeds", x_label: str = "k (click to choose)"):
         super().__init__(parent)
         self.plot = pg.PlotWidget(background=BACKGROUND)
         style_fixed_chart(self.plot)
         set_title(self.plot, title)
         self.plot.setLabel("left", y_label)
-        self.plot.setLabel("bottom", "k (click to choose)")
+        self.plot.setLabel("bottom", x_label)
         self.plot.getAxis("left").setWidth(62)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "(x0.001)" on a silhouette axis misleads
         layout = QVBoxLayout(self)
@@ -51,7 +54,11 @@ class KChart(QWidget):
         self.spread.setZValue(2)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(LINE_HEX, width=2), symbol="o", symbolSize=7,
                                      symbolBrush=LINE_HEX, symbolPen=None,
-                                     name="best of the seeds" if legend else None)
+                                     name=line_name if legend else None)
+        # Mean +- one standard deviation over the seeds; drawn under the line.
+        self.error_bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), beam=0.18,
+                                          pen=pg.mkPen(ERROR_BAR_HEX, width=1.6))
+        self.error_bars.setZValue(1)
         self.best = pg.ScatterPlotItem(size=18, symbol="star", pen=pg.mkPen("#FFFFFF", width=0.8),
                                        brush=pg.mkBrush(BEST_HEX))
         # A second curve to compare with (the tutorial's elbow); in the legend only while drawn.
@@ -64,7 +71,8 @@ class KChart(QWidget):
         self.marker_label = pg.TextItem("", color=KNEE_HEX, anchor=(0, 0.5), fill=(255, 255, 255, 220))
         self.marker_label.setZValue(12)
         self.marker.setZValue(5)
-        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label, self.extra):
+        for it in (self.current, self.spread, self.curve, self.best, self.marker, self.marker_label, self.extra,
+                   self.error_bars):
             it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             item.addItem(it)
         self.marker.hide()
@@ -74,11 +82,13 @@ class KChart(QWidget):
         self.clickable_k = self.k_values
 
     def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "",
-                   extra=None, extra_name: str = "") -> None:
+                   extra=None, extra_name: str = "", error=None, error_at=None) -> None:
         """Draw ``values`` (NaN gaps skipped) against ``k``; mark ``best_k`` and a dashed ``marker_k``.
 
-        ``extra`` (same length as ``k``), when given, is drawn as a dashed second curve named
-        ``extra_name`` in the legend.
+        ``spread`` (shape (n_k, n_seeds)) draws every seed's value as a ring. ``error`` (shape
+        (n_k,)) draws error bars of +- ``error`` around ``error_at`` (default ``values``). ``extra``
+        (same length as ``k``), when given, is drawn as a dashed second curve named ``extra_name``
+        in the legend.
         """
         k = np.asarray(k, dtype=int)
         values = np.asarray(values, dtype=float)
@@ -87,10 +97,12 @@ class KChart(QWidget):
         self.k_values = k
         self.clickable_k = k[ok]
         self.curve.setData(k[ok], values[ok])
+        self._set_error_bars(k, values if error_at is None else error_at, error)
         if spread is not None and len(k):
             spread = np.asarray(spread, dtype=float)
-            kk = np.repeat(k, spread.shape[1])
-            self.spread.setData(kk, spread.ravel())
+            kk, ys = np.repeat(k, spread.shape[1]), spread.ravel()
+            drawn = np.isfinite(ys)  # a score undefined at k = 1 has no ring there
+            self.spread.setData(kk[drawn], ys[drawn])
         else:
             self.spread.clear()
         if best_k is not None and np.any(k == best_k) and np.isfinite(values[k == best_k][0]):
@@ -108,6 +120,7 @@ class KChart(QWidget):
             self.plot.getAxis("left").setTicks([[]])
         if ok.any():
             both = [values[ok]] + [np.asarray(a, dtype=float).ravel() for a in (spread, extra) if a is not None]
+            both += self._error_ends()
             both = np.concatenate(both)
             both = both[np.isfinite(both)]
             lo, hi = float(np.nanmin(both)), float(np.nanmax(both))
@@ -119,6 +132,29 @@ class KChart(QWidget):
                 # Half-way up, right of the line: past the elbow the curve is low, and the
                 # legend sits in the top right corner.
                 self.marker_label.setPos(marker_k + 0.1, lo + 0.55 * (hi - lo))
+
+    def _set_error_bars(self, k, centre, error) -> None:
+        if error is None or not len(k):
+            self.error_bars.setData(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0))
+            return
+        centre, error = np.asarray(centre, dtype=float), np.asarray(error, dtype=float)
+        ok = np.isfinite(centre) & np.isfinite(error)
+        self.error_bars.setData(x=k[ok].astype(float), y=centre[ok], height=2 * error[ok])
+
+    def _error_ends(self) -> list:
+        """Both ends of every error bar, so the y range shows them whole."""
+        opts = self.error_bars.opts
+        y, height = opts.get("y"), opts.get("height")
+        if y is None or height is None or not len(y):
+            return []
+        return [np.asarray(y) - np.asarray(height) / 2, np.asarray(y) + np.asarray(height) / 2]
+
+    def error_bar_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(k, centre, half-height) of the error bars drawn (for tests)."""
+        opts = self.error_bars.opts
+        if opts.get("y") is None or not len(opts["y"]):
+            return np.zeros(0), np.zeros(0), np.zeros(0)
+        return np.asarray(opts["x"]), np.asarray(opts["y"]), np.asarray(opts["height"]) / 2
 
     def _set_extra(self, k, extra, name: str) -> None:
         legend = self.plot.plotItem.legend

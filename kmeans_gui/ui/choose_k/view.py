@@ -1,10 +1,13 @@
-"""The "Choose k" view: elbow, silhouette, Calinski-Harabasz and Davies-Bouldin against k.
+"""The "Choose k" view: elbow, silhouette, Calinski-Harabasz, Davies-Bouldin and the gap statistic
+against k, each score as its mean over the seeds with +- one standard deviation, and the fit time per k.
 
 A sweep (:func:`kmeans_gui.engine.sweep.sweep_k`) fits k = 1..K with a few seeds on the worker
 thread of a :class:`~kmeans_gui.ui.common.tasks.TaskRunner`; the elbow fills in as fits finish. Results
 are cached per (data version, K, seeds) and dropped when the points change. Clicking a k on any
 chart sets k in the main panel (``state.set_params(k=...)``), which restarts the run; the silhouette
-plot then shows that k's clustering, as in scikit-learn's silhouette analysis.
+plot then shows that k's clustering, as in scikit-learn's silhouette analysis. The sweep uses the
+side panel's initialisation, max_iter and tol (k-means++ where those cannot be swept, said in the
+status line); when the criteria choose different k, a sentence under the status line says why.
 
 "Tutorial's curve" adds, on the elbow chart, the "K-Means from Scratch" tutorial's own elbow: ONE
 random run per k from its seed 42, beside the best of several k-means++ runs per k, so a learner
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...engine.agreement import explain_disagreement
 from ...engine.sweep import SweepResult
 from ...state import MAX_K, AppState, words
 from ...state.choose_k import TUTORIAL_SEED, ChooseKModel, sweep_task
@@ -63,6 +67,7 @@ class ChooseKView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
         layout.addWidget(self.status)
+        layout.addWidget(self.disagreement)
         layout.addLayout(grid, 1)
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
@@ -77,7 +82,8 @@ class ChooseKView(QWidget):
         self.max_k_spin.setToolTip("Try k = 1 .. max k")
         self.seeds_spin = QSpinBox()
         self.seeds_spin.setRange(1, 20)
-        self.seeds_spin.setToolTip("k-means++ runs per k; the best is kept, the spread is shown in grey")
+        self.seeds_spin.setToolTip("Runs per k, with the side panel's initialisation, max_iter and tol;\n"
+                                   "charts show the mean over them with +- one standard deviation")
         self.tutorial_check = QCheckBox("Tutorial's curve")
         self.tutorial_check.setToolTip(
             f"Also draw the tutorial's elbow: ONE random run per k from its seed {TUTORIAL_SEED}\n"
@@ -94,6 +100,10 @@ class ChooseKView(QWidget):
         self.status = QLabel(words.SWEEP_PROMPT)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.disagreement = QLabel("")
+        self.disagreement.setWordWrap(True)
+        self.disagreement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.disagreement.hide()
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("max k"))
@@ -111,11 +121,13 @@ class ChooseKView(QWidget):
 
     def _build_charts(self) -> QGridLayout:
         self.elbow = KChart("Elbow: inertia against k", "inertia (lower is tighter)", legend=True)
-        self.silhouette_chart = KChart("Mean silhouette", "silhouette (higher is better)")
-        self.ch_chart = KChart("Calinski-Harabasz index", "CH (higher is better)")
-        self.db_chart = KChart("Davies-Bouldin index", "DB (lower is better)")
+        self.silhouette_chart = KChart("Mean silhouette (+- sd over seeds)", "silhouette (higher is better)")
+        self.ch_chart = KChart("Calinski-Harabasz index (+- sd)", "CH (higher is better)")
+        self.db_chart = KChart("Davies-Bouldin index (+- sd)", "DB (lower is better)")
+        self.gap_chart = KChart("Gap statistic (+- s_k)", "gap (Tibshirani's rule)")
+        self.time_chart = KChart("Fit time per run (+- sd)", "ms per run")
         self.silhouette_plot = SilhouettePlot()
-        self.charts = (self.elbow, self.silhouette_chart, self.ch_chart, self.db_chart)
+        self.charts = (self.elbow, self.silhouette_chart, self.ch_chart, self.db_chart, self.gap_chart, self.time_chart)
 
         grid = QGridLayout()
         grid.setSpacing(6)
@@ -123,7 +135,9 @@ class ChooseKView(QWidget):
         grid.addWidget(self.silhouette_chart, 0, 1)
         grid.addWidget(self.ch_chart, 1, 0)
         grid.addWidget(self.db_chart, 1, 1)
-        grid.addWidget(self.silhouette_plot, 0, 2, 2, 1)
+        grid.addWidget(self.gap_chart, 2, 0)
+        grid.addWidget(self.time_chart, 2, 1)
+        grid.addWidget(self.silhouette_plot, 0, 2, 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
@@ -282,21 +296,44 @@ class ChooseKView(QWidget):
         if result is None:
             for chart in self.charts:
                 chart.clear()
+            self.disagreement.hide()
             self.silhouette_plot.show_message(words.SWEEP_PLOT_PROMPT)
             return
         k = result.k_values
         knee = result.knee
         tutorial_name = words.tutorial_curve_name(result.tutorial_seed) if result.tutorial_curve is not None else ""
+        # The knee is found on the best run per k, so that line stays; the bars add the seeds' mean +- sd.
         self.elbow.set_values(k, result.best_inertia, spread=result.inertias,
                               marker_k=knee.x, marker_text=knee.message,
-                              extra=result.tutorial_curve, extra_name=tutorial_name)
-        self.silhouette_chart.set_values(k, result.silhouette, best_k=result.best_k("silhouette"))
-        self.ch_chart.set_values(k, result.calinski_harabasz, best_k=result.best_k("calinski_harabasz"))
-        self.db_chart.set_values(k, result.davies_bouldin, best_k=result.best_k("davies_bouldin"))
+                              extra=result.tutorial_curve, extra_name=tutorial_name,
+                              error=result.spread("inertia"), error_at=result.mean("inertia"))
+        for chart, score in ((self.silhouette_chart, "silhouette"), (self.ch_chart, "calinski_harabasz"),
+                             (self.db_chart, "davies_bouldin")):
+            chart.set_values(k, result.mean(score), spread=result.per_seed(score), error=result.spread(score),
+                             best_k=result.chosen_k(score)[0])
+        self._show_gap(result)
+        seconds = np.array([f.fit_seconds for f in result.fits], dtype=float) * 1000.0
+        self.time_chart.set_values(k, seconds.mean(axis=1), spread=seconds,
+                                   error=seconds.std(axis=1, ddof=1) if seconds.shape[1] > 1 else None)
         self._on_params_change()
         self._show_silhouette_plot()
+        self._show_disagreement(result)
         if not keep_status:
-            self._set_status(words.sweep_summary(result))
+            note = self.model.init_note()
+            self._set_status(words.sweep_summary(result) + (f" {note}" if note else ""))
+
+    def _show_gap(self, result: SweepResult) -> None:
+        gap = result.gap
+        if gap is None:
+            self.gap_chart.clear()
+            return
+        self.gap_chart.set_values(gap.k_values, gap.gap, error=gap.s, best_k=gap.chosen_k, marker_k=gap.chosen_k,
+                                  marker_text=words.gap_marker(gap.chosen_k) if gap.chosen_k is not None else "")
+
+    def _show_disagreement(self, result: SweepResult) -> None:
+        text = explain_disagreement(result, self.state.points)
+        self.disagreement.setText(text or "")
+        self.disagreement.setVisible(bool(text))
 
     def _show_silhouette_plot(self) -> None:
         result, k = self.result, self.state.params.k
