@@ -213,7 +213,7 @@ def _method_beats_kmeans(facts: Facts, method: str, margin: float = 0.0, case: s
     scores = (facts.lab_scores or {}).get(case, {})
     where = _CASE_WORDS.get(case, f"the {case!r} row")
     if method not in scores or "kmeans" not in scores:
-        return False, f"Open the Failures tab and press Compute: the lab runs k-means and {method} on {where}."
+        return False, f"Press Compute on the Failures tab: the lab runs k-means and {method} on {where}."
     ours, theirs = scores[method], scores["kmeans"]
     text = f"On {where}, {method} scores ARI {ours:.2f} against k-means' {theirs:.2f}"
     return ours > theirs + margin, text + ("." if ours > theirs + margin else "; change the lab's points or seed.")

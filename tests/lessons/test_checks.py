@@ -107,7 +107,7 @@ def test_dbscan_beats_kmeans_on_the_moons_in_the_failures_lab():
     check = _lesson_check(5)
     explore = AppState()
     lab = FailuresModel(explore, n=40, seed=0)
-    assert "press Compute" in evaluate(check, facts_from(explore, lab=lab)).message  # nothing computed yet
+    assert "Press Compute" in evaluate(check, facts_from(explore, lab=lab)).message  # nothing computed yet
     # Wrong: 40 points per case are too sparse for DBSCAN's density (ARI 0.00 against k-means' 0.28).
     lab.compute_now()
     verdict = evaluate(check, facts_from(explore, lab=lab))

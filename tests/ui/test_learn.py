@@ -106,7 +106,7 @@ def test_the_lab_lesson_opens_the_failures_tab_and_checks_its_cells(make_window,
     assert window.tabs.currentWidget() is page
     assert window.learn.highlight.target is page.bar.compute_button
     assert window.state.dataset["name"] == "tutorial-moons"
-    assert dock.verdict.status == NOT_YET and "press Compute" in dock.verdict_label.text()
+    assert dock.verdict.status == NOT_YET and "Press Compute on the Failures tab" in dock.verdict_label.text()
     assert dock.lesson_list.item(4).text().endswith("Where it fails")  # checkable now
     page.n_spin.setValue(40)  # too sparse for DBSCAN: k-means wins
     page.compute_now()
