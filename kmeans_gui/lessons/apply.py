@@ -15,11 +15,13 @@ from .checks import Facts, ImageFigures
 
 __all__ = ["Applied", "apply_setup", "facts_from", "image_figures", "AVAILABLE_FEATURES"]
 
-#: What this app can check today; "lab" (the failures lab) and "soft" (soft k-means' controls)
-#: join when those features are built.
-AVAILABLE_FEATURES = frozenset({"explore", "choose-k", "image"})
+#: What this app can check: every feature a lesson can need.
+AVAILABLE_FEATURES = frozenset({"explore", "choose-k", "image", "lab", "soft"})
 
-_ALGORITHM_WORDS = {"minibatch": "Mini-batch k-means", "soft": "Soft k-means", "gmm": "The Gaussian mixture"}
+# A lesson's algorithm name -> the Explore model's (Params.algorithm).
+_EXPLORE_ALGORITHM = {"kmeans": "lloyd", "minibatch": "minibatch", "soft": "soft", "gmm": "gmm"}
+# A lesson's tab -> the window's page.
+_PAGE = {"lab": "failures"}
 # Datasets whose number of groups is known without a "centers" option.
 _KNOWN_GROUPS = {"moons", "circles", "iris", "wine", "tutorial-blobs", "tutorial-moons", "tutorial-circles"}
 
@@ -35,7 +37,7 @@ class Applied:
     notes : list of str
         Sentences about what the app cannot set up yet.
     tab : str
-        The tab to show ("explore", "choose-k" or "image").
+        The page to show ("explore", "choose-k", "image" or "failures").
     image_to_open : str or None
         A sample photo the window should open.
     """
@@ -66,20 +68,18 @@ def apply_setup(setup: dict, explore, view=None, image=None) -> Applied:
         # The model's history has no public depth; the length tells whether the learner has
         # edited since (then the whole state is restored instead of undoing one step).
         undo_depth = len(explore._undo)
-    params = {key: setup[key] for key in ("k", "init", "seed") if key in setup}
+    tab = setup.get("tab", "explore")
+    if "algorithm" in setup or ("dataset" in setup and tab == "explore"):
+        # A lesson on the canvas runs its own algorithm: k-means unless it names a variant, so a
+        # learner coming from the soft k-means lesson does not step soft k-means in lesson 2.
+        explore.set_algorithm(_EXPLORE_ALGORITHM[setup.get("algorithm", "kmeans")])
+    params = {key: setup[key] for key in ("k", "init", "seed", "beta") if key in setup}
     if params:
         explore.set_params(**params)
     shown = {f"show_{key}": setup[key] for key in ("regions", "trails", "lines") if key in setup}
     if shown and view is not None:
         view.load_dict(shown, partial=True)
-    algorithm = setup.get("algorithm", "kmeans")
-    if algorithm != "kmeans":
-        notes.append(f"{_ALGORITHM_WORDS[algorithm]} cannot be run in the app yet: its code is shown, "
-                     "and the canvas shows k-means.")
-    tab = setup.get("tab", "explore")
-    if tab == "lab":
-        notes.append("The failures lab is not in the app yet.")
-        tab = "explore"
+    tab = _PAGE.get(tab, tab)
     image_changes = {field_name: setup[key] for key, field_name in (("image_k", "k"), ("image_method", "method"))
                      if key in setup}
     if image_changes and image is not None:
@@ -110,10 +110,21 @@ def image_figures(outcome) -> ImageFigures:
     return ImageFigures(r.method, int(r.n_colors), float(r.mse), float(r.psnr), float(r.seconds))
 
 
+def lab_scores_of(lab) -> dict:
+    """{case: {method: ARI}} of the cells a :class:`~kmeans_gui.state.lab.FailuresModel` has
+    computed (cells scored by silhouette, without true groups, are left out)."""
+    scores: dict = {}
+    for (case, method), cell in lab.cells.items():
+        if cell.score is not None and cell.score_kind == "ARI":
+            scores.setdefault(case, {})[method] = float(cell.score)
+    return scores
+
+
 def facts_from(explore, image=None, image_runs: dict | None = None,
-               available: frozenset = AVAILABLE_FEATURES) -> Facts:
+               available: frozenset = AVAILABLE_FEATURES, lab=None) -> Facts:
     """The :class:`~.checks.Facts` of the models now; ``image_runs`` is the latest figures per
-    method on the image shown (the window keeps them as results arrive)."""
+    method on the image shown (the window keeps them as results arrive); ``lab`` the failures
+    lab's model (FailuresModel)."""
     current = explore.current
     dataset = explore.dataset if isinstance(explore.dataset, dict) else {}
     name = dataset.get("name")
@@ -125,8 +136,12 @@ def facts_from(explore, image=None, image_runs: dict | None = None,
     if image is not None and image.outcome is not None:
         latest = runs.get(image.outcome.result.method) or image_figures(image.outcome)
     params = explore.params
+    soft = params.algorithm == "soft"
     return Facts(
         available, dataset=name, points=explore.points, k=params.k, seed=params.seed, init=params.init,
         final=current if current is not None and current.is_final else None, true_k=true_k,
-        image_latest=latest, image_runs=runs,
+        image_latest=latest, image_runs=runs, lab_scores=lab_scores_of(lab) if lab is not None else None,
+        algorithm=params.algorithm, beta=params.beta if soft else None,
+        responsibilities=getattr(current, "responsibilities", None) if soft else None,
+        run_settings={"init": params.init, "max_iter": params.max_iter, "tol": params.tol},
     )

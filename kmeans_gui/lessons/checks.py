@@ -2,7 +2,7 @@
 
 The window gathers :class:`Facts` from its models (what the user has set and run); a check
 answers :data:`PASSED` with praise, :data:`NOT_YET` with a hint, or :data:`UNAVAILABLE` when the
-app has no feature the check needs yet (the failures lab, the variants' controls): said plainly,
+app it runs in lacks a feature the check needs (a window without the failures lab): said plainly,
 never faked. The vocabulary is :data:`CHECKS`; the README ("Lessons") documents each.
 """
 
@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 
+from ..lab.cases import CASE_KEYS
+from ..lab.methods import METHOD_KEYS
 from .format import _integer, _number, _one_of
 
 __all__ = ["Facts", "ImageFigures", "Verdict", "CHECKS", "evaluate", "PASSED", "NOT_YET", "UNAVAILABLE"]
@@ -53,9 +55,16 @@ class Facts:
     image_latest : ImageFigures or None
         The Image tab's latest result; ``image_runs`` holds the latest per method, same image.
     lab_scores : dict or None
-        Method -> adjusted Rand index against the true groups (the failures lab's figures).
+        Case -> {method -> adjusted Rand index against the true groups}: the cells the failures
+        lab has computed.
+    algorithm : str or None
+        The Explore run's algorithm (Params.algorithm: "lloyd", "minibatch", "soft", "gmm").
     beta : float or None
-        Soft k-means' inverse temperature, when the user runs soft k-means.
+        Soft k-means' inverse temperature, when the Explore run is soft k-means.
+    responsibilities : ndarray of shape (n_samples, k) or None
+        The soft k-means state on show's responsibilities (None before the first E-step).
+    run_settings : dict
+        The Explore run's init, max_iter and tol, so a check can rerun it at another beta.
     """
 
     available: frozenset = frozenset()
@@ -69,7 +78,10 @@ class Facts:
     image_latest: ImageFigures | None = None
     image_runs: dict = field(default_factory=dict)
     lab_scores: dict | None = None
+    algorithm: str | None = None
     beta: float | None = None
+    responsibilities: np.ndarray | None = None
+    run_settings: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -194,30 +206,47 @@ def _minibatch_mse_within_full_by(facts: Facts, fraction: float):
     return False, f"{figures}: more than {fraction:.0%} worse; try a larger k or another seed."
 
 
-def _method_beats_kmeans(facts: Facts, method: str, margin: float = 0.0):
-    scores = facts.lab_scores or {}
+_CASE_WORDS = {"moons": "the two moons"}
+
+
+def _method_beats_kmeans(facts: Facts, method: str, margin: float = 0.0, case: str = "moons"):
+    scores = (facts.lab_scores or {}).get(case, {})
+    where = _CASE_WORDS.get(case, f"the {case!r} row")
     if method not in scores or "kmeans" not in scores:
-        return False, f"Run k-means and {method} on these points in the lab."
+        return False, f"Press Compute on the Failures tab: the lab runs k-means and {method} on {where}."
     ours, theirs = scores[method], scores["kmeans"]
-    text = f"{method} scores ARI {ours:.2f} against k-means' {theirs:.2f}"
-    return ours > theirs + margin, text + ("." if ours > theirs + margin else "; tune its settings.")
+    text = f"On {where}, {method} scores ARI {ours:.2f} against k-means' {theirs:.2f}"
+    return ours > theirs + margin, text + ("." if ours > theirs + margin else "; change the lab's points or seed.")
 
 
-def soft_hardness(points: np.ndarray, k: int, beta: float, seed: int = 0) -> float:
-    """Mean largest responsibility after soft k-means at ``beta`` (1: hard labels; 1/k: none)."""
+def soft_hardness(points: np.ndarray, k: int, beta: float, seed: int = 0, **run_settings) -> float:
+    """Mean largest responsibility after soft k-means at ``beta`` (1: hard labels; 1/k: none).
+
+    ``run_settings`` (init, max_iter, tol) are passed to the engine; by default k-means++ and at
+    most 100 iterations."""
     from ..engine.soft import soft_kmeans_steps
 
+    settings = {"max_iter": 100, **run_settings}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        *_, final = soft_kmeans_steps(points, k, beta=beta, random_state=seed, max_iter=100)
+        *_, final = soft_kmeans_steps(points, k, beta=beta, random_state=seed, **settings)
     return float(final.responsibilities.max(axis=1).mean())
 
 
 def _beta_where_soft_looks_hard(facts: Facts, hardness: float = 0.9):
-    if facts.beta is None or facts.points is None:
-        return False, "Run soft k-means and change beta."
-    at_beta = soft_hardness(facts.points, facts.k, facts.beta, facts.seed or 0)
-    at_half = soft_hardness(facts.points, facts.k, facts.beta / 2, facts.seed or 0)
+    if facts.algorithm != "soft" or facts.beta is None or facts.points is None:
+        return False, "Choose Soft k-means as the algorithm, then move beta."
+    if facts.responsibilities is None:
+        return False, "Step once: the first E-step gives every point its shares."
+    if facts.points.shape[0] * facts.k > MAX_REFERENCE_WORK:
+        return False, (f"{facts.points.shape[0]:,} points x k = {facts.k} is too much to compare quietly; "
+                       "Start over to get the lesson's data back.")
+    # What the canvas shows at beta; the same run (init, seed, stopping) at beta / 2 for comparison.
+    at_beta = float(np.asarray(facts.responsibilities).max(axis=1).mean())
+    settings = {key: facts.run_settings[key] for key in ("init", "max_iter", "tol") if key in facts.run_settings}
+    if settings.get("init") == "manual":
+        settings.pop("init")
+    at_half = soft_hardness(facts.points, facts.k, facts.beta / 2, facts.seed or 0, **settings)
     text = (f"at beta = {facts.beta:g} the average point is {at_beta:.0%} sure of its cluster, "
             f"at beta = {facts.beta / 2:g} {at_half:.0%}")
     if at_beta >= hardness > at_half:
@@ -227,6 +256,7 @@ def _beta_where_soft_looks_hard(facts: Facts, hardness: float = 0.9):
 
 
 _fraction = _number(0.0, 100.0)
+
 
 CHECKS: dict[str, CheckKind] = {c.name: c for c in (
     CheckKind("run_converged", _run_converged, "explore", {}, (),
@@ -245,8 +275,10 @@ CHECKS: dict[str, CheckKind] = {c.name: c for c in (
     CheckKind("minibatch_mse_within_full_by", _minibatch_mse_within_full_by, "image", {"fraction": _fraction},
               ("fraction",), "mini-batch's MSE is within this fraction of full k-means' at the same k"),
     CheckKind("method_beats_kmeans", _method_beats_kmeans, "lab",
-              {"method": _one_of("dbscan", "agglomerative", "gmm", "spectral"), "margin": _number(0.0, 1.0)},
-              ("method",), "in the failures lab, the method's ARI beats k-means' by more than margin"),
+              {"method": _one_of(*(key for key in METHOD_KEYS if key != "kmeans")),
+               "margin": _number(0.0, 1.0), "case": _one_of(*CASE_KEYS)},
+              ("method",), "in the failures lab, the method's ARI beats k-means' by more than margin on the "
+              "case's row (case, default moons)"),
     CheckKind("beta_where_soft_looks_hard", _beta_where_soft_looks_hard, "soft", {"hardness": _number(0.5, 1.0)},
               (), "soft k-means is at least this sure at beta but not at beta / 2"),
 )}

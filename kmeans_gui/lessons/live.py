@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LiveView", "live_view", "FIRST_LABELS"]
+__all__ = ["LiveView", "live_view", "variant_view", "FIRST_LABELS", "VARIANT_CODES"]
 
 #: How many labels the panel lists.
 FIRST_LABELS = 10
@@ -96,3 +96,44 @@ def live_view(state, n_points: int, init: str = "random", empty_policy: str = "k
                  f" Cluster {which} was empty: the app moved its centroid to the point farthest from "
                  "its own (the code above would leave it where it was).")
     return LiveView("update", tuple(variables), "Every centroid moved to the mean of its points." + empty)
+
+
+#: Explore's algorithm (Params.algorithm) -> the scratch code that the canvas then steps.
+VARIANT_CODES = {"minibatch": "minibatch_kmeans", "soft": "soft_kmeans", "gmm": "gmm"}
+
+_VARIANT_NOTES = {
+    "init": "The starting centres.",
+    "assign": "Every point got its share of every cluster (the rows of responsibilities sum to 1).",
+    "update": "Every centre moved to the responsibility-weighted mean of all the points.",
+}
+_MINIBATCH_NOTES = {
+    "init": "The starting centroids, seeded on a sample of the points.",
+    "update": "One batch: each centroid moved toward its batch points by 1 / (points it has absorbed).",
+}
+
+
+def variant_view(state, n_points: int, code_name: str, phases) -> LiveView:
+    """The panel's content for a variant's state (engine/protocol.py: soft k-means, the Gaussian
+    mixture, mini-batch k-means) beside its scratch code ``code_name``.
+
+    ``phases`` are the phases the code has a line for; a phase it lacks highlights nothing.
+    """
+    phase = state.phase
+    if state.is_final and "converged" in phases and phase == "assign":
+        phase = "converged"
+    variables = [("iteration", str(state.iteration))]
+    responsibilities = getattr(state, "responsibilities", None)
+    if responsibilities is not None and code_name != "minibatch_kmeans":
+        k = responsibilities.shape[1]
+        variables += [("responsibilities.shape", f"({n_points}, {k})"),
+                      ("responsibilities[:3]", _array(np.asarray(responsibilities)[:3]))]
+    if getattr(state, "labels", None) is not None:
+        variables.append(("labels", _labels(state.labels)))
+    name = "means" if code_name == "gmm" else "centroids"
+    variables.append((name, _array(state.centers)))
+    notes = _MINIBATCH_NOTES if code_name == "minibatch_kmeans" else _VARIANT_NOTES
+    note = (f"Done: {state.stop_reason}." if state.is_final and state.stop_reason
+            else notes.get(state.phase, ""))
+    if code_name == "gmm" and state.phase == "update":
+        note = "M-step: weights, means and covariances refitted from the responsibilities."
+    return LiveView(phase if phase in phases else "", tuple(variables), note)

@@ -99,21 +99,26 @@ def test_minibatch_close_to_full():
     assert "at the same k" in evaluate(check, Facts(ALL, image_runs={"full": full, "minibatch": other_k})).message
 
 
-def test_dbscan_beats_kmeans_on_the_moons():
-    from sklearn.cluster import DBSCAN
-    from sklearn.datasets import make_moons
-    from sklearn.metrics import adjusted_rand_score
+def test_dbscan_beats_kmeans_on_the_moons_in_the_failures_lab():
+    from kmeans_gui.lessons.apply import facts_from
+    from kmeans_gui.state import AppState
+    from kmeans_gui.state.lab import FailuresModel
 
     check = _lesson_check(5)
-    X, truth = make_moons(300, noise=0.05, random_state=42)
-    kmeans_ari = adjusted_rand_score(truth, run_to_end(kmeans_steps(X, 2, random_state=0)).labels)
-
-    def facts(eps):
-        return Facts(ALL, lab_scores={"kmeans": kmeans_ari,
-                                      "dbscan": adjusted_rand_score(truth, DBSCAN(eps=eps).fit_predict(X))})
-
-    assert evaluate(check, facts(0.3)).status == PASSED
-    assert evaluate(check, facts(0.02)).status == NOT_YET  # every point noise: tune it
+    explore = AppState()
+    lab = FailuresModel(explore, n=40, seed=0)
+    assert "Press Compute" in evaluate(check, facts_from(explore, lab=lab)).message  # nothing computed yet
+    # Wrong: 40 points per case are too sparse for DBSCAN's density (ARI 0.00 against k-means' 0.28).
+    lab.compute_now()
+    verdict = evaluate(check, facts_from(explore, lab=lab))
+    assert verdict.status == NOT_YET
+    assert "dbscan scores ARI 0.00 against k-means' 0.28" in verdict.message
+    # The solution: enough points for the moons to be dense chains.
+    lab.n = 200
+    lab.compute_now()
+    verdict = evaluate(check, facts_from(explore, lab=lab))
+    assert verdict.status == PASSED
+    assert "dbscan scores ARI 0.96 against k-means' 0.29" in verdict.message
 
 
 def test_a_check_the_app_cannot_evaluate_says_so():
@@ -122,20 +127,58 @@ def test_a_check_the_app_cannot_evaluate_says_so():
     assert "the failures lab (DBSCAN and others beside k-means) is not built yet" in verdict.message
 
 
-def test_beta_where_soft_looks_hard():
+def _soft_lesson_state():
+    from kmeans_gui.lessons.apply import apply_setup
+    from kmeans_gui.state import AppState
+
+    explore = AppState()
+    apply_setup(load_lessons([builtin_dir()]).by_number(9).setup, explore)
+    return explore
+
+
+def _soft_facts_at(explore, beta):
+    from kmeans_gui.lessons.apply import facts_from
+
+    explore.set_params(beta=beta)
+    explore.run_to_end()
+    return facts_from(explore)
+
+
+def test_beta_where_soft_looks_hard_on_the_lessons_run():
     check = _lesson_check(9)
-    X = make_dataset("blobs", n=300, centers=3, seed=0)
-    betas = [0.0005 * 1.5**i for i in range(16)]
-    hardness = [soft_hardness(X, 3, b) for b in betas]
-    threshold = next(b for b, h in zip(betas, hardness) if h >= 0.9)
-    # The user's beta passes when it is hard enough and half of it is not.
-    found = next(b for b in np.linspace(threshold / 1.5, threshold, 8) if soft_hardness(X, 3, b) >= 0.9)
-    facts = Facts(ALL, points=X, k=3, seed=0, beta=float(found))
-    assert evaluate(check, facts).status == PASSED
-    facts.beta = betas[0]
-    assert "raise beta" in evaluate(check, facts).message
-    facts.beta = threshold * 8
-    assert "lower beta" in evaluate(check, facts).message
+    explore = _soft_lesson_state()
+    assert explore.params.algorithm == "soft" and explore.params.beta == 0.01
+    # Before the first E-step the run has no responsibilities yet.
+    assert "Step once" in evaluate(check, facts_from_state(explore)).message
+    verdict = evaluate(check, _soft_facts_at(explore, 0.01))  # the lesson's start: 72% sure
+    assert verdict.status == NOT_YET and "raise beta" in verdict.message
+    assert "At beta = 0.01 the average point is 72% sure" in verdict.message
+    verdict = evaluate(check, _soft_facts_at(explore, 0.1))  # hard already at 0.05: too far
+    assert verdict.status == NOT_YET and "lower beta" in verdict.message
+    verdict = evaluate(check, _soft_facts_at(explore, 0.02))
+    assert verdict.status == PASSED
+    assert "At beta = 0.02 the average point is 95% sure of its cluster, at beta = 0.01 72%" in verdict.message
+    # The figure at beta is the run on show's: its responsibilities, not a rerun.
+    facts = _soft_facts_at(explore, 0.02)
+    np.testing.assert_array_equal(facts.responsibilities, explore.current.responsibilities)
+    assert facts.responsibilities.max(axis=1).mean() == pytest.approx(soft_hardness(
+        explore.points, 3, 0.02, 0, init=explore.params.init, max_iter=explore.params.max_iter,
+        tol=explore.params.tol))
+
+
+def test_beta_check_needs_soft_kmeans_on_the_canvas():
+    check = _lesson_check(9)
+    explore = _soft_lesson_state()
+    explore.set_algorithm("lloyd")  # a learner who went back to k-means
+    explore.run_to_end()
+    verdict = evaluate(check, facts_from_state(explore))
+    assert verdict.status == NOT_YET and "Choose Soft k-means" in verdict.message
+
+
+def facts_from_state(explore):
+    from kmeans_gui.lessons.apply import facts_from
+
+    return facts_from(explore)
 
 
 def test_praise_and_hint_come_from_the_lesson():

@@ -96,21 +96,54 @@ def test_a_lesson_applied_through_the_dock(make_window, qtbot, settings):
     assert again.dock.lesson_list.item(3).text().startswith("✓")
 
 
-def test_start_over_and_a_check_the_app_cannot_make(make_window, qtbot, settings):
+def test_the_lab_lesson_opens_the_failures_tab_and_checks_its_cells(make_window, qtbot, settings):
     window = make_window()
     dock = window.learn.dock
     dock.show()
-    dock.select(5)  # "Where it fails": DBSCAN lives in the failures lab, not built yet
+    dock.select(5)  # "Where it fails": DBSCAN against k-means in the failures lab
     _click(qtbot, dock.start_button)
+    page = window.pages["failures"]
+    assert window.tabs.currentWidget() is page
+    assert window.learn.highlight.target is page.bar.compute_button
     assert window.state.dataset["name"] == "tutorial-moons"
-    assert dock.verdict.status == UNAVAILABLE
-    assert dock.verdict_label.text().startswith("Not available yet.")
-    assert "failures lab" in dock.verdict_label.text()
-    assert dock.lesson_list.item(4).text().endswith("Where it fails  (task not checkable yet)")
-    assert dock.lesson_list.item(3).text().endswith("k-means++")
+    assert dock.verdict.status == NOT_YET and "Press Compute on the Failures tab" in dock.verdict_label.text()
+    assert dock.lesson_list.item(4).text().endswith("Where it fails")  # checkable now
+    page.n_spin.setValue(40)  # too sparse for DBSCAN: k-means wins
+    page.compute_now()
+    assert dock.verdict.status == NOT_YET
+    assert "dbscan scores ARI 0.00 against k-means' 0.28" in dock.verdict_label.text()
+    page.n_spin.setValue(200)
+    page.compute_now()
+    assert dock.verdict.status == PASSED
+    assert dock.is_completed("05-where-it-fails")
     window.algorithm_panel.k_spin.setValue(5)
     _click(qtbot, dock.reset_button)  # Start over: the lesson's set-up again
     assert window.state.params.k == 2
+
+
+def test_the_soft_lesson_passes_by_moving_the_beta_slider(make_window, qtbot, settings):
+    from kmeans_gui.ui.explore.panels.algorithm import beta_to_position
+
+    window = make_window()
+    dock = window.learn.dock
+    dock.show()
+    dock.select(9)
+    _click(qtbot, dock.start_button)
+    state, panel = window.state, window.algorithm_panel
+    slider = panel.beta_slider
+    assert (state.params.algorithm, state.params.beta) == ("soft", 0.01)
+    assert panel.algorithm_combo.currentData() == "soft" and panel.beta_row.isVisible()
+    assert window.learn.highlight.target is slider and window.learn.highlight.isVisible()
+    _click(qtbot, window.playback.end_button)
+    qtbot.waitUntil(lambda: state.current.is_final, timeout=5000)
+    assert dock.verdict.status == NOT_YET and "raise beta" in dock.verdict_label.text()
+    slider.setFocus()
+    while slider.value() < beta_to_position(0.02):
+        qtbot.keyClick(slider, Qt.Key.Key_Right)  # one slider step: beta x 10^(1/50)
+    assert state.params.beta == 0.02
+    qtbot.waitUntil(lambda: dock.verdict.status == PASSED, timeout=5000)
+    assert "At beta = 0.02 the average point is 95% sure" in dock.verdict_label.text()
+    assert dock.is_completed("09-soft-assignment")
 
 
 def test_the_image_lesson_checks_the_psnr(make_window, qtbot):
@@ -187,7 +220,7 @@ def _check_setup(window, qtbot, number):
     for key in ("regions", "trails", "lines"):
         if key in setup:
             assert getattr(view, f"show_{key}") == setup[key], key
-    tab = {"lab": "explore"}.get(setup.get("tab", "explore"), setup.get("tab", "explore"))
+    tab = {"lab": "failures"}.get(setup.get("tab", "explore"), setup.get("tab", "explore"))
     assert window.tabs.currentWidget() is window.pages[tab]
     assert window.learn.code_panel.code_name == lesson.code
     if setup.get("code_panel"):
@@ -205,10 +238,9 @@ def _check_setup(window, qtbot, number):
         assert window.models["image"].loading or image.runner.is_running()
         image.cancel()
         qtbot.waitUntil(lambda: not image.runner.is_running() and not window.models["image"].loading, timeout=20000)
-    if setup.get("algorithm", "kmeans") != "kmeans":
-        assert "cannot be run in the app yet: its code is shown" in dock.verdict_label.text()
-    if setup.get("tab") == "lab":
-        assert "The failures lab is not in the app yet." in dock.verdict_label.text()
+    if "algorithm" in setup:
+        assert state.params.algorithm == {"kmeans": "lloyd"}.get(setup["algorithm"], setup["algorithm"])
+    assert not dock.verdict_label.text().startswith("Not available yet.")
 
 
 def test_switching_lessons_never_completes_the_one_left(make_window, qtbot, settings):
@@ -228,3 +260,29 @@ def test_switching_lessons_never_completes_the_one_left(make_window, qtbot, sett
     _click(qtbot, dock.start_button)
     assert not dock.is_completed("03-elbow")
     assert dock.active.id == "01-algorithm"
+
+
+@pytest.mark.parametrize("algorithm, code", [("minibatch", "minibatch_kmeans"), ("soft", "soft_kmeans"),
+                                             ("gmm", "gmm")])
+def test_the_code_panel_shows_and_follows_the_variant_on_the_canvas(make_window, qtbot, algorithm, code):
+    window = make_window()
+    learn = window.learn
+    learn.code_dock.show()
+    panel = learn.code_panel
+    window.algorithm_panel.algorithm_combo.setCurrentIndex(
+        window.algorithm_panel.algorithm_combo.findData(algorithm))
+    assert window.state.params.algorithm == algorithm
+    assert panel.shown_code == code and panel.code_name == "kmeans"
+    assert f"{code}()" in panel.caption.text()
+    scratch = code_for(code)
+    _click(qtbot, window.playback.step_button)
+    _click(qtbot, window.playback.step_button)
+    state = window.state.current
+    assert panel.highlighted_line == scratch.line_for(state.phase)
+    variables = panel.variables_view.toPlainText()
+    assert f"iteration = {state.iteration}" in variables
+    if algorithm != "minibatch":
+        assert f"responsibilities.shape == ({window.state.n_points}, 3)" in variables
+    window.algorithm_panel.algorithm_combo.setCurrentIndex(window.algorithm_panel.algorithm_combo.findData("lloyd"))
+    assert panel.shown_code == "kmeans" and panel.highlighted_line == code_for("kmeans").line_for(
+        _expected_phase(window.state, window.state.params.init))

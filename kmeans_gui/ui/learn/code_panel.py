@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
-from ...lessons.live import LiveView, live_view
+from ...lessons.live import VARIANT_CODES, LiveView, live_view, variant_view
 from ...lessons.scratch_kmeans import code_for
 
 __all__ = ["CodePanel"]
@@ -20,10 +20,10 @@ _CAPTIONS = {
     "gmm": "tested to give the engine's gmm_steps, half-step by half-step.",
 }
 _VARIANT_NOTES = {
-    "minibatch_kmeans": "The Image tab's Mini-batch method runs this on the photo's pixels; the canvas "
-                        "cannot step it yet, so no line lights up.",
-    "soft_kmeans": "The canvas cannot step soft k-means yet: read the code; no line lights up.",
-    "gmm": "The canvas cannot step the Gaussian mixture yet: read the code; no line lights up.",
+    "minibatch_kmeans": "The Image tab's Mini-batch method runs this on the photo's pixels; choose "
+                        "Mini-batch k-means as the algorithm to step it on the canvas.",
+    "soft_kmeans": "Choose Soft k-means as the algorithm to step this on the canvas.",
+    "gmm": "Choose Gaussian mixture as the algorithm to step this on the canvas.",
 }
 
 
@@ -66,6 +66,7 @@ class CodePanel(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.variables_view, 1)
         self._code = None
+        self._chosen = "kmeans"  # what set_code asked for; a variant on the canvas overrides it
         self._state = None
         self.highlighted_line: int | None = None
         self.view: LiveView | None = None
@@ -73,7 +74,16 @@ class CodePanel(QWidget):
 
     # ------------------------------------------------------------------ content
     def set_code(self, name: str) -> None:
-        """Show scratch function ``name`` ("kmeans", "minibatch_kmeans", "soft_kmeans", "gmm")."""
+        """Show scratch function ``name`` ("kmeans", "minibatch_kmeans", "soft_kmeans", "gmm"); while
+        the followed run is a variant (mini-batch, soft, GMM), that variant's code is shown instead."""
+        self._chosen = name
+        self._load(self._running_code() or name)
+
+    def _running_code(self) -> str | None:
+        """The scratch code of the variant the canvas runs, or None for Lloyd (or no model)."""
+        return None if self._state is None else VARIANT_CODES.get(self._state.params.algorithm)
+
+    def _load(self, name: str) -> None:
         self._code = code_for(name)
         self.code_view.setPlainText("\n".join(self._code.lines))
         self.caption.setText(f"<b>{name}()</b> from scratch, in plain NumPy (kmeans_gui/lessons): "
@@ -84,6 +94,12 @@ class CodePanel(QWidget):
 
     @property
     def code_name(self) -> str:
+        """The code asked for with :meth:`set_code` (a lesson's)."""
+        return self._chosen
+
+    @property
+    def shown_code(self) -> str:
+        """The code on show: the canvas's variant's, else :attr:`code_name`."""
         return self._code.name
 
     def show_view(self, view: LiveView | None) -> None:
@@ -128,13 +144,28 @@ class CodePanel(QWidget):
     def follow(self, state) -> None:
         """Follow an Explore model (``AppState``): redraw on every cursor or run change."""
         self._state = state
-        for event in (state.events.cursor, state.events.run, state.events.history):
+        for event in (state.events.cursor, state.events.run, state.events.history, state.events.params):
             event.connect(self.refresh)
         self.refresh()
 
     def refresh(self, *_) -> None:
+        wanted = self._running_code() or self._chosen
+        if self._code is not None and self._code.name != wanted:
+            self._load(wanted)  # calls refresh again with the right code
+            return
+        current = None if self._state is None else self._state.current
+        if current is not None and getattr(current, "algorithm", "lloyd") != self._state.params.algorithm:
+            current = None  # the algorithm changed and the new run has not started yet: it will refresh us
+        if self._state is not None and self._code is not None and self._code.name == self._running_code():
+            self.variables_view.show()
+            if current is None:
+                self.show_view(None)
+            else:
+                self.show_view(variant_view(current, self._state.n_points, self._code.name,
+                                            self._code.phase_lines))
+            return
         if self._code is not None and self._code.name != "kmeans":
-            # The canvas steps k-means only: a variant's code is shown to read, unhighlighted.
+            # A variant's code chosen while the canvas runs Lloyd: shown to read, unhighlighted.
             self.show_view(None)
             self.note.setText(_VARIANT_NOTES.get(self._code.name, ""))
             self.variables_view.hide()
@@ -142,7 +173,6 @@ class CodePanel(QWidget):
         self.variables_view.show()
         if self._state is None or self._code is None:
             return
-        current = self._state.current
         if current is None:
             self.show_view(None)
             return

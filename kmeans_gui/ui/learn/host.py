@@ -39,6 +39,13 @@ class LessonHost(QObject):
             event.connect(self._on_change)
         self.image_model.events.outcome.connect(self._on_image_outcome)
         self.image_model.events.image.connect(self._on_image_change)
+        # The failures lab's model, when the window has the lab: its cells are a check's facts.
+        self.lab_model = window.models.get("failures")
+        if self.lab_model is not None:
+            for event in (self.lab_model.events.cell, self.lab_model.events.result):
+                event.connect(self._on_change)
+        else:
+            self.available = AVAILABLE_FEATURES - {"lab"}
 
     def _on_change(self, *_) -> None:
         self.changed.emit()
@@ -56,7 +63,7 @@ class LessonHost(QObject):
         self.changed.emit()
 
     def facts(self) -> Facts:
-        return facts_from(self.state, self.image_model, self.image_runs)
+        return facts_from(self.state, self.image_model, self.image_runs, self.available, lab=self.lab_model)
 
     # ------------------------------------------------------------------ setup
     def apply_setup(self, setup: dict, code: str = "kmeans"):
@@ -96,7 +103,10 @@ class LessonHost(QObject):
             "k": algorithm.k_spin, "seed": algorithm.seed_spin, "init": algorithm.init_combo,
             "dataset": w.dataset_panel.dataset_combo, "choose-k": choose.compute_button,
             "image-k": image.k_spin, "image-method": image.method_combo, "image-open": image.open_button,
+            "algorithm": algorithm.algorithm_combo, "beta": algorithm.beta_slider,
         }
+        if "failures" in w.pages:
+            widgets["lab"] = w.pages["failures"].bar.compute_button
         return widgets.get(control)
 
     def point_at(self, control: str | None) -> None:
