@@ -21,7 +21,7 @@ __all__ = ["add_arguments", "run", "report"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from .data.datasets import DATASETS
-    from .engine.steps import INIT_NAMES
+    from .engine.inits import INIT_NAMES
 
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--dataset", choices=list(DATASETS), help="built-in dataset (default blobs)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .init import farthest_point_steps, kmeans_plusplus_steps, random_seeds
+from .inits import INITS
 
 __all__ = ["initial_centers"]
 
@@ -17,11 +17,11 @@ def initial_centers(X, n_clusters, init, given, weights, rng) -> np.ndarray:
     """Float64 centres of shape (n_clusters, n_features) from validated input.
 
     ``given`` is the validated array of centres (from ``steps.check_params``) or None, in which
-    case ``init`` names the method: "k-means++", "random" or "farthest".
+    case ``init`` names the method, one of :data:`~.inits.INITS`.
     """
     if given is not None:
         return np.array(given, dtype=np.float64)
-    if init == "random":
-        return X[random_seeds(X, n_clusters, weights, rng)].astype(np.float64)
-    steps = kmeans_plusplus_steps if init == "k-means++" else farthest_point_steps
-    return np.array([seed.center for seed in steps(X, n_clusters, weights, rng)], dtype=np.float64)
+    method = INITS[init]
+    if not method.stepwise:
+        return X[method.seeding(X, n_clusters, weights, rng)].astype(np.float64)
+    return np.array([seed.center for seed in method.seeding(X, n_clusters, weights, rng)], dtype=np.float64)

@@ -34,14 +34,8 @@ from .distances import (
     nearest_in_columns,
     two_nearest_in_columns,
 )
-from .init import (
-    SeedStep,
-    farthest_point_steps,
-    kmeans_plusplus_steps,
-    random_seeds,
-    tutorial_kmeans_plusplus_steps,
-    tutorial_random_seeds,
-)
+from .init import SeedStep
+from .inits import INIT_NAMES, INITS
 
 __all__ = [
     "KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_ALLCLOSE", "STOP_MAX_ITER",
@@ -56,7 +50,6 @@ STOP_ALLCLOSE = "successive centres are allclose"
 STOP_MAX_ITER = "max_iter reached"
 
 EMPTY_POLICIES = ("farthest", "keep")
-INIT_NAMES = ("k-means++", "random", "farthest", "tutorial-random", "tutorial-k-means++")
 #: "tol": scikit-learn's rule (total squared shift <= tol x mean variance); "allclose": the
 #: tutorial's ``np.allclose(centroids, new_centroids)`` (NumPy's default rtol=1e-5, atol=1e-8).
 STOP_RULES = ("tol", "allclose")
@@ -247,13 +240,10 @@ def _init_states(X, n_clusters, init, given, weights, rng, observe_init):
     dtype = X.dtype
     if given is not None:
         centers = given
-    elif init == "random":
-        centers = X[random_seeds(X, n_clusters, weights, rng)].astype(np.float64)
-    elif init == "tutorial-random":
-        centers = X[tutorial_random_seeds(X, n_clusters, rng)].astype(np.float64)
+    elif not INITS[init].stepwise:
+        centers = X[INITS[init].seeding(X, n_clusters, weights, rng)].astype(np.float64)
     else:
-        seeding = {"k-means++": kmeans_plusplus_steps, "tutorial-k-means++": tutorial_kmeans_plusplus_steps}
-        steps = seeding.get(init, farthest_point_steps)(X, n_clusters, weights, rng)
+        steps = INITS[init].seeding(X, n_clusters, weights, rng)
         chosen = []
         for seed in steps:
             chosen.append(seed.center)

@@ -19,12 +19,13 @@ import numpy as np
 from ..data.datasets import DATASETS, make_dataset
 from ..data.projection import Projection, fit_projection
 from ..engine import KMeansState, kmeans_steps
+from ..engine.inits import INIT_NAMES
 from ..state import MAX_K
 
 __all__ = ["RunSource", "add_source_arguments", "add_table_arguments", "load_source", "output_problem", "parse_size",
            "INITS", "MAX_ITER", "TOL"]
 
-INITS = ("k-means++", "random", "farthest", "manual")
+INITS = (*INIT_NAMES, "manual")  # "manual": k seeded random points, as the window's clicks would be
 # The Explore tab's defaults (state.Params), so a picture shows the run the window would show.
 MAX_ITER = 300
 TOL = 1e-4

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.inits import INITS
+
 __all__ = [
     "Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "ALGORITHM_LABELS", "COVARIANCE_LABELS",
     "ALGORITHM_INITS", "ALGORITHM_PARAMS", "BETA_RANGE", "MAX_BATCH_SIZE",
@@ -24,15 +26,9 @@ COVARIANCE_LABELS = {"full": "Full", "diag": "Diagonal", "spherical": "Spherical
 BETA_RANGE = (0.01, 100.0)
 MAX_BATCH_SIZE = 1_000_000
 
-# init value -> what the GUI calls it. "manual" means the user places the k centres by clicking.
-INIT_LABELS = {
-    "random": "Random",
-    "k-means++": "k-means++",
-    "farthest": "Farthest point",
-    "tutorial-random": "Tutorial: random",
-    "tutorial-k-means++": "Tutorial: k-means++",
-    "manual": "Place by clicking",
-}
+# init value -> what the GUI calls it: the engine's registry, plus "manual" (the user places the
+# k centres by clicking), the one initialisation that is the app's, not the engine's.
+INIT_LABELS = {**{name: method.label for name, method in INITS.items()}, "manual": "Place by clicking"}
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
 

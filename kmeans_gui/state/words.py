@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..engine import STOP_TOL, KMeansState
+from ..engine.inits import INITS
 from ..engine.metrics import find_knee
 from .params import ALGORITHM_LABELS, INIT_LABELS
 from .phases import is_final_assignment
@@ -152,21 +153,10 @@ def explanation(state: "AppState") -> str:
         if init == "manual":
             return ("You placed the starting centroids. Drag them to try another start, then press Step: "
                     "every point will join its nearest centroid.")
-        if init in ("random", "tutorial-random"):
-            return (f"Initialisation: {k} points picked at random become the starting centroids. "
-                    "Next, every point joins its nearest centroid.")
         if s.seed is not None and s.n_seeds == 1:
             return ("Initialisation: the first seed is a point picked at random. The next seed will be drawn "
                     "with probability proportional to D², the squared distance to the nearest seed.")
-        if init == "tutorial-k-means++":
-            return (f"Seed {s.n_seeds} of {k}: drawn with probability proportional to D² (darker, larger "
-                    "points were likelier), the plain k-means++ of the tutorial: one draw, no candidates.")
-        if init == "farthest":
-            return (f"Seed {s.n_seeds} of {k} is the point farthest from all earlier seeds. Shading shows "
-                    "each point's squared distance D² to its nearest seed: darker and larger is farther.")
-        return (f"Seed {s.n_seeds} of {k}: k-means++ drew candidates (dashed circles) with probability "
-                "proportional to D² (darker, larger points were likelier) and kept the one that lowers the "
-                "total squared distance most. Far-apart seeds make a good start.")
+        return INITS[init].explanation.format(k=k, n=s.n_seeds)
     if is_final_assignment(s):
         return _final_assignment(s, state)
     if s.phase == "assign":
@@ -259,8 +249,7 @@ def _init_words(state: "AppState") -> str:
     k = state.params.k
     if init == "manual":
         return f"You placed the {k} starting centroids"
-    how = {"random": "picked at random", "farthest": "picked farthest point first"}.get(init, "picked by k-means++")
-    return f"{k} starting centroids were {how}"
+    return f"{k} starting centroids were {INITS[init].picked}"
 
 
 def _final_words(s) -> str:
