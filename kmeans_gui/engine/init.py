@@ -20,7 +20,6 @@ from ._frozen import frozen as _readonly
 from .distances import data_offset, sq_distances_to_points
 
 __all__ = [
-    "INIT_METHODS",
     "SeedStep",
     "kmeans_plusplus_steps",
     "farthest_point_steps",
@@ -28,8 +27,6 @@ __all__ = [
     "tutorial_random_seeds",
     "tutorial_kmeans_plusplus_steps",
 ]
-
-INIT_METHODS = ("random", "k-means++", "farthest", "tutorial-random", "tutorial-k-means++", "given")
 
 
 @dataclass(frozen=True, eq=False)

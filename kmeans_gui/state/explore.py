@@ -24,6 +24,7 @@ import numpy as np
 from ..engine import (
     FewDistinctPointsWarning, KMeansState, gmm_steps, kmeans_steps, minibatch_steps, soft_kmeans_steps,
 )
+from ..engine._frozen import frozen
 from . import words
 from .events import Event, batched
 from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params
@@ -43,11 +44,6 @@ VARIANT_PARAMS = frozenset({"algorithm", "batch_size", "beta", "covariance"})
 STUCK_CHECK_MAX_WORK = 20_000
 
 
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
-
-
 def _as_points(X) -> np.ndarray:
     arr = np.array(X, dtype=np.float64, copy=True)
     if arr.size == 0:
@@ -56,7 +52,7 @@ def _as_points(X) -> np.ndarray:
         raise ValueError(f"Points must be an array of shape (n, 2) (one x, y row per point); got shape {arr.shape}.")
     if not np.isfinite(arr).all():
         raise ValueError("Points must be finite numbers (no NaN or inf).")
-    return _readonly(np.ascontiguousarray(arr))
+    return frozen(np.ascontiguousarray(arr))
 
 
 class AppState:
@@ -92,7 +88,7 @@ class AppState:
         self._points = _as_points(np.empty((0, 2)) if points is None else points)
         self._data_version = 0
         self._params = (params or Params()).validated()
-        self._manual = _readonly(np.empty((0, 2)))
+        self._manual = frozen(np.empty((0, 2)))
         # Each entry is (points, placed centroids, params) as they were before an edit; the last two
         # are None where the edit left them alone (moving a centroid or changing k later must not
         # be undone with a point). A new dataset changes all three.
@@ -195,7 +191,7 @@ class AppState:
             params = replace(self._params, k=k).validated()
         self.dataset = {"name": name, **options}
         self._push_undo(whole=True)
-        self._apply_points(X, "replace", params, manual=_readonly(np.empty((0, 2))))
+        self._apply_points(X, "replace", params, manual=frozen(np.empty((0, 2))))
 
     @property
     def can_undo(self) -> bool:
@@ -269,7 +265,7 @@ class AppState:
             return False
         self._params = new
         if new.init == "manual" and self._manual.shape[0] > new.k:
-            self._manual = _readonly(self._manual[: new.k].copy())
+            self._manual = frozen(self._manual[: new.k].copy())
             self.events.manual.emit()
         self.events.params.emit()
         return True
@@ -316,7 +312,7 @@ class AppState:
     def add_manual_center(self, x: float, y: float) -> bool:
         if self.needs_centers == 0:
             return False
-        self._manual = _readonly(np.vstack([self._manual, [x, y]]))
+        self._manual = frozen(np.vstack([self._manual, [x, y]]))
         self.events.manual.emit()
         self._restart()
         return True
@@ -324,12 +320,12 @@ class AppState:
     def move_manual_center(self, index: int, x: float, y: float) -> None:
         m = self._manual.copy()
         m[index] = (x, y)
-        self._manual = _readonly(m)
+        self._manual = frozen(m)
         self.events.manual.emit()
         self._restart()
 
     def clear_manual_centers(self) -> None:
-        self._manual = _readonly(np.empty((0, 2)))
+        self._manual = frozen(np.empty((0, 2)))
         self.events.manual.emit()
         self._restart()
 
@@ -485,7 +481,7 @@ class AppState:
                 dy *= dy
                 dx += dy
                 np.minimum(d2, dx, out=d2)
-        self._seed_cache = (self.run_version, want, _readonly(d2))
+        self._seed_cache = (self.run_version, want, frozen(d2))
         return d2
 
     def seed_probabilities(self, s: KMeansState | None = None) -> np.ndarray | None:
