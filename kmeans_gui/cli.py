@@ -25,11 +25,22 @@ COMMANDS = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Reports a usage error in one line on stderr and exits with status 2.
+
+    argparse's own report repeats the whole usage first (a dozen lines for ``snapshot``), which buries
+    the one sentence that says what is wrong; ``--help`` still shows the usage.
+    """
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``command``, only that command's module is imported (quantize needs no Qt)."""
-    parser = argparse.ArgumentParser(prog="kmeans-gui", description="Watch k-means think.")
+    parser = OneLineParser(prog="kmeans-gui", description="Watch k-means think.")
     parser.add_argument("--version", action="version", version=f"kmeans-gui {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name, (module_name, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         if command is None or name == command:
@@ -43,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]
     command = argv[0] if argv[0] in COMMANDS else None
-    args = build_parser(command).parse_args(argv)
+    parser = build_parser(command)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # name the command whose options were misspelt, not the top-level program
+        parser.exit(2, f"kmeans-gui {args.command}: error: unrecognized arguments: {' '.join(unknown)} "
+                       f"(see kmeans-gui {args.command} --help)\n")
     module = importlib.import_module(COMMANDS[args.command][0])
     return int(module.run(args) or 0)
 

@@ -18,7 +18,6 @@ ASCII_EXACT = "inf (exact)"  # the terminal may not print ∞
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.error = _usage_error  # one line, like every other error of this command
     parser.add_argument("input", metavar="IN", help="image file (PNG, JPEG, GIF, BMP, TIFF, WebP...) "
                         "or a built-in sample: china.jpg, flower.jpg")
     parser.add_argument("-k", "--colors", type=int, default=None, metavar="K", help="palette size, 2..256 (default 16)")
@@ -49,11 +48,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"open an image of more than {MAX_PIXELS / 1e6:g} MP downscaled to that many pixels "
                              "(without it, such an image is refused)")
     parser.add_argument("--no-compare", action="store_true", help="skip Pillow's median cut and octree")
-
-
-def _usage_error(message: str):
-    _fail(f"{message} (see kmeans-gui quantize --help)")
-    sys.exit(2)
 
 
 def _fail(message: str) -> int:
