@@ -1,7 +1,9 @@
 """``kmeans-gui export-gif``: the whole run as an animated GIF, one frame per half-step.
 
 ``kmeans-gui export-gif --dataset blobs --k 4 [--seed 0] [--size 960x640] [--fps 4] -o run.gif``
-(or ``--data FILE.csv [--columns a,b,c] [--label-column y]``). Each frame is captioned with its
+(or ``--data FILE.csv [--columns a,b,c] [--label-column y]``, or ``--session FILE`` for the run of a
+saved session; ``--algorithm minibatch|soft|gmm`` with ``--batch``, ``--beta``, ``--covariance``
+for a variant, drawn as the canvas draws it). Each frame is captioned with its
 half-step ("Iteration 2 - assign") and the figures below it; the last frame is held longer so a
 looping slide shows where the run ended. GIF, not WebP or APNG: every slide program and browser
 plays it, and with a few flat colours it is small; the frames share one palette built from the
