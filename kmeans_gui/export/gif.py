@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = True, max_frames: int = MAX_FRAMES,
-                  progress=None, should_stop=None) -> tuple[list[Image.Image], bool]:
+                  progress=None, should_stop=None, expected: int | None = None) -> tuple[list[Image.Image], bool]:
     """One picture per half-step of the run, at most ``max_frames``.
 
     Parameters
@@ -57,10 +57,13 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     regions : bool
     max_frames : int
     progress : callable(fraction: float, message: str), optional
-        Called after each frame; the fraction is of ``max_frames`` until the run's end is known.
+        Called after each frame; the fraction is of ``expected`` (or ``max_frames``) frames.
     should_stop : callable() -> bool, optional
         Polled between frames; True raises :class:`ExportCancelled` (or it raises its own, as
         ``TaskContext.check_cancelled`` does on a worker).
+    expected : int, optional
+        How many frames the run is known to make (the window knows its run's length), for
+        ``progress``'s fraction.
 
     Returns
     -------
@@ -82,7 +85,8 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
         frames.append(painter.render(state, caption(state, source.k, source.init), detail(state), moved_from))
         previous = state.centers
         if progress is not None:
-            progress(len(frames) / max_frames, f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
+            total = min(max_frames, expected) if expected else max_frames
+            progress(min(1.0, len(frames) / total), f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
     return frames, complete
 
 
@@ -131,11 +135,12 @@ def _to_palette(frames: list[Image.Image], palette: Image.Image) -> list[Image.I
     return out
 
 
-def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=()) -> int:
+def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=(), should_stop=None) -> int:
     """Write ``frames`` as a looping GIF at ``fps`` (the last frame held longer), atomically.
 
-    ``exact_colours`` (RGB triples) are kept exactly in the shared palette. Returns the file's size
-    in bytes.
+    ``exact_colours`` (RGB triples) are kept exactly in the shared palette. ``should_stop()`` is
+    polled before the file is put in place: True raises :class:`ExportCancelled` and leaves no
+    file. Returns the file's size in bytes.
     """
     if not frames:
         raise ValueError("no frames to write")
@@ -147,6 +152,8 @@ def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=()) -> 
     with atomic_file(path, "wb") as f:
         indexed[0].save(f, format="GIF", save_all=True, append_images=indexed[1:], duration=durations,
                         loop=0, optimize=True, disposal=1)
+        if should_stop is not None and should_stop():
+            raise ExportCancelled()  # inside the atomic write: the temporary file is removed
     return os.path.getsize(path)
 
 
