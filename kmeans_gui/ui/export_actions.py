@@ -145,7 +145,7 @@ class FilmstripOptionsDialog(QDialog):
         form.addRow("Layout", self.layout_label)
         form.addRow("", self.regions_check)
         intro = QLabel("The first iterations of the run on the canvas side by side, each panel titled "
-                       "\"Iteration i\", as one PNG.")
+                       "\"Iteration i\" (\"Batch i\" for mini-batch k-means), as one PNG.")
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -129,6 +129,21 @@ def test_csv_menu_action_writes_the_points_labels_and_centroids_shown(qtbot, mak
     np.testing.assert_array_equal(centres[:, 3].astype(int), np.bincount(shown.labels, minlength=3))
 
 
+def test_csv_keeps_true_labels_when_the_model_has_them(qtbot, make_window, tmp_path):
+    w = make_window()
+    w.state.run_to_end()
+    # Data imported with a label column carry true labels (codes into label_names) on the model.
+    w.state.true_labels = np.arange(w.state.n_points) % 3
+    w.state.label_names = ("setosa", "versicolor", "virginica")
+    w.run_export.export_csv(str(tmp_path / "p.csv"))
+    wait_done(qtbot, w.run_export)
+    with open(tmp_path / "p.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["x", "y", "cluster", "true_label"]
+    assert [r[3] for r in rows[1:4]] == ["setosa", "versicolor", "virginica"]
+    np.testing.assert_array_equal([int(r[2]) for r in rows[1:]], w.state.current.labels)
+
+
 def test_csv_before_any_assignment_says_why_and_writes_nothing(qtbot, make_window, tmp_path):
     w = make_window()
     w.state.reset()
