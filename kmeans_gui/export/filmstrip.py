@@ -4,7 +4,9 @@
 (6 panels as 2 rows x 3 columns by default) in which panel i, titled "Iteration i", shows the points
 coloured by iteration i's assignment and the centroids after its update, each with a line from where
 it was. When the run converged at iteration m < i, panel i shows the final state (iterating a
-converged run changes nothing) and says "same as iteration m".
+converged run changes nothing) and says "same as iteration m". Mini-batch k-means has no separate
+assignment: panel i, titled "Batch i", is its i-th step (the batch ringed). ``--session FILE``
+and ``--algorithm`` choose the run as for ``export-gif``.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import time
 from PIL import Image
 
 from ..data.atomic import atomic_file
+from ..state.phases import is_final_assignment
 from .frames import StatePainter, detail
 from .run_csv import add_csv_output_arguments, csv_output_problem, write_run_csv
 from .source import RunSource, add_source_arguments, load_source, output_problem, parse_size
 
-__all__ = ["add_arguments", "run", "render_filmstrip", "grid_shape", "iteration_states"]
+__all__ = ["add_arguments", "run", "render_filmstrip", "grid_shape", "iteration_states", "panel_title"]
 
 MAX_PANELS = 48
 
@@ -50,29 +53,70 @@ def grid_shape(panels: int, text: str | None = None) -> tuple[int, int]:
     return rows, math.ceil(panels / rows)
 
 
-def iteration_states(source: RunSource, panels: int):
+def iteration_states(source: RunSource, panels: int, should_stop=None):
     """For iterations 1..panels: (state to draw, centres before its update or None).
 
     The state is the iteration's update (its assignment's labels, the moved centres), or its
-    assignment when the run ended there.
+    assignment when the run ended there. For mini-batch k-means, each step (batch) is one
+    iteration. ``should_stop()`` is polled between states; True raises ExportCancelled.
     """
+    from .gif import ExportCancelled
+
     picked = []
     before = None
     for state in source.steps(observe_init=False):
-        if state.phase == "assign":
+        if should_stop is not None and should_stop():
+            raise ExportCancelled()
+        if state.phase == "init":
+            before = state.centers
+        elif state.phase == "assign":
+            if is_final_assignment(state) and picked:
+                # The labelling pass after a tol stop belongs to the last iteration: its labels
+                # match that iteration's centres.
+                picked[-1] = (state, picked[-1][1])
+                continue
             if state.iteration > panels:
                 break
             before = state.centers
             picked.append((state, None))
         elif state.phase == "update":
-            picked[-1] = (state, before)
+            if not picked or picked[-1][0].iteration != state.iteration:  # mini-batch: no assign
+                if state.iteration > panels:
+                    break
+                picked.append((state, before))
+            else:
+                picked[-1] = (state, before)
+            before = state.centers
     return picked
 
 
+def panel_title(source: RunSource, i: int) -> str:
+    """ "Iteration i", or "Batch i" for mini-batch k-means (one step per batch)."""
+    return f"{'Batch' if source.algorithm == 'minibatch' else 'Iteration'} {i}"
+
+
 def render_filmstrip(source: RunSource, panels: int, panel_size: tuple[int, int], *, grid: str | None = None,
-                     regions: bool = True) -> tuple[Image.Image, int]:
-    """The grid image, and the iteration the run ended at if that is before ``panels``, else None."""
-    states = iteration_states(source, panels)
+                     regions: bool = True, progress=None, should_stop=None) -> tuple[Image.Image, int]:
+    """The grid image, and the iteration the run ended at if that is before ``panels``, else None.
+
+    Parameters
+    ----------
+    source : RunSource
+    panels : int
+    panel_size : (int, int)
+        Width and height of one panel; the sheet is ``cols * w + gaps`` by ``rows * h + gaps``.
+    grid : str, optional
+        "ROWSxCOLUMNS"; default :func:`grid_shape`'s.
+    regions : bool
+    progress : callable(fraction: float, message: str), optional
+        Called after each panel.
+    should_stop : callable() -> bool, optional
+        Polled between states and panels; True raises :class:`~kmeans_gui.export.gif.ExportCancelled`
+        (or it raises its own).
+    """
+    from .gif import ExportCancelled
+
+    states = iteration_states(source, panels, should_stop)
     rows, cols = grid_shape(panels, grid)
     painter = StatePainter(source, panel_size, regions=regions)
     pw, ph = panel_size
@@ -81,14 +125,20 @@ def render_filmstrip(source: RunSource, panels: int, panel_size: tuple[int, int]
     last, _ = states[-1]
     ended = last.iteration if last.iteration < panels else None
     for i in range(panels):
+        if should_stop is not None and should_stop():
+            raise ExportCancelled()
+        title = panel_title(source, i + 1)
         if i < len(states):
             state, before = states[i]
-            panel = painter.render(state, f"Iteration {i + 1}", detail(state), before)
+            panel = painter.render(state, title, detail(state), before)
         else:
             why = "converged" if last.converged else "stopped"
-            panel = painter.render(last, f"Iteration {i + 1}", f"same as iteration {last.iteration}: the run {why}")
+            what = panel_title(source, last.iteration).split()[0].lower()
+            panel = painter.render(last, title, f"same as {what} {last.iteration}: the run {why}")
         r, c = divmod(i, cols)
         sheet.paste(panel, (c * (pw + gap), r * (ph + gap)))
+        if progress is not None:
+            progress((i + 1) / panels, f"Panel {i + 1} of {panels}")
     return sheet, ended
 
 

@@ -6,6 +6,11 @@ Centroids, their moves and the text are drawn with Pillow. The axes are fixed fo
 (the data's bounds, equal scale on both axes, as k-means measures distance), so frames line up.
 Voronoi regions are shaded only when the picture is the data's own plane: for data of more
 dimensions the regions of the projection would not be the clustering's.
+
+The variants are drawn as the Explore canvas draws them: soft k-means and the Gaussian mixture
+colour each point by the responsibility-weighted mix of its clusters' colours (paler where it is
+unsure) and shade no regions (those describe hard nearest-centre assignment); the mixture adds
+each component's 1- and 2-sigma ellipses; a mini-batch step rings the points of its batch.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ..engine import KMeansState
+from ..engine import KMeansState, uncertainty
+from ..state.phases import is_final_assignment
 from ..ui.common.palette import OUTLINE_HEX, UNASSIGNED_HEX, cluster_table
 from .source import RunSource
 
@@ -26,6 +32,20 @@ _INK = (40, 40, 40)
 _MUTED = (110, 110, 110)
 _FRAME = (200, 200, 200)
 _REGION_TINT = 0.82  # share of white mixed into a cluster's colour for its region
+_BATCH_RING = (17, 17, 17)
+#: As the canvas (ui/explore/memberships.py): a point shared equally by all k clusters is drawn
+#: this far from its mixed colour towards white; ellipses in this shade of their cluster's colour.
+_UNSURE_FADE = 0.75
+_ELLIPSE_SHADE = 0.55
+_SIGMAS = (1.0, 2.0)
+HARD_ALGORITHMS = ("lloyd", "minibatch")
+# algorithm -> phase -> how a caption names the half-step ("Iteration 2 - E-step")
+_PHASE_NAMES = {
+    "lloyd": {"assign": "assign", "update": "update"},
+    "soft": {"assign": "soft assign", "update": "update"},
+    "gmm": {"assign": "E-step", "update": "M-step"},
+}
+_FINAL_NAMES = {"soft": "Final soft assignment", "gmm": "Final E-step"}
 
 
 @lru_cache(maxsize=16)
@@ -41,27 +61,43 @@ def _fitting(draw: ImageDraw.ImageDraw, text: str, size: int, room: float) -> Im
     return font(size)
 
 
-def caption(state: KMeansState, k: int, init: str) -> str:
-    """ "Iteration 2 - assign", "Seed 3 of 4 - k-means++", "Start - random"."""
+def caption(state, k: int, init: str) -> str:
+    """ "Iteration 2 - assign", "Seed 3 of 4 - k-means++", "Start - random", "Iteration 2 - E-step",
+    "Batch 7 - 50 points"."""
+    algorithm = getattr(state, "algorithm", "lloyd")
     if state.phase == "init":
-        return f"Start - {init}" if state.seed is None else f"Seed {state.n_seeds} of {k} - {init}"
-    return f"Iteration {state.iteration} - {state.phase}"
+        seed = getattr(state, "seed", None)
+        return f"Start - {init}" if seed is None else f"Seed {state.n_seeds} of {k} - {init}"
+    if algorithm == "minibatch":
+        n = 0 if state.batch is None else state.batch.size
+        return f"Batch {state.iteration} - {n:,} point{'s' * (n != 1)}"
+    if algorithm in _FINAL_NAMES and is_final_assignment(state):
+        return _FINAL_NAMES[algorithm]
+    return f"Iteration {state.iteration} - {_PHASE_NAMES.get(algorithm, _PHASE_NAMES['lloyd'])[state.phase]}"
 
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def detail(state: KMeansState) -> str:
-    """A short line of figures for the half-step: inertia, points changed, why it stopped."""
+def detail(state) -> str:
+    """A short line of figures for the half-step: the objective, points changed, why it stopped."""
     parts = []
-    if state.inertia is not None:
-        parts.append(f"inertia {_number(state.inertia)}")
-    if state.phase == "assign" and state.n_changed is not None:
-        parts.append(f"{state.n_changed:,} point{'s' * (state.n_changed != 1)} "
+    objective = getattr(state, "objective", None)
+    if objective is not None:
+        parts.append(f"{getattr(state, 'objective_name', 'inertia')} {_number(float(objective))}")
+    n_changed = getattr(state, "n_changed", None)
+    if state.phase == "assign" and n_changed is not None:
+        parts.append(f"{n_changed:,} point{'s' * (n_changed != 1)} "
                      f"{'assigned' if state.iteration == 1 else 'changed'}")
-    if state.phase == "update" and state.center_shift is not None:
-        parts.append(f"centres moved {float(np.max(state.center_shift)):.3g} at most")
+    batch = getattr(state, "batch", None)
+    if batch is not None:
+        parts.append(f"batch of {batch.size:,} ringed")
+    shift = getattr(state, "center_shift", None)
+    if state.phase == "update" and shift is not None and len(shift):
+        parts.append(f"centres moved {float(np.max(shift)):.3g} at most")
+    if getattr(state, "collapsed", ()):
+        parts.append(f"{len(state.collapsed)} component{'s' * (len(state.collapsed) != 1)} held at the variance floor")
     if state.stop_reason:
         parts.append(("converged: " if state.converged else "stopped: ") + state.stop_reason)
     return "  ·  ".join(parts)
@@ -94,7 +130,7 @@ class StatePainter:
     def __init__(self, source: RunSource, size: tuple[int, int], *, regions: bool = True):
         self.source = source
         self.width, self.height = size
-        self.regions = regions and source.is_planar
+        self.regions = regions and source.is_planar and source.algorithm in HARD_ALGORITHMS
         scale = min(self.width, self.height) / 640
         self.caption_size = max(16, round(26 * scale))
         self.small_size = max(12, round(15 * scale))
@@ -207,11 +243,59 @@ class StatePainter:
             canvas = self._region_background(centers, H, W)
         else:
             canvas = np.full((H, W, 3), 255, dtype=np.uint8)
-        self._stamp_points(canvas, labels)
+        R = getattr(state, "responsibilities", None)
+        if R is not None and R.shape[0] == self._pixels.shape[0]:
+            self._stamp_points(canvas, np.arange(R.shape[0]), self._membership_rgb(state))
+        else:
+            self._stamp_points(canvas, labels)
         image = Image.fromarray(canvas, "RGB")
+        draw = ImageDraw.Draw(image)
+        batch = getattr(state, "batch", None)
+        if batch is not None:
+            self._ring_batch(draw, batch)
+        if getattr(state, "algorithm", "lloyd") == "gmm" and centers is not None:
+            self._draw_ellipses(draw, state)
         if centers is not None:
             self._draw_centres(image, state, centers, previous)
         return image.reduce(ss)
+
+    def _membership_rgb(self, state) -> np.ndarray:
+        """Each point in the responsibility-weighted mix of its clusters' colours, faded towards
+        white by its uncertainty (as the canvas shows soft memberships): (n, 3) uint8."""
+        R = state.responsibilities
+        k = R.shape[1]
+        palette = np.tile(self._colours, (-(-k // len(self._colours)), 1))[:k].astype(np.float32)
+        rgb = np.asarray(R, dtype=np.float32) @ palette
+        if k > 1:
+            fade = (_UNSURE_FADE * uncertainty(state)).astype(np.float32)
+            rgb += (np.float32(255.0) - rgb) * fade[:, None]
+        return np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+
+    def _ring_batch(self, draw: ImageDraw.ImageDraw, batch: np.ndarray) -> None:
+        """The mini-batch step's points, each ringed in near-black on top of its colour."""
+        r = (self._disc_offsets[0].max() + 3 * SUPERSAMPLE)
+        width = max(1, SUPERSAMPLE)
+        for x, y in self._pixels[np.asarray(batch)]:
+            draw.ellipse([x - r, y - r, x + r, y + r], outline=_BATCH_RING, width=width)
+
+    def _draw_ellipses(self, draw: ImageDraw.ImageDraw, state) -> None:
+        """Each component's 1- and 2-sigma ellipses of its projected covariance, in a dark shade of
+        its colour over a white halo (readable over a cloud of its own colour)."""
+        W = self.source.projection.components  # (2, d): the projection's linear part
+        means = self.source.projection.transform(state.centers)
+        scale = min(self.width, self.height) / 640
+        width = max(2 * SUPERSAMPLE, round(2 * scale * SUPERSAMPLE))  # at least 2 pixels, so never a faint blend
+        s = SUPERSAMPLE / self._units_per_px
+        t = np.linspace(0.0, 2 * np.pi, 97)
+        circle = np.stack([np.cos(t), np.sin(t)], axis=1)
+        for j, cov in enumerate(state.full_covariances):
+            values, vectors = np.linalg.eigh(W @ np.asarray(cov, dtype=np.float64) @ W.T)
+            shade = tuple(int(c * _ELLIPSE_SHADE) for c in self._colours[j % len(self._colours)])
+            for sigma in _SIGMAS:
+                outline = means[j] + (circle * sigma * np.sqrt(np.maximum(values, 0.0))) @ vectors.T
+                xy = [((px - self._x0) * s, (self._y1 - py) * s) for px, py in outline]
+                draw.line(xy, fill=(255, 255, 255), width=2 * width, joint="curve")
+                draw.line(xy, fill=shade, width=width, joint="curve")
 
     def _region_background(self, centers: np.ndarray, H: int, W: int) -> np.ndarray:
         """Each pixel tinted with its nearest centre's colour (one test per final pixel)."""
@@ -233,16 +317,21 @@ class StatePainter:
         small = tints[nearest]
         return np.ascontiguousarray(np.repeat(np.repeat(small, step, axis=0), step, axis=1)[:H, :W])
 
-    def _stamp_points(self, canvas: np.ndarray, labels: np.ndarray | None) -> None:
+    def _stamp_points(self, canvas: np.ndarray, labels: np.ndarray | None, colours: np.ndarray | None = None) -> None:
         """Stamp every point as a disc with a darker rim: first all rims, then all discs, written as
-        colour codes into a padded index map (one scatter per stencil offset), then coloured."""
+        colour codes into a padded index map (one scatter per stencil offset), then coloured.
+
+        ``labels`` index the cluster colours (None: all grey), or with ``colours`` (shape (m, 3),
+        uint8) index those instead (one colour per point for soft memberships)."""
         H, W = canvas.shape[:2]
         pad = self._pad
         stride = W + 2 * pad
-        n_colours = self._colours.shape[0]
-        codes = np.full(self._pixels.shape[0], n_colours, dtype=np.int16) if labels is None \
-            else (np.asarray(labels) % n_colours).astype(np.int16)
-        index_map = np.zeros((H + 2 * pad) * stride, dtype=np.int16)
+        fills = np.vstack([self._colours, self._grey[None, :]]) if colours is None else np.asarray(colours)
+        n_colours = fills.shape[0] - 1 if colours is None else fills.shape[0]
+        dtype = np.int16 if 2 * fills.shape[0] + 1 < np.iinfo(np.int16).max else np.int32
+        codes = np.full(self._pixels.shape[0], n_colours, dtype=dtype) if labels is None \
+            else (np.asarray(labels) % n_colours).astype(dtype)
+        index_map = np.zeros((H + 2 * pad) * stride, dtype=dtype)
         if self._base_cache is None:
             self._base_cache = self._base(stride, pad)
         base = self._base_cache
@@ -250,8 +339,7 @@ class StatePainter:
             for off in offsets[0] * stride + offsets[1]:
                 index_map[base + off] = value
         index_map = index_map.reshape(H + 2 * pad, stride)[pad:pad + H, pad:pad + W]
-        fills = np.vstack([self._colours, self._grey[None, :]])
-        lut = np.zeros((2 * (n_colours + 1) + 1, 3), dtype=np.uint8)
+        lut = np.zeros((2 * fills.shape[0] + 1, 3), dtype=np.uint8)
         lut[1::2] = (fills.astype(np.int32) * 6 // 10).astype(np.uint8)
         lut[2::2] = fills
         drawn = index_map > 0
@@ -289,3 +377,4 @@ class StatePainter:
             colour = tuple(int(v) for v in self._colours[j % len(self._colours)])
             draw.ellipse([x - r - width, y - r - width, x + r + width, y + r + width], fill="white")
             draw.ellipse([x - r, y - r, x + r, y + r], fill=colour, outline=outline, width=width)
+

@@ -1,7 +1,9 @@
 """``kmeans-gui export-gif``: the whole run as an animated GIF, one frame per half-step.
 
 ``kmeans-gui export-gif --dataset blobs --k 4 [--seed 0] [--size 960x640] [--fps 4] -o run.gif``
-(or ``--data FILE.csv [--columns a,b,c] [--label-column y]``). Each frame is captioned with its
+(or ``--data FILE.csv [--columns a,b,c] [--label-column y]``, or ``--session FILE`` for the run of a
+saved session; ``--algorithm minibatch|soft|gmm`` with ``--batch``, ``--beta``, ``--covariance``
+for a variant, drawn as the canvas draws it). Each frame is captioned with its
 half-step ("Iteration 2 - assign") and the figures below it; the last frame is held longer so a
 looping slide shows where the run ended. GIF, not WebP or APNG: every slide program and browser
 plays it, and with a few flat colours it is small; the frames share one palette built from the
@@ -45,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = True, max_frames: int = MAX_FRAMES,
-                  progress=None, should_stop=None) -> tuple[list[Image.Image], bool]:
+                  progress=None, should_stop=None, expected: int | None = None) -> tuple[list[Image.Image], bool]:
     """One picture per half-step of the run, at most ``max_frames``.
 
     Parameters
@@ -55,10 +57,13 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     regions : bool
     max_frames : int
     progress : callable(fraction: float, message: str), optional
-        Called after each frame; the fraction is of ``max_frames`` until the run's end is known.
+        Called after each frame; the fraction is of ``expected`` (or ``max_frames``) frames.
     should_stop : callable() -> bool, optional
         Polled between frames; True raises :class:`ExportCancelled` (or it raises its own, as
         ``TaskContext.check_cancelled`` does on a worker).
+    expected : int, optional
+        How many frames the run is known to make (the window knows its run's length), for
+        ``progress``'s fraction.
 
     Returns
     -------
@@ -80,7 +85,8 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
         frames.append(painter.render(state, caption(state, source.k, source.init), detail(state), moved_from))
         previous = state.centers
         if progress is not None:
-            progress(len(frames) / max_frames, f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
+            total = min(max_frames, expected) if expected else max_frames
+            progress(min(1.0, len(frames) / total), f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
     return frames, complete
 
 
@@ -129,11 +135,12 @@ def _to_palette(frames: list[Image.Image], palette: Image.Image) -> list[Image.I
     return out
 
 
-def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=()) -> int:
+def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=(), should_stop=None) -> int:
     """Write ``frames`` as a looping GIF at ``fps`` (the last frame held longer), atomically.
 
-    ``exact_colours`` (RGB triples) are kept exactly in the shared palette. Returns the file's size
-    in bytes.
+    ``exact_colours`` (RGB triples) are kept exactly in the shared palette. ``should_stop()`` is
+    polled before the file is put in place: True raises :class:`ExportCancelled` and leaves no
+    file. Returns the file's size in bytes.
     """
     if not frames:
         raise ValueError("no frames to write")
@@ -145,6 +152,8 @@ def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=()) -> 
     with atomic_file(path, "wb") as f:
         indexed[0].save(f, format="GIF", save_all=True, append_images=indexed[1:], duration=durations,
                         loop=0, optimize=True, disposal=1)
+        if should_stop is not None and should_stop():
+            raise ExportCancelled()  # inside the atomic write: the temporary file is removed
     return os.path.getsize(path)
 
 

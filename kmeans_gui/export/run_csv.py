@@ -15,7 +15,7 @@ from ..data.export_csv import write_centroids_csv, write_points_csv
 from ..engine import run_to_end
 from .source import RunSource, output_problem
 
-__all__ = ["add_csv_output_arguments", "csv_output_problem", "write_run_csv"]
+__all__ = ["add_csv_output_arguments", "csv_output_problem", "write_run_csv", "write_state_csv"]
 
 
 def add_csv_output_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,16 +39,30 @@ def write_run_csv(source: RunSource, points_path: str | None, centroids_path: st
     """Run ``source`` to its end and write the CSV files asked for; returns the paths written."""
     if not points_path and not centroids_path:
         return []
-    final = run_to_end(source.steps(observe_init=False))
-    labels = np.asarray(final.labels)
+    return write_state_csv(source, run_to_end(source.steps(observe_init=False)), points_path, centroids_path)
+
+
+def write_state_csv(source: RunSource, state, points_path: str | None, centroids_path: str | None) -> list[str]:
+    """Write one half-step's clustering of ``source``: the points with ``state.labels`` (and
+    their true labels), and ``state.centers`` with their clusters' sizes. Each file is written
+    atomically; returns the paths written.
+
+    Raises
+    ------
+    ValueError
+        The state has no labels yet (before the first assignment).
+    """
+    if state.labels is None:
+        raise ValueError("no point has a cluster yet: step the run to its first assignment")
+    labels = np.asarray(state.labels)
     written = []
     if points_path:
         write_points_csv(points_path, source.in_file_units(source.X), labels, columns=source.names,
                          true_labels=source.true_labels,
-                         label_names=source.label_names if source.true_labels is not None else None)
+                         label_names=(source.label_names or None) if source.true_labels is not None else None)
         written.append(points_path)
     if centroids_path:
-        sizes = np.bincount(labels, minlength=source.k)
-        write_centroids_csv(centroids_path, source.in_file_units(final.centers), columns=source.names, sizes=sizes)
+        sizes = np.bincount(labels, minlength=state.centers.shape[0])
+        write_centroids_csv(centroids_path, source.in_file_units(state.centers), columns=source.names, sizes=sizes)
         written.append(centroids_path)
     return written

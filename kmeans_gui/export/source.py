@@ -1,29 +1,34 @@
-"""What a headless command clusters: a built-in dataset or a CSV table, with k, init and seed.
+"""What a headless command clusters: a built-in dataset, a CSV table or a saved session, with the
+algorithm (Lloyd or a variant) and its parameters.
 
 Shared by ``snapshot``, ``export-gif`` and ``filmstrip`` so ``--data FILE.csv`` means the same
-everywhere. A built-in dataset is generated with the same options the window uses, and the run is
-the one the window's Explore tab would make (same init, seed, max_iter, tol and empty policy). A
-table is clustered in its full dimension; the pictures show it through a 2-D
-:class:`~kmeans_gui.data.projection.Projection`. No Qt is imported.
+everywhere, and by the window's own GIF and filmstrip export (:meth:`RunSource.from_explore`). A
+built-in dataset is generated with the same options the window uses, and the run is the one the
+window's Explore tab would make: the same generator with the same options
+(:func:`~kmeans_gui.state.run_steps.make_run_steps`). A table is clustered in its full dimension;
+the pictures show it through a 2-D :class:`~kmeans_gui.data.projection.Projection`. No Qt is
+imported.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 import numpy as np
 
 from ..data.datasets import DATASETS, make_dataset
 from ..data.projection import Projection, fit_projection
-from ..engine import KMeansState, kmeans_steps
+from ..engine import KMeansState
 from ..engine.inits import INIT_NAMES
 from ..state import MAX_K
+from ..state.params import ALGORITHM_LABELS, COVARIANCE_LABELS, Params
+from ..state.run_steps import make_run_steps
 
-__all__ = ["RunSource", "add_source_arguments", "add_table_arguments", "load_source", "output_problem", "parse_size",
-           "INITS", "MAX_ITER", "TOL"]
+__all__ = ["RunSource", "add_source_arguments", "add_table_arguments", "add_variant_arguments", "load_source",
+           "output_problem", "parse_size", "variant_options", "INITS", "MAX_ITER", "TOL"]
 
 INITS = (*INIT_NAMES, "manual")  # "manual": k seeded random points, as the window's clicks would be
 # The Explore tab's defaults (state.Params), so a picture shows the run the window would show.
@@ -52,9 +57,40 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n", type=int, default=600, help="points for generated datasets (default 600)")
     parser.add_argument("--k", type=int, default=None,
                         help="number of clusters (default: the dataset's, or the number of true labels)")
-    parser.add_argument("--init", choices=INITS, default="k-means++",
-                        help="initialisation; 'manual' places the centres on k seeded random points")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initialisation (default 0)")
+    parser.add_argument("--init", choices=INITS, default=None,
+                        help="initialisation (default k-means++); 'manual' places the centres on k seeded random points")
+    parser.add_argument("--seed", type=int, default=None, help="seed for the data and the initialisation (default 0)")
+    add_variant_arguments(parser)
+    parser.add_argument("--session", metavar="FILE",
+                        help="picture the Explore run of a saved session (.kmsession): its points, parameters "
+                             "and placed centres")
+
+
+def add_variant_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--algorithm`` and each variant's own parameter, as ``snapshot`` has them."""
+    parser.add_argument("--algorithm", choices=list(ALGORITHM_LABELS), default=None,
+                        help="lloyd (default), minibatch, soft (soft k-means) or gmm (Gaussian mixture)")
+    parser.add_argument("--batch", type=int, default=None, help="mini-batch: points per batch (default 50)")
+    parser.add_argument("--beta", type=float, default=None,
+                        help="soft k-means: inverse temperature beta >= 0 (default 1)")
+    parser.add_argument("--covariance", choices=list(COVARIANCE_LABELS), default=None,
+                        help="Gaussian mixture: covariance type (default full)")
+
+
+def variant_options(args: argparse.Namespace) -> dict:
+    """``Params`` fields from ``--algorithm``, ``--batch``, ``--beta`` and ``--covariance``;
+    ValueError for a parameter given to an algorithm it does not apply to."""
+    algorithm = getattr(args, "algorithm", None) or "lloyd"
+    out = {"algorithm": algorithm}
+    for option, name, applies_to in (("batch", "batch_size", "minibatch"), ("beta", "beta", "soft"),
+                                     ("covariance", "covariance", "gmm")):
+        value = getattr(args, option, None)
+        if value is None:
+            continue
+        if algorithm != applies_to:
+            raise ValueError(f"--{option} applies to --algorithm {applies_to} only (not {algorithm})")
+        out[name] = value
+    return out
 
 
 def output_problem(path: str, option: str, suffix: str) -> str | None:
@@ -97,6 +133,14 @@ class RunSource:
     k : int
     init : str
     seed : int
+    algorithm : str
+        "lloyd", "minibatch", "soft" or "gmm".
+    options : dict
+        The rest of the run's :class:`~kmeans_gui.state.params.Params` (``batch_size``, ``beta``,
+        ``covariance``, ``max_iter``, ``tol``, ``empty_policy``); absent ones take the Explore
+        tab's defaults.
+    manual_centers : ndarray of shape (k, d) or None
+        Placed centres for ``init == "manual"``; None there means k seeded random points.
     true_labels : ndarray of shape (n,) or None
     label_names : tuple of str
     notes : tuple of str
@@ -111,6 +155,9 @@ class RunSource:
     k: int
     init: str
     seed: int
+    algorithm: str = "lloyd"
+    options: dict = field(default_factory=dict)
+    manual_centers: np.ndarray | None = None
     true_labels: np.ndarray | None = None
     label_names: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -127,14 +174,54 @@ class RunSource:
         """True when the picture is the data's own plane (so Voronoi regions are truthful)."""
         return self.X.shape[1] == 2
 
+    @property
+    def params(self) -> Params:
+        """The run's parameters, validated (ValueError names a bad one, e.g. an init the
+        algorithm does not offer)."""
+        return Params(k=self.k, init=self.init, seed=self.seed, algorithm=self.algorithm,
+                      **{"max_iter": MAX_ITER, "tol": TOL, **self.options}).validated()
+
     def steps(self, *, observe_init: bool = True) -> Iterator[KMeansState]:
-        """The run, one state per half-step, as :func:`~kmeans_gui.engine.kmeans_steps` yields it."""
-        init = self.init
-        if init == "manual":
+        """The run, one state per half-step, as the Explore tab steps it (any algorithm)."""
+        manual = self.manual_centers
+        if self.init == "manual" and manual is None:
             rng = np.random.default_rng(self.seed)
-            init = self.X[rng.permutation(self.X.shape[0])[: self.k]]
-        return kmeans_steps(self.X, self.k, init=init, max_iter=MAX_ITER, tol=TOL,
-                            random_state=self.seed, observe_init=observe_init)
+            manual = self.X[rng.permutation(self.X.shape[0])[: self.k]]
+        return make_run_steps(self.X, self.params, manual, observe_init=observe_init)
+
+    @classmethod
+    def from_explore(cls, state, *, title: str = "Explore") -> "RunSource":
+        """The Explore model's current run (its points, parameters and placed centres).
+
+        Cheap (the arrays are the model's read-only ones, shared), so the GUI thread can call it
+        and hand the source to a worker. True labels and feature names are taken when the model
+        has them (``true_labels``, ``feature_names``).
+        """
+        X = np.asarray(state.points, dtype=np.float64)
+        p = state.params
+        names = tuple(getattr(state, "feature_names", None) or _default_names(X.shape[1]))
+        true_labels = getattr(state, "true_labels", None)
+        return cls(X=X, names=names, title=title, projection=_view_of(X, names), k=p.k, init=p.init, seed=p.seed,
+                   algorithm=p.algorithm, options=_options(p),
+                   manual_centers=np.asarray(state.manual_centers) if p.init == "manual" else None,
+                   true_labels=None if true_labels is None else np.asarray(true_labels),
+                   label_names=tuple(getattr(state, "label_names", None) or ()))
+
+
+def _default_names(d: int) -> tuple[str, ...]:
+    return ("x", "y") if d == 2 else tuple(f"x{i + 1}" for i in range(d))
+
+
+def _view_of(X: np.ndarray, names) -> Projection:
+    """The data's own plane when 2-D, else PCA; a single point or column is shown as it is."""
+    if X.shape[0] >= 2 and X.shape[1] >= 2:
+        return fit_projection(X, names=names)
+    raise ValueError(f"there are {X.shape[0]} point(s) in {X.shape[1]} dimension(s): too few to picture a run")
+
+
+def _options(p: Params) -> dict:
+    return {"batch_size": p.batch_size, "beta": p.beta, "covariance": p.covariance, "max_iter": p.max_iter,
+            "tol": p.tol, "empty_policy": p.empty_policy}
 
 
 def _check_k_option(k: int) -> None:
@@ -151,14 +238,61 @@ def _split_names(text: str | None) -> list[str] | None:
     return names
 
 
-def load_source(args: argparse.Namespace) -> RunSource:
-    """Build the :class:`RunSource` from parsed options; ValueError with a one-line reason if bad."""
+_SESSION_SETS = ("dataset", "data", "columns", "label_column", "view_columns", "k", "init", "seed", "algorithm",
+                 "batch", "beta", "covariance")
+
+
+def load_source(args: argparse.Namespace, *, session: bool = True) -> RunSource:
+    """Build the :class:`RunSource` from parsed options; ValueError with a one-line reason if bad.
+
+    With ``session`` (the default), ``--session FILE`` is read instead of the data options.
+    """
+    if session and getattr(args, "session", None):
+        given = [name for name in _SESSION_SETS if getattr(args, name, None) is not None]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise ValueError(f"{flag} cannot be combined with --session: the session sets the data and the run")
+        return load_session_source(args.session)
+    seed = 0 if getattr(args, "seed", None) is None else int(args.seed)
+    if seed < 0:
+        raise ValueError(f"--seed {seed} must be >= 0")
+    init = getattr(args, "init", None) or "k-means++"
+    variant = variant_options(args)
+    algorithm = variant.pop("algorithm")
+    source = _data_source(args, seed, init)
+    source = replace(source, algorithm=algorithm, options=variant)
+    source.params  # noqa: B018 -- validates (an init the algorithm does not offer, a bad beta)
+    return source
+
+
+def load_session_source(path) -> RunSource:
+    """The Explore run saved in the session file ``path``; ValueError naming the problem."""
+    from ..state import AppState
+    from ..state import session as sessions
+
+    name = os.path.basename(os.fspath(path))
+    try:
+        saved = sessions.read(path)
+    except sessions.SessionError as exc:
+        raise ValueError(f"--session {path}: {exc}") from None
+    if "explore" not in saved.models:
+        raise ValueError(f"--session {path}: the session has no Explore part to picture")
+    try:
+        # Loaded without computing ahead: only its points, parameters and placed centres are used.
+        state = AppState.from_dict(saved.models["explore"], saved.arrays.get("explore", {}), eager_budget_s=0.0)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"--session {path}: {exc}") from None
+    if state.n_points == 0:
+        raise ValueError(f"--session {path}: the session has no points to cluster")
+    if state.error:
+        raise ValueError(f"--session {path}: its run cannot start: {state.error}")
+    return RunSource.from_explore(state, title=name)
+
+
+def _data_source(args: argparse.Namespace, seed: int, init: str) -> RunSource:
     from ..data.table import NonFiniteRows, check_k, load_csv
 
     data = getattr(args, "data", None)
-    seed = int(args.seed)
-    if seed < 0:
-        raise ValueError(f"--seed {seed} must be >= 0")
     if data is None:
         for option in ("columns", "label_column", "view_columns"):
             if getattr(args, option, None):
@@ -176,7 +310,7 @@ def load_source(args: argparse.Namespace) -> RunSource:
         check_k(X, k)
         names = ("x", "y")
         return RunSource(X=X, names=names, title=info.label, projection=fit_projection(X, names=names),
-                         k=k, init=args.init, seed=seed)
+                         k=k, init=init, seed=seed)
     if getattr(args, "dataset", None) is not None:
         raise ValueError("give either --dataset or --data, not both")
     try:
@@ -202,5 +336,5 @@ def load_source(args: argparse.Namespace) -> RunSource:
         columns = tuple(table.columns.index(v) for v in view)
     projection = fit_projection(table.X, columns=columns, names=table.columns)
     return RunSource(X=np.asarray(table.X), names=table.columns, title=os.path.basename(data),
-                     projection=projection, k=k, init=args.init, seed=seed, true_labels=table.labels,
+                     projection=projection, k=k, init=init, seed=seed, true_labels=table.labels,
                      label_names=table.label_names, notes=table.notes, mean=table.mean, scale=table.scale)

@@ -21,14 +21,13 @@ from typing import Iterator
 
 import numpy as np
 
-from ..engine import (
-    FewDistinctPointsWarning, KMeansState, gmm_steps, kmeans_steps, minibatch_steps, soft_kmeans_steps,
-)
+from ..engine import FewDistinctPointsWarning, KMeansState
 from ..engine._frozen import frozen
 from . import words
 from .events import Event, batched
 from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params
 from .phases import chart_position, is_final_assignment
+from .run_steps import make_run_steps
 from .step_job import StepJob, final_shortfall, trim_seed
 
 __all__ = [
@@ -336,25 +335,7 @@ class AppState:
         Every one yields states of the engine's shared protocol (``engine/protocol.py``), so
         stepping, the timeline, trails, the chart and the words need not know which it is.
         """
-        p = self._params
-        init = self._manual.copy() if p.init == "manual" else p.init
-        if p.algorithm == "minibatch":
-            # label_all: the canvas colours every point and the chart plots full-data inertia.
-            # tol 0 and the smoothed batch inertia's stop, as scikit-learn's MiniBatchKMeans.
-            return minibatch_steps(self._points, p.k, batch_size=p.batch_size, max_steps=p.max_iter, init=init,
-                                   random_state=p.seed, label_all=True)
-        if p.algorithm == "soft":
-            return soft_kmeans_steps(self._points, p.k, beta=p.beta, init=init, max_iter=p.max_iter, tol=p.tol,
-                                     random_state=p.seed)
-        if p.algorithm == "gmm":
-            return gmm_steps(self._points, p.k, covariance_type=p.covariance,
-                             means_init=init if p.init == "manual" else None, max_iter=p.max_iter, tol=p.tol,
-                             random_state=p.seed)
-        return kmeans_steps(
-            self._points, p.k, init=init, max_iter=p.max_iter, tol=p.tol,
-            empty_policy=p.empty_policy, random_state=p.seed, observe_init=True,
-            stop="allclose" if self.tutorial_setup else "tol",  # the tutorial's inits stop as it does
-        )
+        return make_run_steps(self._points, self._params, self._manual)
 
     @property
     def tutorial_setup(self) -> bool:

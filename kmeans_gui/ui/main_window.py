@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..state import AppState, Params, status_text
 from .common.binding import bind
-from .common.export_dialog import ExportDialog, render_widget
+from .common.export_dialog import render_widget, save_png
 from .common.status_line import StatusLine
 from .learn import install_learn
 from .tabs import TABS
@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "New empty &canvas", self.new_empty)
         self._action(file_menu, "Open &image to quantize…", self.open_image)
         file_menu.addSeparator()
-        self._action(file_menu, "&Export canvas image…", self.export_image, "Ctrl+E")
+        self._action(file_menu, "&Export image…", self.export_image, "Ctrl+E")
+        from .export_actions import RunExport
+        self.run_export = RunExport(self, file_menu)  # the run as GIF, filmstrip and CSV
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, "Ctrl+Q")  # StandardKey.Quit is empty on some platforms
 
@@ -273,14 +275,15 @@ class MainWindow(QMainWindow):
         self.dataset_panel.generate()
 
     def export_image(self, path: str | None = None, width: int | None = None, whole_tab: bool = False) -> str | None:
-        """File > Export: the canvas (or with ``whole_tab`` the whole Explore tab) as a PNG ``width`` wide.
+        """File > Export image: the canvas, a chart or the whole tab as a PNG ``width`` wide.
 
-        Without ``path`` a dialog asks what to export and how large, then where; ``width`` defaults
-        to the size on screen.
+        Without ``path`` a dialog asks what to export (from the Choose k tab when it is showing,
+        else from Explore) and how large, then where; with it, the Explore canvas (or with
+        ``whole_tab`` the whole Explore tab) is written. ``width`` defaults to the size on screen.
         """
-        self.tabs.setCurrentWidget(self.explore)
         if path is None:
-            dialog = ExportDialog(self.canvas, self.explore, self)
+            from .export_actions import image_export_dialog
+            dialog = image_export_dialog(self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             target, width = dialog.choice()
@@ -288,11 +291,14 @@ class MainWindow(QMainWindow):
             if not path:
                 return None
         else:
+            self.tabs.setCurrentWidget(self.explore)
             target = self.explore if whole_tab else self.canvas
         # The dialog's range keeps the width valid; a script's bad width is a ValueError.
         image = render_widget(target, width if width is not None else target.width())
-        if not image.save(path, "PNG"):
-            QMessageBox.warning(self, "Export failed", f"Could not write {path}.")
+        try:
+            save_png(image, path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{exc}")
             return None
         self.show_message(f"Saved {path} ({image.width()} × {image.height()})")
         return path
@@ -316,6 +322,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._message_timer.stop()
+        self.run_export.shutdown()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             shutdown = getattr(widget, "shutdown", None)

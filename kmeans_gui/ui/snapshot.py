@@ -182,7 +182,7 @@ def _two_column_table(args: argparse.Namespace):
     """The ``--data`` table as a RunSource (None without ``--data``); ValueError if not 2-D."""
     if getattr(args, "data", None) is None:
         return None
-    source = load_source(args)
+    source = load_source(args, session=False)  # a --session is applied to the window later
     d = source.X.shape[1]
     if d != 2:
         raise ValueError(f"{source.title} has {d} feature columns ({', '.join(source.names[:6])}"

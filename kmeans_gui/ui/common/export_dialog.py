@@ -1,8 +1,10 @@
-"""Export the Explore view as a PNG: the canvas alone or the whole tab, at a size the user picks."""
+"""Export a view as a PNG: the canvas, one of the charts, or the whole tab, at a size the user picks."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from typing import Sequence
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QRegion
 from PySide6.QtWidgets import (
     QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
@@ -11,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from .blocking import signals_blocked
 
-__all__ = ["ExportDialog", "render_widget", "MIN_EXPORT_WIDTH", "MAX_EXPORT_WIDTH"]
+__all__ = ["ExportDialog", "render_widget", "save_png", "MIN_EXPORT_WIDTH", "MAX_EXPORT_WIDTH"]
 
 MIN_EXPORT_WIDTH = 200
 MAX_EXPORT_WIDTH = 8000
@@ -39,24 +41,53 @@ def render_widget(widget: QWidget, width: int) -> QImage:
     return image
 
 
-class ExportDialog(QDialog):
-    """Asks what to export (the canvas or the whole tab) and how wide; ``choice()`` -> (widget, width).
+def save_png(image: QImage, path) -> None:
+    """Write ``image`` as a PNG atomically (an old file of that name stays whole if this fails).
 
-    The size is kept as a factor of the on-screen size, so switching between canvas and tab keeps
-    "twice the screen" rather than a width that would mean something else for the other widget.
+    Raises
+    ------
+    OSError or ValueError
+        The folder is missing or not writable, the disk is full; the message names the path.
+    """
+    from ...data.atomic import atomic_write
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ValueError(f"the image ({image.width()} x {image.height()}) could not be encoded as PNG")
+    buffer.close()
+    atomic_write(path, lambda f: f.write(bytes(data)))
+
+
+class ExportDialog(QDialog):
+    """Asks what to export (the canvas, a chart or the whole tab) and how wide; ``choice()`` ->
+    (widget, width).
+
+    ``charts`` are (label, widget) pairs offered between the canvas and the whole tab; ``canvas``
+    may be None for a tab without one. ``radios`` are the choices in order: ``canvas_radio`` the
+    first, ``tab_radio`` the last. The size is kept as a factor of the on-screen size, so
+    switching between targets keeps "twice the screen" rather than a width that would mean
+    something else for another widget.
     """
 
-    def __init__(self, canvas: QWidget, tab: QWidget, parent: QWidget | None = None):
+    def __init__(self, canvas: QWidget | None, tab: QWidget, parent: QWidget | None = None, *,
+                 charts: Sequence[tuple[str, QWidget]] = (), canvas_label: str = "The canvas only",
+                 tab_label: str = "The whole tab: canvas, controls, chart and explanation"):
         super().__init__(parent)
         self.setWindowTitle("Export image")
-        self._canvas, self._tab = canvas, tab
         self._factor = 2.0
-        self.canvas_radio = QRadioButton("The canvas only")
-        self.tab_radio = QRadioButton("The whole tab: canvas, controls, chart and explanation")
-        self.canvas_radio.setChecked(True)
+        targets = ([(canvas_label, canvas)] if canvas is not None else []) + list(charts) + [(tab_label, tab)]
+        self.radios: list[QRadioButton] = []
+        self._targets: dict[QRadioButton, QWidget] = {}
         group = QButtonGroup(self)
-        group.addButton(self.canvas_radio)
-        group.addButton(self.tab_radio)
+        for label, widget in targets:
+            radio = QRadioButton(label)
+            group.addButton(radio)
+            self.radios.append(radio)
+            self._targets[radio] = widget
+        self.canvas_radio, self.tab_radio = self.radios[0], self.radios[-1]
+        self.canvas_radio.setChecked(True)
         self.width_spin = QSpinBox()
         self.width_spin.setRange(MIN_EXPORT_WIDTH, MAX_EXPORT_WIDTH)
         self.width_spin.setSingleStep(100)
@@ -81,17 +112,17 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Export"))
-        layout.addWidget(self.canvas_radio)
-        layout.addWidget(self.tab_radio)
+        for radio in self.radios:
+            layout.addWidget(radio)
+            radio.toggled.connect(lambda checked: checked and self.set_factor(self._factor))
         layout.addLayout(form)
         layout.addWidget(buttons)
 
-        self.tab_radio.toggled.connect(lambda _: self.set_factor(self._factor))
         self.width_spin.valueChanged.connect(self._on_width)
         self.set_factor(self._factor)
 
     def target(self) -> QWidget:
-        return self._tab if self.tab_radio.isChecked() else self._canvas
+        return next(self._targets[r] for r in self.radios if r.isChecked())
 
     def choice(self) -> tuple[QWidget, int]:
         return self.target(), self.width_spin.value()
