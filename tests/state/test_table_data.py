@@ -222,3 +222,17 @@ def test_the_adjusted_rand_index_is_scikit_learns():
     assert adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(-0.5)
     with pytest.raises(ValueError, match="same points"):
         adjusted_rand_index([0, 1], [0, 1, 1])
+
+
+def test_clearing_nd_data_leaves_a_2d_canvas_to_draw_on_and_undo_brings_the_table_back():
+    X, y = four_d()
+    state = AppState(params=Params(k=3))
+    state.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"])
+    state.set_view_columns((0, 2))
+    state.clear()
+    assert state.n_points == 0 and state.n_features == 2 and state.view_columns is None
+    state.add_points([[1.0, 2.0]])
+    state.undo()
+    state.undo()
+    np.testing.assert_array_equal(state.points, X)
+    assert state.feature_names == ("a", "b", "c", "d")
