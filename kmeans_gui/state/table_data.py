@@ -350,20 +350,19 @@ def view_note(state) -> str:
     if d != 2:
         proj = state.projection
         if d == 1:
-            parts.append("1-D data (one feature), shown along a line.")
+            parts.append("One feature, shown along a line.")
         elif proj.kind == "pca":
-            parts.append(f"{d}-D data, clustered in all {d} features; shown through PCA, the plane of most variance.")
+            parts.append(f"Clustered in all {d} features; shown through PCA.")
         else:
-            parts.append(f"{d}-D data, clustered in all {d} features; shown by two of its columns, "
-                         f"{proj.axis_titles[0]} and {proj.axis_titles[1]}.")
+            parts.append(f"Clustered in all {d} features; shown by two of them.")
         parts.append(regions_hidden_reason(d))
-        parts.append("Adding points and placing centroids need 2-D data.")
+        parts.append("Drawing points or centroids needs 2-D data.")
     lines = [" ".join(parts)] if parts else []
     if state.true_labels is not None:
         # Said from the first state on (not only once points are assigned), so the line's height
         # never changes during a run.
         score = state.true_label_score()
         lines.append("Against the true classes: " + ("no clusters yet." if score is None else
-                     f"adjusted Rand index {score:.2f} (1: the same groups, 0: chance)."))
+                     f"adjusted Rand index {score:.2f} (1 = the same groups, 0 = chance)."))
     return "\n".join(lines)
 

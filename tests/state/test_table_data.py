@@ -236,3 +236,21 @@ def test_clearing_nd_data_leaves_a_2d_canvas_to_draw_on_and_undo_brings_the_tabl
     state.undo()
     np.testing.assert_array_equal(state.points, X)
     assert state.feature_names == ("a", "b", "c", "d")
+
+
+def test_the_note_over_the_canvas_says_what_the_picture_is_and_scores_true_classes():
+    from kmeans_gui.state.table_data import view_note
+
+    X, y = four_d()
+    state = AppState(params=Params(k=3, seed=1))
+    state.set_table(X, true_labels=y)
+    assert view_note(state) == (
+        "Clustered in all 4 features; shown through PCA. Regions hidden: the clustering is in 4-D; a 2-D picture "
+        "of its regions would mislead. Drawing points or centroids needs 2-D data.\n"
+        "Against the true classes: no clusters yet.")
+    state.run_to_end()
+    assert view_note(state).endswith("\nAgainst the true classes: adjusted Rand index 1.00 (1 = the same groups, "
+                                     "0 = chance).")
+    state.set_view_columns((0, 1))
+    assert view_note(state).startswith("Clustered in all 4 features; shown by two of them.")
+    assert view_note(AppState(SQUARE)) == ""  # 2-D, no classes: nothing to say
