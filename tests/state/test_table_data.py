@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kmeans_gui.engine import kmeans_steps
 from kmeans_gui.state import AppState, Params
@@ -254,3 +256,22 @@ def test_the_note_over_the_canvas_says_what_the_picture_is_and_scores_true_class
     state.set_view_columns((0, 1))
     assert view_note(state).startswith("Clustered in all 4 features; shown by two of them.")
     assert view_note(AppState(SQUARE)) == ""  # 2-D, no classes: nothing to say
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(3, 40), d=st.integers(1, 7), seed=st.integers(0, 10_000))
+def test_a_centroid_is_drawn_at_the_mean_of_its_points_pictures(n, d, seed):
+    # Any view is affine, so the picture of a mean is the mean of the pictures: a centroid sits
+    # among its points on the canvas whatever the dimension or the view.
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * rng.uniform(0.1, 10, size=d)
+    state = AppState(X, Params(k=1))
+    members = rng.random(n) < 0.5
+    members[0] = True
+    np.testing.assert_allclose(state.project(X[members].mean(axis=0, keepdims=True))[0],
+                               state.view_points[members].mean(axis=0), atol=1e-9 * (1 + np.abs(X).max()))
+    if d > 2:  # PCA: centred, uncorrelated axes, the first the wider
+        V = state.view_points
+        np.testing.assert_allclose(V.mean(axis=0), 0, atol=1e-9 * (1 + np.abs(X).max()))
+        cov = np.cov(V.T)
+        assert abs(cov[0, 1]) <= 1e-8 * (1 + cov[0, 0]) and cov[0, 0] >= cov[1, 1] - 1e-9
