@@ -317,8 +317,7 @@ def adjusted_rand_index(truth, labels) -> float:
         1.0 for the same grouping (whatever the label numbers), about 0 for chance, below 0
         for worse than chance. 1.0 when both put everything together or everything apart.
     """
-    a = np.unique(np.asarray(truth), return_inverse=True)[1].ravel()
-    b = np.unique(np.asarray(labels), return_inverse=True)[1].ravel()
+    a, b = _codes(truth), _codes(labels)
     if a.shape != b.shape:
         raise ValueError(f"two labelings of the same points are needed; got {a.shape[0]} and {b.shape[0]} labels.")
     n = a.shape[0]
@@ -337,6 +336,14 @@ def adjusted_rand_index(truth, labels) -> float:
     if best == expected:
         return 1.0
     return (together - expected) / (best - expected)
+
+
+def _codes(labels) -> np.ndarray:
+    """Labels as small whole numbers >= 0 (unused numbers only add empty rows to the table)."""
+    arr = np.asarray(labels).ravel()
+    if arr.dtype.kind in "iu" and arr.size and 0 <= arr.min() and arr.max() < 4096:
+        return arr.astype(np.intp, copy=False)  # cluster labels and class numbers: no sort needed
+    return np.unique(arr, return_inverse=True)[1].ravel()
 
 
 def view_note(state) -> str:

@@ -221,6 +221,9 @@ def test_the_adjusted_rand_index_is_scikit_learns():
         assert adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
         assert adjusted_rand_index(a, a + 10) == pytest.approx(1.0)  # the numbers do not matter
     assert adjusted_rand_index([0, 0, 1, 1], [1, 1, 0, 0]) == 1.0
+    a, b = rng.integers(4, size=80), rng.integers(3, size=80)
+    for odd in (b - 1, b * 10_000, b.astype(np.int32), b.astype(float)):  # noise as -1, big numbers, other dtypes
+        assert adjusted_rand_index(a, odd) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
     assert adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(-0.5)
     with pytest.raises(ValueError, match="same points"):
         adjusted_rand_index([0, 1], [0, 1, 1])
