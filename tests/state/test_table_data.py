@@ -278,3 +278,17 @@ def test_a_centroid_is_drawn_at_the_mean_of_its_points_pictures(n, d, seed):
         np.testing.assert_allclose(V.mean(axis=0), 0, atol=1e-9 * (1 + np.abs(X).max()))
         cov = np.cov(V.T)
         assert abs(cov[0, 1]) <= 1e-8 * (1 + cov[0, 0]) and cov[0, 0] >= cov[1, 1] - 1e-9
+
+
+@pytest.mark.parametrize("algorithm, extra", [("minibatch", {"batch_size": 20}), ("soft", {"beta": 2.0}),
+                                              ("gmm", {"covariance": "full"}), ("gmm", {"covariance": "diag"})])
+def test_every_variant_runs_in_full_dimension(algorithm, extra):
+    X, y = four_d(90)
+    state = AppState(params=Params(k=3, seed=3))
+    state.set_table(X, true_labels=y)
+    state.set_algorithm(algorithm)
+    state.set_params(**extra)
+    state.run_to_end()
+    s = state.current
+    assert state.error is None and s.is_final and s.centers.shape == (3, 4)
+    assert state.project(s.centers).shape == (3, 2) and state.true_label_score() > 0.9
