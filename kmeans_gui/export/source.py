@@ -19,7 +19,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..data.datasets import DATASETS, make_dataset
+from ..data.datasets import DATASETS, dataset_features, make_dataset
 from ..data.projection import Projection, fit_projection
 from ..engine import KMeansState
 from ..engine.inits import INIT_NAMES
@@ -308,7 +308,7 @@ def _data_source(args: argparse.Namespace, seed: int, init: str) -> RunSource:
             raise ValueError(f"--n {args.n} must be >= 2")
         X = make_dataset(name, **info.options(seed=seed, n=args.n, centers=k))
         check_k(X, k)
-        names = ("x", "y")
+        names = dataset_features(name) or ("x", "y")  # Iris and Wine: 4 and 13 named features
         return RunSource(X=X, names=names, title=info.label, projection=fit_projection(X, names=names),
                          k=k, init=init, seed=seed)
     if getattr(args, "dataset", None) is not None:
