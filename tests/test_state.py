@@ -212,7 +212,7 @@ def test_session_round_trip_through_json():
     state = AppState(X, Params(k=4, seed=7, init="farthest"))
     state.go_to(6)
     data = json.loads(json.dumps(state.to_dict()))
-    assert set(data) == {"params", "cursor", "dataset"}  # the arrays travel apart
+    assert set(data) == {"params", "cursor", "dataset", "feature_names", "source", "view_columns"}  # arrays apart
     other = AppState.from_dict(data, state.arrays())
     np.testing.assert_array_equal(other.points, state.points)
     assert other.params == state.params and other.cursor == 6
@@ -223,7 +223,7 @@ def test_session_round_trip_through_json():
 
 @pytest.mark.parametrize("change, words", [
     ({"points": [[0, 0], [1, float("nan")]]}, "points: Points must be finite"),
-    ({"points": [1, 2, 3]}, "points: Points must be an array of shape (n, 2)"),
+    ({"points": [1, 2, 3]}, "points: Points must be an array of shape (n, d) with d >= 1"),
     ({"params": {"k": 0}}, "missing parameter(s)"),
     ({"params": None}, "missing 'params'"),
     ({"cursor": -1}, "cursor=-1"),
@@ -268,13 +268,15 @@ def test_final_sentence():
     assert final_sentence(s) in status_text(state)
 
 
-@pytest.mark.parametrize("bad", [np.zeros((3, 3)), np.zeros(4), np.zeros((2, 2, 2)), [[1.0, 2.0, 3.0]]])
+@pytest.mark.parametrize("bad", [np.zeros(4), np.zeros((2, 2, 2)), [[[1.0, 2.0, 3.0]]]])
 def test_points_of_the_wrong_shape_are_refused_not_reshaped(bad):
     state = AppState(SQUARE)
-    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+    with pytest.raises(ValueError, match=r"shape \(n, d\) with d >= 1"):
         state.set_points(bad)
-    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+    with pytest.raises(ValueError, match=r"shape \(n, d\) with d >= 1"):
         AppState(bad)
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):  # points drawn by hand are on the plane
+        state.add_points([[1.0, 2.0, 3.0]])
     np.testing.assert_array_equal(state.points, SQUARE)
     state.set_points(np.empty((0, 2)))  # empty is fine
     assert state.n_points == 0

@@ -1,8 +1,11 @@
-"""Built-in 2-D datasets for the explorer, each a seeded function of plain parameters.
+"""Built-in datasets for the explorer, each a seeded function of plain parameters.
 
-Everything except Iris, Wine and the tutorial's datasets is generated with NumPy, so opening the
-app does not pay for importing scikit-learn; Iris and Wine load scikit-learn's bundled copies and
-project them to 2-D with PCA (on standardised features, so no single unit dominates). The three
+All are 2-D except Iris (4-D) and Wine (13-D), which are what they really are: the explorer
+clusters them in full and shows them through PCA. Everything except Iris, Wine and the tutorial's
+datasets is generated with NumPy, so opening the app does not pay for importing scikit-learn; Iris
+and Wine load scikit-learn's bundled copies. Iris is kept in its own units (four lengths in cm);
+Wine's thirteen measurements have unrelated units (proline runs to 1,680, hue to 1.7), so it is
+standardised (each feature mean 0, sd 1) lest proline alone decide the clusters. The three
 "tutorial" datasets are the exact calls of the "K-Means from Scratch" tutorial (scikit-learn's
 ``make_blobs``, ``make_moons``, ``make_circles`` with ``random_state=42``): fixed data, whatever
 the seed, so the tutorial's figures come out.
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DATASETS", "DatasetInfo", "make_dataset", "make_labelled_dataset", "dataset_names"]
+__all__ = ["DATASETS", "DatasetInfo", "make_dataset", "make_labelled_dataset", "dataset_names", "dataset_features"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,8 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("unequal-variance", "Unequal variance", uses_centers=True, uses_spread=True),
         DatasetInfo("unequal-sizes", "Unequal sizes", uses_centers=True, uses_spread=True),
         DatasetInfo("uniform", "Uniform noise", suggested_k=4),
-        DatasetInfo("iris", "Iris (PCA to 2-D)", uses_n=False),
-        DatasetInfo("wine", "Wine (PCA to 2-D)", uses_n=False),
+        DatasetInfo("iris", "Iris (4-D, shown by PCA)", uses_n=False),
+        DatasetInfo("wine", "Wine (13-D, standardised)", uses_n=False),
         DatasetInfo("tutorial-blobs", "Tutorial blobs", uses_n=False, suggested_k=4),
         DatasetInfo("tutorial-moons", "Tutorial moons", uses_n=False, suggested_k=2),
         DatasetInfo("tutorial-circles", "Tutorial circles", uses_n=False, suggested_k=2),
@@ -62,6 +65,19 @@ DATASETS: dict[str, DatasetInfo] = {
 
 def dataset_names() -> list[str]:
     return list(DATASETS)
+
+
+def dataset_features(name: str) -> tuple[str, ...] | None:
+    """The feature names of a dataset with named columns (Iris, Wine); None for the x, y ones."""
+    if name == "iris":
+        from sklearn.datasets import load_iris
+
+        return tuple(load_iris().feature_names)
+    if name == "wine":
+        from sklearn.datasets import load_wine
+
+        return tuple(load_wine().feature_names)
+    return None
 
 
 def make_dataset(
@@ -84,7 +100,8 @@ def make_dataset(
 
     Returns
     -------
-    ndarray of shape (n_points, 2), float64
+    ndarray of shape (n_points, d), float64
+        d is 2, except for Iris (4) and Wine (13).
     """
     return make_labelled_dataset(name, n, centers, spread, seed)[0]
 
@@ -98,7 +115,7 @@ def make_labelled_dataset(
 
     Returns
     -------
-    X : ndarray of shape (n_points, 2), float64
+    X : ndarray of shape (n_points, d), float64 (d = 2; 4 for Iris, 13 for Wine)
     y : ndarray of shape (n_points,), int64, or None
         The blob, moon, ring or class of each point; None for data with no groups (uniform noise,
         the empty canvas).
@@ -194,27 +211,19 @@ def _uniform(rng, n, centers, spread):
     return rng.uniform(-10, 10, size=(n, 2)), None
 
 
-def _pca_2d(X: np.ndarray) -> np.ndarray:
-    Z = (X - X.mean(axis=0)) / X.std(axis=0)
-    _, _, vt = np.linalg.svd(Z, full_matrices=False)
-    P = Z @ vt[:2].T
-    # SVD signs are arbitrary; fixing them keeps the picture the same across NumPy builds.
-    P *= np.where(P[np.abs(P).argmax(axis=0), [0, 1]] < 0, -1.0, 1.0)
-    return P
-
-
 def _iris(rng, n, centers, spread):
     from sklearn.datasets import load_iris
 
     data = load_iris()
-    return _pca_2d(data.data), data.target
+    return data.data.copy(), data.target
 
 
 def _wine(rng, n, centers, spread):
     from sklearn.datasets import load_wine
 
     data = load_wine()
-    return _pca_2d(data.data), data.target
+    X = data.data
+    return (X - X.mean(axis=0)) / X.std(axis=0), data.target
 
 
 #: The tutorial's data, for reproducing its figures: fixed size and random_state.

@@ -30,6 +30,7 @@ from .events import Event, batched
 from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Params
 from .phases import chart_position, is_final_assignment
 from .step_job import StepJob, final_shortfall, trim_seed
+from .table_data import TableData, TableMixin, as_points
 
 __all__ = [
     "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
@@ -45,18 +46,15 @@ STUCK_CHECK_MAX_WORK = 20_000
 
 
 def _as_points(X) -> np.ndarray:
-    arr = np.array(X, dtype=np.float64, copy=True)
-    if arr.size == 0:
-        arr = np.empty((0, 2))
-    elif arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(f"Points must be an array of shape (n, 2) (one x, y row per point); got shape {arr.shape}.")
-    if not np.isfinite(arr).all():
-        raise ValueError("Points must be finite numbers (no NaN or inf).")
-    return frozen(np.ascontiguousarray(arr))
+    """Points drawn on the plane (placed centres, hand edits): shape (n, 2), checked."""
+    return as_points(X, n_features=2)
 
 
-class AppState:
+class AppState(TableMixin):
     """Points, parameters, the current run and where the cursor is in it.
+
+    The points may have any number of features d (``set_table``); the run clusters them in all
+    d, and the canvas shows them through ``projection`` (see ``state/table_data.py``).
 
     Events (``state.events.<name>``, emitted with no arguments)
     ------
@@ -67,10 +65,11 @@ class AppState:
     history : more states of the same run were computed
     cursor : the cursor moved to another state of the same run
     message : ``state.message`` changed (a one-line note for the status bar)
+    projection : the 2-D view of the data changed (``set_view_columns``), not the data
 
     Parameters
     ----------
-    points : array-like of shape (n, 2), optional
+    points : array-like of shape (n, d), optional
     params : Params, optional
     eager_budget_s : float
         After a restart, compute the run ahead for up to this long (on the GUI thread, so well
@@ -83,17 +82,18 @@ class AppState:
 
     def __init__(self, points=None, params: Params | None = None, *, eager_budget_s: float = 0.08):
         self.events = SimpleNamespace(
-            **{name: Event(name) for name in ("points", "params", "manual", "run", "history", "cursor", "message")}
+            **{name: Event(name) for name in ("points", "params", "manual", "run", "history", "cursor", "message",
+                                           "projection")}
         )
-        self._points = _as_points(np.empty((0, 2)) if points is None else points)
+        self._data = TableData.checked(np.empty((0, 2)) if points is None else points)
         self._data_version = 0
         self._params = (params or Params()).validated()
         self._manual = frozen(np.empty((0, 2)))
-        # Each entry is (points, placed centroids, params) as they were before an edit; the last two
+        # Each entry is (data, placed centroids, params) as they were before an edit; the last two
         # are None where the edit left them alone (moving a centroid or changing k later must not
         # be undone with a point). A new dataset changes all three.
-        self._undo: list[tuple[np.ndarray, np.ndarray | None, Params | None]] = []
-        self._redo: list[tuple[np.ndarray, np.ndarray | None, Params | None]] = []
+        self._undo: list[tuple[TableData, np.ndarray | None, Params | None]] = []
+        self._redo: list[tuple[TableData, np.ndarray | None, Params | None]] = []
         self.points_change = "replace"
         self.dataset: dict | None = None
         self.eager_budget_s = eager_budget_s
@@ -114,8 +114,13 @@ class AppState:
     # ------------------------------------------------------------------ points
     @property
     def points(self) -> np.ndarray:
-        """ndarray of shape (n, 2), float64, read-only."""
-        return self._points
+        """ndarray of shape (n, d), float64, read-only: what is clustered (``view_points`` is
+        what the canvas draws)."""
+        return self._data.X
+
+    @property
+    def _points(self) -> np.ndarray:
+        return self._data.X
 
     @property
     def n_points(self) -> int:
@@ -126,20 +131,37 @@ class AppState:
         return self._data_version
 
     def set_points(self, X, *, record: bool = True, kind: str = "replace") -> None:
-        """Replace the points (undoable when ``record``); ``kind`` tells views whether to re-frame."""
-        new = _as_points(X)
+        """Replace the points, of shape (n, d) (undoable when ``record``); ``kind`` tells views
+        whether to re-frame. True labels are dropped; feature names stay if d does."""
+        new = as_points(X)
+        names = self._data.feature_names if new.shape[1] == self.n_features else None
+        self._set_data(TableData(new, None, names, self._data.source if names else None), record, kind)
+
+    def _set_data(self, new: TableData, record: bool = True, kind: str = "edit") -> None:
         if record:
             self._push_undo()
+        if new.n_features != self.n_features:
+            self._view_columns = None
         self._apply_points(new, kind)
 
+    def _refuse_off_plane(self, what: str) -> None:
+        reason = self.planar_only_reason(what)
+        if reason is not None:
+            raise ValueError(reason)
+
     def add_points(self, P) -> None:
-        """Append points of shape (m, 2) (one undo step)."""
+        """Append points of shape (m, 2) (one undo step); 2-D data only (ValueError otherwise).
+
+        Points drawn by hand have no known group, so true labels are dropped (undo restores them).
+        """
+        self._refuse_off_plane("Adding points by hand")
         P = _as_points(P)
         if P.shape[0]:
-            self.set_points(np.concatenate([self._points, P]), kind="edit")
+            self._set_data(replace(self._data, X=frozen(np.concatenate([self._points, P])), true_labels=None))
 
     def remove_nearest(self, x: float, y: float, max_distance: float | None = None) -> int | None:
         """Remove the point nearest to (x, y), if any lies within ``max_distance``; return its old index."""
+        self._refuse_off_plane("Removing points by hand")
         if not (np.isfinite(x) and np.isfinite(y)):
             raise ValueError(f"remove_nearest needs finite coordinates; got ({x!r}, {y!r}).")
         if max_distance is not None and not (np.isfinite(max_distance) and max_distance >= 0):
@@ -170,11 +192,11 @@ class AppState:
         keep = np.ones(self.n_points, dtype=bool)
         keep[idx.astype(np.intp)] = False
         if not keep.all():
-            self.set_points(self._points[keep], kind="edit")
+            self._set_data(self._data.subset(keep))
 
     def clear(self) -> None:
         if self.n_points:
-            self.set_points(np.empty((0, 2)), kind="edit")
+            self._set_data(self._data.subset(np.zeros(self.n_points, dtype=bool)))
 
     def load_dataset(self, name: str, k: int | None = None, **options) -> None:
         """Replace the points with a built-in dataset (undoable). Options go to ``make_dataset``.
@@ -183,15 +205,19 @@ class AppState:
         points), with a single restart of the run. Placed centroids belong to the old data, so
         they are cleared (undo brings them back with the old points).
         """
-        from ..data.datasets import make_dataset
+        from ..data.datasets import dataset_features, make_labelled_dataset
 
-        X = _as_points(make_dataset(name, **options))
-        params = None
+        X, y = make_labelled_dataset(name, **options)
+        table = TableData.checked(X, y, dataset_features(name))
+        params = self._params
         if k is not None and k <= max(X.shape[0], 1):
-            params = replace(self._params, k=k).validated()
+            params = replace(params, k=k)
+        if table.n_features != 2 and params.init == "manual":
+            params = replace(params, init="k-means++")  # placing centroids needs the data's plane
         self.dataset = {"name": name, **options}
         self._push_undo(whole=True)
-        self._apply_points(X, "replace", params, manual=frozen(np.empty((0, 2))))
+        self._view_columns = None
+        self._apply_points(table, "replace", params.validated(), manual=frozen(np.empty((0, 2))))
 
     @property
     def can_undo(self) -> bool:
@@ -206,7 +232,7 @@ class AppState:
         if not self._undo:
             return False
         points, manual, params = self._undo.pop()
-        self._redo.append((self._points, None if manual is None else self._manual,
+        self._redo.append((self._data, None if manual is None else self._manual,
                            None if params is None else self._params))
         self._apply_points(points, "edit", params, manual=manual)
         return True
@@ -222,7 +248,7 @@ class AppState:
     def _push_undo(self, clear_redo: bool = True, whole: bool = False) -> None:
         """Record the points (``whole``: and the placed centroids and params) before an edit."""
         # Arrays are read-only, so sharing them between the present and the history is safe.
-        self._undo.append((self._points, self._manual if whole else None, self._params if whole else None))
+        self._undo.append((self._data, self._manual if whole else None, self._params if whole else None))
         if clear_redo:
             self._redo.clear()
         while len(self._undo) > self.max_undo or (
@@ -230,12 +256,14 @@ class AppState:
         ):
             self._undo.pop(0)
 
-    def _apply_points(self, new: np.ndarray, kind: str, params: "Params | None" = None,
+    def _apply_points(self, new: TableData, kind: str, params: "Params | None" = None,
                       manual: np.ndarray | None = None) -> None:
         # Listeners hear points, params, manual and run once each, after the restart: a view that
         # redraws on "manual" must never meet the new points with the old run's labels.
+        if self._view_columns is not None and max(self._view_columns) >= new.n_features:
+            self._view_columns = None
         with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
-            self._points = new
+            self._data = new
             self._data_version += 1
             self.points_change = kind
             self.events.points.emit()
@@ -256,7 +284,10 @@ class AppState:
         unknown = set(changes) - {f.name for f in fields(Params)}
         if unknown:
             raise TypeError(f"Unknown parameter(s): {', '.join(sorted(unknown))}")
-        if self._adopt_params(replace(self._params, **changes).validated()):
+        new = replace(self._params, **changes).validated()
+        if new.init == "manual" and self._params.init != "manual":
+            self._refuse_off_plane("Placing centroids by hand")
+        if self._adopt_params(new):
             self._restart()
 
     def _adopt_params(self, new: Params) -> bool:
@@ -469,18 +500,18 @@ class AppState:
         d2 = np.full(self.n_points, np.inf) if d2 is None else d2.astype(np.float64)
         centres = np.asarray(s.centers[start:want], dtype=np.float64)
         if len(centres):
-            # Whole-column passes over contiguous x and y: about 4x faster than (n, 2) rows.
+            # Whole-column passes over contiguous columns: about 4x faster than (n, d) rows.
             if self._columns is None or self._columns[0] != self._data_version:
                 self._columns = (self._data_version, np.ascontiguousarray(self._points.T))
-            xs, ys = self._columns[1]
-            dx, dy = np.empty_like(xs), np.empty_like(ys)
-            for cx, cy in centres:
-                np.subtract(xs, cx, out=dx)
-                dx *= dx
-                np.subtract(ys, cy, out=dy)
-                dy *= dy
-                dx += dy
-                np.minimum(d2, dx, out=d2)
+            cols = self._columns[1]
+            acc, diff = np.empty(cols.shape[1]), np.empty(cols.shape[1])
+            for centre in centres:
+                acc.fill(0.0)
+                for col, c in zip(cols, centre):
+                    np.subtract(col, c, out=diff)
+                    diff *= diff
+                    acc += diff
+                np.minimum(d2, acc, out=d2)
         self._seed_cache = (self.run_version, want, frozen(d2))
         return d2
 
@@ -649,13 +680,13 @@ class AppState:
 
     # ------------------------------------------------------------------ derived views
     def trail(self) -> np.ndarray:
-        """ndarray of shape (m, k, 2): the k centres after initialisation and after every update
-        up to the cursor, for drawing each centroid's path."""
+        """ndarray of shape (m, k, d): the k centres after initialisation and after every update
+        up to the cursor, for drawing each centroid's path (``project`` it for the canvas)."""
         out = [
             s.centers for s in self._history[: self._cursor + 1]
             if (s.phase == "update") or (s.phase == "init" and s.centers.shape[0] == self._params.k)
         ]
-        return np.array(out) if out else np.empty((0, self._params.k, 2))
+        return np.array(out) if out else np.empty((0, self._params.k, self.n_features))
 
     def objective_series(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(x, objective, state index) for every computed state that has an objective (inertia,
@@ -682,12 +713,20 @@ class AppState:
     # ------------------------------------------------------------------ sessions
     def to_dict(self) -> dict:
         """What restores this run besides the arrays, as JSON-able plain data: the parameters, the
-        cursor and the dataset's options (the points and placed centres are in :meth:`arrays`)."""
-        return {"params": asdict(self._params), "cursor": self._cursor, "dataset": self.dataset}
+        cursor, the dataset's options, and the table's feature names, source and view columns
+        (the points, true labels and placed centres are in :meth:`arrays`)."""
+        return {"params": asdict(self._params), "cursor": self._cursor, "dataset": self.dataset,
+                "feature_names": None if self._data.feature_names is None else list(self._data.feature_names),
+                "source": self._data.source,
+                "view_columns": None if self._view_columns is None else list(self._view_columns)}
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """``points`` of shape (n, 2) and ``manual_centers`` of shape (m, 2), float64, read-only."""
-        return {"points": self._points, "manual_centers": self._manual}
+        """``points`` of shape (n, d), ``manual_centers`` of shape (m, 2), float64, and
+        ``true_labels`` of shape (n,), int64, when known; read-only."""
+        out = {"points": self._points, "manual_centers": self._manual}
+        if self._data.true_labels is not None:
+            out["true_labels"] = self._data.true_labels
+        return out
 
     def load_dict(self, data: dict, arrays: dict | None = None) -> None:
         """Restore what :meth:`to_dict` and :meth:`arrays` gave (the run is replayed up to the cursor).
@@ -695,36 +734,42 @@ class AppState:
         Without ``arrays`` the points and placed centres are read from ``data`` (lists are fine).
         Everything is checked first: on a ValueError, which names every problem, nothing changed.
         """
-        points, params, manual, cursor, dataset = self.validate_dict(data, arrays)
+        table, params, manual, cursor, dataset, view_columns = self.validate_dict(data, arrays)
         # Views hear points, params, manual, run in that order (colours for the new run must
         # meet the new points), each once.
         with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
             self._params = params
             self._manual = manual
             self.dataset = dataset
+            self._view_columns = view_columns
             self._undo.clear()
             self._redo.clear()
             self.events.params.emit()
             self.events.manual.emit()
-            self._apply_points(points, "replace")
+            self._apply_points(table, "replace")
         self.go_to(cursor)
 
     @staticmethod
     def validate_dict(data, arrays: dict | None = None) -> tuple:
-        """Check what :meth:`load_dict` would take, changing nothing: (points, params, placed
-        centres, cursor, dataset), or a ValueError naming every problem."""
+        """Check what :meth:`load_dict` would take, changing nothing: (data as a TableData, params,
+        placed centres, cursor, dataset, view columns), or a ValueError naming every problem.
+
+        Sessions saved before tables (format 1) have neither names, source, view columns nor true
+        labels, and 2-D points: they load as they did."""
         if not isinstance(data, dict):
             raise ValueError(f"Explore settings must be a dict (JSON object), not {type(data).__name__}.")
-        arrays = dict(arrays) if arrays is not None else {k: data[k] for k in ("points", "manual_centers") if k in data}
-        known = {"params", "cursor", "dataset", "points", "manual_centers"}
+        array_names = ("points", "manual_centers", "true_labels")
+        arrays = dict(arrays) if arrays is not None else {k: data[k] for k in array_names if k in data}
+        known = {"params", "cursor", "dataset", "feature_names", "source", "view_columns", *array_names}
         problems = [f"unknown setting {key!r}" for key in data if key not in known]
-        problems += [f"unknown array {key!r}" for key in arrays if key not in ("points", "manual_centers")]
-        points = params = manual = None
+        problems += [f"unknown array {key!r}" for key in arrays if key not in array_names]
+        table = params = manual = view_columns = None
         if "points" not in arrays:
             problems.append("missing 'points'")
         else:
             try:
-                points = _as_points(arrays["points"])
+                table = TableData.checked(arrays["points"], arrays.get("true_labels"), data.get("feature_names"),
+                                          data.get("source"))
             except (ValueError, TypeError) as exc:
                 problems.append(f"points: {exc}".rstrip("."))
         try:
@@ -749,15 +794,28 @@ class AppState:
                     problems.append(str(exc).rstrip("."))
         if params is not None and manual is not None and params.init == "manual" and manual.shape[0] > params.k:
             problems.append(f"{manual.shape[0]} placed centres for k = {params.k}")
+        if params is not None and table is not None and params.init == "manual" and table.n_features != 2:
+            problems.append(f"init 'manual' (centroids placed by hand) needs 2-D points; these have "
+                            f"{table.n_features} features")
         cursor = data.get("cursor", 0)
         if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)) or cursor < 0:
             problems.append(f"cursor={cursor!r} must be a whole number >= 0")
         dataset = data.get("dataset")
         if dataset is not None and not (isinstance(dataset, dict) and isinstance(dataset.get("name"), str)):
             problems.append("dataset must be null or a mapping with a 'name'")
+        raw_view = data.get("view_columns")
+        if raw_view is not None:
+            d = table.n_features if table is not None else None
+            if (not isinstance(raw_view, (list, tuple)) or len(raw_view) != 2
+                    or not all(isinstance(c, int) and not isinstance(c, bool) for c in raw_view)
+                    or raw_view[0] == raw_view[1] or (d is not None and not all(0 <= c < d for c in raw_view))):
+                problems.append(f"view_columns={raw_view!r} must be null or two different column indices"
+                                + (f" from 0 to {d - 1}" if d else ""))
+            else:
+                view_columns = (int(raw_view[0]), int(raw_view[1]))
         if problems:
             raise ValueError("Explore: " + "; ".join(problems) + ".")
-        return points, params, manual, int(cursor), dataset
+        return table, params, manual, int(cursor), dataset, view_columns
 
     @classmethod
     def from_dict(cls, data: dict, arrays: dict | None = None, **kwargs) -> "AppState":

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 FORMAT = "kmeans-gui session"
-VERSION = 1
+VERSION = 2  # 2: explore points of any width, true labels, feature names, view columns
 SUFFIX = ".kmsession"
 #: Most points a session may hold (the canvas stays fluid up to about a million).
 MAX_POINTS = 5_000_000

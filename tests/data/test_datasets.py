@@ -1,14 +1,17 @@
 import numpy as np
 import pytest
 
-from kmeans_gui.data.datasets import DATASETS, make_dataset
+from kmeans_gui.data.datasets import DATASETS, dataset_features, make_dataset, make_labelled_dataset
+
+#: The datasets that are not 2-D, and their width.
+WIDTH = {"iris": 4, "wine": 13}
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_every_dataset_is_2d_finite_and_seeded(name):
+def test_every_dataset_is_finite_seeded_and_2d_but_iris_and_wine(name):
     a = make_dataset(name, n=300, centers=3, seed=5)
     b = make_dataset(name, n=300, centers=3, seed=5)
-    assert a.ndim == 2 and a.shape[1] == 2 and a.dtype == np.float64
+    assert a.ndim == 2 and a.shape[1] == WIDTH.get(name, 2) and a.dtype == np.float64
     assert np.isfinite(a).all()
     np.testing.assert_array_equal(a, b)
     if DATASETS[name].uses_n:
@@ -20,21 +23,26 @@ def test_seed_changes_the_data():
 
 
 def test_sizes_of_fixed_datasets():
-    assert make_dataset("iris").shape == (150, 2)
-    assert make_dataset("wine").shape == (178, 2)
+    assert make_dataset("iris").shape == (150, 4)
+    assert make_dataset("wine").shape == (178, 13)
     assert make_dataset("empty").shape == (0, 2)
     assert make_dataset("large", n=10).shape == (200_000, 2)  # the mini-batch comparison's size, whatever n
 
 
-def test_iris_projection_matches_sklearn_pca_up_to_sign():
-    from sklearn.datasets import load_iris
-    from sklearn.decomposition import PCA
+def test_iris_is_the_raw_table_and_wine_is_standardised_with_their_classes_and_names():
+    from sklearn.datasets import load_iris, load_wine
     from sklearn.preprocessing import StandardScaler
 
-    ref = PCA(2).fit_transform(StandardScaler().fit_transform(load_iris().data))
-    ours = make_dataset("iris")
-    for j in range(2):
-        assert np.allclose(np.abs(ours[:, j]), np.abs(ref[:, j]), atol=1e-8)
+    X, y = make_labelled_dataset("iris")
+    np.testing.assert_array_equal(X, load_iris().data)
+    np.testing.assert_array_equal(y, load_iris().target)
+    assert dataset_features("iris") == ("sepal length (cm)", "sepal width (cm)", "petal length (cm)",
+                                        "petal width (cm)")
+    X, y = make_labelled_dataset("wine")
+    np.testing.assert_allclose(X, StandardScaler().fit_transform(load_wine().data), atol=1e-12)
+    np.testing.assert_array_equal(y, load_wine().target)
+    assert len(dataset_features("wine")) == 13 and dataset_features("wine")[-1] == "proline"
+    assert dataset_features("blobs") is None
 
 
 def test_blobs_have_the_asked_number_of_centres():
