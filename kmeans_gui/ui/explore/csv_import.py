@@ -22,16 +22,10 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 def apply_table(state, table: Table) -> None:
-    """Put ``table``'s features (and true labels) into the Explore state ``state``.
-
-    The state takes n-D data with ``set_table``; a state without it (2-D points only) gets the
-    first two feature columns.
-    """
-    set_table = getattr(state, "set_table", None)
-    if set_table is not None:
-        set_table(table.X, true_labels=table.labels, feature_names=table.columns, source=table.layout.path)
-    else:
-        state.set_points(table.X[:, :2])
+    """Put ``table``'s features, names and true labels into the Explore state ``state`` (one undo
+    step); ValueError, changing nothing, if the state refuses them."""
+    state.set_table(table.X, true_labels=table.labels, feature_names=table.columns,
+                    source=os.path.abspath(table.layout.path))
 
 
 class CsvImport(QObject):
@@ -69,7 +63,15 @@ class CsvImport(QObject):
         return dialog
 
     def _apply(self, table: Table) -> None:
-        apply_table(self.window.state, table)
+        state = self.window.state
+        version = state.data_version
+        try:
+            apply_table(state, table)
+        except ValueError as exc:
+            if state.data_version == version:
+                raise  # refused, nothing changed: the dialog says why
+            # The data did change and a view failed on them: a bug, not a bad file.
+            raise RuntimeError(f"showing the imported table failed: {exc}") from exc
         notes = "".join(f"; {note}" for note in table.notes)
         scaled = ", standardised" if table.standardized else ""
         truth = f", true labels from {table.label_column!r}" if table.label_column is not None else ""
