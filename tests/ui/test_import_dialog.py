@@ -253,7 +253,7 @@ def slow_read(monkeypatch):
     """Reading stops after its first block until ``go_on`` is set: a big file, deterministically."""
     import kmeans_gui.data.table as table_module
 
-    monkeypatch.setattr(table_module, "CHUNK_ROWS", 10)
+    monkeypatch.setattr("kmeans_gui.ui.explore.import_dialog.READ_CHUNK_ROWS", 10)
     first_block, go_on = threading.Event(), threading.Event()
     real = table_module._parse_block
 

@@ -30,6 +30,9 @@ __all__ = ["ImportDialog", "read_table_task", "DELIMITER_LABELS"]
 DELIMITER_LABELS = {",": "Comma  ,", ";": "Semicolon  ;", "\t": "Tab", "|": "Pipe  |"}
 NO_LABEL = "(none)"
 PROGRESS_STEPS = 1000
+#: Lines per block read on the worker: NumPy's parser holds the GIL for a whole block, and 10,000
+#: lines of a few numbers take 10-20 ms, so the GUI thread gets its turn between blocks.
+READ_CHUNK_ROWS = 10_000
 
 
 def read_table_task(ctx, layout: CsvLayout, columns, label_column, standardize: bool, drop_nonfinite: bool,
@@ -45,7 +48,7 @@ def read_table_task(ctx, layout: CsvLayout, columns, label_column, standardize: 
     try:
         table = load_csv(layout.path, layout=layout, columns=columns, label_column=label_column,
                          standardize=standardize, drop_nonfinite=drop_nonfinite,
-                         progress=ctx.set_progress, should_stop=ctx.check_cancelled)
+                         progress=ctx.set_progress, should_stop=ctx.check_cancelled, chunk_rows=READ_CHUNK_ROWS)
         if k is not None:
             check_k(table, k)
     except (CsvError, ValueError) as exc:
