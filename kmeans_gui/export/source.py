@@ -16,7 +16,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..data.datasets import DATASETS, make_dataset
+from ..data.datasets import DATASETS, dataset_features, make_dataset
 from ..data.projection import Projection, fit_projection
 from ..engine import KMeansState, kmeans_steps
 from ..engine.inits import INIT_NAMES
@@ -174,7 +174,7 @@ def load_source(args: argparse.Namespace) -> RunSource:
             raise ValueError(f"--n {args.n} must be >= 2")
         X = make_dataset(name, **info.options(seed=seed, n=args.n, centers=k))
         check_k(X, k)
-        names = ("x", "y")
+        names = dataset_features(name) or ("x", "y")  # Iris and Wine: 4 and 13 named features
         return RunSource(X=X, names=names, title=info.label, projection=fit_projection(X, names=names),
                          k=k, init=args.init, seed=seed)
     if getattr(args, "dataset", None) is not None:

@@ -22,7 +22,8 @@ import numpy as np
 from ..data.projection import Projection, fit_projection
 from ..engine._frozen import frozen
 
-__all__ = ["TableData", "TableMixin", "as_points", "line_projection", "planar_only_reason", "regions_hidden_reason"]
+__all__ = ["TableData", "TableMixin", "as_points", "line_projection", "planar_only_reason", "regions_hidden_reason",
+           "adjusted_rand_index", "view_note"]
 
 
 def as_points(X, *, n_features: int | None = None) -> np.ndarray:
@@ -287,6 +288,8 @@ class TableMixin:
     def regions_hidden_reason(self) -> str | None:
         return regions_hidden_reason(self.n_features)
 
+    _score_cache: tuple | None = None  # (run version, cursor, score)
+
     def true_label_score(self) -> float | None:
         """Adjusted Rand index of the current state's clusters against the true labels, or None
         (no true labels, or no clustering yet): 1 is the same grouping, about 0 is chance."""
@@ -294,7 +297,73 @@ class TableMixin:
         labels = self.true_labels
         if labels is None or s is None or getattr(s, "labels", None) is None or s.labels.shape != labels.shape:
             return None
-        from sklearn.metrics import adjusted_rand_score
+        key = (self.run_version, self.cursor)
+        if self._score_cache is None or self._score_cache[:2] != key:
+            self._score_cache = (*key, adjusted_rand_index(labels, s.labels))
+        return self._score_cache[2]
 
-        return float(adjusted_rand_score(labels, s.labels))
+
+def adjusted_rand_index(truth, labels) -> float:
+    """Adjusted Rand index of two labelings of the same n points (as scikit-learn's
+    ``adjusted_rand_score``; here so the GUI need not import scikit-learn mid-step).
+
+    Parameters
+    ----------
+    truth, labels : array-like of shape (n,), whole numbers
+
+    Returns
+    -------
+    float
+        1.0 for the same grouping (whatever the label numbers), about 0 for chance, below 0
+        for worse than chance. 1.0 when both put everything together or everything apart.
+    """
+    a = np.unique(np.asarray(truth), return_inverse=True)[1].ravel()
+    b = np.unique(np.asarray(labels), return_inverse=True)[1].ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"two labelings of the same points are needed; got {a.shape[0]} and {b.shape[0]} labels.")
+    n = a.shape[0]
+    if n == 0:
+        return 1.0
+    width = int(b.max()) + 1
+    table = np.bincount(a * width + b).astype(np.float64)
+
+    def pairs(counts):
+        return float((counts * (counts - 1.0)).sum() / 2.0)
+
+    together = pairs(table)
+    rows, cols = pairs(np.bincount(a).astype(np.float64)), pairs(np.bincount(b).astype(np.float64))
+    expected = rows * cols / (n * (n - 1.0) / 2.0) if n > 1 else 0.0
+    best = (rows + cols) / 2.0
+    if best == expected:
+        return 1.0
+    return (together - expected) / (best - expected)
+
+
+def view_note(state) -> str:
+    """The line over the canvas: what the picture is when it is not the data's own plane (what
+    is hidden or refused, and why), and the score against the true classes when they are known.
+
+    ``state`` is an :class:`~kmeans_gui.state.explore.AppState`; "" when there is nothing to say.
+    """
+    parts = []
+    d = state.n_features
+    if d != 2:
+        proj = state.projection
+        if d == 1:
+            parts.append("1-D data (one feature), shown along a line.")
+        elif proj.kind == "pca":
+            parts.append(f"{d}-D data, clustered in all {d} features; shown through PCA, the plane of most variance.")
+        else:
+            parts.append(f"{d}-D data, clustered in all {d} features; shown by two of its columns, "
+                         f"{proj.axis_titles[0]} and {proj.axis_titles[1]}.")
+        parts.append(regions_hidden_reason(d))
+        parts.append("Adding points and placing centroids need 2-D data.")
+    lines = [" ".join(parts)] if parts else []
+    if state.true_labels is not None:
+        # Said from the first state on (not only once points are assigned), so the line's height
+        # never changes during a run.
+        score = state.true_label_score()
+        lines.append("Against the true classes: " + ("no clusters yet." if score is None else
+                     f"adjusted Rand index {score:.2f} (1: the same groups, 0: chance)."))
+    return "\n".join(lines)
 

@@ -91,15 +91,21 @@ def render(args: argparse.Namespace):
     steps = args.steps if args.steps is not None else (0 if quiet_start else 6)
     if steps < 0:
         raise ValueError(f"--steps {steps} must be >= 0")
-    table = _two_column_table(args)
+    table = _table_source(args)
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
     try:
         window.state.set_params(**_variant_params(args))
         if table is not None:
-            window.state.set_points(table.X, record=False)
+            # In full dimension, as the window's own import: the canvas shows the table's projection.
+            window.state.set_table(table.X, true_labels=table.true_labels, feature_names=table.names,
+                                   source=table.title)
             window.state.set_params(k=table.k)
-            window.state.dataset = None
+            if table.projection.kind == "columns" and table.X.shape[1] != 2:
+                window.state.set_view_columns(tuple(int(c) for c in table.projection.components.argmax(axis=1)))
+        if args.init == "manual" and not window.state.is_planar:
+            raise ValueError(f"--init manual places centroids on the canvas, which needs 2-D data; these data "
+                             f"have {window.state.n_features} features: choose another --init")
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.setMinimumSize(200, 200)
         window.resize(width, height)
@@ -178,17 +184,11 @@ def _set_up_lesson(window, number: int) -> str | None:
     return None if tab is None or tab == "lab" else tab
 
 
-def _two_column_table(args: argparse.Namespace):
-    """The ``--data`` table as a RunSource (None without ``--data``); ValueError if not 2-D."""
+def _table_source(args: argparse.Namespace):
+    """The ``--data`` table as a RunSource (None without ``--data``), of any width."""
     if getattr(args, "data", None) is None:
         return None
-    source = load_source(args)
-    d = source.X.shape[1]
-    if d != 2:
-        raise ValueError(f"{source.title} has {d} feature columns ({', '.join(source.names[:6])}"
-                         f"{', ...' if d > 6 else ''}); the window shows 2-D data, so choose two with --columns, "
-                         "or use export-gif or filmstrip, which cluster in full dimension and show a PCA view")
-    return source
+    return load_source(args)
 
 
 def run(args: argparse.Namespace) -> int:

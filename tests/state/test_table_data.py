@@ -206,3 +206,19 @@ def test_seed_distances_dropped_to_save_memory_are_recomputed_in_full_dimension(
     for s in seeds:
         want = np.min([((X - c) ** 2).sum(axis=1) for c in s.centers[: s.n_seeds - 1]], axis=0)
         np.testing.assert_allclose(state.seed_distances(s), want, rtol=1e-6, atol=1e-9)
+
+
+def test_the_adjusted_rand_index_is_scikit_learns():
+    from sklearn.metrics import adjusted_rand_score
+
+    from kmeans_gui.state.table_data import adjusted_rand_index
+
+    rng = np.random.default_rng(0)
+    for n, ka, kb in [(50, 3, 3), (200, 2, 5), (7, 7, 1), (30, 1, 1), (1, 1, 1)]:
+        a, b = rng.integers(ka, size=n), rng.integers(kb, size=n)
+        assert adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+        assert adjusted_rand_index(a, a + 10) == pytest.approx(1.0)  # the numbers do not matter
+    assert adjusted_rand_index([0, 0, 1, 1], [1, 1, 0, 0]) == 1.0
+    assert adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(-0.5)
+    with pytest.raises(ValueError, match="same points"):
+        adjusted_rand_index([0, 1], [0, 1, 1])

@@ -118,13 +118,18 @@ def test_snapshot_of_a_two_column_table(qtbot, tmp_path, capsys):
     assert colour_count(rgb, cluster_rgb(2)) == 0
 
 
-def test_snapshot_refuses_a_table_of_more_than_two_columns(qtbot, tmp_path, capsys):
+def test_snapshot_of_a_table_of_three_columns_clusters_in_full_and_shows_pca(qtbot, tmp_path, capsys):
     table = tmp_path / "t.csv"
-    table.write_text("a,b,c\n1,2,3\n4,5,6\n7,8,10\n")
-    assert snapshot.run(parse("--data", str(table), "--k", "2", "-o", str(tmp_path / "x.png"))) == 2
-    err = capsys.readouterr().err
-    assert "has 3 feature columns (a, b, c)" in err and "export-gif or filmstrip" in err
-    assert not (tmp_path / "x.png").exists()
+    table.write_text("a,b,c\n1,2,3\n4,5,6\n7,8,10\n30,31,29\n32,30,31\n")
+    out = tmp_path / "x.png"
+    assert snapshot.run(parse("--data", str(table), "--k", "2", "--steps", "4", "--size", "640x480",
+                              "-o", str(out))) == 0
+    rgb = np.asarray(Image.open(out).convert("RGB"))
+    assert colour_count(rgb, cluster_rgb(0)) > 0 and colour_count(rgb, cluster_rgb(1)) > 0
+    assert snapshot.run(parse("--data", str(table), "--k", "2", "--init", "manual", "-o", str(tmp_path / "m.png"))) == 2
+    assert "--init manual places centroids on the canvas, which needs 2-D data; these data have 3 features" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "m.png").exists()
 
 
 def test_snapshot_and_side_panel_accept_the_tutorials_names(qtbot):

@@ -5,6 +5,12 @@ clusters' colours (paler where it is unsure, when ``view.shade_uncertainty``), a
 rings its batch, a Gaussian mixture draws 1- and 2-sigma ellipses per component, and Voronoi
 regions are drawn only for the hard assignments they describe (Lloyd, mini-batch).
 
+Data of more than two features are clustered in full and drawn through the state's
+``projection`` (PCA, or two chosen columns): points, centroids, trails, lines and the mixture's
+ellipses (each the shadow P Σ Pᵀ of its Gaussian on the view's plane, which is exact: the
+projection is linear) all go through it. Voronoi regions are not drawn then, drawing points and
+placing centroids are refused, and the note line above the plot says why.
+
 Every layer redraws from ``AppState`` events. A half-step changes only small things (a colour
 index per point, k centres, a coarse region image), so nothing here rebuilds per-point Qt objects:
 points are a :class:`PointCloudItem` raster, regions an ``ImageItem`` of ``nearest_center`` on a
@@ -17,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...state import AppState, words
+from ...state.table_data import view_note
 from ...state.view import ViewOptions
 from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from ..common.style import BACKGROUND, style_axes
@@ -143,8 +150,16 @@ class Canvas(QWidget):
         style_axes(self.plot, cache=True)
         # k-means measures Euclidean distance: equal axis scales keep regions and clusters honest.
         self.viewbox.setAspectLocked(True)
+        # What the picture is when it is not the data's own plane, and the score against known
+        # classes: one or two lines above the plot, hidden when there is nothing to say.
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("QLabel { color: #303030; padding: 2px 6px; }")
+        self.note.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.note)
         layout.addWidget(self.plot)
 
         self.regions = pg.ImageItem(axisOrder="row-major")
@@ -194,6 +209,7 @@ class Canvas(QWidget):
         self.viewbox.sigRangeChanged.connect(lambda *_: self._region_timer.start())
 
         state.events.points.connect(self._on_points_change)
+        state.events.projection.connect(self._on_projection_change)
         state.events.run.connect(self._on_run_change)
         state.events.cursor.connect(self._on_cursor_change)
         state.events.manual.connect(self._on_cursor_change)
@@ -212,13 +228,32 @@ class Canvas(QWidget):
 
     # ------------------------------------------------------------------ state -> picture
     def _on_points_change(self) -> None:
-        self.points.set_points(self.state.points)
+        self.points.set_points(self.state.view_points)
+        self._show_axes()
         if self.state.points_change == "replace":
             self.frame_all()
 
+    def _on_projection_change(self) -> None:
+        self._trail_key = None
+        self._on_points_change()
+        self.frame_all()
+        self.redraw()
+
+    def _show_axes(self) -> None:
+        """Axis titles from the projection ("PC 1, 41% of variance", a column's name, or x and y).
+
+        Equal scales keep k-means' Euclidean distances honest on the data's plane and on PCA's
+        (an orthonormal map); two chosen columns of n-D data may have unrelated units, so they
+        get free scales (the picture is a shadow either way)."""
+        proj = self.state.projection
+        bottom, left = proj.axis_titles
+        self.plot.setLabel("bottom", bottom)
+        self.plot.setLabel("left", left)
+        self.viewbox.setAspectLocked(self.state.is_planar or proj.kind != "columns")
+
     def frame_all(self) -> None:
         """Fit the view to the points (or a default square when there are none)."""
-        X = self.state.points
+        X = self.state.view_points
         if len(X) == 0:
             self.viewbox.setRange(xRange=(-10, 10), yRange=(-10, 10), padding=0)
             return
@@ -239,7 +274,7 @@ class Canvas(QWidget):
     def redraw(self) -> None:
         """Bring every layer in line with the state's current half-step."""
         s = self.state.current
-        X = self.state.points
+        X = self.state.view_points
         if s is None or s.labels is None:
             probs = self.state.seed_probabilities() if s is not None else None
             if probs is not None and len(probs) == len(X):
@@ -252,13 +287,25 @@ class Canvas(QWidget):
             self.points.set_colors(s.labels.astype(np.uint8) % MAX_CLUSTERS + 1)
         batch = getattr(s, "batch", None)
         self.batch_marks.setData(pos=X[batch] if batch is not None and len(X) else np.empty((0, 2)))
-        self.ellipses.show(s if s is not None and s.algorithm == "gmm" else None)
+        self.ellipses.show(s if s is not None and s.algorithm == "gmm" else None, self._view_map())
         self._update_centroids()
         self._update_lines()
         self._update_trails()
         self._update_regions()
+        self._update_note()
         self.frame_pending = True
         self.plot.viewport().update()
+
+    def _view_map(self):
+        """The projection when the picture is not the data's own axes; None when it is."""
+        return None if self.state.is_planar and self.state.view_columns is None else self.state.projection
+
+    def _update_note(self) -> None:
+        text = view_note(self.state)
+        if text != self.note.text():
+            self.note.setText(text)
+        if self.note.isVisible() != bool(text):
+            self.note.setVisible(bool(text))
 
     def _show_probabilities(self, probs: np.ndarray) -> None:
         # Shade and size by probability relative to the most likely point: "bigger and darker is
@@ -276,11 +323,12 @@ class Canvas(QWidget):
         self.points.set_rgb(membership_rgb(R, palette, self.view.shade_uncertainty))
 
     def _centres_to_show(self) -> np.ndarray:
+        """The centres on the canvas, shape (k, 2): projected like the points."""
         s = self.state.current
         if s is not None:
-            return np.asarray(s.centers)
-        if self.state.params.init == "manual":
-            return self.state.manual_centers
+            return self.state.project(s.centers)
+        if self.state.params.init == "manual" and self.state.is_planar:
+            return self.state.project(self.state.manual_centers)
         return np.empty((0, 2))
 
     def _update_centroids(self) -> None:
@@ -301,7 +349,7 @@ class Canvas(QWidget):
         self.centroid_halo.setData(pos=[sp["pos"] for sp in spots], size=[sp["size"] + 9 for sp in spots])
         cand = s.seed.candidates if getattr(s, "seed", None) is not None else None
         if cand is not None and len(cand) > 1 and len(self.state.points):
-            P = self.state.points[np.asarray(cand)]
+            P = self.state.view_points[np.asarray(cand)]
             self.candidates.setData(pos=P)
         else:
             self.candidates.setData([])
@@ -311,21 +359,22 @@ class Canvas(QWidget):
         if not self.show_lines or s is None or s.labels is None:
             self.lines.setData([], [])
             return
-        X = self.state.points
+        X = self.state.view_points
         if self._line_sample is None or self._line_sample[0] != self.state.data_version:
             idx = np.arange(len(X))
             if len(X) > MAX_LINES:
                 idx = np.sort(np.random.default_rng(0).choice(len(X), MAX_LINES, replace=False))
             self._line_sample = (self.state.data_version, idx)
         idx = self._line_sample[1]
-        C = np.asarray(s.centers)
+        C = self.state.project(s.centers)
         seg = np.empty((2 * len(idx), 2))
         seg[0::2] = X[idx]
         seg[1::2] = C[s.labels[idx]]
         self.lines.setData(seg[:, 0], seg[:, 1])
 
     def _update_trails(self) -> None:
-        trail = self.state.trail() if (self.show_trails and self.state.current is not None) else np.empty((0, 0, 2))
+        trail = (self.state.project(self.state.trail()) if (self.show_trails and self.state.current is not None)
+                 else np.empty((0, 0, 2)))
         key = (self.state.run_version, trail.shape)
         if key == self._trail_key:
             return  # trails change only on updates (and when stepping back over one)
@@ -345,8 +394,9 @@ class Canvas(QWidget):
         self.trail_dots.setData(pos=dots, brush=brushes)
 
     def regions_apply(self) -> bool:
-        """Voronoi regions describe nearest-centre assignment: not soft memberships or a mixture."""
-        return self.state.params.algorithm in HARD_ALGORITHMS
+        """Voronoi regions describe nearest-centre assignment: not soft memberships or a mixture,
+        and only on the plane the clustering happened in (2-D data)."""
+        return self.state.params.algorithm in HARD_ALGORITHMS and self.state.is_planar
 
     def _update_regions(self) -> None:
         C = self._centres_to_show()
@@ -389,8 +439,17 @@ class Canvas(QWidget):
         # Placed centres can be moved until the run gets going (only at its first state).
         return self.state.params.init == "manual" and self.state.cursor == 0
 
+    def _refused_off_plane(self, what: str) -> bool:
+        """Say why ``what`` is not offered on n-D data (and return True), or return False."""
+        reason = self.state.planar_only_reason(what)
+        if reason is not None:
+            self.edit_message.emit(reason)
+        return reason is not None
+
     def left_click(self, x: float, y: float) -> None:
         state = self.state
+        if self._refused_off_plane("Adding points by hand"):
+            return
         if state.needs_centers:
             state.add_manual_center(x, y)
             left = state.needs_centers
@@ -405,6 +464,8 @@ class Canvas(QWidget):
             state.add_points([[x, y]])
 
     def right_click(self, x: float, y: float) -> None:
+        if self._refused_off_plane("Removing points by hand"):
+            return
         if self.state.n_points == 0:
             self.edit_message.emit(words.NO_POINTS_TO_REMOVE)
             return
@@ -423,7 +484,7 @@ class Canvas(QWidget):
                 self._drag_center = self._nearest_centre(start.x(), start.y())
             # The mode is fixed for the whole drag: turning the brush off mid-stroke must neither
             # drop the points sprayed so far nor turn the rest of the stroke into a pan.
-            self._drag_sprays = self._drag_center is None and self.brush_mode
+            self._drag_sprays = self._drag_center is None and self.brush_mode and self.state.is_planar
             if self._drag_center is None and not self._drag_sprays:
                 return False
             self._spray = []

@@ -74,12 +74,22 @@ class EllipseLayer:
             self.curves.append(level_items)
         return self.curves[j]
 
-    def show(self, state) -> None:
-        """Draw ``state``'s components (a GMMState with 2 features), or hide all for None."""
+    def show(self, state, projection=None) -> None:
+        """Draw ``state``'s components, or hide all for None.
+
+        ``projection`` (a :class:`~kmeans_gui.data.projection.Projection`), for a mixture in any
+        dimension, draws each component's shadow on the view's plane: mean P(mu) and covariance
+        P Sigma P^T, the exact distribution of the projected points of that Gaussian. Without it
+        the state must have 2 features.
+        """
         k = 0
-        if state is not None and state.means.shape[1] == 2:
+        if state is not None and (projection is not None or state.means.shape[1] == 2):
             means = state.means
             covs = state.full_covariances
+            if projection is not None:
+                P = projection.components
+                means = projection.transform(means)
+                covs = np.einsum("ai,kij,bj->kab", P, covs, P)
             k = min(len(means), self.max_components)
             for j in range(k):
                 for sigma, pair in zip(SIGMAS, self._curves_for(j)):

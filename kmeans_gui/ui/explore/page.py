@@ -11,7 +11,7 @@ from ...state.view import ViewOptions
 from .canvas import Canvas
 from .charts import ConvergenceChart
 from .explain import ExplainPanel
-from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar
+from .panels import AlgorithmPanel, DatasetPanel, PlaybackBar, ProjectionPanel
 
 __all__ = ["ExplorePage"]
 
@@ -20,7 +20,8 @@ BOTTOM_ROW_HEIGHT = 180
 
 
 class ExplorePage(QSplitter):
-    """``canvas``, ``dataset_panel``, ``algorithm_panel``, ``playback``, ``chart``, ``explain_panel``.
+    """``canvas``, ``dataset_panel``, ``projection_panel``, ``algorithm_panel``, ``playback``, ``chart``,
+    ``explain_panel``.
 
     Signals
     -------
@@ -36,6 +37,7 @@ class ExplorePage(QSplitter):
         self.view = view
         self.canvas = Canvas(state, view)
         self.dataset_panel = DatasetPanel(state, view)
+        self.projection_panel = ProjectionPanel(state)
         self.algorithm_panel = AlgorithmPanel(state, view)
         self.compare_dialog = None  # made on first use: mini-batch against Lloyd
         self.algorithm_panel.compare_requested.connect(self.open_comparison)
@@ -48,8 +50,8 @@ class ExplorePage(QSplitter):
         self.setStretchFactor(1, 1)
         self.setSizes([SIDE_PANEL_WIDTH, 990])
         self.setCollapsible(1, False)
-        for source in (self.dataset_panel.message, self.algorithm_panel.message, self.playback.message,
-                       self.canvas.edit_message):
+        for source in (self.dataset_panel.message, self.projection_panel.message, self.algorithm_panel.message,
+                       self.playback.message, self.canvas.edit_message):
             source.connect(self.message)
 
     def _build_side(self) -> QScrollArea:
@@ -57,6 +59,7 @@ class ExplorePage(QSplitter):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 6, 6, 6)
         side_layout.addWidget(self.dataset_panel)
+        side_layout.addWidget(self.projection_panel)
         side_layout.addWidget(self.algorithm_panel)
         side_layout.addStretch(1)
         scroll = QScrollArea()

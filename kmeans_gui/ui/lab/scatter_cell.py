@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ...data.projection import fit_projection
 from ..common.palette import CLUSTER_HEX
 
 __all__ = ["ScatterCell"]
@@ -69,9 +70,20 @@ class ScatterCell(QWidget):
         self._pixmap: QPixmap | None = None
 
     def set_points(self, X, labels, centers=None) -> None:
-        self.X = np.asarray(X, dtype=float)
+        """``X`` of shape (n, d) and ``centers`` of shape (k, d); for d != 2 both are drawn through
+        the data's PCA plane (a line at 0 for d == 1), as the Explore canvas draws them."""
+        X = np.asarray(X, dtype=float)
+        centers = None if centers is None else np.asarray(centers, dtype=float)
+        if X.ndim == 2 and X.shape[1] == 1:
+            X = np.c_[X, np.zeros(len(X))]
+            centers = None if centers is None else np.c_[centers, np.zeros(len(centers))]
+        elif X.ndim == 2 and X.shape[1] > 2:
+            projection = fit_projection(X, columns=None if len(X) >= 2 else (0, 1))
+            X = projection.transform(X)
+            centers = None if centers is None else projection.transform(centers)
+        self.X = X
         self.labels = None if labels is None else np.asarray(labels)
-        self.centers = None if centers is None else np.asarray(centers, dtype=float)
+        self.centers = centers
         self.placeholder = ""
         self._pixmap = None
         self.update()

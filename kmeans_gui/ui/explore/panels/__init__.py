@@ -3,5 +3,6 @@
 from .algorithm import AlgorithmPanel
 from .dataset import DatasetPanel
 from .playback import PlaybackBar
+from .projection import ProjectionPanel
 
-__all__ = ["AlgorithmPanel", "DatasetPanel", "PlaybackBar"]
+__all__ = ["AlgorithmPanel", "DatasetPanel", "PlaybackBar", "ProjectionPanel"]

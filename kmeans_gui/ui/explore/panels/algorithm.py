@@ -163,6 +163,7 @@ class AlgorithmPanel(QGroupBox):
 
     def _on_points_change(self) -> None:
         self.beta_slider.setTracking(self.state.n_points <= LIVE_BETA_MAX_POINTS)
+        self._show_applicable()
 
     def _bind(self, widget, name: str):
         state = self.state
@@ -190,6 +191,11 @@ class AlgorithmPanel(QGroupBox):
             "Max batches" if p.algorithm == "minibatch" else "Max iterations")
         self.beta_label.setText(f"{p.beta:.3g}")
         offered = ALGORITHM_INITS[p.algorithm]
+        off_plane = self.state.planar_only_reason("Placing centroids by hand")
         model = self.init_combo.model()
         for row in range(self.init_combo.count()):
-            model.item(row).setEnabled(self.init_combo.itemData(row) in offered)
+            value = self.init_combo.itemData(row)
+            item = model.item(row)
+            item.setEnabled(value in offered and (value != "manual" or off_plane is None))
+            if value == "manual":
+                item.setToolTip(off_plane or "")

@@ -107,6 +107,7 @@ class DatasetPanel(QGroupBox):
 
     def _on_points_change(self) -> None:
         """Show the options of the dataset now loaded (it may come from the command line or a session)."""
+        self._show_drawing_offered()
         d = self.state.dataset
         if self.state.points_change != "replace" or not d or d.get("name") not in DATASETS:
             return
@@ -118,6 +119,13 @@ class DatasetPanel(QGroupBox):
                 if key in d:
                     spin.setValue(d[key])
         self._update_enabled()
+
+    def _show_drawing_offered(self) -> None:
+        """The brush draws on the data's plane: off, with the reason as its tooltip, for n-D data."""
+        reason = self.state.planar_only_reason("The brush")
+        for widget in (self.brush_check, self.brush_radius, self.brush_density):
+            widget.setEnabled(reason is None)
+        self.brush_check.setToolTip(reason or "")
 
     def set_dataset(self, name: str) -> None:
         """Choose ``name`` in the box and show it (as choosing it by hand does)."""
