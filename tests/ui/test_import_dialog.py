@@ -149,6 +149,25 @@ def test_the_label_column_is_never_a_feature(qtbot, window, tmp_path):
 
 
 # ---------------------------------------------------------------- importing
+def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp_path):
+    old_version = window.state.data_version
+    dialog = open_import(qtbot, window, labelled_csv(tmp_path))
+    table = finish_import(qtbot, dialog)
+    assert table is not None and window.csv_import.dialog is None
+    expected = np.array([r[:3] for r in labelled_rows()])
+    np.testing.assert_array_equal(table.X, expected)
+    assert table.label_names == SPECIES and table.labels.tolist() == [0, 1, 2] * 3
+    state = window.state
+    assert state.data_version == old_version + 1 and state.n_features == 3
+    np.testing.assert_array_equal(state.points, expected)  # clustered in 3-D, not a projection
+    assert state.true_labels.tolist() == [0, 1, 2] * 3
+    assert state.feature_names == ("width", "height", "depth")
+    assert state.source == str(tmp_path / "table.csv")
+    assert window.status_line_text() == "Imported table.csv: 9 rows × 3 features, true labels from 'species'"
+    assert window.canvas.plot.getAxis("bottom").labelText.startswith("PC 1, ")  # the canvas shows a projection
+    assert state.can_undo
+
+
 def test_an_unticked_column_is_left_out(qtbot, window, tmp_path):
     dialog = open_import(qtbot, window, labelled_csv(tmp_path))
     toggle_feature(qtbot, dialog, 2)  # leave depth out

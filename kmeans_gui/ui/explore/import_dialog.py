@@ -116,6 +116,8 @@ class ImportDialog(QDialog):
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.preview_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # One text line per row: the preview should show as many of its rows as it can.
+        self.preview_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
 
         self.features_list = QListWidget()
         self.features_list.setToolTip("The columns k-means clusters; numeric ones are ticked to begin with.")
