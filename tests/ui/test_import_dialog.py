@@ -168,6 +168,17 @@ def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp
     assert state.can_undo
 
 
+def test_undo_brings_the_data_before_the_import_back(qtbot, window, tmp_path):
+    before = window.state.points
+    table = finish_import(qtbot, open_import(qtbot, window, labelled_csv(tmp_path)))
+    assert window.state.n_features == 3 and table is not None
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.canvas.plot.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.state.n_features == 2 and window.state.points is before
+
+
 def test_an_unticked_column_is_left_out(qtbot, window, tmp_path):
     dialog = open_import(qtbot, window, labelled_csv(tmp_path))
     toggle_feature(qtbot, dialog, 2)  # leave depth out
@@ -216,6 +227,9 @@ BAD_FILES = {
     "one numeric column": (b"x,name\n1,a\n2,b\n3,c\n", "Tick at least two feature columns"),
     "mixed delimiters": (b"x,y\n1;2\n3,4\n5;6\n", "mixes delimiters"),
     "fewer distinct rows than k": (b"a,b\n1,2\n3,4\n1,2\n3,4\n", "k = 3 but the data have only 2 distinct rows"),
+    "100,000 columns": ((",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join(["1"] * 100_000) + "\n").encode(),
+                        "has about 100,000 columns on its first line; at most 10,000 are supported"),
+    "control bytes": (bytes(range(1, 32)) * 40, "is not a CSV text file: it holds binary control bytes"),
 }
 
 
@@ -247,6 +261,39 @@ def test_text_in_a_numeric_column_names_its_line_and_column(qtbot, window, tmp_p
     finish_import(qtbot, dialog)
     assert dialog.message_text() == ("text in a numeric column: line 4, column 'b' holds '4 .5'; fix that cell, "
                                      "or leave the column out of the features.")
+
+
+def test_a_file_over_the_size_limit_is_refused_saying_the_limit(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setattr("kmeans_gui.data.csv_layout.MAX_FILE_BYTES", 1 << 20)  # a 2 GB file, scaled down
+    path = labelled_csv(tmp_path)
+    with open(path, "ab") as f:
+        f.truncate((1 << 20) + 1)
+    dialog = open_import(qtbot, window, path)
+    assert "are refused (take a sample of its rows, or fewer columns, first)" in dialog.message_text()
+    assert not dialog.import_button.isEnabled()
+
+
+def test_a_folder_is_not_a_file(qtbot, window, tmp_path):
+    dialog = open_import(qtbot, window, tmp_path)
+    assert dialog.message_text() == f"{tmp_path} is a folder, not a CSV file."
+
+
+def test_bom_latin1_windows_lines_and_thousands_are_read(qtbot, window, tmp_path):
+    text = 'Größe;Höhe;Stadt\r\n"1,250";2;Köln\r\n"3,500.5";4;Zürich\r\n7;"12,000";Köln\r\n'
+    path = tmp_path / "städte.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    dialog = open_import(qtbot, window, path)
+    assert dialog.layout_.names == ("Größe", "Höhe", "Stadt") and "byte-order mark was skipped" in dialog.file_label.text()
+    assert dialog.feature_columns() == (0, 1) and dialog.label_column() == 2
+    table = finish_import(qtbot, dialog)
+    np.testing.assert_array_equal(table.X, [[1250, 2], [3500.5, 4], [7, 12000]])
+    assert table.label_names == ("Köln", "Zürich")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(text.encode("latin-1"))
+    dialog = open_import(qtbot, window, latin)
+    assert "it was read as Latin-1" in dialog.file_label.text()
+    assert finish_import(qtbot, dialog).label_names == ("Köln", "Zürich")
+    np.testing.assert_array_equal(window.state.points, [[1250, 2], [3500.5, 4], [7, 12000]])
 
 
 def test_a_vanished_path_is_explained(qtbot, window, tmp_path):
@@ -386,3 +433,32 @@ def test_other_files_dropped_on_the_canvas_are_refused(qtbot, window, tmp_path):
     QApplication.sendEvent(target, enter)
     assert not enter.isAccepted()
     assert window.csv_import.dialog is None
+
+
+def test_a_session_file_dropped_on_the_canvas_opens_the_session(qtbot, window, tmp_path):
+    saved = window.state.points
+    path = tmp_path / "work.kmsession"
+    assert window.sessions.save_as(str(path))
+    window.state.set_points(saved[:10])
+    _, enter, drop = drag_events(path, window.canvas.plot.viewport())
+    QApplication.sendEvent(window.canvas.plot.viewport(), enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(window.canvas.plot.viewport(), drop)
+    np.testing.assert_array_equal(window.state.points, saved)
+    assert window.csv_import.dialog is None
+
+
+def test_escape_stops_a_read_and_a_second_escape_closes(qtbot, window, tmp_path, slow_read):
+    first_block, go_on = slow_read
+    path, _ = big_csv(tmp_path)
+    before = window.state.points
+    dialog = open_import(qtbot, window, path)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert first_block.wait(5)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    go_on.set()
+    assert dialog.runner.wait(5)
+    assert dialog.isVisible() and dialog.message_text() == "Import cancelled; nothing was changed."
+    closed = watch_closing(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert closed == [QDialog.DialogCode.Rejected] and window.state.points is before
