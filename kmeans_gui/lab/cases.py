@@ -198,7 +198,9 @@ def your_data_case(X, k: int, y=None, *, init: str = "k-means++", seed: int = 0,
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, 2)
+    X : array-like of shape (n_samples, n_features)
+        Any number of features: every method clusters in all of them (the cells draw them
+        through PCA when there are more than two).
     k : int
         Clusters asked of the methods that take a number.
     y : array-like of shape (n_samples,), optional
@@ -215,8 +217,8 @@ def your_data_case(X, k: int, y=None, *, init: str = "k-means++", seed: int = 0,
     Case
     """
     X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"The data must have shape (n, 2); got {X.shape}.")
+    if X.ndim != 2 or X.shape[1] < 1:
+        raise ValueError(f"The data must have shape (n, d), one row per point; got {X.shape}.")
     if not np.isfinite(X).all():
         raise ValueError("The data contain NaN or inf: drop those points first.")
     n = X.shape[0]

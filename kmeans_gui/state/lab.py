@@ -53,7 +53,9 @@ def failures_task(ctx, n: int, seed: int, your_data: dict | None = None) -> Fail
     cases = failure_cases(n, seed)
     if your_data is not None:
         X = your_data["points"]
-        y = true_labels_of(X, your_data.get("dataset"))
+        y = your_data.get("true_labels")
+        if y is None:
+            y = true_labels_of(X, your_data.get("dataset"))
         cases += (your_data_case(X, your_data["k"], y, init=your_data["init"], seed=your_data["seed"]),)
     ctx.set_partial(("cases", cases))
     by_key = {case.key: case for case in cases}
@@ -159,7 +161,8 @@ class FailuresModel(EventedModel):
             p = self.explore.params
             your = {"points": np.array(self.explore.points), "k": p.k, "seed": p.seed,
                     "init": "k-means++" if p.init == "manual" else p.init,
-                    "dataset": dict(self.explore.dataset) if self.explore.dataset else None}
+                    "dataset": dict(self.explore.dataset) if self.explore.dataset else None,
+                    "true_labels": self.explore.true_labels}
         return self.n, self.seed, your
 
     # ------------------------------------------------------------------ changing
@@ -209,8 +212,8 @@ class FailuresModel(EventedModel):
             state.load_dataset(case.dataset["name"], k=case.k,
                                **{key: v for key, v in case.dataset.items() if key != "name"})
         elif case.key != "your-data" or case.note:  # the user's own data stays as it is unless sampled
-            state.dataset = None
-            state.set_points(case.X)
+            names = state.table.feature_names if case.X.shape[1] == state.n_features else None
+            state.set_table(case.X, true_labels=case.y, feature_names=names)
         state.set_params(k=case.k, init=case.init, seed=case.seed, max_iter=300, tol=1e-4,
                          empty_policy="farthest")
         cell = self.cell(case_key, method_key)

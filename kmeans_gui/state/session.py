@@ -3,7 +3,7 @@
 A session file (``*.kmsession``) is a zip archive, stored without compression so that saving and
 opening a million points takes milliseconds, not seconds:
 
-- ``session.json``: ``{"format": "kmeans-gui session", "version": 1, "saved_by": ...,
+- ``session.json``: ``{"format": "kmeans-gui session", "version": 2, "saved_by": ...,
   "models": {name: that model's to_dict(), ...}, "arrays": {name: {key: member}, ...},
   "window": {...}}``.
 - ``arrays/<name>/<key>.npy``: each model's ``arrays()``, one NumPy ``.npy`` file per array, read

@@ -111,3 +111,19 @@ def test_cells_are_drawn_numbered_after_the_true_groups(grid_model):
         assert adjusted_rand(shown, cell.labels) == pytest.approx(1.0)  # the same grouping
         if cell.score > 0.95:  # nearly the truth: nearly every point takes its true group's number
             assert np.mean(shown == grid_model.case(case_key).y) > 0.95
+
+
+def test_your_data_row_clusters_an_imported_4d_table_scored_by_its_true_labels():
+    from kmeans_gui.lab.methods import METHODS
+
+    rng = np.random.default_rng(1)
+    centres = np.array([[0, 0, 0, 0], [8, 0, 8, 0], [0, 8, 0, 8]], dtype=float)
+    y = np.arange(90) % 3
+    explore = AppState(params=Params(k=3))
+    explore.set_table(centres[y] + rng.normal(scale=0.5, size=(90, 4)), true_labels=y)
+    model = FailuresModel(explore, n=40, your_data=True)
+    model.methods = tuple(m for m in METHODS if m.key == "kmeans")
+    model.compute_now()
+    case, cell = model.case("your-data"), model.cell("your-data", "kmeans")
+    assert case.X.shape == (90, 4) and case.true_k == 3
+    assert cell.score_kind == "ARI" and cell.score == pytest.approx(1.0)

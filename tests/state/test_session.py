@@ -277,3 +277,18 @@ def test_a_session_from_before_a_tab_existed_opens_with_that_tabs_defaults(saved
     models["choose_k"].max_k = 17
     session.load(saved, models)
     assert models["choose_k"].max_k == 10 and models["explore"].n_points == 42
+
+
+def test_a_version_1_file_without_the_table_settings_still_opens(saved):
+    def as_version_1(doc):
+        doc["version"] = 1
+        for key in ("feature_names", "source", "view_columns"):
+            del doc["models"]["explore"][key]
+
+    rewrite(saved, edit_json=as_version_1)
+    models = make_models()
+    session.load(saved, models)
+    original = edited_models()["explore"]
+    np.testing.assert_array_equal(models["explore"].points, original.points)
+    assert models["explore"].n_features == 2 and models["explore"].true_labels is None
+    assert models["explore"].manual_centers.shape == (3, 2) and models["explore"].params == original.params
