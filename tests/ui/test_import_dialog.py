@@ -162,7 +162,7 @@ def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp
     np.testing.assert_array_equal(state.points, expected)  # clustered in 3-D, not a projection
     assert state.true_labels.tolist() == [0, 1, 2] * 3
     assert state.feature_names == ("width", "height", "depth")
-    assert state.source == str(tmp_path / "table.csv")
+    assert state.source == "table.csv"
     assert window.status_line_text() == "Imported table.csv: 9 rows × 3 features, true labels from 'species'"
     assert window.canvas.plot.getAxis("bottom").labelText.startswith("PC 1, ")  # the canvas shows a projection
     assert state.can_undo
