@@ -462,3 +462,17 @@ def test_escape_stops_a_read_and_a_second_escape_closes(qtbot, window, tmp_path,
     closed = watch_closing(dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert closed == [QDialog.DialogCode.Rejected] and window.state.points is before
+
+
+def test_a_second_import_replaces_a_dialog_still_reading(qtbot, window, tmp_path, slow_read):
+    first_block, go_on = slow_read
+    path, _ = big_csv(tmp_path)
+    first = open_import(qtbot, window, path)
+    qtbot.mouseClick(first.import_button, Qt.MouseButton.LeftButton)
+    assert first_block.wait(5)
+    closed = watch_closing(first)
+    second = window.import_csv(labelled_csv(tmp_path))
+    go_on.set()
+    assert closed == [QDialog.DialogCode.Rejected]
+    assert window.csv_import.dialog is second and second.isVisible()
+    assert finish_import(qtbot, second) is not None and window.state.n_features == 3

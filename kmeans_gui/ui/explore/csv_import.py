@@ -49,8 +49,7 @@ class CsvImport(QObject):
         """Show the import dialog for ``path`` (a problem with the file is shown in it)."""
         path = os.fspath(path)
         self._folder = os.path.dirname(os.path.abspath(path))
-        if self.dialog is not None:
-            self.dialog.reject()
+        self.shutdown()  # one import at a time: a read still running in an older dialog stops
         window = self.window
         window.tabs.setCurrentWidget(window.explore)
         dialog = ImportDialog(path, apply=self._apply, k=window.state.params.k, parent=window)
