@@ -195,8 +195,11 @@ class AppState(TableMixin):
             self._set_data(self._data.subset(keep))
 
     def clear(self) -> None:
+        """Remove every point (one undo step). n-D data leave an empty 2-D canvas, where points
+        can be drawn again."""
         if self.n_points:
-            self._set_data(self._data.subset(np.zeros(self.n_points, dtype=bool)))
+            empty = self._data.subset(np.zeros(self.n_points, dtype=bool))
+            self._set_data(empty if self.is_planar else TableData.checked(np.empty((0, 2))))
 
     def load_dataset(self, name: str, k: int | None = None, **options) -> None:
         """Replace the points with a built-in dataset (undoable). Options go to ``make_dataset``.

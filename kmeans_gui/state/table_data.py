@@ -317,8 +317,7 @@ def adjusted_rand_index(truth, labels) -> float:
         1.0 for the same grouping (whatever the label numbers), about 0 for chance, below 0
         for worse than chance. 1.0 when both put everything together or everything apart.
     """
-    a = np.unique(np.asarray(truth), return_inverse=True)[1].ravel()
-    b = np.unique(np.asarray(labels), return_inverse=True)[1].ravel()
+    a, b = _codes(truth), _codes(labels)
     if a.shape != b.shape:
         raise ValueError(f"two labelings of the same points are needed; got {a.shape[0]} and {b.shape[0]} labels.")
     n = a.shape[0]
@@ -339,6 +338,14 @@ def adjusted_rand_index(truth, labels) -> float:
     return (together - expected) / (best - expected)
 
 
+def _codes(labels) -> np.ndarray:
+    """Labels as small whole numbers >= 0 (unused numbers only add empty rows to the table)."""
+    arr = np.asarray(labels).ravel()
+    if arr.dtype.kind in "iu" and arr.size and 0 <= arr.min() and arr.max() < 4096:
+        return arr.astype(np.intp, copy=False)  # cluster labels and class numbers: no sort needed
+    return np.unique(arr, return_inverse=True)[1].ravel()
+
+
 def view_note(state) -> str:
     """The line over the canvas: what the picture is when it is not the data's own plane (what
     is hidden or refused, and why), and the score against the true classes when they are known.
@@ -350,20 +357,19 @@ def view_note(state) -> str:
     if d != 2:
         proj = state.projection
         if d == 1:
-            parts.append("1-D data (one feature), shown along a line.")
+            parts.append("One feature, shown along a line.")
         elif proj.kind == "pca":
-            parts.append(f"{d}-D data, clustered in all {d} features; shown through PCA, the plane of most variance.")
+            parts.append(f"Clustered in all {d} features; shown through PCA.")
         else:
-            parts.append(f"{d}-D data, clustered in all {d} features; shown by two of its columns, "
-                         f"{proj.axis_titles[0]} and {proj.axis_titles[1]}.")
+            parts.append(f"Clustered in all {d} features; shown by two of them.")
         parts.append(regions_hidden_reason(d))
-        parts.append("Adding points and placing centroids need 2-D data.")
+        parts.append("Drawing points or centroids needs 2-D data.")
     lines = [" ".join(parts)] if parts else []
     if state.true_labels is not None:
         # Said from the first state on (not only once points are assigned), so the line's height
         # never changes during a run.
         score = state.true_label_score()
         lines.append("Against the true classes: " + ("no clusters yet." if score is None else
-                     f"adjusted Rand index {score:.2f} (1: the same groups, 0: chance)."))
+                     f"adjusted Rand index {score:.2f} (1 = the same groups, 0 = chance)."))
     return "\n".join(lines)
 

@@ -79,7 +79,7 @@ class SessionController(QObject):
         self.recent_menu = None
         for model in self.models().values():
             if isinstance(model, AppState):
-                for name in ("points", "params", "manual", "cursor"):
+                for name in ("points", "params", "manual", "cursor", "projection"):
                     getattr(model.events, name).connect(self._on_change)
             elif isinstance(model, EventedModel):
                 model.events.changed.connect(self._on_change)

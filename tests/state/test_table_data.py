@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kmeans_gui.engine import kmeans_steps
 from kmeans_gui.state import AppState, Params
@@ -219,6 +221,74 @@ def test_the_adjusted_rand_index_is_scikit_learns():
         assert adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
         assert adjusted_rand_index(a, a + 10) == pytest.approx(1.0)  # the numbers do not matter
     assert adjusted_rand_index([0, 0, 1, 1], [1, 1, 0, 0]) == 1.0
+    a, b = rng.integers(4, size=80), rng.integers(3, size=80)
+    for odd in (b - 1, b * 10_000, b.astype(np.int32), b.astype(float)):  # noise as -1, big numbers, other dtypes
+        assert adjusted_rand_index(a, odd) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
     assert adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(-0.5)
     with pytest.raises(ValueError, match="same points"):
         adjusted_rand_index([0, 1], [0, 1, 1])
+
+
+def test_clearing_nd_data_leaves_a_2d_canvas_to_draw_on_and_undo_brings_the_table_back():
+    X, y = four_d()
+    state = AppState(params=Params(k=3))
+    state.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"])
+    state.set_view_columns((0, 2))
+    state.clear()
+    assert state.n_points == 0 and state.n_features == 2 and state.view_columns is None
+    state.add_points([[1.0, 2.0]])
+    state.undo()
+    state.undo()
+    np.testing.assert_array_equal(state.points, X)
+    assert state.feature_names == ("a", "b", "c", "d")
+
+
+def test_the_note_over_the_canvas_says_what_the_picture_is_and_scores_true_classes():
+    from kmeans_gui.state.table_data import view_note
+
+    X, y = four_d()
+    state = AppState(params=Params(k=3, seed=1))
+    state.set_table(X, true_labels=y)
+    assert view_note(state) == (
+        "Clustered in all 4 features; shown through PCA. Regions hidden: the clustering is in 4-D; a 2-D picture "
+        "of its regions would mislead. Drawing points or centroids needs 2-D data.\n"
+        "Against the true classes: no clusters yet.")
+    state.run_to_end()
+    assert view_note(state).endswith("\nAgainst the true classes: adjusted Rand index 1.00 (1 = the same groups, "
+                                     "0 = chance).")
+    state.set_view_columns((0, 1))
+    assert view_note(state).startswith("Clustered in all 4 features; shown by two of them.")
+    assert view_note(AppState(SQUARE)) == ""  # 2-D, no classes: nothing to say
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(3, 40), d=st.integers(1, 7), seed=st.integers(0, 10_000))
+def test_a_centroid_is_drawn_at_the_mean_of_its_points_pictures(n, d, seed):
+    # Any view is affine, so the picture of a mean is the mean of the pictures: a centroid sits
+    # among its points on the canvas whatever the dimension or the view.
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * rng.uniform(0.1, 10, size=d)
+    state = AppState(X, Params(k=1))
+    members = rng.random(n) < 0.5
+    members[0] = True
+    np.testing.assert_allclose(state.project(X[members].mean(axis=0, keepdims=True))[0],
+                               state.view_points[members].mean(axis=0), atol=1e-9 * (1 + np.abs(X).max()))
+    if d > 2:  # PCA: centred, uncorrelated axes, the first the wider
+        V = state.view_points
+        np.testing.assert_allclose(V.mean(axis=0), 0, atol=1e-9 * (1 + np.abs(X).max()))
+        cov = np.cov(V.T)
+        assert abs(cov[0, 1]) <= 1e-8 * (1 + cov[0, 0]) and cov[0, 0] >= cov[1, 1] - 1e-9
+
+
+@pytest.mark.parametrize("algorithm, extra", [("minibatch", {"batch_size": 20}), ("soft", {"beta": 2.0}),
+                                              ("gmm", {"covariance": "full"}), ("gmm", {"covariance": "diag"})])
+def test_every_variant_runs_in_full_dimension(algorithm, extra):
+    X, y = four_d(90)
+    state = AppState(params=Params(k=3, seed=3))
+    state.set_table(X, true_labels=y)
+    state.set_algorithm(algorithm)
+    state.set_params(**extra)
+    state.run_to_end()
+    s = state.current
+    assert state.error is None and s.is_final and s.centers.shape == (3, 4)
+    assert state.project(s.centers).shape == (3, 2) and state.true_label_score() > 0.9

@@ -120,3 +120,27 @@ def colour_seen(canvas, rgb):
             if (c.red(), c.green(), c.blue()) == tuple(rgb):
                 return True
     return False
+
+
+def test_an_iris_session_with_chosen_columns_reopens_as_it_was_saved(make_window, qtbot, tmp_path):
+    from test_sessions import with_fake
+
+    a = make_window()
+    choose_iris(qtbot, a)
+    panel = a.explore.projection_panel
+    panel.mode_combo.setCurrentIndex(panel.mode_combo.findData("columns"))
+    panel.x_combo.setCurrentIndex(2)
+    a.state.step()
+    path = tmp_path / "iris.kmsession"
+    with_fake(a, save_path=str(path))
+    qtbot.keyClick(a, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert path.exists() and not a.sessions.dirty
+
+    b = make_window(k=2)
+    assert b.sessions.open_path(str(path))
+    wait_for_settled_view(qtbot, b.canvas)
+    assert b.state.n_features == 4 and b.state.view_columns == (2, 1) and b.state.cursor == 1
+    np.testing.assert_array_equal(b.state.true_labels, a.state.true_labels)
+    assert axis_title(b.canvas, "bottom") == "petal length (cm)" and axis_title(b.canvas, "left") == "sepal width (cm)"
+    bp = b.explore.projection_panel
+    assert bp.isVisible() and bp.mode_combo.currentData() == "columns" and bp.x_combo.currentIndex() == 2
