@@ -86,7 +86,6 @@ class ImportDialog(QDialog):
         self._k = k
         self.layout_: CsvLayout | None = None
         self.table: Table | None = None
-        self._pending_drop: int = 0  # rows a NonFiniteRows result offered to drop
         self.setWindowTitle(f"Import {os.path.basename(self.path)}")
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
@@ -155,7 +154,7 @@ class ImportDialog(QDialog):
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.import_button.setDefault(True)
-        self.import_button.clicked.connect(self.start_import)
+        self.import_button.clicked.connect(lambda: self.start_import())
         self.cancel_button.clicked.connect(self.cancel_or_close)
 
         main = QVBoxLayout(self)
@@ -349,7 +348,6 @@ class ImportDialog(QDialog):
 
     def _on_finished(self, result) -> None:
         if isinstance(result, NonFiniteRows):
-            self._pending_drop = result.n_rows
             self._show_error(str(result))
             left = result.n_total - result.n_rows
             self.drop_button.setText(f"Drop those {result.n_rows:,} rows and import the other {left:,}")
