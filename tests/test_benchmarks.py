@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_minibatch_compare.py", ["--n", "3000", "--epochs", "1"], "mini-batch 1024"),
         ("bench_quantize.py", ["--colour-only", "--size", "160x120", "--seeds", "1"], "quality target search"),
         ("bench_image_gui.py", ["--n", "2000", "--size", "160x120"], "redraw, nothing running"),
+        ("bench_import_gui.py", ["--rows", "3000", "--columns", "2"], "target < 3 s read: met"),
     ],
 )
 def test_benchmark_script_runs(script, args, expect):

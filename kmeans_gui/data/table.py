@@ -105,7 +105,7 @@ class Table:
 def load_csv(path, *, columns=None, label_column=None, standardize: bool = False,
              drop_nonfinite: bool = False, delimiter: str | None = None, has_header: bool | None = None,
              encoding: str | None = None, layout: CsvLayout | None = None,
-             progress=None, should_stop=None) -> Table:
+             progress=None, should_stop=None, chunk_rows: int | None = None) -> Table:
     """Read the feature columns (and an optional label column) of a CSV file.
 
     Parameters
@@ -130,6 +130,9 @@ def load_csv(path, *, columns=None, label_column=None, standardize: bool = False
         Polled between blocks; True raises :class:`CsvImportCancelled`. It may raise its own
         exception instead, which propagates: on a worker, pass ``ctx.check_cancelled`` (and
         ``progress=ctx.set_progress``) of :class:`kmeans_gui.ui.common.tasks.TaskContext`.
+    chunk_rows : int, optional
+        Lines per block (default :data:`CHUNK_ROWS`). NumPy's parser holds the GIL for a whole
+        block, so a worker beside a GUI thread wants blocks of a few tens of milliseconds.
 
     Returns
     -------
@@ -148,12 +151,12 @@ def load_csv(path, *, columns=None, label_column=None, standardize: bool = False
     label_index = None if label_column is None else layout.column_index(label_column)
     features = _feature_indices(layout, columns, label_index)
     try:
-        X, raw_labels = _read_blocks(layout, features, label_index, progress, should_stop)
+        X, raw_labels = _read_blocks(layout, features, label_index, progress, should_stop, chunk_rows)
     except UnicodeDecodeError:
         # The first megabyte was UTF-8 but a later line is not: read it all again as Latin-1.
         layout = dataclasses.replace(layout, encoding="latin-1",
                                      notes=layout.notes + ("the file is not UTF-8; it was read as Latin-1",))
-        X, raw_labels = _read_blocks(layout, features, label_index, progress, should_stop)
+        X, raw_labels = _read_blocks(layout, features, label_index, progress, should_stop, chunk_rows)
     return _finish(layout, X, raw_labels, features, label_index, standardize, drop_nonfinite)
 
 
@@ -200,8 +203,12 @@ class _GrowingRows:
         return self._buffer
 
 
-def _read_blocks(layout, features, label_index, progress, should_stop):
+def _read_blocks(layout, features, label_index, progress, should_stop, chunk_rows=None):
     name = os.path.basename(layout.path)
+    if chunk_rows is None:
+        chunk_rows = CHUNK_ROWS
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise ValueError(f"chunk_rows={chunk_rows!r} must be a positive whole number of lines.")
     rows = _GrowingRows(len(features))
     label_blocks = []
     chars = 0
@@ -213,7 +220,7 @@ def _read_blocks(layout, features, label_index, progress, should_stop):
         while True:
             if should_stop is not None and should_stop():
                 raise CsvImportCancelled()
-            lines = list(itertools.islice(f, CHUNK_ROWS))
+            lines = list(itertools.islice(f, chunk_rows))
             if not lines:
                 break
             block, labels = _parse_block(lines, line_no + 1, layout, features, label_index)

@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         from .sessions import SessionController
         self.sessions = SessionController(self)
         self.sessions.add_actions(self.file_menu)
+        from .explore.csv_import import CsvImport
+        self.csv_import = CsvImport(self)  # File > Import CSV… and .csv files dropped on the window
 
     def _connect_messages(self, tab, page: QWidget) -> None:
         """A page's ``message`` signal: its tab's status, or a passing message (see :class:`Tab`)."""
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
         # Ctrl+N and Ctrl+O are the session's New and Open (which opens images too).
         self._action(file_menu, "New empty &canvas", self.new_empty)
         self._action(file_menu, "Open &image to quantize…", self.open_image)
+        self.import_csv_action = self._action(file_menu, "&Import CSV…", self.import_csv,
+                                              tip="Cluster your own table: preview it and choose its columns")
         file_menu.addSeparator()
         self._action(file_menu, "&Export image…", self.export_image, "Ctrl+E")
         from .export_actions import RunExport
@@ -198,6 +202,10 @@ class MainWindow(QMainWindow):
             self.image_tab.ask_open()
         else:
             self.image_tab.open_file(path)
+
+    def import_csv(self, path: str | None = None):
+        """File > Import CSV: preview a table and load it into Explore (asks for one without ``path``)."""
+        return self.csv_import.ask() if path is None else self.csv_import.open_path(path)
 
     # ------------------------------------------------------------------ status line
     def _update_status(self) -> None:
@@ -323,6 +331,7 @@ class MainWindow(QMainWindow):
             return
         self._message_timer.stop()
         self.run_export.shutdown()
+        self.csv_import.shutdown()
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             shutdown = getattr(widget, "shutdown", None)

@@ -85,6 +85,18 @@ def test_many_blocks_match_single_read(tmp_path, monkeypatch):
     assert [f for f, _ in seen] == sorted(f for f, _ in seen)
 
 
+def test_chunk_rows_sets_the_block_size(tmp_path):
+    X = np.arange(60, dtype=float).reshape(20, 3)
+    path = write(tmp_path, "a,b,c\n" + "".join(f"{a:g},{b:g},{c:g}\n" for a, b, c in X))
+    seen = []
+    table = load_csv(path, chunk_rows=7, progress=lambda f, msg: seen.append(msg))
+    np.testing.assert_array_equal(table.X, X)
+    assert seen == ["Reading t.csv: 7 rows", "Reading t.csv: 14 rows", "Reading t.csv: 20 rows"]
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="chunk_rows"):
+            load_csv(path, chunk_rows=bad)
+
+
 def test_cancel_between_blocks(tmp_path, monkeypatch):
     path = write(tmp_path, "a,b\n" + "1,2\n3,4\n" * 50)
     monkeypatch.setattr("kmeans_gui.data.table.CHUNK_ROWS", 10)

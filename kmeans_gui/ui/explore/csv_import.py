@@ -1,0 +1,119 @@
+"""How a CSV file reaches the Explore tab: File > Import CSV…, or a .csv dropped on the window.
+
+Both open an :class:`~kmeans_gui.ui.explore.import_dialog.ImportDialog` (window-modal, not
+blocking: the event loop runs while the file is read); the table it reads goes to the Explore
+state through :func:`apply_table`. A session file dropped on the window is opened as a session.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QFileDialog
+
+from ...data.table import Table
+from ...state import session
+from .import_dialog import ImportDialog
+
+__all__ = ["CsvImport", "apply_table", "CSV_SUFFIXES"]
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def apply_table(state, table: Table) -> None:
+    """Put ``table``'s features, names and true labels into the Explore state ``state`` (one undo
+    step); ValueError, changing nothing, if the state refuses them."""
+    state.set_table(table.X, true_labels=table.labels, feature_names=table.columns,
+                    source=os.path.basename(table.layout.path))
+
+
+class CsvImport(QObject):
+    """File > Import CSV… and drops on ``window`` (a MainWindow): ``dialog`` is the one open, if any."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.dialog: ImportDialog | None = None
+        self._folder = os.path.expanduser("~")
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    def ask(self) -> ImportDialog | None:
+        """File > Import CSV…: choose a file, then preview it."""
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import CSV", self._folder,
+                                              "CSV tables (*.csv *.tsv *.txt);;All files (*)")
+        return self.open_path(path) if path else None
+
+    def open_path(self, path) -> ImportDialog:
+        """Show the import dialog for ``path`` (a problem with the file is shown in it)."""
+        path = os.fspath(path)
+        self._folder = os.path.dirname(os.path.abspath(path))
+        self.shutdown()  # one import at a time: a read still running in an older dialog stops
+        window = self.window
+        window.tabs.setCurrentWidget(window.explore)
+        dialog = ImportDialog(path, apply=self._apply, k=window.state.params.k, parent=window)
+        dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
+        self.dialog = dialog
+        dialog.open()
+        # Keys typed next belong to the dialog, never to the window's single-key shortcuts (Space
+        # plays): some platforms (offscreen) leave the window active after open().
+        dialog.activateWindow()
+        return dialog
+
+    def _apply(self, table: Table) -> None:
+        state = self.window.state
+        version = state.data_version
+        try:
+            apply_table(state, table)
+        except ValueError as exc:
+            if state.data_version == version:
+                raise  # refused, nothing changed: the dialog says why
+            # The data did change and a view failed on them: a bug, not a bad file.
+            raise RuntimeError(f"showing the imported table failed: {exc}") from exc
+        notes = "".join(f"; {note}" for note in table.notes)
+        scaled = ", standardised" if table.standardized else ""
+        truth = f", true labels from {table.label_column!r}" if table.label_column is not None else ""
+        self.window.show_message(f"Imported {os.path.basename(table.layout.path)}: {table.n_rows:,} rows × "
+                                 f"{table.n_features} features{scaled}{truth}{notes}")
+
+    def _forget(self, dialog: ImportDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def shutdown(self) -> None:
+        """Close the dialog and stop its reading (the window calls this when it closes)."""
+        if self.dialog is not None:
+            self.dialog.runner.cancel(emit=False)
+            self.dialog.reject()
+
+    # ------------------------------------------------------------------ drag and drop
+    @staticmethod
+    def dropped_path(mime) -> str | None:
+        """The local .csv or session file a drag carries, else None."""
+        if mime is None or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile():
+                path = url.toLocalFile()
+                if path.lower().endswith(CSV_SUFFIXES + (session.SUFFIX,)):
+                    return path
+        return None
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if self.dropped_path(event.mimeData()):
+                event.acceptProposedAction()
+                return True
+        elif kind == QEvent.Type.Drop:
+            path = self.dropped_path(event.mimeData())
+            if path:
+                event.acceptProposedAction()
+                if path.lower().endswith(session.SUFFIX):
+                    self.window.sessions.open_path(path)
+                else:
+                    self.open_path(path)
+                return True
+        return super().eventFilter(watched, event)
