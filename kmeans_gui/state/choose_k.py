@@ -33,12 +33,16 @@ SWEEP_INITS = ("random", "k-means++", "farthest", "tutorial-random", "tutorial-k
 
 def sweep_settings(params) -> tuple[dict, str | None]:
     """The Explore panel's init, max_iter and tol as ``sweep_k`` keywords, and a note when the
-    init cannot be used (another algorithm than Lloyd's, or centres placed by hand)."""
+    init cannot be used (another algorithm than Lloyd's, or centres placed by hand). With the
+    Gaussian mixture chosen, its covariance type comes too (``gmm_covariance``: the BIC per k)."""
     init, note = params.init, None
     if params.algorithm != "lloyd" or init not in SWEEP_INITS:
         note = sweep_init_fallback(params.algorithm, init)
         init = "k-means++"
-    return {"init": init, "max_iter": int(params.max_iter), "tol": float(params.tol)}, note
+    settings = {"init": init, "max_iter": int(params.max_iter), "tol": float(params.tol)}
+    if params.algorithm == "gmm":
+        settings["gmm_covariance"] = params.covariance
+    return settings, note
 
 
 def sweep_task(ctx, X, k_values, n_seeds, tutorial_seed=None, settings=None) -> SweepResult:

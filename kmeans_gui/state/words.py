@@ -14,7 +14,7 @@ import numpy as np
 from ..engine import STOP_TOL, KMeansState
 from ..engine.inits import INITS
 from ..engine.metrics import find_knee
-from .params import ALGORITHM_LABELS, INIT_LABELS
+from .params import ALGORITHM_LABELS, COVARIANCE_LABELS, INIT_LABELS
 from .phases import is_final_assignment
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ __all__ = [
     "chart_axes", "COMPARE_TITLE", "compare_progress", "compare_summary",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
-    "sweep_started", "sweep_init_fallback", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
+    "sweep_started", "sweep_init_fallback", "bic_chart_title", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
     "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
     "could_not_open", "could_not_write", "quantize_failed", "quantized", "image_loaded",
 ]
@@ -371,11 +371,18 @@ def sweep_started(max_k: int, n_seeds: int) -> str:
 
 def sweep_init_fallback(algorithm: str, init: str) -> str:
     """Why the sweep uses k-means++ and not the side panel's initialisation."""
+    if algorithm == "gmm":
+        return ("Sweep uses Lloyd's k-means with k-means++ for the k-means criteria; the BIC chart fits the "
+                "side panel's Gaussian mixture per k and seed, by EM from the same k-means++ seeds.")
     if algorithm != "lloyd":
         why = f"the side panel's algorithm ({ALGORITHM_LABELS.get(algorithm, algorithm)}) is not swept"
     else:
         why = f"the side panel's initialisation ({INIT_LABELS.get(init, init)}) cannot be repeated per k"
     return f"Sweep uses Lloyd's k-means with k-means++: {why}."
+
+
+def bic_chart_title(covariance: str) -> str:
+    return f"Gaussian mixture's BIC, {COVARIANCE_LABELS.get(covariance, covariance).lower()} covariance (+- sd)"
 
 
 def gap_marker(k: int) -> str:

@@ -38,7 +38,7 @@ from ...engine.sweep import SweepResult
 from ...state import MAX_K, AppState, words
 from ...state.choose_k import TUTORIAL_SEED, ChooseKModel, sweep_task
 from ..common.binding import bind
-from ..common.style import ERROR_HEX
+from ..common.style import ERROR_HEX, set_title
 from ..common.tasks import TaskRunner
 from .k_chart import KChart
 from .silhouette_plot import SilhouettePlot
@@ -126,8 +126,12 @@ class ChooseKView(QWidget):
         self.db_chart = KChart("Davies-Bouldin index (+- sd)", "DB (lower is better)")
         self.gap_chart = KChart("Gap statistic (+- s_k)", "gap (Tibshirani's rule)")
         self.time_chart = KChart("Fit time per run (+- sd)", "ms per run")
+        # Only when the side panel's algorithm is the Gaussian mixture: hidden otherwise.
+        self.bic_chart = KChart("Gaussian mixture's BIC (+- sd)", "BIC (lower is better)")
+        self.bic_chart.hide()
         self.silhouette_plot = SilhouettePlot()
-        self.charts = (self.elbow, self.silhouette_chart, self.ch_chart, self.db_chart, self.gap_chart, self.time_chart)
+        self.charts = (self.elbow, self.silhouette_chart, self.ch_chart, self.db_chart, self.gap_chart, self.time_chart,
+                       self.bic_chart)
 
         grid = QGridLayout()
         grid.setSpacing(6)
@@ -137,7 +141,8 @@ class ChooseKView(QWidget):
         grid.addWidget(self.db_chart, 1, 1)
         grid.addWidget(self.gap_chart, 2, 0)
         grid.addWidget(self.time_chart, 2, 1)
-        grid.addWidget(self.silhouette_plot, 0, 2, 3, 1)
+        grid.addWidget(self.bic_chart, 3, 0)
+        grid.addWidget(self.silhouette_plot, 0, 2, 4, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
@@ -312,6 +317,7 @@ class ChooseKView(QWidget):
             chart.set_values(k, result.mean(score), spread=result.per_seed(score), error=result.spread(score),
                              best_k=result.chosen_k(score)[0])
         self._show_gap(result)
+        self._show_bic(result)
         seconds = np.array([f.fit_seconds for f in result.fits], dtype=float) * 1000.0
         self.time_chart.set_values(k, seconds.mean(axis=1), spread=seconds,
                                    error=seconds.std(axis=1, ddof=1) if seconds.shape[1] > 1 else None)
@@ -329,6 +335,15 @@ class ChooseKView(QWidget):
             return
         self.gap_chart.set_values(gap.k_values, gap.gap, error=gap.s, best_k=gap.chosen_k, marker_k=gap.chosen_k,
                                   marker_text=words.gap_marker(gap.chosen_k) if gap.chosen_k is not None else "")
+
+    def _show_bic(self, result: SweepResult) -> None:
+        self.bic_chart.setVisible(result.has_bic)
+        if not result.has_bic:
+            self.bic_chart.clear()
+            return
+        set_title(self.bic_chart.plot, words.bic_chart_title(result.gmm_covariance))
+        self.bic_chart.set_values(result.k_values, result.mean("bic"), spread=result.per_seed("bic"),
+                                  error=result.spread("bic"), best_k=result.chosen_k("bic")[0])
 
     def _show_disagreement(self, result: SweepResult) -> None:
         text = explain_disagreement(result, self.state.points)
