@@ -25,7 +25,7 @@ __all__ = [
     "chart_axes", "COMPARE_TITLE", "compare_progress", "compare_summary",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
-    "sweep_started", "sweep_init_fallback", "bic_chart_title", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
+    "sweep_started", "sweep_init_fallback", "bic_chart_title", "GAP_REFERENCE_LABELS", "gap_chart_title", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
     "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
     "could_not_open", "could_not_write", "quantize_failed", "quantized", "image_loaded",
 ]
@@ -383,6 +383,15 @@ def sweep_init_fallback(algorithm: str, init: str) -> str:
 
 def bic_chart_title(covariance: str) -> str:
     return f"Gaussian mixture's BIC, {COVARIANCE_LABELS.get(covariance, covariance).lower()} covariance (+- sd)"
+
+
+#: The gap statistic's reference data, by ``gap_reference`` value.
+GAP_REFERENCE_LABELS = {"box": "bounding box", "pca": "principal-component box"}
+
+
+def gap_chart_title(reference: str) -> str:
+    # Short: the chart's title has a third of the window's width.
+    return f"Gap statistic (+- s_k), {'PCA-box' if reference == 'pca' else 'box'} reference"
 
 
 def gap_marker(k: int) -> str:

@@ -116,3 +116,21 @@ def test_with_the_gaussian_mixture_chosen_a_bic_chart_shows_its_mean_spread_and_
     view.state.set_params(algorithm="lloyd")  # back to k-means: the chart goes with the next result
     compute(qtbot, view)
     assert not view.bic_chart.isVisible()
+
+
+def test_the_gap_reference_chosen_in_the_bar_is_the_one_the_sweep_uses(qtbot, view):
+    view.gap_reference_combo.setFocus()
+    qtbot.keyClick(view.gap_reference_combo, Qt.Key.Key_Down)  # bounding box -> principal-component box
+    assert view.model.gap_reference == "pca"
+    result = compute(qtbot, view)
+    assert result.gap.reference == "pca"
+    expected = sweep_k(np.array(view.state.points), range(1, 7), 2, random_state=0, init="farthest", max_iter=20,
+                       tol=1e-3, gap_refs=GAP_REFS, gap_reference="pca")
+    np.testing.assert_allclose(view.gap_chart.curve.getData()[1], expected.gap.gap)
+    assert "PCA-box reference" in view.gap_chart.plot.plotItem.titleLabel.text
+    view.grab().save("/tmp/fixes1214_gapref.png")
+
+    qtbot.keyClick(view.gap_reference_combo, Qt.Key.Key_Up)  # back to the box: its own result, cached apart
+    assert view.model.gap_reference == "box" and view.model.cached() is None
+    assert compute(qtbot, view).gap.reference == "box"
+    assert "), box reference" in view.gap_chart.plot.plotItem.titleLabel.text

@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -88,6 +89,13 @@ class ChooseKView(QWidget):
         self.tutorial_check.setToolTip(
             f"Also draw the tutorial's elbow: ONE random run per k from its seed {TUTORIAL_SEED}\n"
             "(its own code), beside the best of the k-means++ runs per k")
+        self.gap_reference_combo = QComboBox()
+        for value, label in words.GAP_REFERENCE_LABELS.items():
+            self.gap_reference_combo.addItem(label, value)
+        self.gap_reference_combo.setToolTip(
+            "Where the gap statistic draws its reference data (uniform noise to compare with):\n"
+            "over the data's bounding box, or over the box of its principal components\n"
+            "(Tibshirani et al.'s second choice: it follows data lying along a slanted line)")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Fit k-means for every k in the background")
         self.cancel_button = QPushButton("Cancel")
@@ -113,6 +121,9 @@ class ChooseKView(QWidget):
         bar.addWidget(self.seeds_spin)
         bar.addSpacing(8)
         bar.addWidget(self.tutorial_check)
+        bar.addSpacing(8)
+        bar.addWidget(QLabel("gap reference"))
+        bar.addWidget(self.gap_reference_combo)
         bar.addSpacing(8)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.progress_bar, 1)
@@ -153,12 +164,14 @@ class ChooseKView(QWidget):
             bind(self.max_k_spin, self.model, "max_k", on_error=lambda text: self._set_status(text, error=True)),
             bind(self.seeds_spin, self.model, "n_seeds", on_error=lambda text: self._set_status(text, error=True)),
             bind(self.tutorial_check, self.model, "tutorial_curve"),
+            bind(self.gap_reference_combo, self.model, "gap_reference"),
         ]
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
         self.model.events.max_k.connect(self._on_settings_change)
         self.model.events.n_seeds.connect(self._on_settings_change)
         self.model.events.tutorial_curve.connect(self._on_settings_change)
+        self.model.events.gap_reference.connect(self._on_settings_change)
         self.model.events.partial.connect(self._on_partial_fits)
         for chart in self.charts:
             chart.plot.scene().sigMouseClicked.connect(lambda ev, c=chart: self._on_chart_click(c, ev))
@@ -333,6 +346,7 @@ class ChooseKView(QWidget):
         if gap is None:
             self.gap_chart.clear()
             return
+        set_title(self.gap_chart.plot, words.gap_chart_title(gap.reference))
         self.gap_chart.set_values(gap.k_values, gap.gap, error=gap.s, best_k=gap.chosen_k, marker_k=gap.chosen_k,
                                   marker_text=words.gap_marker(gap.chosen_k) if gap.chosen_k is not None else "")
 
