@@ -166,9 +166,7 @@ def run(args) -> int:
                          gap_reference=args.gap_reference, gmm_covariance=gmm_covariance)
     except ValueError as exc:
         return _fail(str(exc))
-    from .engine.agreement import explain_disagreement
-
-    data = report(result, source, settings, explain_disagreement(result, X))
+    data = report(result, source, settings, result.disagreement)
     if max_k < args.max_k:
         data["notes"].insert(0, f"--max-k {args.max_k} lowered to {max_k}: the data have {X.shape[0]} points")
     if args.json:

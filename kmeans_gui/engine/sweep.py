@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import numbers
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from . import _validation as v
+from .agreement import explain_disagreement
 from .gap import GAP_REFERENCES, GapResult, gap_statistic
 from .gmm import COVARIANCE_TYPES, fit_bic
 from .metrics import (
@@ -120,6 +121,10 @@ class SweepResult:
     tutorial_seed : int or None
     gmm_covariance : str or None
         The covariance type of the Gaussian mixtures whose BIC was computed; None when none was.
+    disagreement : str or None
+        When the criteria choose different k, why, in words
+        (:func:`~kmeans_gui.engine.agreement.explain_disagreement`); None when they agree. Worked
+        out with the sweep, so a GUI running the sweep on a worker only displays it.
     """
 
     fits: tuple
@@ -132,6 +137,7 @@ class SweepResult:
     tutorial_curve: np.ndarray | None = None
     tutorial_seed: int | None = None
     gmm_covariance: str | None = None
+    disagreement: str | None = None
 
     @property
     def has_bic(self) -> bool:
@@ -332,11 +338,12 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         )
         progress_of.done += progress_of.gap_cost
     final = _score(X, fits, partitions, idx, progress_of, should_stop)
-    progress_of.report(1.0, "done")
     knee = find_knee([f.k for f in final], [f.best_inertia for f in final])
-    return SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx, knee=knee,
-                       notes=tuple(notes), gap=gap, tutorial_curve=tutorial_curve, tutorial_seed=tutorial_seed,
-                       gmm_covariance=gmm_covariance)
+    result = SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx, knee=knee,
+                         notes=tuple(notes), gap=gap, tutorial_curve=tutorial_curve, tutorial_seed=tutorial_seed,
+                         gmm_covariance=gmm_covariance)
+    progress_of.report(1.0, "done")
+    return replace(result, disagreement=explain_disagreement(result, X))
 
 
 def tutorial_elbow(X, k_values, seed: int = 42) -> np.ndarray:

@@ -134,3 +134,21 @@ def test_the_gap_reference_chosen_in_the_bar_is_the_one_the_sweep_uses(qtbot, vi
     assert view.model.gap_reference == "box" and view.model.cached() is None
     assert compute(qtbot, view).gap.reference == "box"
     assert "), box reference" in view.gap_chart.plot.plotItem.titleLabel.text
+
+
+def test_why_the_criteria_disagree_is_worked_out_on_the_worker_not_the_gui_thread(qtbot, view, monkeypatch):
+    import threading
+
+    from kmeans_gui.engine import agreement
+
+    threads = []
+    real_closest_pair = agreement.closest_pair
+
+    def recording_closest_pair(*args):
+        threads.append(threading.current_thread())
+        return real_closest_pair(*args)
+
+    monkeypatch.setattr(agreement, "closest_pair", recording_closest_pair)
+    result = compute(qtbot, view)
+    assert "two clusters lie close together" in view.disagreement.text() == result.disagreement
+    assert threads and threading.main_thread() not in threads
