@@ -88,11 +88,15 @@ def _fmt(x: float) -> str:
     return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
+#: While a big run's first states are computed on the worker (``AppState.starting``).
+RUN_STARTING = "Computing the first steps on a worker…"
+
+
 def status_text(state: "AppState") -> str:
     """One line for the status bar: phase, iteration, inertia, changes; the stop reason at the end."""
     s = state.current
     if s is None:
-        return state.error or ""
+        return state.error or (RUN_STARTING if state.starting else "")
     k = state.params.k
     step = f"Step {state.cursor + 1}" + ("" if not state.complete else f" of {state.n_states}")
     if s.algorithm != "lloyd":
@@ -145,6 +149,8 @@ def explanation(state: "AppState") -> str:
     s: KMeansState | None = state.current
     k = state.params.k
     if s is None:
+        if state.starting:
+            return f"{RUN_STARTING} The canvas shows the first state as soon as it is ready."
         return state.error or "Choose a dataset and press Generate, or click on the canvas to add points."
     if s.algorithm != "lloyd":
         return _VARIANT_EXPLANATIONS[s.algorithm](s, state)
