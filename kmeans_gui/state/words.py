@@ -88,6 +88,15 @@ def _fmt(x: float) -> str:
     return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
+REGIONS_TIP = "Colour the plane by its nearest centroid (V)"
+
+
+def regions_not_drawn(algorithm: str) -> str:
+    """Why the View menu's regions toggle is disabled for a soft algorithm."""
+    return (f"Regions are not drawn for {ALGORITHM_LABELS.get(algorithm, algorithm)}: each point belongs to every "
+            "cluster in part, so there is no nearest-centroid border. Choose Lloyd or mini-batch to see them.")
+
+
 #: While a big run's first states are computed on the worker (``AppState.starting``).
 RUN_STARTING = "Computing the first steps on a worker…"
 
