@@ -93,8 +93,8 @@ REGIONS_TIP = "Colour the plane by its nearest centroid (V)"
 
 def regions_not_drawn(algorithm: str) -> str:
     """Why the View menu's regions toggle is disabled for a soft algorithm."""
-    return (f"Regions are not drawn for {ALGORITHM_LABELS.get(algorithm, algorithm)}: each point belongs to every "
-            "cluster in part, so there is no nearest-centroid border. Choose Lloyd or mini-batch to see them.")
+    return (f"Regions are not drawn for {ALGORITHM_LABELS.get(algorithm, algorithm)}:\neach point belongs to every "
+            "cluster in part, so there is no nearest-centroid border.\nChoose Lloyd or mini-batch to see them.")
 
 
 #: While a big run's first states are computed on the worker (``AppState.starting``).
