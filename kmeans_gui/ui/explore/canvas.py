@@ -32,7 +32,7 @@ from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, clu
 from ..common.style import BACKGROUND, style_axes
 from .ellipses import EllipseLayer
 from .memberships import membership_rgb
-from .point_cloud import PointCloudItem
+from .point_cloud import PointCloudItem, column_bounds
 from .regions import region_labels
 
 __all__ = ["Canvas", "EditViewBox"]
@@ -257,7 +257,7 @@ class Canvas(QWidget):
         if len(X) == 0:
             self.viewbox.setRange(xRange=(-10, 10), yRange=(-10, 10), padding=0)
             return
-        lo, hi = X.min(axis=0), X.max(axis=0)
+        lo, hi = column_bounds(X)
         span = np.maximum(hi - lo, 1.0)
         self.viewbox.setRange(
             xRange=(lo[0] - 0.08 * span[0], hi[0] + 0.08 * span[0]),
