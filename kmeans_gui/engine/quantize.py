@@ -29,9 +29,8 @@ measured on a fixed random sample of pixels (:data:`DELTA_E_SAMPLE`). ``dither=T
 strength 0..1) maps the pixels with Floyd-Steinberg error diffusion instead, and ``locked=``
 keeps chosen colours in the palette (:mod:`.quantize_locked`).
 
-Progress and cancel are plain callables, ``progress(fraction, message)`` and
-``should_stop() -> bool``, so that the GUI can drive this from a worker thread without this
-module knowing about Qt.
+Progress and cancel follow :mod:`.progress`: ``progress(fraction, message)`` and
+``should_stop() -> bool``, so that the GUI can drive this from a worker thread.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ import io
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -49,11 +47,11 @@ from . import colour
 from ._frozen import frozen
 from .distances import map_chunks
 from .minibatch import minibatch_steps
+from .progress import Progress, ProgressCallback, ShouldStop
 from .steps import kmeans_steps
 
 __all__ = [
     "METHODS",
-    "QuantizeCancelled",
     "QuantizeResult",
     "PillowResult",
     "quantize",
@@ -84,14 +82,6 @@ EXACT_HISTOGRAM_MAX = 1 << 16
 #: standard error of the mean is then about 0.3% of the spread of Delta E over the image (0.01
 #: on china.jpg), and measuring costs a twentieth of the default path at 12 MP.
 DELTA_E_SAMPLE = 1 << 17
-
-Progress = Callable[[float, str], None]
-ShouldStop = Callable[[], bool]
-
-
-class QuantizeCancelled(Exception):
-    """Raised when ``should_stop()`` returned True; nothing was produced."""
-
 
 @dataclass(frozen=True, eq=False)
 class QuantizeResult:
@@ -220,24 +210,7 @@ def _unpack(packed: np.ndarray) -> np.ndarray:
     return np.stack([(packed >> 16) & 255, (packed >> 8) & 255, packed & 255], axis=1).astype(np.uint8)
 
 
-class _Hooks:
-    """Progress and cancel callables, with the stage boundaries of the whole job."""
-
-    def __init__(self, progress: Progress | None, should_stop: ShouldStop | None):
-        self._progress = progress
-        self._should_stop = should_stop
-
-    def check(self) -> None:
-        if self._should_stop is not None and self._should_stop():
-            raise QuantizeCancelled("quantization cancelled")
-
-    def report(self, fraction: float, message: str) -> None:
-        self.check()
-        if self._progress is not None:
-            self._progress(min(1.0, max(0.0, fraction)), message)
-
-
-def _chunked(flat: np.ndarray, func, hooks: _Hooks | None) -> list:
+def _chunked(flat: np.ndarray, func, hooks: Progress | None) -> list:
     """``func(block)`` over pixel chunks on the engine's thread pool, checking for cancel."""
 
     def work(a, b):
@@ -248,7 +221,7 @@ def _chunked(flat: np.ndarray, func, hooks: _Hooks | None) -> list:
     return map_chunks(work, flat.shape[0], CHUNK_PIXELS)
 
 
-def distinct_colors(image, *, _hooks: _Hooks | None = None) -> np.ndarray:
+def distinct_colors(image, *, _hooks: Progress | None = None) -> np.ndarray:
     """The distinct colours of an image, packed as sorted uint32 0xRRGGBB, shape (m,).
 
     A 16 MB presence table instead of sorting all pixels: about five times faster at 12 MP.
@@ -375,7 +348,7 @@ def mse_psnr(a, b) -> tuple[float, float]:
 
 
 def apply_palette(image, palette, *, present: np.ndarray | None = None, space: str = "srgb",
-                  dither: bool = False, _hooks: _Hooks | None = None):
+                  dither: bool = False, _hooks: Progress | None = None):
     """Map every pixel to its nearest palette colour (exact, ties to the lower index).
 
     Parameters
@@ -416,7 +389,7 @@ def apply_palette(image, palette, *, present: np.ndarray | None = None, space: s
         lut = None
     else:
         if present is None:
-            present = distinct_colors(image, _hooks=_hooks or _Hooks(None, None))
+            present = distinct_colors(image, _hooks=_hooks or Progress())
         lut = np.zeros(1 << 24, dtype=np.uint8)
         lut[present] = _nearest_labels(present, palette, space).astype(np.uint8)
         indices = np.empty(flat.shape[0], dtype=np.uint8)
@@ -615,7 +588,7 @@ def quantize(
     space: str = "srgb",
     dither: bool = False,
     locked=None,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     should_stop: ShouldStop | None = None,
 ) -> QuantizeResult:
     """Quantize an RGB image to at most ``n_colors`` colours with k-means.
@@ -646,7 +619,8 @@ def quantize(
         histogram (whatever ``method`` says).
     progress : callable(fraction, message), optional
     should_stop : callable() -> bool, optional
-        Polled between chunks and iterations; True raises :class:`QuantizeCancelled`.
+        Polled between chunks and iterations; True raises
+        :class:`~kmeans_gui.engine.progress.Cancelled`.
 
     Returns
     -------
@@ -665,7 +639,7 @@ def quantize(
     locked = _check_locked(locked, k)
     if method == "minibatch" and space != "srgb":
         raise ValueError(f"method='minibatch' works on sRGB pixels only; use 'sample' or 'full' for space={space!r}.")
-    hooks = _Hooks(progress, should_stop)
+    hooks = Progress(progress, should_stop)
     rng = np.random.default_rng(seed)
     flat = image.reshape(-1, 3)
     notes: list[str] = []

@@ -25,8 +25,9 @@ import numpy as np
 
 from . import colour
 from .init import kmeans_plusplus_steps
+from .progress import Progress
 from .quantize import (
-    MAX_COLORS, QuantizeResult, _delta_e_rows, _finish, _Hooks, _in_space, _pack,
+    MAX_COLORS, QuantizeResult, _delta_e_rows, _finish, _in_space, _pack,
     _refinement_data, _round_palette, _unpack, _weighted_unique, check_image, distinct_colors, psnr_from_mse,
 )
 
@@ -188,7 +189,7 @@ def quantize_to_target(
         raise ValueError(f"k_min={k_min} is above k_max={k_max}.")
     if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) or sample_size < k_max:
         raise ValueError(f"sample_size={sample_size!r} must be an integer of at least k_max={k_max}.")
-    hooks = _Hooks(progress, should_stop)
+    hooks = Progress(progress, should_stop)
     t0 = time.perf_counter()
     hooks.report(0.0, "finding the distinct colours")
     present = distinct_colors(image, _hooks=hooks)

@@ -19,18 +19,15 @@ import numpy as np
 from PIL import Image
 
 from ..data.atomic import atomic_file
+from ..engine.progress import Progress
 from .frames import StatePainter, caption, detail
 from .run_csv import add_csv_output_arguments, csv_output_problem, write_run_csv
 from .source import RunSource, add_source_arguments, load_source, output_problem, parse_size
 
-__all__ = ["add_arguments", "run", "render_frames", "write_gif", "ExportCancelled"]
+__all__ = ["add_arguments", "run", "render_frames", "write_gif"]
 
 MAX_FRAMES = 200
 HOLD_LAST = 3  # the last frame shows this many frame-times
-
-
-class ExportCancelled(Exception):
-    """Raised when a ``should_stop()`` callback returned True between frames."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,8 +54,7 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     progress : callable(fraction: float, message: str), optional
         Called after each frame; the fraction is of ``max_frames`` until the run's end is known.
     should_stop : callable() -> bool, optional
-        Polled between frames; True raises :class:`ExportCancelled` (or it raises its own, as
-        ``TaskContext.check_cancelled`` does on a worker).
+        Polled between frames; True raises :class:`~kmeans_gui.engine.progress.Cancelled`.
 
     Returns
     -------
@@ -70,17 +66,16 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     frames: list[Image.Image] = []
     previous = None
     complete = True
+    steps = Progress(progress, should_stop)
     for state in source.steps(observe_init=True):
-        if should_stop is not None and should_stop():
-            raise ExportCancelled()
+        steps.check()
         if len(frames) == max_frames:
             complete = False
             break
         moved_from = previous if state.phase == "update" else None
         frames.append(painter.render(state, caption(state, source.k, source.init), detail(state), moved_from))
         previous = state.centers
-        if progress is not None:
-            progress(len(frames) / max_frames, f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
+        steps.report(len(frames) / max_frames, f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
     return frames, complete
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
+from ..engine.progress import Cancelled
+from ..engine.sweep import SweepResult, sweep_k
 from .events import Event, EventedModel, Field, boolean, whole_number
 from .params import MAX_K
 from .words import SWEEP_NO_POINTS, sweep_init_fallback
@@ -49,7 +50,7 @@ def sweep_task(ctx, X, k_values, n_seeds, tutorial_seed=None, settings=None) -> 
         return sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed, gap_refs=GAP_REFS,
                        progress=ctx.set_progress, should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial,
                        **(settings or {}))
-    except SweepCancelled:
+    except Cancelled:
         ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
         raise
 
