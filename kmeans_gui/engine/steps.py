@@ -35,7 +35,7 @@ from .distances import (
     two_nearest_in_columns,
 )
 from .init import SeedStep
-from .inits import INIT_NAMES, INITS
+from .inits import INITS
 
 __all__ = [
     "KMeansState", "kmeans_steps", "run_to_end", "STOP_NO_CHANGE", "STOP_TOL", "STOP_ALLCLOSE", "STOP_MAX_ITER",
@@ -197,8 +197,8 @@ def check_params(X, n_clusters, init, max_iter, tol, empty_policy):
     if empty_policy not in EMPTY_POLICIES:
         raise bad(f"empty_policy={empty_policy!r} must be one of {EMPTY_POLICIES}.")
     if isinstance(init, str):
-        if init not in INIT_NAMES:
-            raise bad(f"init={init!r} must be one of {INIT_NAMES}, a callable or an array of initial centres.")
+        if init not in INITS:
+            raise bad(f"init={init!r} must be one of {tuple(INITS)}, a callable or an array of initial centres.")
         return None
     if callable(init):
         return None

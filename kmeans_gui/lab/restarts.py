@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine import kmeans_steps
-from ..engine.steps import INIT_NAMES
+from ..engine.inits import INITS
 from ..engine.progress import Progress
 from ._threads import single_threaded
 
@@ -213,8 +213,8 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
     if not inits:
         raise ValueError("inits is empty: name at least one initialisation, e.g. 'k-means++'.")
     for init in inits:
-        if init not in INIT_NAMES:
-            raise ValueError(f"init={init!r} must be one of {INIT_NAMES}.")
+        if init not in INITS:
+            raise ValueError(f"init={init!r} must be one of {tuple(INITS)}.")
     seeds = np.arange(first_seed, first_seed + n_seeds)
     steps = Progress(progress, should_stop, total=n_seeds * len(inits))
     runs, best, worst = {}, None, None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.inits import INIT_NAMES
 from ..engine.progress import Cancelled
 from ..engine.sweep import SweepResult, sweep_k
 from .events import Event, EventedModel, Field, boolean, whole_number
@@ -28,8 +29,9 @@ MAX_CACHE = 8
 TUTORIAL_SEED = 42
 #: Reference data sets for the gap statistic: enough for a usable s_k, few enough to stay quick.
 GAP_REFS = 5
-#: Initialisations a sweep can repeat for every k and seed (placing centres by hand cannot).
-SWEEP_INITS = ("random", "k-means++", "farthest", "tutorial-random", "tutorial-k-means++")
+#: Initialisations a sweep can repeat for every k and seed: the engine's, all of them (placing
+#: centres by hand cannot be repeated).
+SWEEP_INITS = INIT_NAMES
 
 
 def sweep_settings(params) -> tuple[dict, str | None]:

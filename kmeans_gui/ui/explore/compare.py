@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.compare import DEFAULT_BATCH_SIZES, minibatch_vs_lloyd
+from ...engine.inits import INITS
 from ...state import AppState, words
 from ..common.style import AXIS_TEXT_HEX, BACKGROUND, set_title, style_fixed_chart
 from ..common.tasks import TaskRunner
@@ -101,7 +102,10 @@ class CompareDialog(QDialog):
         if state.n_points < max(p.k, 1) or (p.init == "manual" and state.needs_centers):
             self.status.setText(words.COMPARE_NEEDS_POINTS)
             return
-        init = state.manual_centers.copy() if p.init == "manual" else ("random" if p.init == "random" else "k-means++")
+        if p.init == "manual":
+            init = state.manual_centers.copy()
+        else:  # the start both runs share must be one mini-batch k-means can make
+            init = p.init if INITS[p.init].minibatch else "k-means++"
         self.progress.setValue(0)
         self._computed_for = (state.data_version, p.k)
         self.runner.submit(compare_task, state.points, p.k, init, p.seed)
