@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ..engine import KMeansState
-from ..ui.common.palette import OUTLINE_HEX, UNASSIGNED_HEX, cluster_table
+from ..cluster_colours import OUTLINE_HEX, UNASSIGNED_HEX, cluster_table
 from .source import RunSource
 
 __all__ = ["StatePainter", "caption", "detail"]

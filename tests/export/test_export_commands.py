@@ -14,7 +14,7 @@ from kmeans_gui.export.frames import StatePainter, caption, detail
 from kmeans_gui.export.gif import render_frames, write_gif
 from kmeans_gui.export.source import load_source
 from kmeans_gui.engine.progress import Cancelled
-from kmeans_gui.ui.common.palette import cluster_rgb
+from kmeans_gui.cluster_colours import cluster_rgb
 
 
 def source_for(*argv):

@@ -9,7 +9,7 @@ from PIL import Image
 
 from kmeans_gui.cli import build_parser
 from kmeans_gui.ui import snapshot
-from kmeans_gui.ui.common.palette import cluster_rgb
+from kmeans_gui.cluster_colours import cluster_rgb
 
 
 def parse(*argv):
