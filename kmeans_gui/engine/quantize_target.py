@@ -26,10 +26,9 @@ import numpy as np
 from . import colour
 from .init import kmeans_plusplus_steps
 from .progress import Progress
-from .quantize import (
-    MAX_COLORS, QuantizeResult, _delta_e_rows, _finish, _in_space, _pack,
-    _refinement_data, _round_palette, _unpack, _weighted_unique, check_image, distinct_colors, psnr_from_mse,
-)
+from .quantize import QuantizeResult, _finish, _in_space, _refinement_data, _round_palette, _weighted_unique
+from .quantize_mapping import _delta_e_rows, psnr_from_mse
+from .quantize_pixels import MAX_COLORS, _pack, _unpack, check_image, distinct_colors
 
 __all__ = ["TargetSearch", "quantize_to_target"]
 
