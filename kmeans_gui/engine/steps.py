@@ -319,16 +319,12 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, share_
             center_shift=_frozen(moved),
             empty_clusters=tuple(int(j) for j in empty),
         )
-        if stop == "allclose":
-            # On the centres as shown (uncentred): allclose's relative test depends on the origin.
-            if np.allclose(previous, shown):
-                reason, converged = STOP_ALLCLOSE, True
-                break
-        elif float(np.sum(moved**2)) <= tol:
-            reason, converged = STOP_TOL, True
+        reason = _stop_reason(stop, previous, shown, moved, tol)
+        if reason is not None:
             break
     else:
-        reason, converged = STOP_MAX_ITER, False
+        reason = STOP_MAX_ITER
+    converged = reason != STOP_MAX_ITER
     # The centres moved since the last assignment: one more so the final labels match them.
     labels, n_changed, delta = assigner.assign(C, labels, moved, sums)
     settle(delta)
@@ -337,6 +333,15 @@ def _lloyd_steps(X, weights, centers, max_iter, tol, empty_policy, stats, share_
         "assign", iteration, shown, labels, _exact_inertia(X, weights, offset, C, labels, assigner), n_changed=n_changed,
         converged=converged, stop_reason=reason,
     )
+
+
+def _stop_reason(stop, previous, shown, moved, tol) -> str | None:
+    """Why Lloyd stops after an update that moved the centres by ``moved`` from ``previous`` to
+    ``shown``, or None to go on."""
+    if stop == "allclose":
+        # On the centres as shown (uncentred): allclose's relative test depends on the origin.
+        return STOP_ALLCLOSE if np.allclose(previous, shown) else None
+    return STOP_TOL if float(np.sum(moved**2)) <= tol else None
 
 
 def _exact_inertia(X, weights, offset, C, labels, assigner=None) -> float:
