@@ -74,25 +74,29 @@ class ImageFiles:
     def _ask_export_png(self) -> None:
         if self.outcome is None:
             return
-        base = os.path.splitext(self.loaded.name if self.loaded else "image")[0]
-        default = f"{base}_k{self.outcome.result.n_colors}.png"
+        default = f"{self._base_name()}_k{self.outcome.result.n_colors}.png"
         path, _ = QFileDialog.getSaveFileName(self, "Save indexed PNG", default, "PNG image (*.png)")
         if path:
-            try:
-                size = self.export_png(path)
-            except OSError as exc:
-                self._show_error(words.could_not_write(path, exc.strerror or exc))
-            else:
-                self._set_status(f"Saved {os.path.basename(path)} ({size / 1024:.1f} KiB).")
+            self._save(path, self.export_png, lambda size: f"Saved {os.path.basename(path)} ({size / 1024:.1f} KiB).")
 
     def _ask_export_csv(self) -> None:
         if self.outcome is None:
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save palette", "palette.csv", "CSV (*.csv)")
         if path:
-            try:
-                self.export_palette_csv(path)
-            except OSError as exc:
-                self._show_error(words.could_not_write(path, exc.strerror or exc))
-            else:
-                self._set_status(f"Saved the palette to {os.path.basename(path)}.")
+            self._save(path, self.export_palette_csv, lambda _: f"Saved the palette to {os.path.basename(path)}.")
+
+    def _save(self, path, write, saved) -> None:
+        """``write(path)``, then say ``saved(what write returned)``, or why nothing was written."""
+        try:
+            written = write(path)
+        except ValueError as exc:  # what the file name asks for cannot be written (a palette suffix)
+            self._show_error(str(exc))
+        except OSError as exc:
+            self._show_error(words.could_not_write(path, exc.strerror or exc))
+        else:
+            self._set_status(saved(written))
+
+    def _base_name(self) -> str:
+        """The loaded image's file name without its suffix, for the names offered to save under."""
+        return os.path.splitext(self.loaded.name if self.loaded else "image")[0]
