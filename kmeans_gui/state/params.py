@@ -114,3 +114,8 @@ class Params:
     def applies(self, name: str) -> bool:
         """True when parameter ``name`` is used by this algorithm (the panel hides the others)."""
         return name in ALGORITHM_PARAMS[self.algorithm]
+
+    @property
+    def tutorial_init(self) -> bool:
+        """True when ``init`` is one of the tutorial's initialisations (the registry says which)."""
+        return self.init in INITS and INITS[self.init].tutorial

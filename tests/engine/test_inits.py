@@ -115,3 +115,10 @@ def test_minibatch_offers_what_the_registry_allows_it():
     assert ALGORITHM_INITS["minibatch"] == (*(n for n in INIT_NAMES if INITS[n].minibatch), "manual")
     assert "farthest" not in ALGORITHM_INITS["minibatch"] and "k-means++" in ALGORITHM_INITS["minibatch"]
     assert [n for n in INIT_NAMES if draws_at_random(n)] == ["random", "tutorial-random"]
+
+
+def test_the_tutorial_setup_is_what_the_registry_calls_the_tutorial_s(new_init):
+    assert [n for n in INIT_NAMES if Params(init=n).tutorial_init] == ["tutorial-random", "tutorial-k-means++"]
+    assert not Params(init="manual").tutorial_init
+    name = new_init(tutorial=True)
+    assert Params(init=name).tutorial_init
