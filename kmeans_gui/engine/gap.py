@@ -198,8 +198,8 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
     # The references come from their own RandomState, seeded from random_state first.
     reference_rng = np.random.RandomState(rng.randint(0, 2**31 - 1))
     seeds = rng.randint(0, 2**31 - 1, size=(len(ks), n_refs + n_seeds))
-    steps = Progress(progress, should_stop, total=len(ks) * (n_refs + (n_seeds if data_inertia is None else 0)))
-    fits = _Fits(steps, init, max_iter, tol)
+    progress_of = Progress(progress, should_stop, total=len(ks) * (n_refs + (n_seeds if data_inertia is None else 0)))
+    fits = _Fits(progress_of, init, max_iter, tol)
     w = np.empty(len(ks)) if data_inertia is None else data_inertia.copy()
     ref_w = np.empty((len(ks), n_refs))
     with warnings.catch_warnings():
@@ -218,7 +218,7 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
     sd = ref_log_w.std(axis=1)
     s = sd * np.sqrt(1.0 + 1.0 / n_refs)
     chosen, reason = choose_k_by_gap(ks, gap, s)
-    steps.report(1.0, "gap: done")
+    progress_of.report(1.0, "gap: done")
     return GapResult(k_values=np.array(ks), log_w=log_w, reference_log_w=ref_log_w, gap=gap, sd=sd, s=s,
                      chosen_k=chosen, reason=reason, reference=reference, n_refs=int(n_refs))
 
@@ -226,11 +226,11 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
 class _Fits:
     """k-means fits that report progress and honour cancel, one unit of work each."""
 
-    def __init__(self, steps: Progress, init, max_iter, tol):
-        self.steps = steps
+    def __init__(self, progress_of: Progress, init, max_iter, tol):
+        self.progress_of = progress_of
         self.init, self.max_iter, self.tol = init, max_iter, tol
 
     def inertia(self, X, k, seed, message) -> float:
-        self.steps.step(message)
+        self.progress_of.step(message)
         steps = kmeans_steps(X, k, init=self.init, max_iter=self.max_iter, tol=self.tol, random_state=seed)
         return float(run_to_end(steps).inertia)
