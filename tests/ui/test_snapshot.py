@@ -33,6 +33,17 @@ def test_snapshot_png_has_the_centroid_colours(qtbot, tmp_path):
     assert colour_count(rgb, cluster_rgb(4)) == 0  # no fifth cluster
 
 
+def test_a_snapshot_leaves_no_window_behind(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    def windows():
+        return sum(type(w).__name__ == "MainWindow" for w in QApplication.topLevelWidgets())
+
+    before = windows()
+    assert snapshot.run(parse("--dataset", "blobs", "--k", "3", "--steps", "1", "-o", str(tmp_path / "a.png"))) == 0
+    assert windows() == before  # a process that renders many pictures does not pile windows up
+
+
 def test_snapshot_centroid_markers_sit_at_the_centres(qtbot, tmp_path, monkeypatch):
     """Each centroid's diamond, filled with its cluster's colour, is drawn where the centre maps to
     through the view range the window had when it was grabbed."""
