@@ -116,11 +116,30 @@ _STOP_WORDS = {
 }
 
 
+_ALGORITHM_WORDS = {"minibatch": "Mini-batch k-means", "soft": "Soft k-means", "gmm": "the Gaussian mixture"}
+
+
 def _run_converged(facts: Facts):
+    if facts.algorithm not in (None, "lloyd"):
+        # The lesson is about Lloyd's assign-update loop; a variant converging is not that.
+        return False, (f"This run is {_ALGORITHM_WORDS.get(facts.algorithm, facts.algorithm)}, not k-means: "
+                       "choose Lloyd (k-means) as the Method, then step it to the end.")
     if facts.final is None:
-        return False, "The run has not converged yet: keep pressing Step (or Run to end)."
+        return False, "The run has not converged yet: keep pressing the step button (or Run to end)."
     why = _STOP_WORDS.get(facts.final.stop_reason, facts.final.stop_reason)
-    return True, f"It stopped after {facts.final.iteration} iterations: {why}."
+    text = f"It stopped after {facts.final.iteration} iterations: {why}."
+    stuck = _stuck_note(facts)
+    return True, text + (f" But look again. {stuck}" if stuck else "")
+
+
+def _stuck_note(facts: Facts) -> str | None:
+    """The Explore tab's "stuck" sentences when the final state is a poor local minimum (None when
+    it is not, or when the reference runs would stall the window)."""
+    from ..state.stuck import stuck_message
+
+    if facts.points is None or facts.k is None or facts.points.shape[0] * facts.k > MAX_REFERENCE_WORK:
+        return None
+    return stuck_message(facts.final, best_kmeanspp(facts.points, facts.k))
 
 
 def _iterations_at_least(facts: Facts, iterations: int):
@@ -148,16 +167,22 @@ def fmt_number(x: float) -> str:
 _best_cache: dict = {}
 
 
-def best_kmeanspp_inertia(points: np.ndarray, k: int) -> float:
-    """Best final inertia of a few k-means++ runs on ``points`` (cached per data and k)."""
+def best_kmeanspp(points: np.ndarray, k: int):
+    """The best of a few k-means++ runs on ``points`` (a :class:`~kmeans_gui.state.stuck.BestKnown`,
+    cached per data and k)."""
     from ..state.stuck import best_known
 
     key = (hashlib.sha1(np.ascontiguousarray(points).tobytes()).hexdigest(), points.shape, k)
     if key not in _best_cache:
         if len(_best_cache) > 32:
             _best_cache.clear()
-        _best_cache[key] = best_known(points, k).inertia
+        _best_cache[key] = best_known(points, k)
     return _best_cache[key]
+
+
+def best_kmeanspp_inertia(points: np.ndarray, k: int) -> float:
+    """Best final inertia of a few k-means++ runs on ``points`` (cached per data and k)."""
+    return best_kmeanspp(points, k).inertia
 
 
 #: Above this many points x k the reference runs would stall the window: the check declines
@@ -260,7 +285,7 @@ _fraction = _number(0.0, 100.0)
 
 CHECKS: dict[str, CheckKind] = {c.name: c for c in (
     CheckKind("run_converged", _run_converged, "explore", {}, (),
-              "the Explore run has reached its final state"),
+              "the Explore run (Lloyd's algorithm) has reached its final state"),
     CheckKind("iterations_at_least", _iterations_at_least, "explore", {"iterations": _integer(1, 300)},
               ("iterations",), "the run, seen to its end, took at least this many iterations"),
     CheckKind("chosen_k_equals_true_k", _chosen_k_equals_true_k, "explore", {"true_k": _integer(1, 50)}, (),
