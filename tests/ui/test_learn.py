@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
 
 from kmeans_gui.lessons.checks import NOT_YET, PASSED, UNAVAILABLE
 from kmeans_gui.lessons.scratch_kmeans import code_for
@@ -286,3 +287,52 @@ def test_the_code_panel_shows_and_follows_the_variant_on_the_canvas(make_window,
     window.algorithm_panel.algorithm_combo.setCurrentIndex(window.algorithm_panel.algorithm_combo.findData("lloyd"))
     assert panel.shown_code == "kmeans" and panel.highlighted_line == code_for("kmeans").line_for(
         _expected_phase(window.state, window.state.params.init))
+
+
+def _lesson_fits(dock):
+    """The lesson's widgets lie one below the other, none squeezed over another, none scrolled away."""
+    order = [dock.lesson_list, dock.title_label, dock.text_label, dock.verdict_label, dock.start_button]
+    tops = [w.geometry().top() for w in order]
+    bottoms = [w.geometry().bottom() for w in order]
+    return (all(bottoms[i] < tops[i + 1] for i in range(len(order) - 1))
+            and dock.widget().verticalScrollBar().maximum() == 0)
+
+
+def test_at_1280x800_the_lesson_heading_never_covers_the_list(make_window, qtbot):
+    window = make_window()
+    window.learn.button.click()
+    dock = window.learn.dock
+    for number in range(1, 10):
+        dock.select(number)
+        _click(qtbot, dock.start_button)
+        qtbot.waitUntil(lambda: _lesson_fits(dock), timeout=2000)
+        if number == 9:  # the longest text with a three-line verdict
+            image = window.pages["image"]
+            qtbot.waitUntil(lambda: not image.runner.is_running() and not window.models["image"].loading,
+                            timeout=20000)
+            _click(qtbot, window.playback.end_button)
+            qtbot.waitUntil(lambda: window.state.at_end, timeout=5000)
+            qtbot.waitUntil(lambda: _lesson_fits(dock), timeout=2000)
+    assert window.learn.code_dock.isVisible() and window.learn.code_dock.height() > 250
+
+
+def test_the_highlighted_line_stays_in_sight_when_the_code_panel_shrinks(make_window, qtbot):
+    window = make_window(algorithm="soft")
+    learn = window.learn
+    learn.button.click()
+    learn.code_dock.show()
+    panel = learn.code_panel
+    for _ in range(4):  # to the M-step, low in soft_kmeans()
+        _click(qtbot, window.playback.step_button)
+    assert panel.highlighted_line == code_for("soft_kmeans").line_for("update")
+    assert panel.highlight_in_view()
+    # The lesson above takes most of the column (as a long verdict makes it do).
+    total = learn.dock.height() + learn.code_dock.height()
+    window.resizeDocks([learn.dock, learn.code_dock], [total - 260, 260], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: learn.code_dock.height() < 300, timeout=2000)
+    assert panel.code_view.viewport().height() < 120
+    assert panel.highlight_in_view()
+    # A click in the code moves its text cursor; the next step still scrolls to the highlight.
+    panel.code_view.setTextCursor(QTextCursor(panel.code_view.document().findBlockByNumber(0)))
+    _click(qtbot, window.playback.step_button)
+    assert panel.highlight_in_view()

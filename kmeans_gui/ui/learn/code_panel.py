@@ -33,6 +33,21 @@ def _monospace() -> QFont:
     return font
 
 
+class _CodeView(QPlainTextEdit):
+    """The code: after a resize, it brings the panel's highlighted line back into sight."""
+
+    def __init__(self, panel: "CodePanel"):
+        super().__init__()
+        self._panel = panel
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # The lesson above grows when its verdict does, shrinking this view from below: a
+        # highlighted line centred before would then sit out of sight.
+        if self._panel.highlighted_line is not None and not self._panel.highlight_in_view():
+            self._panel.scroll_to_highlight()
+
+
 class CodePanel(QWidget):
     """``CodePanel(state=None)``: shows :func:`~kmeans_gui.lessons.scratch_kmeans.code_for` code.
 
@@ -46,9 +61,11 @@ class CodePanel(QWidget):
         self.setObjectName("codePanel")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.code_view = QPlainTextEdit()
+        self.code_view = _CodeView(self)
         self.code_view.setReadOnly(True)
-        self.code_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped: at 1280 pixels the column is narrower than the longest line, and code cut off
+        # at the edge (behind a horizontal scroll bar) reads as wrong code.
+        self.code_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.code_view.setFont(_monospace())
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -115,8 +132,7 @@ class CodePanel(QWidget):
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             selection.cursor = QTextCursor(block)
             selections.append(selection)
-            self.code_view.setTextCursor(QTextCursor(block))
-            self.code_view.centerCursor()
+            self.scroll_to_highlight()
         self.code_view.setExtraSelections(selections)
         if view is None:
             self.note.setText("Press Step: the line that runs is highlighted here.")
@@ -138,7 +154,21 @@ class CodePanel(QWidget):
         super().showEvent(event)
         # Scrolling while hidden does nothing: bring the highlighted line into view now.
         if self.highlighted_line is not None:
-            self.code_view.centerCursor()
+            self.scroll_to_highlight()
+
+    def scroll_to_highlight(self) -> None:
+        """Centre the highlighted line (the text cursor goes there: a click may have moved it)."""
+        block = self.code_view.document().findBlockByNumber(self.highlighted_line)
+        self.code_view.setTextCursor(QTextCursor(block))
+        self.code_view.centerCursor()
+
+    def highlight_in_view(self) -> bool:
+        """Whether the highlighted line (its first row) lies inside the code view's visible area."""
+        if self.highlighted_line is None:
+            return False
+        block = self.code_view.document().findBlockByNumber(self.highlighted_line)
+        row = self.code_view.cursorRect(QTextCursor(block))
+        return self.code_view.viewport().rect().contains(row)
 
     # ------------------------------------------------------------------ following a run
     def follow(self, state) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QDockWidget, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QDockWidget, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout,
+    QWidget,
 )
 
 from ...lessons.checks import CHECKS, NOT_YET, PASSED, UNAVAILABLE, Verdict, evaluate
@@ -33,9 +34,12 @@ class LearnDock(QDockWidget):
     -------
     completed(str)
         A lesson's id, the first time its check passes.
+    content_changed()
+        The lesson's text or verdict changed: it may need more height (see :meth:`needed_height`).
     """
 
     completed = Signal(str)
+    content_changed = Signal()
 
     def __init__(self, host, lessons: LessonSet, settings: QSettings, parent: QWidget | None = None):
         super().__init__("Learn", parent)
@@ -81,7 +85,17 @@ class LearnDock(QDockWidget):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         layout.addStretch(1)
-        self.setWidget(body)
+        # A dock's minimum height ignores wrapped labels' height for its width, so a squeezed dock
+        # laid the heading over the list: scrolled instead, and the window gives it the height
+        # it needs (needed_height) whenever the text or verdict changes.
+        self.body = body
+        scroll = QScrollArea()
+        scroll.setObjectName("lessonScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
         self.setMinimumWidth(300)
 
         self._fill_list()
@@ -141,6 +155,15 @@ class LearnDock(QDockWidget):
         else:
             self._show_verdict(None)
         self._update_buttons()
+
+    def needed_height(self) -> int:
+        """The dock's height that shows the list, the lesson's text, its verdict and the buttons
+        without scrolling, at the dock's present width."""
+        width = self.widget().viewport().width() if self.widget().viewport().width() > 0 else self.width()
+        layout = self.body.layout()
+        content = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        chrome = self.height() - self.widget().viewport().height() if self.isVisible() else 30
+        return content + max(chrome, 0)
 
     def _update_buttons(self) -> None:
         selected = self.selected
@@ -202,7 +225,11 @@ class LearnDock(QDockWidget):
         if verdict is None:
             self.verdict_label.setText("Press Start lesson to set the app up for it.")
             self.verdict_label.setStyleSheet(_VERDICT_STYLE[NOT_YET])
+            self.content_changed.emit()
             return
         extra = ("\n" + " ".join(self._notes)) if self._notes else ""
-        self.verdict_label.setText(_VERDICT_PREFIX[verdict.status] + verdict.message + extra)
+        text = _VERDICT_PREFIX[verdict.status] + verdict.message + extra
+        if text != self.verdict_label.text():
+            self.verdict_label.setText(text)
+            self.content_changed.emit()
         self.verdict_label.setStyleSheet(_VERDICT_STYLE[verdict.status])
