@@ -235,12 +235,15 @@ _CASE_WORDS = {"moons": "the two moons"}
 
 
 def _method_beats_kmeans(facts: Facts, method: str, margin: float = 0.0, case: str = "moons"):
+    from ..lab.methods import method_named
+
     scores = (facts.lab_scores or {}).get(case, {})
     where = _CASE_WORDS.get(case, f"the {case!r} row")
+    name = method_named(method).label.split(" (")[0]  # "DBSCAN", as the lab's column heading says
     if method not in scores or "kmeans" not in scores:
-        return False, f"Press Compute on the Failures tab: the lab runs k-means and {method} on {where}."
+        return False, f"Press Compute on the Failures tab: the lab runs k-means and {name} on {where}."
     ours, theirs = scores[method], scores["kmeans"]
-    text = f"On {where}, {method} scores ARI {ours:.2f} against k-means' {theirs:.2f}"
+    text = f"On {where}, {name} scores ARI {ours:.2f} against k-means' {theirs:.2f}"
     return ours > theirs + margin, text + ("." if ours > theirs + margin else "; change the lab's points or seed.")
 
 

@@ -142,18 +142,19 @@ def test_dbscan_beats_kmeans_on_the_moons_in_the_failures_lab():
     check = _lesson_check(5)
     explore = AppState()
     lab = FailuresModel(explore, n=40, seed=0)
-    assert "Press Compute" in evaluate(check, facts_from(explore, lab=lab)).message  # nothing computed yet
+    assert "Press Compute on the Failures tab: the lab runs k-means and DBSCAN on the two moons." in evaluate(
+        check, facts_from(explore, lab=lab)).message  # nothing computed yet (it said "dbscan")
     # Wrong: 40 points per case are too sparse for DBSCAN's density (ARI 0.00 against k-means' 0.28).
     lab.compute_now()
     verdict = evaluate(check, facts_from(explore, lab=lab))
     assert verdict.status == NOT_YET
-    assert "dbscan scores ARI 0.00 against k-means' 0.28" in verdict.message
+    assert "DBSCAN scores ARI 0.00 against k-means' 0.28" in verdict.message
     # The solution: enough points for the moons to be dense chains.
     lab.n = 200
     lab.compute_now()
     verdict = evaluate(check, facts_from(explore, lab=lab))
     assert verdict.status == PASSED
-    assert "dbscan scores ARI 0.96 against k-means' 0.29" in verdict.message
+    assert "DBSCAN scores ARI 0.96 against k-means' 0.29" in verdict.message
 
 
 def test_a_check_the_app_cannot_evaluate_says_so():

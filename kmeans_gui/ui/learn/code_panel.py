@@ -212,4 +212,4 @@ class CodePanel(QWidget):
             # other fields (no seed, no n_changed), so nothing is highlighted.
             self.show_view(None)
             return
-        self.show_view(live_view(current, self._state.n_points, params.init, params.empty_policy))
+        self.show_view(live_view(current, self._state.n_points, params.init, params.empty_policy, params.k))

@@ -51,6 +51,9 @@ class LearnDock(QDockWidget):
         self._undo = None
         self._notes: list = []  # what the active lesson's set-up could not do
         self.verdict: Verdict | None = None
+        # The active lesson's passing verdict, once its task is done: it stays on show while the
+        # learner goes on exploring (lesson 4 then asks for k-means++, which its check rejects).
+        self._passed: Verdict | None = None
 
         self.lesson_list = QListWidget()
         self.lesson_list.setObjectName("lessonList")
@@ -188,6 +191,7 @@ class LearnDock(QDockWidget):
             self.active = None
             undo()
         self.active = None
+        self._passed = None
         undo, notes = self.host.apply_setup(lesson.setup, lesson.code)
         self._undo = undo
         self.active = lesson
@@ -203,6 +207,7 @@ class LearnDock(QDockWidget):
         undo, self._undo = self._undo, None
         self.active = None
         self.verdict = None
+        self._passed = None
         self.host.point_at(None)
         undo()
         self._show_verdict(None)
@@ -214,9 +219,12 @@ class LearnDock(QDockWidget):
         if lesson is None:
             return None
         verdict = evaluate(lesson.check, self.host.facts())
-        self.verdict = verdict
         if verdict.passed:
+            self._passed = verdict
             self._mark_completed(lesson)
+        elif self._passed is not None:
+            verdict = self._passed  # done is done; Start over checks the task afresh
+        self.verdict = verdict
         if self.selected is lesson:
             self._show_verdict(verdict)
         return verdict
