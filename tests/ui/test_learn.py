@@ -351,3 +351,25 @@ def test_the_highlighted_line_stays_in_sight_when_the_code_panel_shrinks(make_wi
     panel.code_view.setTextCursor(QTextCursor(panel.code_view.document().findBlockByNumber(0)))
     _click(qtbot, window.playback.step_button)
     assert panel.highlight_in_view()
+
+
+def test_next_lesson_appears_once_the_task_is_done(make_window, qtbot):
+    window = make_window()
+    window.learn.button.click()
+    dock = window.learn.dock
+    dock.select(1)
+    _click(qtbot, dock.start_button)
+    assert dock.next_button.isHidden()
+    _click(qtbot, window.playback.end_button)
+    qtbot.waitUntil(lambda: dock.verdict.passed, timeout=5000)
+    assert dock.next_button.isVisible() and dock.next_button.text() == "Next lesson: 2. Watching it converge"
+    below = lambda: dock.next_button.geometry().top() > dock.start_button.geometry().bottom()  # noqa: E731
+    qtbot.waitUntil(lambda: _lesson_fits(dock) and below(), timeout=2000)
+    _click(qtbot, dock.next_button)
+    assert dock.active.id == "02-converge" and dock.lesson_list.currentRow() == 1
+    assert window.state.dataset["name"] == "uniform"
+    assert dock.next_button.isHidden() and dock.verdict.status == NOT_YET
+    # Another lesson selected in the list: no Next button under its text.
+    _click(qtbot, window.playback.end_button)
+    dock.select(1)
+    assert dock.next_button.isHidden()

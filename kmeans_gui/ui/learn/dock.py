@@ -74,6 +74,9 @@ class LearnDock(QDockWidget):
         self.undo_button.setToolTip("Put the app back as it was before the lesson set it up")
         self.reset_button = QPushButton("Start over")
         self.reset_button.setToolTip("Set the lesson up again from the beginning")
+        self.next_button = QPushButton("Next lesson")
+        self.next_button.setObjectName("nextLesson")
+        self.next_button.setToolTip("Start the next lesson in the list")
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -87,6 +90,10 @@ class LearnDock(QDockWidget):
         for button in (self.start_button, self.reset_button, self.undo_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        # Shown once the task is done: without it a learner must find the list, select the next
+        # title and press Start lesson.
+        layout.addWidget(self.next_button)
+        self.next_button.hide()
         layout.addStretch(1)
         # A dock's minimum height ignores wrapped labels' height for its width, so a squeezed dock
         # laid the heading over the list: scrolled instead, and the window gives it the height
@@ -114,6 +121,7 @@ class LearnDock(QDockWidget):
         self.start_button.clicked.connect(self.start)
         self.reset_button.clicked.connect(self.start)
         self.undo_button.clicked.connect(self.undo_setup)
+        self.next_button.clicked.connect(self.start_next)
         host.changed.connect(self.check)
         if lessons.lessons:
             self.lesson_list.setCurrentRow(0)
@@ -173,6 +181,28 @@ class LearnDock(QDockWidget):
         self.start_button.setEnabled(selected is not None and selected is not self.active)
         self.reset_button.setEnabled(selected is not None and selected is self.active)
         self.undo_button.setEnabled(self._undo is not None)
+        following = self._following()
+        show_next = following is not None and self._passed is not None and selected is self.active
+        if show_next:
+            self.next_button.setText(f"Next lesson: {following.title}")
+        if show_next != self.next_button.isVisibleTo(self.body):
+            self.next_button.setVisible(show_next)
+            self.content_changed.emit()
+
+    def _following(self):
+        """The lesson after the active one in the list, or None."""
+        lessons = self.lessons.lessons
+        if self.active is None or self.active not in lessons:
+            return None
+        row = lessons.index(self.active) + 1
+        return lessons[row] if row < len(lessons) else None
+
+    def start_next(self) -> None:
+        """Select the lesson after the active one and start it."""
+        following = self._following()
+        if following is not None:
+            self.lesson_list.setCurrentRow(self.lessons.lessons.index(following))
+            self.start()
 
     # ------------------------------------------------------------------ a lesson's life
     def select(self, number: int) -> None:
@@ -227,6 +257,7 @@ class LearnDock(QDockWidget):
         self.verdict = verdict
         if self.selected is lesson:
             self._show_verdict(verdict)
+        self._update_buttons()
         return verdict
 
     def _show_verdict(self, verdict: Verdict | None) -> None:
