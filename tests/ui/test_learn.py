@@ -341,7 +341,8 @@ def test_the_highlighted_line_stays_in_sight_when_the_code_panel_shrinks(make_wi
         _click(qtbot, window.playback.step_button)
     assert panel.highlighted_line == code_for("soft_kmeans").line_for("update")
     assert panel.highlight_in_view()
-    # The lesson above takes most of the column (as a long verdict makes it do).
+    # The lesson above takes most of the column (as a long verdict makes it do): the view keeps
+    # its text cursor, which sits on the highlighted line, in sight.
     total = learn.dock.height() + learn.code_dock.height()
     window.resizeDocks([learn.dock, learn.code_dock], [total - 260, 260], Qt.Orientation.Vertical)
     qtbot.waitUntil(lambda: learn.code_dock.height() < 300, timeout=2000)

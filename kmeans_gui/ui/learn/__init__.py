@@ -85,8 +85,9 @@ def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
 
     for d in (dock, code_dock):
         d.visibilityChanged.connect(share_height)
-    # A longer verdict (or another lesson's text) must not be squeezed under the list.
+    # A longer verdict must not be squeezed under the list; another lesson gets just its height.
     dock.content_changed.connect(lambda: fit_lesson(grow_only=True))
+    dock.lesson_list.currentRowChanged.connect(lambda *_: fit_lesson())
 
     highlight = ControlHighlight(window)
     host.highlight, host.code_dock, host.code_panel = highlight, code_dock, code_panel

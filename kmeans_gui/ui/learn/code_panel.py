@@ -33,21 +33,6 @@ def _monospace() -> QFont:
     return font
 
 
-class _CodeView(QPlainTextEdit):
-    """The code: after a resize, it brings the panel's highlighted line back into sight."""
-
-    def __init__(self, panel: "CodePanel"):
-        super().__init__()
-        self._panel = panel
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        # The lesson above grows when its verdict does, shrinking this view from below: a
-        # highlighted line centred before would then sit out of sight.
-        if self._panel.highlighted_line is not None and not self._panel.highlight_in_view():
-            self._panel.scroll_to_highlight()
-
-
 class CodePanel(QWidget):
     """``CodePanel(state=None)``: shows :func:`~kmeans_gui.lessons.scratch_kmeans.code_for` code.
 
@@ -61,11 +46,11 @@ class CodePanel(QWidget):
         self.setObjectName("codePanel")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.code_view = _CodeView(self)
+        self.code_view = QPlainTextEdit()
         self.code_view.setReadOnly(True)
-        # Wrapped: at 1280 pixels the column is narrower than the longest line, and code cut off
-        # at the edge (behind a horizontal scroll bar) reads as wrong code.
-        self.code_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # Not wrapped: a wrapped line's rest starts at the left edge, where it reads as code of
+        # its own with the wrong indentation; the scroll bar shows there is more to the right.
+        self.code_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.code_view.setFont(_monospace())
         self.note = QLabel()
         self.note.setWordWrap(True)

@@ -170,10 +170,15 @@ class LearnDock(QDockWidget):
     def needed_height(self) -> int:
         """The dock's height that shows the list, the lesson's text, its verdict and the buttons
         without scrolling, at the dock's present width."""
-        width = self.widget().viewport().width() if self.widget().viewport().width() > 0 else self.width()
+        scroll = self.widget()
+        # The viewport's width: narrower while a scroll bar shows, which errs on the tall side
+        # (the full width would leave the bar, and the text wrapped to its side, in place).
+        width = scroll.viewport().width() if scroll.viewport().width() > 0 else self.width()
         layout = self.body.layout()
+        # A button just shown or a label just changed has not reached the layout's cached sizes.
+        layout.invalidate()
         content = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-        chrome = self.height() - self.widget().viewport().height() if self.isVisible() else 30
+        chrome = self.height() - scroll.viewport().height() if self.isVisible() else 30
         return content + max(chrome, 0)
 
     def _update_buttons(self) -> None:
