@@ -129,17 +129,21 @@ def _run_converged(facts: Facts):
     why = _STOP_WORDS.get(facts.final.stop_reason, facts.final.stop_reason)
     text = f"It stopped after {facts.final.iteration} iterations: {why}."
     stuck = _stuck_note(facts)
-    return True, text + (f" But look again. {stuck}" if stuck else "")
+    return True, text + (f" {stuck}" if stuck else "")
 
 
 def _stuck_note(facts: Facts) -> str | None:
-    """The Explore tab's "stuck" sentences when the final state is a poor local minimum (None when
-    it is not, or when the reference runs would stall the window)."""
-    from ..state.stuck import stuck_message
+    """A sentence when the final state is a poor local minimum (None when it is not, or when the
+    reference runs would stall the window); short, as the lesson's panel is narrow."""
+    from ..state.stuck import STUCK_MARGIN
 
     if facts.points is None or facts.k is None or facts.points.shape[0] * facts.k > MAX_REFERENCE_WORK:
         return None
-    return stuck_message(facts.final, best_kmeanspp(facts.points, facts.k))
+    best, ended = best_kmeanspp(facts.points, facts.k).inertia, facts.final.inertia
+    if ended is None or ended <= best * (1 + STUCK_MARGIN):
+        return None
+    return (f"But look again: this run is stuck at inertia {fmt_number(ended)}, while the best clustering "
+            f"has {fmt_number(best)}. Lesson 4 is about such starts.")
 
 
 def _iterations_at_least(facts: Facts, iterations: int):
