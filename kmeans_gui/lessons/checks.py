@@ -117,11 +117,34 @@ _STOP_WORDS = {
 }
 
 
+_ALGORITHM_WORDS = {"minibatch": "Mini-batch k-means", "soft": "Soft k-means", "gmm": "the Gaussian mixture"}
+
+
 def _run_converged(facts: Facts):
+    if facts.algorithm not in (None, "lloyd"):
+        # The lesson is about Lloyd's assign-update loop; a variant converging is not that.
+        return False, (f"This run is {_ALGORITHM_WORDS.get(facts.algorithm, facts.algorithm)}, not k-means: "
+                       "choose Lloyd (k-means) as the Method, then step it to the end.")
     if facts.final is None:
-        return False, "The run has not converged yet: keep pressing Step (or Run to end)."
+        return False, "The run has not converged yet: keep pressing the step button (or Run to end)."
     why = _STOP_WORDS.get(facts.final.stop_reason, facts.final.stop_reason)
-    return True, f"It stopped after {facts.final.iteration} iterations: {why}."
+    text = f"It stopped after {facts.final.iteration} iterations: {why}."
+    stuck = _stuck_note(facts)
+    return True, text + (f" {stuck}" if stuck else "")
+
+
+def _stuck_note(facts: Facts) -> str | None:
+    """A sentence when the final state is a poor local minimum (None when it is not, or when the
+    reference runs would stall the window); short, as the lesson's panel is narrow."""
+    from ..state.stuck import STUCK_MARGIN
+
+    if facts.points is None or facts.k is None or facts.points.shape[0] * facts.k > MAX_REFERENCE_WORK:
+        return None
+    best, ended = best_kmeanspp(facts.points, facts.k).inertia, facts.final.inertia
+    if ended is None or ended <= best * (1 + STUCK_MARGIN):
+        return None
+    return (f"But look again: this run is stuck at inertia {fmt_number(ended)}, while the best clustering "
+            f"has {fmt_number(best)}. Lesson 4 is about such starts.")
 
 
 def _iterations_at_least(facts: Facts, iterations: int):
@@ -149,16 +172,22 @@ def fmt_number(x: float) -> str:
 _best_cache: dict = {}
 
 
-def best_kmeanspp_inertia(points: np.ndarray, k: int) -> float:
-    """Best final inertia of a few k-means++ runs on ``points`` (cached per data and k)."""
+def best_kmeanspp(points: np.ndarray, k: int):
+    """The best of a few k-means++ runs on ``points`` (a :class:`~kmeans_gui.state.stuck.BestKnown`,
+    cached per data and k)."""
     from ..state.stuck import best_known
 
     key = (hashlib.sha1(np.ascontiguousarray(points).tobytes()).hexdigest(), points.shape, k)
     if key not in _best_cache:
         if len(_best_cache) > 32:
             _best_cache.clear()
-        _best_cache[key] = best_known(points, k).inertia
+        _best_cache[key] = best_known(points, k)
     return _best_cache[key]
+
+
+def best_kmeanspp_inertia(points: np.ndarray, k: int) -> float:
+    """Best final inertia of a few k-means++ runs on ``points`` (cached per data and k)."""
+    return best_kmeanspp(points, k).inertia
 
 
 #: Above this many points x k the reference runs would stall the window: the check declines
@@ -211,12 +240,15 @@ _CASE_WORDS = {"moons": "the two moons"}
 
 
 def _method_beats_kmeans(facts: Facts, method: str, margin: float = 0.0, case: str = "moons"):
+    from ..lab.methods import method_named
+
     scores = (facts.lab_scores or {}).get(case, {})
     where = _CASE_WORDS.get(case, f"the {case!r} row")
+    name = method_named(method).label.split(" (")[0]  # "DBSCAN", as the lab's column heading says
     if method not in scores or "kmeans" not in scores:
-        return False, f"Press Compute on the Failures tab: the lab runs k-means and {method} on {where}."
+        return False, f"Press Compute on the Failures tab: the lab runs k-means and {name} on {where}."
     ours, theirs = scores[method], scores["kmeans"]
-    text = f"On {where}, {method} scores ARI {ours:.2f} against k-means' {theirs:.2f}"
+    text = f"On {where}, {name} scores ARI {ours:.2f} against k-means' {theirs:.2f}"
     return ours > theirs + margin, text + ("." if ours > theirs + margin else "; change the lab's points or seed.")
 
 
@@ -261,7 +293,7 @@ _fraction = _number(0.0, 100.0)
 
 CHECKS: dict[str, CheckKind] = {c.name: c for c in (
     CheckKind("run_converged", _run_converged, "explore", {}, (),
-              "the Explore run has reached its final state"),
+              "the Explore run (Lloyd's algorithm) has reached its final state"),
     CheckKind("iterations_at_least", _iterations_at_least, "explore", {"iterations": _integer(1, 300)},
               ("iterations",), "the run, seen to its end, took at least this many iterations"),
     CheckKind("chosen_k_equals_true_k", _chosen_k_equals_true_k, "explore", {"true_k": _integer(1, 50)}, (),

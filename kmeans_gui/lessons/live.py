@@ -56,7 +56,8 @@ def _labels(labels: np.ndarray) -> str:
     return f"[{first}, ...]" if labels.shape[0] > FIRST_LABELS else f"[{first}]"
 
 
-def live_view(state, n_points: int, init: str = "random", empty_policy: str = "keep") -> LiveView:
+def live_view(state, n_points: int, init: str = "random", empty_policy: str = "keep",
+              k: int | None = None) -> LiveView:
     """The panel's content for a :class:`~kmeans_gui.engine.KMeansState`.
 
     Parameters
@@ -70,14 +71,23 @@ def live_view(state, n_points: int, init: str = "random", empty_policy: str = "k
     empty_policy : {"keep", "farthest"}
         The run's; the scratch code keeps an empty cluster's centroid, and the note says when
         the app did otherwise.
+    k : int, optional
+        The run's k. While k-means++ still picks its seeds the state holds fewer centroids than
+        that; the code's ``k`` is the one asked for (default: the state's number of centroids).
     """
-    k = state.centers.shape[0]
+    chosen = state.centers.shape[0]
+    k = chosen if k is None else k
     if state.phase == "init":
         own = draws_at_random(init)
         phase = "init" if own else "init-given"
-        note = ("k distinct points drawn at random become the starting centroids." if own else
-                f"{init} has chosen {k} starting centroid{'s' if k > 1 else ''} so far."
-                if state.seed is not None else f"The starting centroids come from {init}.")
+        if own:
+            note = "k distinct points drawn at random become the starting centroids."
+        elif state.seed is None:
+            note = f"The starting centroids come from {init}."
+        elif chosen < k:
+            note = f"{init} has chosen {chosen} of the {k} starting centroids so far."
+        else:
+            note = f"{init} has chosen the {k} starting centroids."
         return LiveView(phase, (("X.shape", f"({n_points}, {state.centers.shape[1]})"), ("k", str(k)),
                                 ("centroids", _array(state.centers))), note)
     variables = [("iteration", str(state.iteration))]

@@ -38,6 +38,41 @@ def test_run_converged():
     assert evaluate(check, facts).status == NOT_YET
 
 
+def test_run_converged_says_when_the_run_is_stuck():
+    check = _lesson_check(1)
+    # Seed 0 puts two centroids in one blob: the run converges, far above the best clustering.
+    stuck = evaluate(check, _run_facts("blobs", 3, "random", 0, n=300, centers=3))
+    assert stuck.status == PASSED
+    assert stuck.message.endswith("It stopped after 4 iterations: the centroids barely moved any more. But look "
+                                  "again: this run is stuck at inertia 9,380, while the best clustering has 601. "
+                                  "Lesson 4 is about such starts.")
+    good = evaluate(check, _run_facts("blobs", 3, "random", 14, n=300, centers=3))
+    assert good.status == PASSED and "Stuck" not in good.message
+
+
+def test_the_first_lessons_own_start_ends_at_the_best_clustering():
+    # A learner's first run must not be a poor local minimum nobody explains (lesson 4 shows those).
+    lesson = load_lessons([builtin_dir()]).by_number(1)
+    setup = lesson.setup
+    facts = _run_facts(setup["dataset"], setup["k"], setup["init"], setup["seed"], setup["data_seed"],
+                       n=setup["n"], centers=setup["centers"])
+    verdict = evaluate(lesson.check, facts)
+    assert verdict.status == PASSED and "Stuck" not in verdict.message
+    assert facts.final.iteration >= 5  # enough assign-update rounds to watch
+    assert facts.final.stop_reason == "no point changed cluster"  # as the lesson's text says
+
+
+@pytest.mark.parametrize("algorithm", ["soft", "gmm", "minibatch"])
+def test_run_converged_is_about_lloyd_not_a_variant(algorithm):
+    facts = _run_facts("blobs", 3, "random", 14, n=300, centers=3)
+    facts.algorithm = algorithm
+    verdict = evaluate(_lesson_check(1), facts)
+    assert verdict.status == NOT_YET
+    assert "not k-means: choose Lloyd (k-means) as the Method" in verdict.message
+    facts.algorithm = "lloyd"
+    assert evaluate(_lesson_check(1), facts).status == PASSED
+
+
 def test_iterations_at_least_15():
     check = _lesson_check(2)
     assert check.params == {"iterations": 15}
@@ -107,18 +142,19 @@ def test_dbscan_beats_kmeans_on_the_moons_in_the_failures_lab():
     check = _lesson_check(5)
     explore = AppState()
     lab = FailuresModel(explore, n=40, seed=0)
-    assert "Press Compute" in evaluate(check, facts_from(explore, lab=lab)).message  # nothing computed yet
+    assert "Press Compute on the Failures tab: the lab runs k-means and DBSCAN on the two moons." in evaluate(
+        check, facts_from(explore, lab=lab)).message  # nothing computed yet (it said "dbscan")
     # Wrong: 40 points per case are too sparse for DBSCAN's density (ARI 0.00 against k-means' 0.28).
     lab.compute_now()
     verdict = evaluate(check, facts_from(explore, lab=lab))
     assert verdict.status == NOT_YET
-    assert "dbscan scores ARI 0.00 against k-means' 0.28" in verdict.message
+    assert "DBSCAN scores ARI 0.00 against k-means' 0.28" in verdict.message
     # The solution: enough points for the moons to be dense chains.
     lab.n = 200
     lab.compute_now()
     verdict = evaluate(check, facts_from(explore, lab=lab))
     assert verdict.status == PASSED
-    assert "dbscan scores ARI 0.96 against k-means' 0.29" in verdict.message
+    assert "DBSCAN scores ARI 0.96 against k-means' 0.29" in verdict.message
 
 
 def test_a_check_the_app_cannot_evaluate_says_so():

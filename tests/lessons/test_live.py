@@ -29,9 +29,11 @@ def test_live_view_follows_a_run():
 def test_kmeanspp_seeds_point_at_the_given_centroids_line():
     X = make_dataset("blobs", n=100, centers=3, seed=0)
     first = next(iter(kmeans_steps(X, 3, init="k-means++", random_state=0, observe_init=True)))
-    view = live_view(first, len(X), "k-means++")
+    view = live_view(first, len(X), "k-means++", k=3)
     assert view.phase == "init-given"
-    assert view.note == "k-means++ has chosen 1 starting centroid so far."
+    assert view.note == "k-means++ has chosen 1 of the 3 starting centroids so far."
+    # The code's k is the k asked for, not the seeds chosen so far (it said "k = 1").
+    assert dict(view.variables)["k"] == "3"
     assert "centroids = np.array(init" in code_for("kmeans").lines[code_for("kmeans").line_for(view.phase)]
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
 
 from kmeans_gui.lessons.checks import NOT_YET, PASSED, UNAVAILABLE
 from kmeans_gui.lessons.scratch_kmeans import code_for
@@ -86,6 +87,18 @@ def test_a_lesson_applied_through_the_dock(make_window, qtbot, settings):
     assert dock.lesson_list.item(3).text().startswith("✓")
     assert settings.value("lessons/completed/04-kmeans-plus-plus", type=bool)
 
+    # The text goes on: "Then choose k-means++". Its run is not a random start, which the check
+    # rejects; the task stays done all the same (it said "Use a random initialisation" before).
+    combo = window.algorithm_panel.init_combo
+    combo.setCurrentIndex(combo.findData("k-means++"))
+    _click(qtbot, window.playback.end_button)
+    qtbot.waitUntil(lambda: state.at_end, timeout=5000)
+    assert state.params.init == "k-means++"
+    assert dock.verdict.status == PASSED and "Seed 6 ended at inertia 1,888" in dock.verdict_label.text()
+    # Start over checks the task afresh.
+    _click(qtbot, dock.reset_button)
+    assert dock.verdict.status == NOT_YET
+
     # Undo set-up puts the window's data and parameters back; the completion stays.
     _click(qtbot, dock.undo_button)
     np.testing.assert_array_equal(state.points, before_points)
@@ -111,7 +124,7 @@ def test_the_lab_lesson_opens_the_failures_tab_and_checks_its_cells(make_window,
     page.n_spin.setValue(40)  # too sparse for DBSCAN: k-means wins
     page.compute_now()
     assert dock.verdict.status == NOT_YET
-    assert "dbscan scores ARI 0.00 against k-means' 0.28" in dock.verdict_label.text()
+    assert "DBSCAN scores ARI 0.00 against k-means' 0.28" in dock.verdict_label.text()
     page.n_spin.setValue(200)
     page.compute_now()
     assert dock.verdict.status == PASSED
@@ -223,8 +236,11 @@ def _check_setup(window, qtbot, number):
     tab = {"lab": "failures"}.get(setup.get("tab", "explore"), setup.get("tab", "explore"))
     assert window.tabs.currentWidget() is window.pages[tab]
     assert window.learn.code_panel.code_name == lesson.code
-    if setup.get("code_panel"):
+    if setup.get("code_panel") or lesson.code != "kmeans":
         assert window.learn.code_dock.isVisible()
+    elif tab != "explore":
+        # The code follows the Explore run, which another tab does not show.
+        assert not window.learn.code_dock.isVisible()
     target = window.learn.host.widget_for(lesson.highlight)
     assert window.learn.highlight.target is target
     if target is not None:
@@ -286,3 +302,79 @@ def test_the_code_panel_shows_and_follows_the_variant_on_the_canvas(make_window,
     window.algorithm_panel.algorithm_combo.setCurrentIndex(window.algorithm_panel.algorithm_combo.findData("lloyd"))
     assert panel.shown_code == "kmeans" and panel.highlighted_line == code_for("kmeans").line_for(
         _expected_phase(window.state, window.state.params.init))
+
+
+def _lesson_fits(dock):
+    """The lesson's widgets lie one below the other, none squeezed over another, none scrolled away."""
+    order = [dock.lesson_list, dock.title_label, dock.text_label, dock.verdict_label, dock.start_button]
+    tops = [w.geometry().top() for w in order]
+    bottoms = [w.geometry().bottom() for w in order]
+    return (all(bottoms[i] < tops[i + 1] for i in range(len(order) - 1))
+            and dock.widget().verticalScrollBar().maximum() == 0)
+
+
+def test_at_1280x800_the_lesson_heading_never_covers_the_list(make_window, qtbot):
+    window = make_window()
+    window.learn.button.click()
+    dock = window.learn.dock
+    for number in range(1, 10):
+        dock.select(number)
+        _click(qtbot, dock.start_button)
+        qtbot.waitUntil(lambda: _lesson_fits(dock), timeout=2000)
+        if number == 9:  # the longest text with a three-line verdict
+            image = window.pages["image"]
+            qtbot.waitUntil(lambda: not image.runner.is_running() and not window.models["image"].loading,
+                            timeout=20000)
+            _click(qtbot, window.playback.end_button)
+            qtbot.waitUntil(lambda: window.state.at_end, timeout=5000)
+            qtbot.waitUntil(lambda: _lesson_fits(dock), timeout=2000)
+    assert window.learn.code_dock.isVisible() and window.learn.code_dock.height() > 250
+
+
+def test_the_highlighted_line_stays_in_sight_when_the_code_panel_shrinks(make_window, qtbot):
+    window = make_window(algorithm="soft")
+    learn = window.learn
+    learn.button.click()
+    learn.code_dock.show()
+    panel, view = learn.code_panel, learn.code_panel.code_view
+    total = learn.dock.height() + learn.code_dock.height()
+    window.resizeDocks([learn.dock, learn.code_dock], [200, total - 200], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: learn.dock.height() < 250, timeout=2000)
+    for _ in range(4):  # to the M-step, low in soft_kmeans()
+        _click(qtbot, window.playback.step_button)
+    assert panel.highlighted_line == code_for("soft_kmeans").line_for("update")
+    assert panel.highlight_in_view()
+    before = view.viewport().height()
+    # The lesson above takes most of the column (as a long verdict makes it do): the view keeps
+    # its text cursor, which sits on the highlighted line, in sight.
+    window.resizeDocks([learn.dock, learn.code_dock], [total - 100, 100], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: view.viewport().height() < before - 60, timeout=2000)
+    qtbot.waitUntil(panel.highlight_in_view, timeout=1000)  # scrolled from the event loop
+    # Its minimum: eight lines of code stay in view however long the lesson above grows.
+    assert view.viewport().height() >= 8 * view.fontMetrics().lineSpacing()
+    # A click in the code moves its text cursor; the next step still scrolls to the highlight.
+    view.setTextCursor(QTextCursor(view.document().findBlockByNumber(0)))
+    _click(qtbot, window.playback.step_button)
+    assert panel.highlight_in_view()
+
+
+def test_next_lesson_appears_once_the_task_is_done(make_window, qtbot):
+    window = make_window()
+    window.learn.button.click()
+    dock = window.learn.dock
+    dock.select(1)
+    _click(qtbot, dock.start_button)
+    assert dock.next_button.isHidden()
+    _click(qtbot, window.playback.end_button)
+    qtbot.waitUntil(lambda: dock.verdict.passed, timeout=5000)
+    assert dock.next_button.isVisible() and dock.next_button.text() == "Next lesson: 2. Watching it converge"
+    below = lambda: dock.next_button.geometry().top() > dock.start_button.geometry().bottom()  # noqa: E731
+    qtbot.waitUntil(lambda: _lesson_fits(dock) and below(), timeout=2000)
+    _click(qtbot, dock.next_button)
+    assert dock.active.id == "02-converge" and dock.lesson_list.currentRow() == 1
+    assert window.state.dataset["name"] == "uniform"
+    assert dock.next_button.isHidden() and dock.verdict.status == NOT_YET
+    # Another lesson selected in the list: no Next button under its text.
+    _click(qtbot, window.playback.end_button)
+    dock.select(1)
+    assert dock.next_button.isHidden()

@@ -14,6 +14,8 @@ __all__ = ["install_learn", "Learn"]
 
 #: Wide enough for the scratch code's longest line (75 characters) in the fixed font.
 DOCK_WIDTH = 540
+#: At most this share of the right-hand column goes to the lesson; the code keeps the rest.
+LESSON_SHARE = 0.6
 
 
 @dataclass
@@ -64,18 +66,28 @@ def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
     window.resizeDocks([dock, code_dock], [DOCK_WIDTH, DOCK_WIDTH], Qt.Orientation.Horizontal)
     dock.hide()
 
+    def fit_lesson(grow_only: bool = False) -> None:
+        # The lesson gets the height its list, text and verdict need (up to LESSON_SHARE of the
+        # column); the code and its variables take the rest.
+        if not (dock.isVisible() and code_dock.isVisible()):
+            return
+        total = dock.height() + code_dock.height()
+        lesson_height = min(dock.needed_height(), int(total * LESSON_SHARE))
+        if grow_only and lesson_height <= dock.height():
+            return  # the learner's own split stays while the lesson fits
+        window.resizeDocks([dock, code_dock], [lesson_height, total - lesson_height], Qt.Orientation.Vertical)
+
     def share_height(*_):
-        # The lesson's text needs little height; the code and its variables take the rest.
         shown = [d for d in (dock, code_dock) if d.isVisible()]
         if shown:
             window.resizeDocks(shown, [DOCK_WIDTH] * len(shown), Qt.Orientation.Horizontal)
-        if dock.isVisible() and code_dock.isVisible():
-            total = dock.height() + code_dock.height()
-            lesson_height = min(dock.widget().sizeHint().height() + 30, total // 2)
-            window.resizeDocks([dock, code_dock], [lesson_height, total - lesson_height], Qt.Orientation.Vertical)
+        fit_lesson()
 
     for d in (dock, code_dock):
         d.visibilityChanged.connect(share_height)
+    # A longer verdict must not be squeezed under the list; another lesson gets just its height.
+    dock.content_changed.connect(lambda: fit_lesson(grow_only=True))
+    dock.lesson_list.currentRowChanged.connect(lambda *_: fit_lesson())
 
     highlight = ControlHighlight(window)
     host.highlight, host.code_dock, host.code_panel = highlight, code_dock, code_panel

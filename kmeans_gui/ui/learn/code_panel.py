@@ -3,6 +3,9 @@ and the live values of its variables for the state the canvas shows."""
 
 from __future__ import annotations
 
+import weakref
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
@@ -48,6 +51,8 @@ class CodePanel(QWidget):
         self.caption.setWordWrap(True)
         self.code_view = QPlainTextEdit()
         self.code_view.setReadOnly(True)
+        # Not wrapped: a wrapped line's rest starts at the left edge, where it reads as code of
+        # its own with the wrong indentation; the scroll bar shows there is more to the right.
         self.code_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.code_view.setFont(_monospace())
         self.note = QLabel()
@@ -57,14 +62,25 @@ class CodePanel(QWidget):
         self.variables_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.variables_view.setFont(_monospace())
         self.variables_view.setObjectName("codeVariables")
-        # Room for the iteration, the labels, four centroids and the shift without scrolling.
-        self.variables_view.setMinimumHeight(self.variables_view.fontMetrics().lineSpacing() * 9 + 12)
+        # Room for the iteration, the shapes, the labels and three centroids without scrolling.
+        self.variables_view.setMinimumHeight(self.variables_view.fontMetrics().lineSpacing() * 8 + 12)
+        # And the code at least eight lines around the highlighted one, however long the lesson
+        # above grows (it showed four at 1280x800 under lesson 1's verdict).
+        self.code_view.setMinimumHeight(self.code_view.fontMetrics().lineSpacing() * 8 + 12
+                                        + self.code_view.horizontalScrollBar().sizeHint().height())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
         layout.addWidget(self.code_view, 4)
         layout.addWidget(self.note)
         layout.addWidget(self.variables_view, 1)
+        # The lesson above grows when its verdict does, shrinking this view from below: a line
+        # centred before then sat out of sight (lesson 9). A resize changes the scroll range.
+        # Queued, through a weak reference: scrolling from inside the view's own resize crashed
+        # PySide later (in another test's teardown); from the event loop it is an ordinary call.
+        panel = weakref.ref(self)
+        self.code_view.verticalScrollBar().rangeChanged.connect(
+            lambda *_: panel() is not None and panel()._keep_highlight_in_view(), Qt.ConnectionType.QueuedConnection)
         self._code = None
         self._chosen = "kmeans"  # what set_code asked for; a variant on the canvas overrides it
         self._state = None
@@ -115,8 +131,7 @@ class CodePanel(QWidget):
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             selection.cursor = QTextCursor(block)
             selections.append(selection)
-            self.code_view.setTextCursor(QTextCursor(block))
-            self.code_view.centerCursor()
+            self.scroll_to_highlight()
         self.code_view.setExtraSelections(selections)
         if view is None:
             self.note.setText("Press Step: the line that runs is highlighted here.")
@@ -138,7 +153,27 @@ class CodePanel(QWidget):
         super().showEvent(event)
         # Scrolling while hidden does nothing: bring the highlighted line into view now.
         if self.highlighted_line is not None:
-            self.code_view.centerCursor()
+            self.scroll_to_highlight()
+
+    def scroll_to_highlight(self) -> None:
+        """Centre the highlighted line (the text cursor goes there: a click may have moved it)."""
+        block = self.code_view.document().findBlockByNumber(self.highlighted_line)
+        self.code_view.setTextCursor(QTextCursor(block))
+        self.code_view.centerCursor()
+
+    def _keep_highlight_in_view(self, *_) -> None:
+        # Only while shown: a window being torn down also changes the range, and touching its
+        # half-destroyed views from here crashed PySide (a later test's teardown).
+        if self.isVisible() and self.highlighted_line is not None and not self.highlight_in_view():
+            self.scroll_to_highlight()
+
+    def highlight_in_view(self) -> bool:
+        """Whether the highlighted line (its first row) lies inside the code view's visible area."""
+        if self.highlighted_line is None:
+            return False
+        block = self.code_view.document().findBlockByNumber(self.highlighted_line)
+        row = self.code_view.cursorRect(QTextCursor(block))
+        return self.code_view.viewport().rect().contains(row)
 
     # ------------------------------------------------------------------ following a run
     def follow(self, state) -> None:
@@ -182,4 +217,4 @@ class CodePanel(QWidget):
             # other fields (no seed, no n_changed), so nothing is highlighted.
             self.show_view(None)
             return
-        self.show_view(live_view(current, self._state.n_points, params.init, params.empty_policy))
+        self.show_view(live_view(current, self._state.n_points, params.init, params.empty_policy, params.k))

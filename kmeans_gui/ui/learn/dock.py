@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QDockWidget, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QDockWidget, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout,
+    QWidget,
 )
 
 from ...lessons.checks import CHECKS, NOT_YET, PASSED, UNAVAILABLE, Verdict, evaluate
@@ -33,9 +34,12 @@ class LearnDock(QDockWidget):
     -------
     completed(str)
         A lesson's id, the first time its check passes.
+    content_changed()
+        The lesson's text or verdict changed: it may need more height (see :meth:`needed_height`).
     """
 
     completed = Signal(str)
+    content_changed = Signal()
 
     def __init__(self, host, lessons: LessonSet, settings: QSettings, parent: QWidget | None = None):
         super().__init__("Learn", parent)
@@ -47,6 +51,9 @@ class LearnDock(QDockWidget):
         self._undo = None
         self._notes: list = []  # what the active lesson's set-up could not do
         self.verdict: Verdict | None = None
+        # The active lesson's passing verdict, once its task is done: it stays on show while the
+        # learner goes on exploring (lesson 4 then asks for k-means++, which its check rejects).
+        self._passed: Verdict | None = None
 
         self.lesson_list = QListWidget()
         self.lesson_list.setObjectName("lessonList")
@@ -67,6 +74,9 @@ class LearnDock(QDockWidget):
         self.undo_button.setToolTip("Put the app back as it was before the lesson set it up")
         self.reset_button = QPushButton("Start over")
         self.reset_button.setToolTip("Set the lesson up again from the beginning")
+        self.next_button = QPushButton("Next lesson")
+        self.next_button.setObjectName("nextLesson")
+        self.next_button.setToolTip("Start the next lesson in the list")
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -80,8 +90,22 @@ class LearnDock(QDockWidget):
         for button in (self.start_button, self.reset_button, self.undo_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        # Shown once the task is done: without it a learner must find the list, select the next
+        # title and press Start lesson.
+        layout.addWidget(self.next_button)
+        self.next_button.hide()
         layout.addStretch(1)
-        self.setWidget(body)
+        # A dock's minimum height ignores wrapped labels' height for its width, so a squeezed dock
+        # laid the heading over the list: scrolled instead, and the window gives it the height
+        # it needs (needed_height) whenever the text or verdict changes.
+        self.body = body
+        scroll = QScrollArea()
+        scroll.setObjectName("lessonScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
         self.setMinimumWidth(300)
 
         self._fill_list()
@@ -97,6 +121,7 @@ class LearnDock(QDockWidget):
         self.start_button.clicked.connect(self.start)
         self.reset_button.clicked.connect(self.start)
         self.undo_button.clicked.connect(self.undo_setup)
+        self.next_button.clicked.connect(self.start_next)
         host.changed.connect(self.check)
         if lessons.lessons:
             self.lesson_list.setCurrentRow(0)
@@ -142,11 +167,47 @@ class LearnDock(QDockWidget):
             self._show_verdict(None)
         self._update_buttons()
 
+    def needed_height(self) -> int:
+        """The dock's height that shows the list, the lesson's text, its verdict and the buttons
+        without scrolling, at the dock's present width."""
+        scroll = self.widget()
+        # The viewport's width: narrower while a scroll bar shows, which errs on the tall side
+        # (the full width would leave the bar, and the text wrapped to its side, in place).
+        width = scroll.viewport().width() if scroll.viewport().width() > 0 else self.width()
+        layout = self.body.layout()
+        # A button just shown or a label just changed has not reached the layout's cached sizes.
+        layout.invalidate()
+        content = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        chrome = self.height() - scroll.viewport().height() if self.isVisible() else 30
+        return content + max(chrome, 0)
+
     def _update_buttons(self) -> None:
         selected = self.selected
         self.start_button.setEnabled(selected is not None and selected is not self.active)
         self.reset_button.setEnabled(selected is not None and selected is self.active)
         self.undo_button.setEnabled(self._undo is not None)
+        following = self._following()
+        show_next = following is not None and self._passed is not None and selected is self.active
+        if show_next:
+            self.next_button.setText(f"Next lesson: {following.title}")
+        if show_next != self.next_button.isVisibleTo(self.body):
+            self.next_button.setVisible(show_next)
+            self.content_changed.emit()
+
+    def _following(self):
+        """The lesson after the active one in the list, or None."""
+        lessons = self.lessons.lessons
+        if self.active is None or self.active not in lessons:
+            return None
+        row = lessons.index(self.active) + 1
+        return lessons[row] if row < len(lessons) else None
+
+    def start_next(self) -> None:
+        """Select the lesson after the active one and start it."""
+        following = self._following()
+        if following is not None:
+            self.lesson_list.setCurrentRow(self.lessons.lessons.index(following))
+            self.start()
 
     # ------------------------------------------------------------------ a lesson's life
     def select(self, number: int) -> None:
@@ -165,6 +226,7 @@ class LearnDock(QDockWidget):
             self.active = None
             undo()
         self.active = None
+        self._passed = None
         undo, notes = self.host.apply_setup(lesson.setup, lesson.code)
         self._undo = undo
         self.active = lesson
@@ -180,6 +242,7 @@ class LearnDock(QDockWidget):
         undo, self._undo = self._undo, None
         self.active = None
         self.verdict = None
+        self._passed = None
         self.host.point_at(None)
         undo()
         self._show_verdict(None)
@@ -191,18 +254,26 @@ class LearnDock(QDockWidget):
         if lesson is None:
             return None
         verdict = evaluate(lesson.check, self.host.facts())
-        self.verdict = verdict
         if verdict.passed:
+            self._passed = verdict
             self._mark_completed(lesson)
+        elif self._passed is not None:
+            verdict = self._passed  # done is done; Start over checks the task afresh
+        self.verdict = verdict
         if self.selected is lesson:
             self._show_verdict(verdict)
+        self._update_buttons()
         return verdict
 
     def _show_verdict(self, verdict: Verdict | None) -> None:
         if verdict is None:
             self.verdict_label.setText("Press Start lesson to set the app up for it.")
             self.verdict_label.setStyleSheet(_VERDICT_STYLE[NOT_YET])
+            self.content_changed.emit()
             return
         extra = ("\n" + " ".join(self._notes)) if self._notes else ""
-        self.verdict_label.setText(_VERDICT_PREFIX[verdict.status] + verdict.message + extra)
+        text = _VERDICT_PREFIX[verdict.status] + verdict.message + extra
+        if text != self.verdict_label.text():
+            self.verdict_label.setText(text)
+            self.content_changed.emit()
         self.verdict_label.setStyleSheet(_VERDICT_STYLE[verdict.status])

@@ -76,16 +76,24 @@ class LessonHost(QObject):
         w.tabs.setCurrentWidget(w.pages[applied.tab])
         if applied.image_to_open is not None:
             w.pages["image"].load_sample(applied.image_to_open)
+        hid_code = False
         if self.code_panel is not None:
             self.code_panel.set_code(code)
             if setup.get("code_panel") or code != "kmeans":
                 self.code_dock.show()
+            elif applied.tab != "explore" and self.code_dock.isVisible():
+                # The code follows the Explore run, which this lesson's tab does not show: its
+                # variables (a k-means++ start half chosen...) would only puzzle the learner.
+                self.code_dock.hide()
+                hid_code = True
 
         def undo():
             applied.undo()
             if self.code_panel is not None and before_code is not None:
                 # The code stays in view if it was opened: it is the learner's to close.
                 self.code_panel.set_code(before_code)
+                if hid_code:
+                    self.code_dock.show()
             w.tabs.setCurrentIndex(before_tab)
 
         return undo, applied.notes
