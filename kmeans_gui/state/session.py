@@ -8,7 +8,7 @@ opening a million points takes milliseconds, not seconds:
   "window": {...}}``.
 - ``arrays/<name>/<key>.npy``: each model's ``arrays()``, one NumPy ``.npy`` file per array, read
   with ``np.load(allow_pickle=False)`` after its header was checked (numeric dtype, size within
-  :data:`MAX_ARRAY_ELEMENTS`, data not truncated), so no file can make the app run code or
+  :data:`MAX_POINTS` rows and :data:`MAX_ARRAY_ELEMENTS` numbers, data not truncated), so no file can make the app run code or
   swallow all memory.
 
 Every model offers ``to_dict()`` (JSON-able settings), ``arrays()`` (read-only ndarrays by name),
@@ -43,7 +43,9 @@ VERSION = 2  # 2: explore points of any width, true labels, feature names, view 
 SUFFIX = ".kmsession"
 #: Most points a session may hold (the canvas stays fluid up to about a million).
 MAX_POINTS = 5_000_000
-MAX_ARRAY_ELEMENTS = 2 * MAX_POINTS
+# Rows are bounded by MAX_POINTS; this bounds their width too, so that a wide table (1,000,000 rows
+# of 13 features, say) still saves and autosaves: 50,000,000 float64 numbers are 400 MB.
+MAX_ARRAY_ELEMENTS = 50_000_000
 MAX_JSON_BYTES = 16 * 1024 * 1024
 JSON_NAME = "session.json"
 WRITE_CHUNK = 1 << 20
@@ -150,9 +152,9 @@ def write(path, session: Session) -> None:
             where = f"{model}.{key}"
             if not isinstance(array, np.ndarray) or array.dtype.kind not in _DTYPE_KINDS or array.dtype.fields:
                 raise SessionError(f"{where}: only numeric arrays can be saved in a session.")
-            if array.size > MAX_ARRAY_ELEMENTS:
-                raise SessionError(f"{where}: {array.size:,} numbers is more than a session holds "
-                                   f"({MAX_ARRAY_ELEMENTS:,}).")
+            problem = _size_problem(array.shape, where)
+            if problem:
+                raise SessionError(problem)
             member = f"arrays/{model}/{key}.npy"
             members[member] = array
             names.setdefault(model, {})[key] = member
@@ -295,9 +297,9 @@ def _read_array(zf: zipfile.ZipFile, members: set, member: str, where: str) -> n
     count = math.prod(shape)
     if dtype.kind not in _DTYPE_KINDS or dtype.fields is not None or dtype.hasobject:
         raise SessionError(f"{where}: arrays of {dtype} are not allowed in a session.")
-    if count > MAX_ARRAY_ELEMENTS:
-        raise SessionError(f"{where}: {_shape_text(shape)} is {count:,} numbers; a session holds at most "
-                           f"{MAX_ARRAY_ELEMENTS:,} ({MAX_POINTS:,} points).")
+    problem = _size_problem(shape, where)
+    if problem:
+        raise SessionError(problem)
     if info.file_size < header_size + count * dtype.itemsize:
         raise SessionError(f"{where}: the array {member} is truncated ({info.file_size:,} bytes, "
                            f"{header_size + count * dtype.itemsize:,} expected).")
@@ -324,6 +326,18 @@ def _array_header(f, where: str) -> tuple[tuple, np.dtype, int]:
     except (ValueError, SyntaxError, TypeError) as exc:
         raise SessionError(f"{where}: not a valid array ({exc}).") from None
     return tuple(int(n) for n in shape), np.dtype(dtype), f.tell()
+
+
+def _size_problem(shape: tuple, where: str) -> str | None:
+    """Why an array of ``shape`` is too large for a session (checked from the header, before reading)."""
+    count = math.prod(shape)
+    if shape and shape[0] > MAX_POINTS:
+        return (f"{where}: {_shape_text(shape)} has {shape[0]:,} rows; a session holds at most "
+                f"{MAX_POINTS:,} points.")
+    if count > MAX_ARRAY_ELEMENTS:
+        return (f"{where}: {_shape_text(shape)} is {count:,} numbers; a session holds at most "
+                f"{MAX_ARRAY_ELEMENTS:,}.")
+    return None
 
 
 def _shape_text(shape: tuple) -> str:

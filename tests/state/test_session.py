@@ -212,8 +212,24 @@ def test_nan_points_are_refused(saved):
 def test_ten_million_points_are_refused_before_they_are_read(saved):
     # Only the header: the size check must come before the data is read (or even present).
     rewrite(saved, arrays={"arrays/explore/points.npy": npy_header((10_000_000, 2))})
-    assert_refused(saved, r"explore.points: 10,000,000 x 2 is 20,000,000 numbers; a session holds at most "
-                          r"10,000,000 \(5,000,000 points\)")
+    assert_refused(saved, r"explore.points: 10,000,000 x 2 has 10,000,000 rows; a session holds at most "
+                          r"5,000,000 points")
+
+
+def test_an_array_of_too_many_numbers_is_refused_before_it_is_read(saved):
+    rewrite(saved, arrays={"arrays/explore/points.npy": npy_header((1_000_000, 51))})
+    assert_refused(saved, r"explore.points: 1,000,000 x 51 is 51,000,000 numbers; a session holds at most "
+                          r"50,000,000")
+
+
+def test_a_million_rows_of_thirteen_features_save_and_open(tmp_path):
+    # Wine-wide data of a million rows imports from a CSV; autosave must be able to keep it.
+    state = AppState()
+    X = np.random.default_rng(0).normal(size=(1_000_000, 13))
+    state.set_table(X)
+    session.save(tmp_path / "wide.kmsession", {"explore": state})
+    loaded = session.read(tmp_path / "wide.kmsession")
+    np.testing.assert_array_equal(loaded.arrays["explore"]["points"], X)
 
 
 def test_an_object_array_is_refused_and_never_unpickled(saved):
