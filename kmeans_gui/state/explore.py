@@ -29,7 +29,7 @@ from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Pa
 from .phases import chart_position, is_final_assignment
 from .run_steps import make_run_steps
 from .step_job import StepJob, final_shortfall, trim_seed
-from .table_data import TableData, TableMixin, as_points
+from .table_data import TableData, TableMixin, _as_label_names, as_points
 
 __all__ = [
     "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
@@ -156,7 +156,8 @@ class AppState(TableMixin):
         self._refuse_off_plane("Adding points by hand")
         P = _as_points(P)
         if P.shape[0]:
-            self._set_data(replace(self._data, X=frozen(np.concatenate([self._points, P])), true_labels=None))
+            self._set_data(replace(self._data, X=frozen(np.concatenate([self._points, P])), true_labels=None,
+                                           label_names=None))
 
     def remove_nearest(self, x: float, y: float, max_distance: float | None = None) -> int | None:
         """Remove the point nearest to (x, y), if any lies within ``max_distance``; return its old index."""
@@ -702,6 +703,7 @@ class AppState(TableMixin):
         return {"params": asdict(self._params), "cursor": self._cursor, "dataset": self.dataset,
                 "feature_names": None if self._data.feature_names is None else list(self._data.feature_names),
                 "source": self._data.source,
+                "label_names": None if self._data.label_names is None else list(self._data.label_names),
                 "view_columns": None if self._view_columns is None else list(self._view_columns)}
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -744,7 +746,8 @@ class AppState(TableMixin):
             raise ValueError(f"Explore settings must be a dict (JSON object), not {type(data).__name__}.")
         array_names = ("points", "manual_centers", "true_labels")
         arrays = dict(arrays) if arrays is not None else {k: data[k] for k in array_names if k in data}
-        known = {"params", "cursor", "dataset", "feature_names", "source", "view_columns", *array_names}
+        known = {"params", "cursor", "dataset", "feature_names", "source", "label_names", "view_columns",
+                 *array_names}
         problems = [f"unknown setting {key!r}" for key in data if key not in known]
         problems += [f"unknown array {key!r}" for key in arrays if key not in array_names]
         table = params = manual = view_columns = None
@@ -756,6 +759,11 @@ class AppState(TableMixin):
                                           data.get("source"))
             except (ValueError, TypeError) as exc:
                 problems.append(f"points: {exc}".rstrip("."))
+        if table is not None and data.get("label_names") is not None:
+            try:
+                table = replace(table, label_names=_as_label_names(data["label_names"], table.true_labels))
+            except (ValueError, TypeError) as exc:
+                problems.append(f"label_names={data['label_names']!r}: {exc}".rstrip("."))
         try:
             manual = _as_points(arrays.get("manual_centers", np.empty((0, 2))))
         except (ValueError, TypeError) as exc:

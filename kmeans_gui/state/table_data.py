@@ -70,6 +70,28 @@ def _as_names(names, d: int) -> tuple[str, ...] | None:
     return names
 
 
+def _as_label_names(names, labels: np.ndarray | None) -> tuple[str, ...] | None:
+    """``names`` as a tuple of str naming the label codes 0, 1, ..., checked against ``labels``."""
+    if names is None:
+        return None
+    if isinstance(names, str):
+        raise TypeError("label_names must be a sequence of strings, one per label code, not one string.")
+    try:
+        names = tuple(names)
+    except TypeError:
+        raise TypeError(f"label_names must be a sequence of strings; got {type(names).__name__}.") from None
+    if not all(isinstance(s, str) for s in names):
+        raise TypeError("label_names must be strings, one per label code (0, 1, 2, ...).")
+    if labels is None:
+        raise ValueError("label_names name the true labels' codes, but there are no true labels: "
+                         "give true_labels too, or no label_names.")
+    if labels.size and (labels.min() < 0 or labels.max() >= len(names)):
+        raise ValueError(f"label_names must name every label code: the true labels run from {int(labels.min())} "
+                         f"to {int(labels.max())}, but {len(names)} name(s) were given (codes 0 to "
+                         f"{len(names) - 1}).")
+    return names
+
+
 def _as_source(source):
     if source is None or isinstance(source, str):
         return source
@@ -92,19 +114,25 @@ class TableData:
     feature_names : tuple of d str, or None (then "x", "y" or "feature 1", ...)
     source : str, JSON-able data or None
         Where the table came from (a CSV file's name, say), as the caller described it.
+    label_names : tuple of str, or None
+        What the true labels' codes stand for: ``label_names[true_labels[i]]`` is row i's class
+        (a CSV's label column, say). None when the codes are all there is (or no true labels).
     """
 
     X: np.ndarray
     true_labels: np.ndarray | None = None
     feature_names: tuple[str, ...] | None = None
     source: object = None
+    label_names: tuple[str, ...] | None = None
 
     @classmethod
     def checked(cls, X, true_labels=None, feature_names=None, source=None, *,
-                n_features: int | None = None) -> "TableData":
+                n_features: int | None = None, label_names=None) -> "TableData":
         """A TableData from plain arguments, each checked (ValueError/TypeError naming the problem)."""
         X = as_points(X, n_features=n_features)
-        return cls(X, _as_labels(true_labels, X.shape[0]), _as_names(feature_names, X.shape[1]), _as_source(source))
+        labels = _as_labels(true_labels, X.shape[0])
+        return cls(X, labels, _as_names(feature_names, X.shape[1]), _as_source(source),
+                   _as_label_names(label_names, labels))
 
     @property
     def n_features(self) -> int:
@@ -160,7 +188,7 @@ class TableMixin:
     _projection_cache: tuple | None = None  # (data version, view columns, Projection, view points)
 
     # ------------------------------------------------------------------ the table
-    def set_table(self, X, *, true_labels=None, feature_names=None, source=None) -> None:
+    def set_table(self, X, *, true_labels=None, feature_names=None, source=None, label_names=None) -> None:
         """Replace the data with a table of any width (undoable, one step).
 
         Parameters
@@ -173,6 +201,9 @@ class TableMixin:
             For the axis titles and the column choice; default "feature 1", ... ("x", "y" in 2-D).
         source : str or JSON-able data, optional
             Where the table came from (saved in sessions, shown in titles).
+        label_names : sequence of str, optional
+            What the true labels' codes 0, 1, ... stand for (needs ``true_labels``; every code
+            must have a name). Written by the CSV export in place of the codes.
 
         Placed centroids belong to the old data, so they are cleared; a "manual" initialisation
         becomes k-means++ unless the table is 2-D (placing needs the data's plane). The view goes
@@ -180,7 +211,7 @@ class TableMixin:
         """
         from .params import Params
 
-        table = TableData.checked(X, true_labels, feature_names, source)
+        table = TableData.checked(X, true_labels, feature_names, source, label_names=label_names)
         params: Params | None = None
         if table.n_features != 2 and self._params.init == "manual":
             params = replace(self._params, init="k-means++").validated()
@@ -214,6 +245,11 @@ class TableMixin:
     def true_labels(self) -> np.ndarray | None:
         """ndarray of shape (n,), int64, read-only: the known groups, or None."""
         return self._data.true_labels
+
+    @property
+    def label_names(self) -> tuple[str, ...] | None:
+        """What the true labels' codes stand for (``label_names[code]``), or None."""
+        return self._data.label_names
 
     @property
     def source(self):

@@ -99,7 +99,8 @@ def render(args: argparse.Namespace):
         if table is not None:
             # In full dimension, as the window's own import: the canvas shows the table's projection.
             window.state.set_table(table.X, true_labels=table.true_labels, feature_names=table.names,
-                                   source=table.title)
+                                   source=table.title,
+                                   label_names=(table.label_names or None) if table.true_labels is not None else None)
             window.state.set_params(k=table.k)
             if table.projection.kind == "columns" and table.X.shape[1] != 2:
                 window.state.set_view_columns(tuple(int(c) for c in table.projection.components.argmax(axis=1)))

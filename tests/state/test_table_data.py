@@ -154,10 +154,42 @@ def test_removing_points_keeps_their_true_labels_and_adding_drops_them():
     np.testing.assert_array_equal(state.true_labels, [0, 1, 1])
 
 
+def test_label_names_name_the_codes_are_kept_by_undo_and_go_with_the_true_labels():
+    state = AppState()
+    state.set_table(SQUARE, true_labels=[0, 0, 1, 1], label_names=["cat", "dog"])
+    assert state.label_names == ("cat", "dog") and state.table.label_names == ("cat", "dog")
+    state.remove_points([0])
+    assert state.label_names == ("cat", "dog")  # the codes left still mean the same
+    state.add_points([[5.0, 5.0]])  # a point drawn by hand is of no known class
+    assert state.true_labels is None and state.label_names is None
+    state.undo()
+    assert state.label_names == ("cat", "dog")
+    state.set_points(SQUARE)
+    assert state.true_labels is None and state.label_names is None
+    state.set_table(SQUARE, true_labels=[0, 0, 1, 1])
+    assert state.label_names is None
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(label_names=["a", "b"]), "there are no true labels"),
+    (dict(true_labels=[0, 1, 2, 2], label_names=["a", "b"]), "the true labels run from 0 to 2, but 2 name(s)"),
+    (dict(true_labels=[0, 1, 1, 0], label_names="ab"), "not one string"),
+    (dict(true_labels=[0, 1, 1, 0], label_names=["a", 1]), "must be strings"),
+])
+def test_bad_label_names_are_refused_naming_the_problem_and_change_nothing(kwargs, words):
+    state = AppState(SQUARE, Params(k=2))
+    with pytest.raises((ValueError, TypeError)) as err:
+        state.set_table(SQUARE * 2, **kwargs)
+    assert words in str(err.value)
+    np.testing.assert_array_equal(state.points, SQUARE)
+    assert not state.can_undo
+
+
 def test_a_session_round_trips_nd_points_labels_names_and_the_view(tmp_path):
     X, y = four_d()
     state = AppState(params=Params(k=3, seed=2))
-    state.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source={"file": "four.csv"})
+    state.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source={"file": "four.csv"},
+                    label_names=["p", "q", "r"])
     state.set_view_columns((1, 3))
     state.go_to(5)
     path = tmp_path / "s.kmsession"
@@ -167,22 +199,28 @@ def test_a_session_round_trips_nd_points_labels_names_and_the_view(tmp_path):
     np.testing.assert_array_equal(other.points, X)
     np.testing.assert_array_equal(other.true_labels, y)
     assert other.feature_names == ("a", "b", "c", "d") and other.source == {"file": "four.csv"}
+    assert other.label_names == ("p", "q", "r")
     assert other.view_columns == (1, 3) and other.cursor == 5
     np.testing.assert_array_equal(other.current.centers, state.current.centers)
     # As plain JSON (lists) too.
     lists = {**json.loads(json.dumps(state.to_dict())), **{k: v.tolist() for k, v in state.arrays().items()}}
     assert AppState.from_dict(lists).view_columns == (1, 3)
+    assert AppState.from_dict(lists).label_names == ("p", "q", "r")
 
 
 def test_a_session_saved_before_tables_still_opens():
     old = {"params": AppState(SQUARE).to_dict()["params"], "cursor": 1, "dataset": None}
     state = AppState.from_dict(old, {"points": SQUARE, "manual_centers": np.empty((0, 2))})
     assert state.n_features == 2 and state.true_labels is None and state.view_columns is None
+    assert state.label_names is None
 
 
 @pytest.mark.parametrize("change, words", [
     ({"view_columns": [0, 7]}, "view_columns=[0, 7] must be null or two different column indices from 0 to 3"),
     ({"feature_names": ["a"]}, "feature_names must be 4 strings"),
+    ({"label_names": ["a", "b"]}, "label_names=['a', 'b']: label_names name the true labels' codes, but there "
+                                  "are no true labels"),
+    ({"label_names": 7}, "label_names=7: label_names must be a sequence of strings; got int"),
     ({"params_init": "manual"}, "init 'manual' (centroids placed by hand) needs 2-D points; these have 4 features"),
 ])
 def test_a_bad_nd_session_names_the_problem(change, words):

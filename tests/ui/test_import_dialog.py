@@ -161,6 +161,7 @@ def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp
     assert state.data_version == old_version + 1 and state.n_features == 3
     np.testing.assert_array_equal(state.points, expected)  # clustered in 3-D, not a projection
     assert state.true_labels.tolist() == [0, 1, 2] * 3
+    assert state.label_names == SPECIES  # what the codes stand for, for the CSV export
     assert state.feature_names == ("width", "height", "depth")
     assert state.source == "table.csv"
     assert window.status_line_text() == "Imported table.csv: 9 rows × 3 features, true labels from 'species'"

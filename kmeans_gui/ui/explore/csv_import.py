@@ -25,7 +25,8 @@ def apply_table(state, table: Table) -> None:
     """Put ``table``'s features, names and true labels into the Explore state ``state`` (one undo
     step); ValueError, changing nothing, if the state refuses them."""
     state.set_table(table.X, true_labels=table.labels, feature_names=table.columns,
-                    source=os.path.basename(table.layout.path))
+                    source=os.path.basename(table.layout.path),
+                    label_names=table.label_names if table.labels is not None else None)
 
 
 class CsvImport(QObject):
