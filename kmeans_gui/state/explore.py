@@ -260,7 +260,7 @@ class AppState(TableMixin):
             self._undo.pop(0)
 
     def _apply_points(self, new: TableData, kind: str, params: "Params | None" = None,
-                      manual: np.ndarray | None = None) -> None:
+                      manual: np.ndarray | None = None, view: tuple | None = None) -> None:
         # Listeners hear points, params, manual and run once each, after the restart: a view that
         # redraws on "manual" must never meet the new points with the old run's labels.
         if self._view_columns is not None and max(self._view_columns) >= new.n_features:
@@ -268,6 +268,8 @@ class AppState(TableMixin):
         with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
             self._data = new
             self._data_version += 1
+            if view is not None:  # (projection, view points, bounds) of the default view, made on a worker
+                self._seed_view(view)
             self.points_change = kind
             self.events.points.emit()
             if params is not None:

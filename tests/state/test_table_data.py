@@ -330,3 +330,49 @@ def test_every_variant_runs_in_full_dimension(algorithm, extra):
     s = state.current
     assert state.error is None and s.is_final and s.centers.shape == (3, 4)
     assert state.project(s.centers).shape == (3, 2) and state.true_label_score() > 0.9
+
+
+def test_a_prepared_table_is_adopted_as_it_is_with_its_view_and_bounds():
+    from kmeans_gui.state.table_data import prepare_table
+
+    X, y = four_d()
+    prepared = prepare_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source="four.csv",
+                             label_names=["p", "q", "r"])
+    direct = AppState(params=Params(k=3, seed=4))
+    direct.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source="four.csv",
+                     label_names=["p", "q", "r"])
+    state = AppState(SQUARE, Params(k=3, seed=4))
+    state.set_table(prepared=prepared)
+    # Nothing recomputed on this thread: the worker's arrays are the state's.
+    assert state.table is prepared.data and state.projection is prepared.projection
+    assert state.view_points is prepared.view_points
+    np.testing.assert_array_equal(state.view_points, direct.view_points)
+    assert state.label_names == ("p", "q", "r") and state.source == "four.csv"
+    lo, hi = state.view_bounds
+    np.testing.assert_array_equal(lo, direct.view_points.min(axis=0))
+    np.testing.assert_array_equal(hi, direct.view_points.max(axis=0))
+    state.run_to_end()
+    direct.run_to_end()
+    np.testing.assert_array_equal(state.current.labels, direct.current.labels)
+    state.set_view_columns((0, 2))  # another view is fitted as before
+    np.testing.assert_array_equal(state.view_points, X[:, [0, 2]])
+    np.testing.assert_array_equal(state.view_bounds[1], X[:, [0, 2]].max(axis=0))
+    assert state.undo()
+    np.testing.assert_array_equal(state.points, SQUARE)
+    np.testing.assert_array_equal(state.view_bounds[0], [0.0, 0.0])
+    assert AppState().view_bounds is None
+
+
+def test_set_table_takes_a_prepared_table_or_points_not_both():
+    from kmeans_gui.state.table_data import prepare_table
+
+    state = AppState(SQUARE)
+    with pytest.raises(TypeError, match="either a prepared table or X"):
+        state.set_table(SQUARE, prepared=prepare_table(SQUARE))
+    with pytest.raises(TypeError, match="must be a PreparedTable"):
+        state.set_table(prepared=SQUARE)
+    with pytest.raises(TypeError, match="needs the points X"):
+        state.set_table()
+    with pytest.raises(ValueError, match="finite"):
+        prepare_table([[0.0, np.inf]])
+    assert not state.can_undo

@@ -149,6 +149,23 @@ def test_the_label_column_is_never_a_feature(qtbot, window, tmp_path):
 
 
 # ---------------------------------------------------------------- importing
+def test_the_view_of_the_table_is_prepared_on_the_worker_and_adopted_as_it_is(qtbot, window, tmp_path,
+                                                                              monkeypatch):
+    from kmeans_gui.ui.explore import csv_import
+
+    made, original = [], csv_import.prepare_import
+
+    def prepare(table):
+        made.append((threading.current_thread(), original(table)))
+        return made[-1][1]
+
+    monkeypatch.setattr(csv_import, "prepare_import", prepare)
+    finish_import(qtbot, open_import(qtbot, window, labelled_csv(tmp_path)))
+    (thread, prepared), = made
+    assert thread is not threading.main_thread()  # the PCA and the checks ran on the worker
+    assert window.state.table is prepared.data and window.state.view_points is prepared.view_points
+
+
 def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp_path):
     old_version = window.state.data_version
     dialog = open_import(qtbot, window, labelled_csv(tmp_path))
@@ -374,7 +391,8 @@ def test_progress_reaches_the_dialog_while_reading(qtbot, window, tmp_path, slow
     with qtbot.waitSignal(dialog.imported, timeout=10_000):
         go_on.set()
     np.testing.assert_array_equal(window.state.points, X)
-    assert len(shown) == 20 and shown[-1] == ("Reading big.csv: 200 rows", 1000)
+    assert len(shown) == 21 and shown[-2] == ("Reading big.csv: 200 rows", 1000)
+    assert shown[-1] == ("Preparing the view…", 1000)  # the projection, fitted on the worker too
     assert [text for text, _ in shown[:2]] == ["Reading big.csv: 10 rows", "Reading big.csv: 20 rows"]
 
 

@@ -14,19 +14,27 @@ from PySide6.QtWidgets import QFileDialog
 
 from ...data.table import Table
 from ...state import session
+from ...state.table_data import PreparedTable, prepare_table
 from .import_dialog import ImportDialog
 
-__all__ = ["CsvImport", "apply_table", "CSV_SUFFIXES"]
+__all__ = ["CsvImport", "apply_table", "prepare_import", "CSV_SUFFIXES"]
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
-def apply_table(state, table: Table) -> None:
+def prepare_import(table: Table) -> PreparedTable:
+    """``table`` checked and projected for the Explore state: slow on big tables, so run on the
+    import's worker (ValueError if the state would refuse it)."""
+    return prepare_table(table.X, true_labels=table.labels, feature_names=table.columns,
+                         source=os.path.basename(table.layout.path),
+                         label_names=table.label_names if table.labels is not None else None)
+
+
+def apply_table(state, table: Table, prepared: PreparedTable | None = None) -> None:
     """Put ``table``'s features, names and true labels into the Explore state ``state`` (one undo
-    step); ValueError, changing nothing, if the state refuses them."""
-    state.set_table(table.X, true_labels=table.labels, feature_names=table.columns,
-                    source=os.path.basename(table.layout.path),
-                    label_names=table.label_names if table.labels is not None else None)
+    step); ValueError, changing nothing, if the state refuses them. ``prepared``, from
+    :func:`prepare_import` on a worker, is adopted as it is."""
+    state.set_table(prepared=prepared if prepared is not None else prepare_import(table))
 
 
 class CsvImport(QObject):
@@ -53,7 +61,8 @@ class CsvImport(QObject):
         self.shutdown()  # one import at a time: a read still running in an older dialog stops
         window = self.window
         window.tabs.setCurrentWidget(window.explore)
-        dialog = ImportDialog(path, apply=self._apply, k=window.state.params.k, parent=window)
+        dialog = ImportDialog(path, apply=self._apply, k=window.state.params.k, parent=window,
+                              prepare=prepare_import)
         dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
         self.dialog = dialog
         dialog.open()
@@ -62,11 +71,11 @@ class CsvImport(QObject):
         dialog.activateWindow()
         return dialog
 
-    def _apply(self, table: Table) -> None:
+    def _apply(self, table: Table, prepared: PreparedTable | None = None) -> None:
         state = self.window.state
         version = state.data_version
         try:
-            apply_table(state, table)
+            apply_table(state, table, prepared)
         except ValueError as exc:
             if state.data_version == version:
                 raise  # refused, nothing changed: the dialog says why

@@ -82,8 +82,9 @@ class PointCloudItem(pg.GraphicsObject):
         self.last_raster_s = 0.0
 
     # ------------------------------------------------------------------ data
-    def set_points(self, xy: np.ndarray) -> None:
-        """xy : ndarray of shape (n, 2). Resets colours to index 1 and sizes to one class."""
+    def set_points(self, xy: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """xy : ndarray of shape (n, 2). Resets colours to index 1 and sizes to one class.
+        bounds : (lowest, highest) of xy's columns when known (saves a pass over millions of points)."""
         self.prepareGeometryChange()
         self._points_version += 1
         self._xy = np.ascontiguousarray(xy, dtype=np.float64)
@@ -91,7 +92,7 @@ class PointCloudItem(pg.GraphicsObject):
         self._argb = None
         self._size_class = None
         if len(self._xy):
-            lo, hi = self._xy.min(axis=0), self._xy.max(axis=0)
+            lo, hi = bounds if bounds is not None else (self._xy.min(axis=0), self._xy.max(axis=0))
             self._bounds = QRectF(lo[0], lo[1], max(hi[0] - lo[0], 1e-9), max(hi[1] - lo[1], 1e-9))
         else:
             self._bounds = QRectF()
