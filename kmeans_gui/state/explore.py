@@ -90,9 +90,10 @@ class AppState(TableMixin):
         self._manual = frozen(np.empty((0, 2)))
         # Each entry is (data, placed centroids, params) as they were before an edit; the last two
         # are None where the edit left them alone (moving a centroid or changing k later must not
-        # be undone with a point). A new dataset changes all three.
-        self._undo: list[tuple[TableData, np.ndarray | None, Params | None]] = []
-        self._redo: list[tuple[TableData, np.ndarray | None, Params | None]] = []
+        # be undone with a point). A new dataset changes all three. The fourth is the dataset the
+        # data came from (None for a table), so the Data panel names the data undo brought back.
+        self._undo: list[tuple[TableData, np.ndarray | None, Params | None, dict | None]] = []
+        self._redo: list[tuple[TableData, np.ndarray | None, Params | None, dict | None]] = []
         self.points_change = "replace"
         self.dataset: dict | None = None
         self.eager_budget_s = eager_budget_s
@@ -217,8 +218,8 @@ class AppState(TableMixin):
             params = replace(params, k=k)
         if table.n_features != 2 and params.init == "manual":
             params = replace(params, init="k-means++")  # placing centroids needs the data's plane
-        self.dataset = {"name": name, **options}
         self._push_undo(whole=True)
+        self.dataset = {"name": name, **options}
         self._view_columns = None
         self._apply_points(table, "replace", params.validated(), manual=frozen(np.empty((0, 2))))
 
@@ -234,24 +235,27 @@ class AppState(TableMixin):
         """Back to the points (and placed centroids) before the last edit; False if none."""
         if not self._undo:
             return False
-        points, manual, params = self._undo.pop()
+        points, manual, params, dataset = self._undo.pop()
         self._redo.append((self._data, None if manual is None else self._manual,
-                           None if params is None else self._params))
+                           None if params is None else self._params, self.dataset))
+        self.dataset = dataset
         self._apply_points(points, "edit", params, manual=manual)
         return True
 
     def redo(self) -> bool:
         if not self._redo:
             return False
-        points, manual, params = self._redo.pop()
+        points, manual, params, dataset = self._redo.pop()
         self._push_undo(clear_redo=False, whole=manual is not None)
+        self.dataset = dataset
         self._apply_points(points, "edit", params, manual=manual)
         return True
 
     def _push_undo(self, clear_redo: bool = True, whole: bool = False) -> None:
         """Record the points (``whole``: and the placed centroids and params) before an edit."""
         # Arrays are read-only, so sharing them between the present and the history is safe.
-        self._undo.append((self._data, self._manual if whole else None, self._params if whole else None))
+        self._undo.append((self._data, self._manual if whole else None, self._params if whole else None,
+                           self.dataset))
         if clear_redo:
             self._redo.clear()
         while len(self._undo) > self.max_undo or (

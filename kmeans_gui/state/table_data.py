@@ -288,8 +288,8 @@ class TableMixin:
         params: Params | None = None
         if table.n_features != 2 and self._params.init == "manual":
             params = replace(self._params, init="k-means++").validated()
-        self.dataset = None
         self._push_undo(whole=True)
+        self.dataset = None
         self._view_columns = None
         self._apply_points(table, "replace", params, manual=frozen(np.empty((0, 2))), view=view)
 

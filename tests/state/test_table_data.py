@@ -376,3 +376,17 @@ def test_set_table_takes_a_prepared_table_or_points_not_both():
     with pytest.raises(ValueError, match="finite"):
         prepare_table([[0.0, np.inf]])
     assert not state.can_undo
+
+
+def test_undo_brings_back_which_dataset_the_data_came_from():
+    state = AppState()
+    state.load_dataset("moons", n=50, seed=1)
+    state.set_table(SQUARE * 3, source="square.csv")
+    assert state.dataset is None
+    state.undo()
+    assert state.dataset["name"] == "moons" and state.n_points == 50
+    state.redo()
+    assert state.dataset is None and state.source == "square.csv"
+    state.undo()
+    state.undo()
+    assert state.dataset is None and state.n_points == 0  # the empty start

@@ -10,7 +10,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
+from kmeans_gui.data.datasets import DATASETS
 from kmeans_gui.ui.explore.import_dialog import ImportDialog
+from kmeans_gui.ui.explore.panels.dataset import TABLE_ITEM
 
 SPECIES = ("setosa", "versicolor", "virginica")
 
@@ -495,3 +497,30 @@ def test_a_second_import_replaces_a_dialog_still_reading(qtbot, window, tmp_path
     assert closed == [QDialog.DialogCode.Rejected]
     assert window.csv_import.dialog is second and second.isVisible()
     assert finish_import(qtbot, second) is not None and window.state.n_features == 3
+
+
+# ---------------------------------------------------------------- the Data panel after an import
+def test_the_data_panel_names_the_imported_table_and_a_dataset_can_be_chosen_again(qtbot, window, tmp_path):
+    from PySide6.QtTest import QTest
+
+    panel, state = window.dataset_panel, window.state
+    combo = panel.dataset_combo
+    panel.set_dataset("moons")
+    moons = state.points
+    finish_import(qtbot, open_import(qtbot, window, labelled_csv(tmp_path)))
+    assert combo.currentText() == "table.csv · 9 × 3" and combo.count() == len(DATASETS) + 1
+    assert not panel.generate_button.isEnabled()
+    assert not panel.n_spin.isVisible() and not panel.seed_spin.isVisible()  # no stale dataset options
+    window.undo_action.trigger()  # back to the moons: the panel says so again
+    np.testing.assert_array_equal(state.points, moons)
+    assert combo.currentData() == "moons" and combo.count() == len(DATASETS)
+    assert panel.n_spin.isVisible() and panel.generate_button.isEnabled()
+    window.redo_action.trigger()
+    assert combo.currentText() == "table.csv · 9 × 3" and state.n_features == 3
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)  # the first dataset, chosen by hand
+    assert combo.currentData() == "blobs" and state.dataset["name"] == "blobs"
+    assert state.n_points == panel.n_spin.value() and state.n_features == 2
+    assert combo.findData(TABLE_ITEM) == -1 and panel.generate_button.isEnabled()
+    window.undo_action.trigger()
+    assert combo.currentText() == "table.csv · 9 × 3"
