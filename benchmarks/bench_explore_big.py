@@ -1,7 +1,15 @@
-"""Explore on big data: memory of a long seeding, and the longest GUI stall of "Run to end".
+"""Explore on big data: memory of a long seeding, and the longest GUI stall of "Run to end",
+of a parameter change on the "large" preset, and of a restart or a new dataset at 2M points.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_explore_big.py [--mem-n 1000000 --mem-k 50]
-        [--stall-n 2000000 --stall-k 4] [--skip-mem] [--skip-stall]
+        [--stall-n 2000000 --stall-k 4] [--skip-mem] [--skip-stall] [--restart]
+        [--restart-n 2000000]
+
+Restart (``--restart``, alone with ``--skip-mem --skip-stall``): a real window on the "large"
+preset (200,000 points); for each algorithm the k spin box is stepped up (a parameter change,
+so the run restarts) and a 5 ms QTimer measures the longest gap on the GUI thread until the new
+run's first states are on screen and the worker is done. Then, at ``--restart-n`` points, New seed
+(a restart) and Generate (a new dataset) the same way.
 
 Memory: one run of ``AppState`` to the end with every seed's D^2 array kept (what the app did
 before: ``SEED_DISTANCE_BUDGET`` unlimited) and with the default budget; prints tracemalloc's peak
@@ -114,6 +122,103 @@ def stall(n: int, k: int) -> None:
     app.processEvents()
 
 
+def _longest_gap(app, action, done, timeout_s=60.0) -> tuple[float, float]:
+    """(longest gap between 5 ms ticks in ms, wall seconds) while ``action`` runs and until ``done()``."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    gaps, clock, last = [], QElapsedTimer(), [0.0]
+
+    def tick():
+        now = clock.nsecsElapsed() / 1e6
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    clock.start()
+    timer.start()
+    t0 = time.perf_counter()
+    QTimer.singleShot(0, action)
+    app.processEvents()
+    while not done() and time.perf_counter() - t0 < timeout_s:
+        app.processEvents()
+        time.sleep(0.001)
+    for _ in range(5):
+        app.processEvents()
+    wall = time.perf_counter() - t0
+    timer.stop()
+    tick()
+    return float(np.max(gaps)), wall
+
+
+def restart(n_big: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.main_window import MainWindow
+
+    state = AppState(params=Params(k=4, seed=0))
+    state.load_dataset("large", centers=4, seed=0)
+    window = MainWindow(state)
+    window.resize(1280, 800)
+    window.show()
+
+    def settled():
+        return state.current is not None and not window.playback.computing
+
+    def wait():
+        t0 = time.perf_counter()
+        while not settled() and time.perf_counter() - t0 < 60:
+            app.processEvents()
+            time.sleep(0.001)
+        for _ in range(20):
+            app.processEvents()
+
+    wait()
+    spin = window.algorithm_panel.k_spin
+    def shown():
+        return state.current is not None
+
+    def change_and_wait(action, label):
+        """Longest gap from the action until the first state is on screen, then until the worker is done."""
+        first, rest = [], []
+        for step in action:
+            first.append(_longest_gap(app, step, shown)[0])
+            rest.append(_longest_gap(app, lambda: None, settled)[0])
+        print(f"{label}: longest GUI stall until the first state is shown {min(first):4.0f}-{max(first):4.0f} ms; "
+              f"then until the worker is done {min(rest):4.0f}-{max(rest):4.0f} ms")
+
+    for algorithm in ("lloyd", "minibatch", "soft", "gmm"):
+        state.set_params(algorithm=algorithm, k=4)
+        wait()
+        change_and_wait([spin.stepUp, spin.stepDown] * 2,
+                        f"{state.n_points:,} points ('large'), {algorithm:9s}, k 4<->5 by the spin box x4")
+    state.set_params(algorithm="lloyd", k=4)
+    wait()
+    state.load_dataset("blobs", n=n_big, centers=4, seed=0)
+    wait()
+    window.dataset_panel._on_points_change()  # the panel shows blobs, n_big points, seed 0
+    change_and_wait([window.playback.new_seed] * 3, f"{state.n_points:,} points (blobs), lloyd k=4, New seed x3")
+    panel = window.dataset_panel
+    with_panel = hasattr(panel, "runner")  # the worker that makes big datasets (absent before)
+    first, rest = [], []
+    for _ in range(2):
+        version = state.data_version
+        # Generate: the next draw of the panel's dataset (blobs, n_big points), as a click does.
+        gap, _ = _longest_gap(app, panel.generate if with_panel else
+                              lambda: state.load_dataset("blobs", n=n_big, centers=4, seed=state.dataset["seed"] + 1),
+                              lambda: state.data_version != version and state.current is not None)
+        first.append(gap)
+        rest.append(_longest_gap(app, lambda: None, settled)[0])
+    print(f"{state.n_points:,} points (blobs), lloyd k=4, Generate (a new dataset) x2: longest GUI stall until "
+          f"the first state is shown {min(first):4.0f}-{max(first):4.0f} ms; then until the worker is done "
+          f"{min(rest):4.0f}-{max(rest):4.0f} ms")
+    window.close()
+    app.processEvents()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mem-n", type=int, default=1_000_000)
@@ -122,11 +227,15 @@ def main() -> None:
     parser.add_argument("--stall-k", type=int, default=4)
     parser.add_argument("--skip-mem", action="store_true")
     parser.add_argument("--skip-stall", action="store_true")
+    parser.add_argument("--restart", action="store_true")
+    parser.add_argument("--restart-n", type=int, default=2_000_000)
     args = parser.parse_args()
     if not args.skip_mem:
         memory(args.mem_n, args.mem_k)
     if not args.skip_stall:
         stall(args.stall_n, args.stall_k)
+    if args.restart:
+        restart(args.restart_n)
 
 
 if __name__ == "__main__":

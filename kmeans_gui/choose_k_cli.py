@@ -1,7 +1,9 @@
 """``kmeans-gui choose-k``: score k = 1..max k headless and say which k each criterion chooses.
 
-``kmeans-gui choose-k [--dataset NAME | --data FILE.csv] [--max-k 10] [--seeds 3] [--json]``
-fits k-means for every k with several seeds (:func:`~kmeans_gui.engine.sweep.sweep_k`) and prints,
+``kmeans-gui choose-k [--dataset NAME | --data FILE.csv] [--max-k 10] [--seeds 3] [--algorithm gmm
+[--covariance full]] [--json]`` fits k-means for every k with several seeds
+(:func:`~kmeans_gui.engine.sweep.sweep_k`; with ``--algorithm gmm`` also a Gaussian mixture per k
+and seed, scored by its BIC) and prints,
 per k, every criterion as the mean and spread over the seeds (the gap statistic as gap(k) and its
 standard error s_k), then, per criterion, the k it chooses or why none, and when they disagree,
 why. No Qt is imported. Bad input prints one line on stderr and exits with status 2, without a
@@ -21,6 +23,7 @@ __all__ = ["add_arguments", "run", "report"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from .data.datasets import DATASETS
+    from .engine.gmm import COVARIANCE_TYPES
     from .engine.inits import INIT_NAMES
 
     source = parser.add_mutually_exclusive_group()
@@ -37,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="reference data sets for the gap statistic (default 10; 0 skips it)")
     parser.add_argument("--gap-reference", choices=("box", "pca"), default="box",
                         help="gap references uniform over the bounding box (default) or the principal-component box")
+    parser.add_argument("--algorithm", choices=("lloyd", "gmm"), default="lloyd",
+                        help="gmm: also fit a Gaussian mixture per k and seed and choose k by its BIC "
+                             "(default lloyd: k-means only)")
+    parser.add_argument("--covariance", choices=COVARIANCE_TYPES, default="full",
+                        help="the Gaussian mixture's covariance type with --algorithm gmm (default full)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and the runs (default 0)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -72,7 +80,8 @@ def report(result, source: str, settings: dict, disagreement: str | None = None)
     from .engine.sweep import CRITERIA
 
     per_k = []
-    means = {s: result.mean(s) for s in ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin")}
+    names = ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin") + (("bic",) if result.has_bic else ())
+    means = {s: result.mean(s) for s in names}
     spreads = {s: result.spread(s) for s in means}
     for i, k in enumerate(result.k_values):
         row = {"k": int(k)}
@@ -113,6 +122,9 @@ def format_table(data: dict) -> list[str]:
     """Aligned lines of text: one row per k, then what each criterion chooses."""
     columns = [("inertia", 1), ("silhouette", 3), ("calinski_harabasz", 1), ("davies_bouldin", 3), ("gap", 3)]
     titles = ["k", "inertia", "silhouette", "Calinski-Harabasz", "Davies-Bouldin", "gap ± s_k", "fit ms"]
+    if data["per_k"] and "bic" in data["per_k"][0]:
+        columns.append(("bic", 1))
+        titles.insert(-1, "GMM BIC")
     rows = [[str(r["k"])] + [_cell(r.get(name), digits) for name, digits in columns]
             + [f"{1000 * r['fit_seconds']['mean']:.1f}"] for r in data["per_k"]]
     widths = [max(len(t), *(len(row[i]) for row in rows)) for i, t in enumerate(titles)]
@@ -144,17 +156,17 @@ def run(args) -> int:
     from .engine.sweep import sweep_k
 
     max_k = min(args.max_k, X.shape[0])
+    gmm_covariance = args.covariance if args.algorithm == "gmm" else None
     settings = {"init": args.init, "max_iter": args.max_iter, "tol": args.tol, "gap_refs": args.gap_refs,
-                "gap_reference": args.gap_reference, "random_state": args.seed}
+                "gap_reference": args.gap_reference, "random_state": args.seed, "algorithm": args.algorithm,
+                "covariance": gmm_covariance}
     try:
         result = sweep_k(X, range(1, max_k + 1), args.seeds, random_state=args.seed, init=args.init,
                          max_iter=args.max_iter, tol=args.tol, gap_refs=args.gap_refs,
-                         gap_reference=args.gap_reference)
+                         gap_reference=args.gap_reference, gmm_covariance=gmm_covariance)
     except ValueError as exc:
         return _fail(str(exc))
-    from .engine.agreement import explain_disagreement
-
-    data = report(result, source, settings, explain_disagreement(result, X))
+    data = report(result, source, settings, result.disagreement)
     if max_k < args.max_k:
         data["notes"].insert(0, f"--max-k {args.max_k} lowered to {max_k}: the data have {X.shape[0]} points")
     if args.json:

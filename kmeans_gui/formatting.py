@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-__all__ = ["db", "size_text", "size_ratio_text"]
+__all__ = ["db", "db_gain", "size_text", "size_ratio_text"]
 
 
 def db(value: float, exact: str = "∞ (exact)") -> str:
     """A PSNR in decibels; ``exact`` stands for an infinite PSNR (the terminal uses ASCII)."""
     return exact if value == float("inf") else f"{value:.2f} dB"
+
+
+def db_gain(ours: float, theirs: float, other: str, *, ascii: bool = False) -> str:
+    """How far our PSNR is above (or below) ``other``'s, e.g. "+1.23 dB".
+
+    An infinite PSNR is an exact copy (an image of no more colours than the palette): when both
+    are, "lossless, as {other}" (inf - inf would print "nan dB"); when one is, in words too.
+    ``ascii`` writes "-" and "inf" for a terminal; otherwise the minus sign and "∞".
+    """
+    inf = float("inf")
+    minus, infinity = ("-", "inf") if ascii else ("−", "∞")
+    if ours == inf and theirs == inf:
+        return f"lossless, as {other}"
+    if ours == inf:
+        return f"+{infinity} dB (lossless; {other} is not)"
+    if theirs == inf:
+        return f"{minus}{infinity} dB ({other} is lossless)"
+    delta = ours - theirs
+    return f"{'+' if delta >= 0 else minus}{abs(delta):.2f} dB"
 
 
 def size_text(n: int | None) -> str:

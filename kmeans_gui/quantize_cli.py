@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from .formatting import db, size_ratio_text, size_text
+from .formatting import db, db_gain, size_ratio_text, size_text
 
 __all__ = ["add_arguments", "run", "format_figures"]
 
@@ -99,8 +99,8 @@ def format_figures(result, *, original_size: int | None, png_size: int | None, c
             size += f" vs original {size_text(original_size)}: {ratio}"
         rows.append(("indexed PNG", size))
     for c in comparisons:
-        delta = result.psnr - c.psnr
-        rows.append((f"Pillow {c.name}", f"PSNR {db(c.psnr, ASCII_EXACT)} (k-means {'+' if delta >= 0 else ''}{delta:.2f} dB), "
+        rows.append((f"Pillow {c.name}", f"PSNR {db(c.psnr, ASCII_EXACT)} (k-means "
+                                         f"{db_gain(result.psnr, c.psnr, 'Pillow', ascii=True)}), "
                                          f"{c.palette.shape[0]} colours, {c.seconds:.2f} s"))
     lines = [f"{label:<19s}{value}" for label, value in rows]
     return lines

@@ -31,10 +31,26 @@ def test_json_on_the_tutorials_blobs(capsys):
     assert data["per_k"][0]["silhouette"] == {"mean": None, "spread": None}  # undefined at k = 1
     assert all(row["fit_seconds"]["mean"] > 0 and row["fit_seconds"]["spread"] >= 0 for row in data["per_k"])
     chosen = {name: c["k"] for name, c in data["chosen"].items()}
-    assert chosen == {"elbow": 3, "silhouette": 4, "calinski_harabasz": 4, "davies_bouldin": 4, "gap": 4}
+    assert chosen == {"elbow": 3, "silhouette": 4, "calinski_harabasz": 4, "davies_bouldin": 4, "gap": 4, "bic": None}
+    assert "not computed" in data["chosen"]["bic"]["reason"] and "bic" not in data["per_k"][0]
     assert all(c["reason"] for c in data["chosen"].values())
     assert data["disagreement"].startswith("The criteria disagree: the elbow says k = 3;")
     assert "two clusters lie close together" in data["disagreement"]
+
+
+def test_algorithm_gmm_adds_the_mixtures_bic_per_k_and_its_choice(capsys):
+    data = run_json(capsys, "--dataset", "tutorial-blobs", "--max-k", "5", "--seeds", "2", "--gap-refs", "0",
+                    "--algorithm", "gmm", "--covariance", "diag")
+    expected = sweep_k(make_dataset("tutorial-blobs"), range(1, 6), 2, random_state=0, gmm_covariance="diag")
+    assert data["settings"]["algorithm"] == "gmm" and data["settings"]["covariance"] == "diag"
+    for i, row in enumerate(data["per_k"]):
+        assert row["bic"] == {"mean": pytest.approx(expected.mean("bic")[i]),
+                              "spread": pytest.approx(expected.spread("bic")[i])}
+    assert data["chosen"]["bic"]["k"] == expected.chosen_k("bic")[0] is not None
+    assert main(["choose-k", "--dataset", "tutorial-blobs", "--max-k", "3", "--seeds", "1", "--gap-refs", "0",
+                 "--algorithm", "gmm"]) == 0
+    table = capsys.readouterr().out
+    assert "GMM BIC" in table and "\nbic " in table
 
 
 def test_csv_of_one_cluster_only_the_gap_answers_1(tmp_path, capsys):

@@ -16,3 +16,14 @@ def test_unknown_or_downscaled_original_gives_no_percentage():
 
 def test_size_text():
     assert size_text(None) == "?" and size_text(1536) == "1.5 KiB" and size_text(3 * 1024**2) == "3.00 MiB"
+
+
+def test_db_gain_says_lossless_instead_of_nan_db():
+    from kmeans_gui.formatting import db_gain
+
+    inf = float("inf")
+    assert db_gain(31.5, 30.25, "Pillow") == "+1.25 dB"
+    assert db_gain(30.0, 31.5, "Pillow") == "−1.50 dB" and db_gain(30.0, 31.5, "Pillow", ascii=True) == "-1.50 dB"
+    assert db_gain(inf, inf, "Pillow") == "lossless, as Pillow"
+    assert db_gain(inf, 40.0, "Pillow") == "+∞ dB (lossless; Pillow is not)"
+    assert db_gain(40.0, inf, "Pillow", ascii=True) == "-inf dB (Pillow is lossless)"

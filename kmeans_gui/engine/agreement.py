@@ -21,6 +21,7 @@ CRITERION_NAMES = {
     "calinski_harabasz": "Calinski-Harabasz",
     "davies_bouldin": "Davies-Bouldin",
     "gap": "the gap statistic",
+    "bic": "the Gaussian mixture's BIC",
 }
 
 
@@ -80,7 +81,7 @@ def explain_disagreement(result, X) -> str | None:
     ----------
     result : SweepResult
         Its ``chosen_k(criterion)`` for each of "elbow", "silhouette", "calinski_harabasz",
-        "davies_bouldin" and "gap" (criteria with no answer are left out).
+        "davies_bouldin", "gap" and "bic" (criteria with no answer are left out).
     X : array-like of shape (n_samples, n_features)
         The data the sweep ran on.
     """

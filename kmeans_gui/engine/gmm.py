@@ -42,6 +42,9 @@ __all__ = [
     "CollapsedComponentWarning",
     "GMMState",
     "gmm_steps",
+    "gmm_bic",
+    "fit_bic",
+    "n_parameters",
     "STOP_TOL",
     "STOP_MAX_ITER",
 ]
@@ -208,6 +211,67 @@ def gmm_steps(
     model = Model(covariance_type, d, float(reg_covar), radius)
     params = replace(model.initial(X, offset, means - offset, weights, precisions), given_means=means)
     yield from _em_steps(X, offset, model, params, max_iter, float(tol))
+
+
+def n_parameters(covariance_type: str, n_components: int, n_features: int) -> int:
+    """Free parameters of a mixture: means, covariances and the weights (which sum to 1).
+
+    Counted as ``GaussianMixture._n_parameters`` counts them, so :func:`gmm_bic` is its ``bic``.
+    """
+    k, d = int(n_components), int(n_features)
+    covariance = {"full": k * d * (d + 1) // 2, "tied": d * (d + 1) // 2, "diag": k * d, "spherical": k}
+    if covariance_type not in covariance:
+        raise ValueError(f"covariance_type={covariance_type!r} must be one of {COVARIANCE_TYPES}.")
+    return covariance[covariance_type] + k * d + k - 1
+
+
+def gmm_bic(state: GMMState, n_samples: int) -> float:
+    """The Bayesian information criterion of a fitted mixture: ``-2 n log L + p log n`` (lower is better).
+
+    Parameters
+    ----------
+    state : GMMState
+        Normally the final state of :func:`gmm_steps`; its ``log_likelihood`` is the mean per
+        point of the parameters it shows, on the data it was fitted to.
+    n_samples : int
+        The number of points those data have.
+
+    Returns
+    -------
+    float
+        Equal to ``sklearn.mixture.GaussianMixture.bic(X)`` for the same parameters.
+    """
+    k, d = state.means.shape
+    n = int(n_samples)
+    return float(-2.0 * state.log_likelihood * n + n_parameters(state.covariance_type, k, d) * np.log(n))
+
+
+def fit_bic(X, n_components: int, *, covariance_type: str = "full", max_iter: int = 100, tol: float = 1e-3,
+            random_state=None) -> float:
+    """Fit a mixture by EM from :func:`gmm_steps`' k-means++ start and return its BIC.
+
+    A component collapsing onto one point is held at ``reg_covar`` (its warning is not repeated
+    here): the BIC of the floored fit is still the one scikit-learn reports.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_components : int
+    covariance_type, max_iter, tol, random_state
+        As for :func:`gmm_steps`.
+
+    Returns
+    -------
+    float
+    """
+    X = v.check_data(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapsedComponentWarning)
+        final = None
+        for final in gmm_steps(X, n_components, covariance_type=covariance_type, max_iter=max_iter, tol=tol,
+                               random_state=random_state):
+            pass
+    return gmm_bic(final, X.shape[0])
 
 
 def _check_weights(weights, k):

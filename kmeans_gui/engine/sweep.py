@@ -5,8 +5,8 @@ inertias, so an elbow chart can show the spread over seeds. Every run is scored 
 silhouette (all k at once, sharing the distance blocks: see :mod:`.metrics`), and with the
 Calinski-Harabasz and Davies-Bouldin indices from scikit-learn, so each score has a mean and a
 spread over the seeds; runs that found the same partition are scored once. Optionally the gap
-statistic (:mod:`.gap`) and the tutorial's elbow curve (one "tutorial-random" run per k) come
-too. Pure NumPy; callbacks report progress and let a caller on another thread stop the sweep
+statistic (:mod:`.gap`), the tutorial's elbow curve (one "tutorial-random" run per k) and, for
+a Gaussian mixture, its BIC per seed (EM from the same k-means++ seeds) come too. Pure NumPy; callbacks report progress and let a caller on another thread stop the sweep
 between units of work.
 """
 
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import numbers
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from . import _validation as v
+from .agreement import explain_disagreement
 from .gap import GAP_REFERENCES, GapResult, gap_statistic
+from .gmm import COVARIANCE_TYPES, fit_bic
 from .metrics import (
     SILHOUETTE_MAX_POINTS,
     SILHOUETTE_SAMPLE_SIZE,
@@ -34,9 +36,10 @@ from .steps import kmeans_steps, run_to_end
 __all__ = ["KFit", "SweepResult", "SweepCancelled", "sweep_k", "tutorial_elbow", "SCORES", "CRITERIA"]
 
 #: Scores every run gets, each with a mean and a spread over the seeds.
-SCORES = ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin")
-#: What can choose k: the elbow (knee of the best inertia), the three indices (best mean), the gap.
-CRITERIA = ("elbow", "silhouette", "calinski_harabasz", "davies_bouldin", "gap")
+SCORES = ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "bic")
+#: What can choose k: the elbow (knee of the best inertia), the three indices (best mean), the gap,
+#: and the Gaussian mixture's BIC (lowest mean) when the sweep fits one.
+CRITERIA = ("elbow", "silhouette", "calinski_harabasz", "davies_bouldin", "gap", "bic")
 #: The tutorial's own iteration cap (its ``max_iters=100``), for its elbow curve.
 TUTORIAL_MAX_ITER = 100
 
@@ -63,7 +66,8 @@ class KFit:
         Of the best run; NaN when undefined (fewer than 2 distinct labels).
     seed_scores : dict of str to ndarray of shape (n_seeds,)
         "silhouette", "calinski_harabasz" and "davies_bouldin" of every seed's run (NaN where
-        undefined), in the order of ``SweepResult.seeds``.
+        undefined), in the order of ``SweepResult.seeds``; and "bic", the BIC of a Gaussian mixture
+        fitted from each seed, when the sweep was asked for it.
     fit_seconds : ndarray of shape (n_seeds,) or None
         Wall time of each seed's fit.
     """
@@ -115,6 +119,12 @@ class SweepResult:
     tutorial_curve : ndarray of shape (n_k,) or None
         The tutorial's elbow: inertia of one "tutorial-random" run per k from ``tutorial_seed``.
     tutorial_seed : int or None
+    gmm_covariance : str or None
+        The covariance type of the Gaussian mixtures whose BIC was computed; None when none was.
+    disagreement : str or None
+        When the criteria choose different k, why, in words
+        (:func:`~kmeans_gui.engine.agreement.explain_disagreement`); None when they agree. Worked
+        out with the sweep, so a GUI running the sweep on a worker only displays it.
     """
 
     fits: tuple
@@ -126,6 +136,12 @@ class SweepResult:
     gap: GapResult | None = None
     tutorial_curve: np.ndarray | None = None
     tutorial_seed: int | None = None
+    gmm_covariance: str | None = None
+    disagreement: str | None = None
+
+    @property
+    def has_bic(self) -> bool:
+        return self.gmm_covariance is not None
 
     @property
     def k_values(self) -> np.ndarray:
@@ -200,7 +216,7 @@ class SweepResult:
         """The k a criterion of :data:`CRITERIA` chooses, and why (or why none), in words.
 
         "elbow" is the knee of the best inertia per k; "silhouette" and "calinski_harabasz" the
-        highest mean over the seeds, "davies_bouldin" the lowest; "gap" Tibshirani's rule.
+        highest mean over the seeds, "davies_bouldin" and "bic" the lowest; "gap" Tibshirani's rule.
         """
         if criterion == "elbow":
             return (None if self.knee.x is None else int(self.knee.x)), self.knee.message
@@ -208,12 +224,14 @@ class SweepResult:
             if self.gap is None:
                 return None, "not computed (ask for it with gap_refs > 0)"
             return self.gap.chosen_k, self.gap.reason
-        if criterion not in ("silhouette", "calinski_harabasz", "davies_bouldin"):
+        if criterion == "bic" and not self.has_bic:
+            return None, "not computed (the sweep fits a Gaussian mixture only when asked: gmm_covariance)"
+        if criterion not in ("silhouette", "calinski_harabasz", "davies_bouldin", "bic"):
             raise ValueError(f"unknown criterion {criterion!r}; choose one of {CRITERIA}")
         means = self.mean(criterion)
         if not np.isfinite(means).any():
             return None, "undefined for every k tried: it needs at least 2 clusters of distinct points"
-        lowest = criterion == "davies_bouldin"
+        lowest = criterion in ("davies_bouldin", "bic")
         k = int(self.k_values[(np.nanargmin if lowest else np.nanargmax)(means)])
         return k, f"{'lowest' if lowest else 'highest'} mean over the seeds at k = {k}"
 
@@ -239,8 +257,8 @@ def _check_k_values(k_values) -> list[int]:
 def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init="k-means++",
             max_iter: int = 300, tol: float = 1e-4, silhouette_max_points: int = SILHOUETTE_MAX_POINTS,
             silhouette_sample_size: int = SILHOUETTE_SAMPLE_SIZE, gap_refs: int = 0,
-            gap_reference: str = "box", tutorial_seed: int | None = None, progress=None,
-            should_stop=None, on_fit=None) -> SweepResult:
+            gap_reference: str = "box", tutorial_seed: int | None = None, gmm_covariance: str | None = None,
+            progress=None, should_stop=None, on_fit=None) -> SweepResult:
     """Fit k-means for every k with ``n_seeds`` seeds, keep the best run, and score every run.
 
     Parameters
@@ -265,6 +283,11 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         Where the gap statistic's reference data are drawn.
     tutorial_seed : int, optional
         Also compute the tutorial's elbow curve (:func:`tutorial_elbow`) from this seed.
+    gmm_covariance : {"full", "tied", "diag", "spherical"}, optional
+        Also fit a Gaussian mixture of this covariance type per k and seed
+        (:func:`~kmeans_gui.engine.gmm.fit_bic`: EM from the k-means++ seeds ``gmm_steps`` draws
+        for that seed, with ``max_iter`` and ``tol``) and score it by its BIC, the score
+        "bic" (lowest mean chooses k).
     progress : callable(fraction: float, message: str), optional
     should_stop : callable() -> bool, optional
         Polled between fits and between silhouette blocks; True raises :class:`SweepCancelled`.
@@ -284,23 +307,26 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         raise ValueError(f"gap_refs={gap_refs!r} must be an integer >= 0 (0: no gap statistic).")
     if gap_reference not in GAP_REFERENCES:
         raise ValueError(f"gap_reference={gap_reference!r} must be one of {GAP_REFERENCES}.")
+    if gmm_covariance is not None and gmm_covariance not in COVARIANCE_TYPES:
+        raise ValueError(f"gmm_covariance={gmm_covariance!r} must be None or one of {COVARIANCE_TYPES}.")
     seeds = tuple(int(s) for s in v.check_random_state(random_state).randint(0, 2**31 - 1, size=n_seeds))
     ks, notes = _drop_k_above_distinct(X, ks)
     idx = None
     if n > silhouette_max_points:
         idx = np.sort(_sample_indices(n, min(silhouette_sample_size, n), random_state))
-    progress_of = _Progress(n, ks, n_seeds, idx, gap_refs, tutorial_seed is not None, progress, should_stop)
+    progress_of = _Progress(n, ks, n_seeds, idx, gap_refs, tutorial_seed is not None, progress, should_stop,
+                            gmm_covariance is not None)
 
     fits, partitions = [], []
     for k in ks:
-        fit, runs = _fit_k(X, k, seeds, init, max_iter, tol, progress_of)
+        fit, runs = _fit_k(X, k, seeds, init, max_iter, tol, progress_of, gmm_covariance)
         fits.append(fit)
         if on_fit is not None:
             on_fit(fit)
         partitions.append(_distinct_partitions(X, runs, idx, progress_of))
     tutorial_curve = None
     if tutorial_seed is not None:
-        progress_of.step("the tutorial's elbow curve", progress_of.fit_cost.sum() / n_seeds)
+        progress_of.step("the tutorial's elbow curve", progress_of.tutorial_cost)
         tutorial_curve = tutorial_elbow(X, ks, tutorial_seed)
     gap = None
     if gap_refs:
@@ -312,10 +338,12 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         )
         progress_of.done += progress_of.gap_cost
     final = _score(X, fits, partitions, idx, progress_of, should_stop)
-    progress_of.report(1.0, "done")
     knee = find_knee([f.k for f in final], [f.best_inertia for f in final])
-    return SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx, knee=knee,
-                       notes=tuple(notes), gap=gap, tutorial_curve=tutorial_curve, tutorial_seed=tutorial_seed)
+    result = SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx, knee=knee,
+                         notes=tuple(notes), gap=gap, tutorial_curve=tutorial_curve, tutorial_seed=tutorial_seed,
+                         gmm_covariance=gmm_covariance)
+    progress_of.report(1.0, "done")
+    return replace(result, disagreement=explain_disagreement(result, X))
 
 
 def tutorial_elbow(X, k_values, seed: int = 42) -> np.ndarray:
@@ -364,14 +392,15 @@ def _drop_k_above_distinct(X, ks):
 class _Progress:
     """A rough cost model for an even progress bar, the cancel check, and reporting."""
 
-    def __init__(self, n, ks, n_seeds, idx, gap_refs, tutorial, progress, should_stop):
-        # A fit costs ~ n k; the silhouette ~ n_used^2 per labelling group.
+    def __init__(self, n, ks, n_seeds, idx, gap_refs, tutorial, progress, should_stop, gmm=False):
+        # A fit costs ~ n k (a mixture's EM about as much again); the silhouette ~ n_used^2 per labelling group.
         n_used = n if idx is None else idx.shape[0]
         self.fit_cost = np.array([n * (k + 2) * 20 for k in ks], dtype=float) * n_seeds
         self.gap_cost = self.fit_cost.sum() / n_seeds * gap_refs
-        tutorial_cost = self.fit_cost.sum() / n_seeds if tutorial else 0.0
+        self.tutorial_cost = self.fit_cost.sum() / n_seeds if tutorial else 0.0
+        self.fit_cost *= 2 if gmm else 1
         self.sil_cost = float(n_used) ** 2 * (1.0 + sum(k for k in ks if k >= 2) / 20.0) if ks[-1] >= 2 else 0.0
-        self.total = self.fit_cost.sum() + self.gap_cost + tutorial_cost + self.sil_cost
+        self.total = self.fit_cost.sum() + self.gap_cost + self.tutorial_cost + self.sil_cost
         self.done = 0.0
         self.progress, self.should_stop = progress, should_stop
 
@@ -390,8 +419,8 @@ class _Progress:
         self.done += cost
 
 
-def _fit_k(X, k, seeds, init, max_iter, tol, progress_of):
-    """Every seed's fit for one k: (KFit without scores, the fitted estimators)."""
+def _fit_k(X, k, seeds, init, max_iter, tol, progress_of, gmm_covariance=None):
+    """Every seed's fit for one k: (KFit without scores but the BIC, the fitted estimators)."""
     # Deferred: the estimator subclasses scikit-learn's BaseEstimator, an import of about a second
     # that opening the window should not pay for a tab nobody has used yet.
     from .estimator import KMeans
@@ -403,10 +432,17 @@ def _fit_k(X, k, seeds, init, max_iter, tol, progress_of):
         runs.append(KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=tol,
                            random_state=seed).fit(X))
         seconds.append(time.perf_counter() - start)
+    seed_scores = {}
+    if gmm_covariance is not None:
+        bics = []
+        for j, seed in enumerate(seeds):
+            progress_of.step(f"k = {k}: Gaussian mixture, seed {j + 1} of {len(seeds)}", X.shape[0] * (k + 2) * 20)
+            bics.append(fit_bic(X, k, covariance_type=gmm_covariance, max_iter=max_iter, tol=tol, random_state=seed))
+        seed_scores["bic"] = np.array(bics)
     inertias = np.array([r.inertia_ for r in runs])
     best = int(np.argmin(inertias))
-    return KFit(k=k, inertias=inertias, best=best, labels=runs[best].labels_,
-                centers=runs[best].cluster_centers_, fit_seconds=np.array(seconds)), runs
+    return KFit(k=k, inertias=inertias, best=best, labels=runs[best].labels_, centers=runs[best].cluster_centers_,
+                seed_scores=seed_scores, fit_seconds=np.array(seconds)), runs
 
 
 def _canonical(labels: np.ndarray) -> bytes:
@@ -471,7 +507,8 @@ def _score(X, fits, partitions, idx, progress_of, should_stop):
     final = []
     for pos, (fit, parts) in enumerate(zip(fits, partitions)):
         n_seeds = fit.inertias.shape[0]
-        scores = {name: np.full(n_seeds, np.nan) for name in ("silhouette", "calinski_harabasz", "davies_bouldin")}
+        scores = {**fit.seed_scores,
+                  **{name: np.full(n_seeds, np.nan) for name in ("silhouette", "calinski_harabasz", "davies_bouldin")}}
         best_samples = None
         for part_no, part in enumerate(parts):
             s = samples.get((pos, part_no))

@@ -7,7 +7,7 @@ one of the tutorial's datasets is loaded (:meth:`ChooseKModel.follow_tutorial_da
 
 Qt-free. The sweep runs over the Explore model's points (``points_from``, an AppState);
 :func:`sweep_task` is the work itself, a plain function the tab runs on a worker thread.
-Events: ``max_k``, ``n_seeds``, ``changed`` (settings), ``result`` (the result shown changed),
+Events: ``max_k``, ``n_seeds``, ``gap_reference``, ``changed`` (settings), ``result`` (the result shown changed),
 ``partial`` (one more k of a running sweep finished).
 """
 
@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
-from .events import Event, EventedModel, Field, boolean, whole_number
+from ..engine.gap import GAP_REFERENCES
+from .events import Event, EventedModel, Field, boolean, one_of, whole_number
 from .params import MAX_K
 from .words import SWEEP_NO_POINTS, sweep_init_fallback
 
@@ -29,16 +30,22 @@ TUTORIAL_SEED = 42
 GAP_REFS = 5
 #: Initialisations a sweep can repeat for every k and seed (placing centres by hand cannot).
 SWEEP_INITS = ("random", "k-means++", "farthest", "tutorial-random", "tutorial-k-means++")
+#: Settings added after sessions were first saved: a session without them opens with their defaults.
+LATER_SETTINGS = ("gap_reference",)
 
 
 def sweep_settings(params) -> tuple[dict, str | None]:
     """The Explore panel's init, max_iter and tol as ``sweep_k`` keywords, and a note when the
-    init cannot be used (another algorithm than Lloyd's, or centres placed by hand)."""
+    init cannot be used (another algorithm than Lloyd's, or centres placed by hand). With the
+    Gaussian mixture chosen, its covariance type comes too (``gmm_covariance``: the BIC per k)."""
     init, note = params.init, None
     if params.algorithm != "lloyd" or init not in SWEEP_INITS:
         note = sweep_init_fallback(params.algorithm, init)
         init = "k-means++"
-    return {"init": init, "max_iter": int(params.max_iter), "tol": float(params.tol)}, note
+    settings = {"init": init, "max_iter": int(params.max_iter), "tol": float(params.tol)}
+    if params.algorithm == "gmm":
+        settings["gmm_covariance"] = params.covariance
+    return settings, note
 
 
 def sweep_task(ctx, X, k_values, n_seeds, tutorial_seed=None, settings=None) -> SweepResult:
@@ -66,6 +73,9 @@ class ChooseKModel(EventedModel):
     max_k = Field(10, whole_number(2, MAX_K), "try k = 1 .. max_k")
     n_seeds = Field(3, whole_number(1, 20), "runs per k (side panel's init); mean and spread are shown")
     tutorial_curve = Field(False, boolean, "also draw the tutorial's elbow (one random run per k, seed 42)")
+    gap_reference = Field("box", one_of(*GAP_REFERENCES),
+                          "the gap statistic's reference data: uniform over the data's bounding box, "
+                          "or over the box of its principal components")
 
     def __init__(self, points_from, **values):
         super().__init__(**values)
@@ -77,11 +87,19 @@ class ChooseKModel(EventedModel):
         self._cache: dict[tuple, SweepResult] = {}
         self._running_key: tuple | None = None
 
+    def validate_dict(self, data, arrays: dict | None = None, *, partial: bool = False) -> dict:
+        if isinstance(data, dict) and not partial:
+            data = {**{name: self.fields()[name].default for name in LATER_SETTINGS}, **data}
+        return super().validate_dict(data, arrays, partial=partial)
+
     # ------------------------------------------------------------------ reading
     def settings_key(self) -> tuple:
-        fit_settings, _ = sweep_settings(self.points_from.params)
         return (self.points_from.data_version, self.max_k, self.n_seeds, self.tutorial_curve,
-                tuple(sorted(fit_settings.items())))
+                tuple(sorted(self._sweep_keywords().items())))
+
+    def _sweep_keywords(self) -> dict:
+        """The side panel's settings for ``sweep_k``, and this tab's own (the gap's reference)."""
+        return {**sweep_settings(self.points_from.params)[0], "gap_reference": self.gap_reference}
 
     def init_note(self) -> str | None:
         """Why the sweep does not use the side panel's initialisation, or None when it does."""
@@ -92,14 +110,15 @@ class ChooseKModel(EventedModel):
         return self._cache.get(self.settings_key())
 
     def sweep_args(self) -> tuple:
-        """(X, k_values, n_seeds, tutorial_seed, settings) for :func:`sweep_task`; ValueError when
+        """(X, k_values, n_seeds, tutorial_seed, settings) for :func:`sweep_task` (settings: the
+        side panel's init, max_iter, tol and mixture, and the gap's reference); ValueError when
         there are no points."""
         X = np.array(self.points_from.points)  # a private copy: the worker must not see later edits
         n = X.shape[0]
         if n == 0:
             raise ValueError(SWEEP_NO_POINTS)
         return (X, range(1, min(self.max_k, n) + 1), self.n_seeds, TUTORIAL_SEED if self.tutorial_curve else None,
-                sweep_settings(self.points_from.params)[0])
+                self._sweep_keywords())
 
     # ------------------------------------------------------------------ changing
     def show(self, result: SweepResult | None) -> None:

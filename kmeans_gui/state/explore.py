@@ -5,7 +5,9 @@ call methods here. Nothing in this module imports Qt, so the whole behaviour of 
 (editing, undo, stepping, rewinding, sessions) is testable with plain pytest.
 
 A run is the list of :class:`~kmeans_gui.engine.KMeansState` objects ``kmeans_steps`` yields,
-computed eagerly up to a small time budget and lazily after that; the cursor indexes into it.
+computed eagerly up to a small time budget and lazily after that; the cursor indexes into it. On
+big data with a worker at hand (``start_in_background``), a restart computes nothing itself: the
+run is ``starting`` (no state yet) until the worker's first states are collected.
 Because a run is a pure function of (points, params, placed centres), a session is saved as those
 three plus the cursor (:meth:`AppState.to_dict` and :meth:`AppState.arrays`), and restoring it
 replays the run.
@@ -43,6 +45,12 @@ VARIANT_PARAMS = frozenset({"algorithm", "batch_size", "beta", "covariance"})
 #: its k-means++ restarts would stall the GUI thread.
 STUCK_CHECK_MAX_WORK = 20_000
 
+#: From this many points x max(k, 10), a restart with a worker at hand (``start_in_background``)
+#: computes no state on the caller's thread. One state of such a run (a k-means++ draw, an
+#: E-step) costs 20-80 ms at the 200,000-point preset; the first two, the eager budget and the
+#: paint together stalled the window 100-165 ms (276 ms under load) before.
+BACKGROUND_START_WORK = 1_000_000
+
 
 def _as_points(X) -> np.ndarray:
     """Points drawn on the plane (placed centres, hand edits): shape (n, 2), checked."""
@@ -74,6 +82,13 @@ class AppState(TableMixin):
         After a restart, compute the run ahead for up to this long (on the GUI thread, so well
         under a frame budget of 100 ms), so the timeline and the convergence chart know the whole
         run at once; the rest is computed when stepped into, or on a worker by Run to end.
+
+    Attributes
+    ----------
+    start_in_background : callable() -> bool, or None
+        Set by a view that runs :meth:`detach`'s jobs on a worker: while it returns True, a
+        restart on big data (:data:`BACKGROUND_START_WORK`) computes no state here and leaves the
+        first ones to that worker (``starting`` is True until they are collected).
     """
 
     max_undo = 100
@@ -108,6 +123,7 @@ class AppState(TableMixin):
         self._columns: tuple[int, np.ndarray] | None = None  # (data version, points as (2, n))
         self._job: StepJob | None = None  # computing the rest of the run on a worker, if any
         self.run_version = 0
+        self.start_in_background = None
         self._best_known: tuple = (None, None)  # ((data version, k), BestKnown) for the stuck note
         self._restart()
 
@@ -209,12 +225,20 @@ class AppState(TableMixin):
         points), with a single restart of the run. Placed centroids belong to the old data, so
         they are cleared (undo brings them back with the old points).
         """
-        from ..data.datasets import dataset_features, make_labelled_dataset
+        from ..data.datasets import make_labelled_dataset
 
         X, y = make_labelled_dataset(name, **options)
-        table = TableData.checked(X, y, dataset_features(name))
+        self.show_dataset(X, name, k, true_labels=y, **options)
+
+    def show_dataset(self, X, name: str, k: int | None = None, *, true_labels=None, **options) -> None:
+        """Replace the points with ``X`` (and its ``true_labels``), made by
+        ``make_labelled_dataset(name, **options)`` elsewhere (a worker, for millions of points);
+        otherwise as :meth:`load_dataset`."""
+        from ..data.datasets import dataset_features
+
+        table = TableData.checked(X, true_labels, dataset_features(name))
         params = self._params
-        if k is not None and k <= max(X.shape[0], 1):
+        if k is not None and k <= max(table.X.shape[0], 1):
             params = replace(params, k=k)
         if table.n_features != 2 and params.init == "manual":
             params = replace(params, init="k-means++")  # placing centroids needs the data's plane
@@ -417,7 +441,9 @@ class AppState(TableMixin):
         self._error = self._problem()
         self._warning = None
         start = time.perf_counter()
-        if self._error is None:
+        if self._error is None and self._starts_in_background():
+            self._steps, self._complete = self.make_steps(), False  # a generator: nothing computed yet
+        elif self._error is None:
             self._steps = self.make_steps()
             self._complete = False
             try:
@@ -425,7 +451,7 @@ class AppState(TableMixin):
             except ValueError as exc:
                 self._error = str(exc)
                 self._history, self._steps, self._complete = [], None, True
-        if self._error is None:
+        if self._error is None and self._history:
             # Compute ahead, but never start a state the last one says would overrun the budget:
             # on millions of points one state takes longer than the whole budget.
             now = time.perf_counter()
@@ -437,6 +463,20 @@ class AppState(TableMixin):
         self.run_version += 1
         self._set_message(self._error or self._warning or "")
         self.events.run.emit()
+
+    def _starts_in_background(self) -> bool:
+        ask = self.start_in_background
+        if ask is None or self.n_points * max(self._params.k, 10) < BACKGROUND_START_WORK:
+            return False
+        try:
+            return bool(ask())
+        except RuntimeError:  # the view that set it is gone (its Qt object deleted)
+            return False
+
+    @property
+    def starting(self) -> bool:
+        """True while a run has no state yet because a worker computes its first ones."""
+        return not self._history and not self._complete and self._error is None
 
     def _extend(self, length: int) -> bool:
         """Compute states until the history holds ``length`` of them (or the run ended).
@@ -552,10 +592,18 @@ class AppState(TableMixin):
         return self._job is not None and not self._job.released.is_set()
 
     def collect(self) -> bool:
-        """Take in the states a job computed so far (emitting ``history``); True if there were any."""
+        """Take in the states a job computed so far (emitting ``history``); True if there were any.
+
+        The first states of a run started in the background also emit ``cursor``: the state
+        shown changed (from none to the first), as it does when the cursor moves.
+        """
+        was_empty = not self._history
+        error = self._error
         grew = self._collect()
         if grew:
             self.events.history.emit()
+        if (grew and was_empty) or self._error != error:
+            self.events.cursor.emit()
         return grew
 
     def _collect(self) -> bool:
@@ -567,7 +615,12 @@ class AppState(TableMixin):
         self._history.extend(new)
         if released:
             self._job = None
-            if job.finished:
+            if job.error is not None:
+                self._complete, self._steps = True, None
+                if not self._history:
+                    self._error = job.error  # no run, and why: as when a restart on this thread fails
+                self._set_message(job.error)
+            elif job.finished:
                 self._complete, self._steps = True, None
                 if job.final_warning is not None:
                     self._warning = self._few_clusters_text(*job.final_warning)
@@ -585,8 +638,7 @@ class AppState(TableMixin):
         """Compute the whole run now. A job computing it on a worker is stopped after its state
         in progress (a short wait) and the rest is computed here."""
         if self._job is not None:
-            self._job.stop.set()
-            self._job.released.wait()
+            self._job.halt()
         if not self._complete:
             self._extend(10**9)
             self.events.history.emit()

@@ -68,17 +68,28 @@ class StepJob:
         self.start = start
         self.finished = False
         self.final_warning: tuple[int, int] | None = None  # (distinct points, empty clusters)
+        self.error: str | None = None  # the engine refused the run (bad input), in its words
         self.stop = threading.Event()
         self.released = threading.Event()
+        self.started = False  # a worker took the job up (under _lock, with stop)
+        self._lock = threading.Lock()
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
             on_state: Callable[[KMeansState, int], None] | None = None) -> int:
         """Compute states until the run ends or a stop is asked for; return how many were made."""
+        with self._lock:
+            if self.stop.is_set():  # halted before any worker took it up: the generator went back
+                return 0
+            self.started = True
         try:
             while not (self.stop.is_set() or should_stop()):
                 # The engine's FewDistinctPointsWarning is not caught here (catch_warnings is not
                 # thread-safe); the same fact is read off the final labels instead.
-                s = next(self.steps, None)
+                try:
+                    s = next(self.steps, None)
+                except ValueError as exc:  # a run started here is checked here (see AppState.starting)
+                    self.error = str(exc)
+                    break
                 if s is None:
                     self.finished = True
                     break
@@ -92,6 +103,18 @@ class StepJob:
         finally:
             self.released.set()
         return len(self.states)
+
+    def halt(self) -> None:
+        """Stop the job and wait until the generator is free: for the state in progress when a
+        worker runs it, not at all when none took it up yet (one may never: a runner shut down
+        drops the jobs still queued, and waiting for those would wait for ever)."""
+        with self._lock:
+            self.stop.set()
+            started = self.started
+        if started:
+            self.released.wait()
+        else:
+            self.released.set()
 
     def _check_final(self, s: KMeansState) -> None:
         self.final_warning = final_shortfall(s, self.k, self.points)

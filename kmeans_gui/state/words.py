@@ -14,7 +14,7 @@ import numpy as np
 from ..engine import STOP_TOL, KMeansState
 from ..engine.inits import INITS
 from ..engine.metrics import find_knee
-from .params import ALGORITHM_LABELS, INIT_LABELS
+from .params import ALGORITHM_LABELS, COVARIANCE_LABELS, INIT_LABELS
 from .phases import is_final_assignment
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ __all__ = [
     "chart_axes", "COMPARE_TITLE", "compare_progress", "compare_summary",
     "no_run_problem", "few_distinct_points", "clusters_ended_empty", "centroid_placed", "NO_POINTS_TO_REMOVE",
     "NO_POINT_NEAR_CLICK",
-    "sweep_started", "sweep_init_fallback", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
+    "sweep_started", "sweep_init_fallback", "bic_chart_title", "GAP_REFERENCE_LABELS", "gap_chart_title", "gap_marker", "sweep_failed", "sweep_summary", "tutorial_curve_note", "tutorial_curve_name",
     "k_outside_sweep", "silhouette_needs_two", "silhouette_note",
     "could_not_open", "could_not_write", "quantize_failed", "quantized", "image_loaded",
 ]
@@ -88,11 +88,24 @@ def _fmt(x: float) -> str:
     return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
+REGIONS_TIP = "Colour the plane by its nearest centroid (V)"
+
+
+def regions_not_drawn(algorithm: str) -> str:
+    """Why the View menu's regions toggle is disabled for a soft algorithm."""
+    return (f"Regions are not drawn for {ALGORITHM_LABELS.get(algorithm, algorithm)}:\neach point belongs to every "
+            "cluster in part, so there is no nearest-centroid border.\nChoose Lloyd or mini-batch to see them.")
+
+
+#: While a big run's first states are computed on the worker (``AppState.starting``).
+RUN_STARTING = "Computing the first steps on a worker…"
+
+
 def status_text(state: "AppState") -> str:
     """One line for the status bar: phase, iteration, inertia, changes; the stop reason at the end."""
     s = state.current
     if s is None:
-        return state.error or ""
+        return state.error or (RUN_STARTING if state.starting else "")
     k = state.params.k
     step = f"Step {state.cursor + 1}" + ("" if not state.complete else f" of {state.n_states}")
     if s.algorithm != "lloyd":
@@ -145,6 +158,8 @@ def explanation(state: "AppState") -> str:
     s: KMeansState | None = state.current
     k = state.params.k
     if s is None:
+        if state.starting:
+            return f"{RUN_STARTING} The canvas shows the first state as soon as it is ready."
         return state.error or "Choose a dataset and press Generate, or click on the canvas to add points."
     if s.algorithm != "lloyd":
         return _VARIANT_EXPLANATIONS[s.algorithm](s, state)
@@ -371,11 +386,27 @@ def sweep_started(max_k: int, n_seeds: int) -> str:
 
 def sweep_init_fallback(algorithm: str, init: str) -> str:
     """Why the sweep uses k-means++ and not the side panel's initialisation."""
+    if algorithm == "gmm":
+        return ("Sweep uses Lloyd's k-means with k-means++ for the k-means criteria; the BIC chart fits the "
+                "side panel's Gaussian mixture per k and seed, by EM from the same k-means++ seeds.")
     if algorithm != "lloyd":
         why = f"the side panel's algorithm ({ALGORITHM_LABELS.get(algorithm, algorithm)}) is not swept"
     else:
         why = f"the side panel's initialisation ({INIT_LABELS.get(init, init)}) cannot be repeated per k"
     return f"Sweep uses Lloyd's k-means with k-means++: {why}."
+
+
+def bic_chart_title(covariance: str) -> str:
+    return f"Gaussian mixture's BIC, {COVARIANCE_LABELS.get(covariance, covariance).lower()} covariance (+- sd)"
+
+
+#: The gap statistic's reference data, by ``gap_reference`` value.
+GAP_REFERENCE_LABELS = {"box": "bounding box", "pca": "principal-component box"}
+
+
+def gap_chart_title(reference: str) -> str:
+    # Short: the chart's title has a third of the window's width.
+    return f"Gap statistic (+- s_k), {'PCA-box' if reference == 'pca' else 'box'} reference"
 
 
 def gap_marker(k: int) -> str:

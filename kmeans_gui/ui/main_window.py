@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QPlainTextEdit, QTabWidget, QTextEdit, QWidget,
 )
 
-from ..state import AppState, Params, status_text
+from ..state import AppState, Params, status_text, words
 from .common.binding import bind
 from .common.export_dialog import render_widget, save_png
 from .common.status_line import StatusLine
@@ -97,8 +97,10 @@ class MainWindow(QMainWindow):
             ev.connect(self._update_status)
         for ev in (self.state.events.points, self.state.events.run):
             ev.connect(self._update_edit_actions)
+        self.state.events.params.connect(self._update_view_actions)
         self._update_status()
         self._update_edit_actions()
+        self._update_view_actions()
 
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.learn = install_learn(self, lessons_dirs)
@@ -172,6 +174,7 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "&Clear points", self.state.clear, tab=x)
 
         view_menu = bar.addMenu("&View")
+        view_menu.setToolTipsVisible(True)  # the regions item says why it is disabled
         self.regions_action = self._action(view_menu, "Voronoi &regions", shortcut="V", tab=x, option="show_regions")
         self.trails_action = self._action(view_menu, "Centroid &trails", shortcut="T", tab=x, option="show_trails")
         self.lines_action = self._action(view_menu, "Point-to-centroid &lines", shortcut="L", tab=x,
@@ -271,6 +274,13 @@ class MainWindow(QMainWindow):
     def _update_edit_actions(self) -> None:
         self.undo_action.setEnabled(self.state.can_undo)
         self.redo_action.setEnabled(self.state.can_redo)
+
+    def _update_view_actions(self) -> None:
+        """Regions are drawn for hard assignments only: their toggle is off elsewhere, saying why."""
+        applies = self.canvas.regions_apply()
+        self.regions_action.setEnabled(applies)
+        self.regions_action.setToolTip(
+            words.REGIONS_TIP if applies else words.regions_not_drawn(self.state.params.algorithm))
 
     def generate(self) -> None:
         """File > Generate: a new draw of the dataset, shown on the Explore tab."""

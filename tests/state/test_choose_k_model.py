@@ -14,8 +14,9 @@ SQUARE = np.array([[0, 0], [0, 1], [10, 0], [10, 1], [5, 8], [5, 9]], dtype=floa
 def test_settings_round_trip_and_bad_values_change_nothing():
     model = ChooseKModel(AppState(SQUARE, Params(k=2)), max_k=4, n_seeds=2)
     data = json.loads(json.dumps(model.to_dict()))
-    assert data == {"max_k": 4, "n_seeds": 2, "tutorial_curve": False}
-    for bad in ({"max_k": 1}, {"max_k": 51}, {"n_seeds": 0}, {"n_seeds": "3"}, {"tutorial_curve": 1}):
+    assert data == {"max_k": 4, "n_seeds": 2, "tutorial_curve": False, "gap_reference": "box"}
+    for bad in ({"max_k": 1}, {"max_k": 51}, {"n_seeds": 0}, {"n_seeds": "3"}, {"tutorial_curve": 1},
+                {"gap_reference": "sphere"}):
         with pytest.raises(ValueError):
             model.load_dict({**data, **bad})
     with pytest.raises(ValueError, match="missing setting 'tutorial_curve'"):
@@ -57,7 +58,8 @@ def test_sweep_follows_the_side_panels_init_max_iter_and_tol_or_says_why_not():
     state = AppState(SQUARE, Params(k=2, init="farthest", max_iter=7, tol=0.5))
     model = ChooseKModel(state, max_k=3, n_seeds=1)
     *_, settings = model.sweep_args()
-    assert settings == {"init": "farthest", "max_iter": 7, "tol": 0.5} and model.init_note() is None
+    assert settings == {"init": "farthest", "max_iter": 7, "tol": 0.5, "gap_reference": "box"}
+    assert model.init_note() is None
     key = model.settings_key()
     state.set_params(init="manual")
     assert model.sweep_args()[-1]["init"] == "k-means++" and model.settings_key() != key

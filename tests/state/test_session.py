@@ -33,7 +33,7 @@ def edited_models():
                               brush_mode=True, brush_radius_px=55.0, brush_density=17, play_speed=9))
     edit(models["image"], dict(k=40, method="minibatch", sample_size=2048, seed=9, right_image="Pillow fast octree",
                                    source={"kind": "file", "path": "/photos/cat.png"}))
-    edit(models["choose_k"], dict(max_k=14, n_seeds=5, tutorial_curve=True))
+    edit(models["choose_k"], dict(max_k=14, n_seeds=5, tutorial_curve=True, gap_reference="pca"))
     return models
 
 
@@ -81,7 +81,7 @@ def test_the_file_is_a_zip_of_json_and_npy_arrays(tmp_path):
     assert doc["arrays"] == {"explore": {"points": "arrays/explore/points.npy",
                                          "manual_centers": "arrays/explore/manual_centers.npy"}}
     assert doc["models"]["explore"]["params"]["k"] == 3 and doc["models"]["explore"]["cursor"] == 3
-    assert doc["models"]["choose_k"] == {"max_k": 14, "n_seeds": 5, "tutorial_curve": True}
+    assert doc["models"]["choose_k"] == {"max_k": 14, "n_seeds": 5, "tutorial_curve": True, "gap_reference": "pca"}
 
 
 def test_capture_shares_the_read_only_arrays_and_reads_them_read_only(tmp_path):
@@ -282,7 +282,7 @@ def test_a_session_from_before_a_tab_existed_opens_with_that_tabs_defaults(saved
 def test_a_version_1_file_without_the_table_settings_still_opens(saved):
     def as_version_1(doc):
         doc["version"] = 1
-        for key in ("feature_names", "source", "view_columns"):
+        for key in ("feature_names", "source", "label_names", "view_columns"):
             del doc["models"]["explore"][key]
 
     rewrite(saved, edit_json=as_version_1)
@@ -292,3 +292,11 @@ def test_a_version_1_file_without_the_table_settings_still_opens(saved):
     np.testing.assert_array_equal(models["explore"].points, original.points)
     assert models["explore"].n_features == 2 and models["explore"].true_labels is None
     assert models["explore"].manual_centers.shape == (3, 2) and models["explore"].params == original.params
+
+
+def test_a_session_from_before_the_gap_reference_opens_with_the_bounding_box(saved):
+    rewrite(saved, edit_json=lambda d: d["models"]["choose_k"].pop("gap_reference"))
+    models = make_models()
+    models["choose_k"].gap_reference = "pca"
+    session.load(saved, models)
+    assert models["choose_k"].gap_reference == "box" and models["explore"].n_points == 42

@@ -94,3 +94,61 @@ def test_placing_centres_by_hand_sweeps_with_k_means_pp_and_says_so(qtbot, view)
     assert not view.disagreement.isVisible()
     x, _ = view.gap_chart.curve.getData()
     assert x is None or len(x) == 0
+
+
+def test_with_the_gaussian_mixture_chosen_a_bic_chart_shows_its_mean_spread_and_lowest_k(qtbot, view):
+    assert not view.bic_chart.isVisible()
+    view.state.set_params(algorithm="gmm", init="k-means++", covariance="diag")
+    result = compute(qtbot, view)
+    X = np.array(view.state.points)
+    expected = sweep_k(X, range(1, 7), 2, random_state=0, max_iter=20, tol=1e-3, gmm_covariance="diag")
+    np.testing.assert_allclose(result.per_seed("bic"), expected.per_seed("bic"))
+    assert view.bic_chart.isVisible() and "diagonal" in view.bic_chart.plot.plotItem.titleLabel.text
+    x, y = view.bic_chart.curve.getData()
+    np.testing.assert_array_equal(x, np.arange(1, 7))
+    np.testing.assert_allclose(y, expected.mean("bic"))
+    np.testing.assert_allclose(view.bic_chart.error_bar_data()[2], expected.spread("bic"))
+    assert view.bic_chart.spread.data.shape[0] == 2 * 6
+    assert view.bic_chart.best.data["x"][0] == expected.chosen_k("bic")[0] == x[np.argmin(y)]
+    assert "BIC" in view.status.text()
+    view.grab().save("/tmp/fixes1214_bic.png")
+
+    view.state.set_params(algorithm="lloyd")  # back to k-means: the chart goes with the next result
+    compute(qtbot, view)
+    assert not view.bic_chart.isVisible()
+
+
+def test_the_gap_reference_chosen_in_the_bar_is_the_one_the_sweep_uses(qtbot, view):
+    view.gap_reference_combo.setFocus()
+    qtbot.keyClick(view.gap_reference_combo, Qt.Key.Key_Down)  # bounding box -> principal-component box
+    assert view.model.gap_reference == "pca"
+    result = compute(qtbot, view)
+    assert result.gap.reference == "pca"
+    expected = sweep_k(np.array(view.state.points), range(1, 7), 2, random_state=0, init="farthest", max_iter=20,
+                       tol=1e-3, gap_refs=GAP_REFS, gap_reference="pca")
+    np.testing.assert_allclose(view.gap_chart.curve.getData()[1], expected.gap.gap)
+    assert "PCA-box reference" in view.gap_chart.plot.plotItem.titleLabel.text
+    view.grab().save("/tmp/fixes1214_gapref.png")
+
+    qtbot.keyClick(view.gap_reference_combo, Qt.Key.Key_Up)  # back to the box: its own result, cached apart
+    assert view.model.gap_reference == "box" and view.model.cached() is None
+    assert compute(qtbot, view).gap.reference == "box"
+    assert "), box reference" in view.gap_chart.plot.plotItem.titleLabel.text
+
+
+def test_why_the_criteria_disagree_is_worked_out_on_the_worker_not_the_gui_thread(qtbot, view, monkeypatch):
+    import threading
+
+    from kmeans_gui.engine import agreement
+
+    threads = []
+    real_closest_pair = agreement.closest_pair
+
+    def recording_closest_pair(*args):
+        threads.append(threading.current_thread())
+        return real_closest_pair(*args)
+
+    monkeypatch.setattr(agreement, "closest_pair", recording_closest_pair)
+    result = compute(qtbot, view)
+    assert "two clusters lie close together" in view.disagreement.text() == result.disagreement
+    assert threads and threading.main_thread() not in threads

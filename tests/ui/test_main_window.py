@@ -136,7 +136,9 @@ def test_generate_each_dataset(make_window, qtbot):
         w.dataset_panel.generate()
         name = w.dataset_panel.dataset_combo.currentData()
         if name != "empty":
-            assert w.state.n_points > 0 and w.state.current is not None, name
+            # The "large" preset is made on a worker, and its first states come from one.
+            qtbot.waitUntil(lambda: w.state.dataset["name"] == name and w.state.current is not None, timeout=20_000)
+            assert w.state.n_points > 0, name
     w.state.undo()
     assert w.state.n_points > 0  # generating is undoable
 

@@ -60,3 +60,13 @@ def test_per_point_colours_are_drawn_as_given_with_the_outline_around_them(qtbot
         item.set_rgb(np.zeros((3, 3)))
     item.set_colors(1)
     assert item.argb is None  # back to indexed colours
+
+
+def test_column_bounds_are_numpys_per_column_min_and_max():
+    from kmeans_gui.ui.explore.point_cloud import column_bounds
+
+    X = np.random.default_rng(0).normal(size=(1001, 2)) * [3.0, 1e-3]
+    for arr in (X, np.asfortranarray(X), X[::3], np.array([[5.0, -2.0]])):
+        lo, hi = column_bounds(arr)
+        np.testing.assert_array_equal(lo, arr.min(axis=0))
+        np.testing.assert_array_equal(hi, arr.max(axis=0))

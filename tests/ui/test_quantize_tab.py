@@ -297,3 +297,44 @@ def test_the_widgets_follow_the_model_and_a_loaded_session_opens_its_image(qtbot
     assert tab.model.to_dict() == settings  # loading and quantizing changed no setting
     tab.k_spin.setValue(7)
     assert tab.model.k == 7 and tab.k_slider.value() == 7
+
+
+def test_an_image_of_fewer_colours_than_k_is_lossless_for_both_not_nan_db(qtbot, tab, tmp_path):
+    path = tmp_path / "three.png"
+    arr = np.zeros((30, 40, 3), np.uint8)
+    arr[:, 10:] = (200, 30, 30)
+    arr[:, 25:] = (20, 90, 240)
+    Image.fromarray(arr).save(path)
+    tab.open_file(path)
+    wait_done(qtbot, tab)
+    assert tab.outcome.result.psnr == float("inf")
+    assert all(c.psnr == float("inf") for c in tab.outcome.comparisons)
+    text = tab.figures.text()
+    assert "nan" not in text.lower() and text.count("k-means lossless, as Pillow") == 2
+    tab.grab().save("/tmp/fixes1214_lossless.png")
+
+
+def test_the_image_shows_at_once_while_the_colour_kernels_load_on_the_worker(qtbot, tab, small_png, monkeypatch):
+    from kmeans_gui.engine import palette_mapping
+    from kmeans_gui.state.words import PREPARING_COLOUR_KERNELS
+
+    release, threads = threading.Event(), []
+    real_warm_up = palette_mapping.warm_up
+
+    def slow_warm_up():  # as the first compile (15-20 s), until the test says
+        threads.append(threading.current_thread())
+        release.wait(timeout=TIMEOUT / 1000)
+        real_warm_up()
+
+    monkeypatch.setattr(palette_mapping, "warm_up", slow_warm_up)
+    tab.open_file(small_png[0])
+    qtbot.waitUntil(lambda: tab.loaded is not None, timeout=TIMEOUT)
+    assert not release.is_set()  # the kernels are still loading, and the image is already there
+    np.testing.assert_array_equal(tab.original_item.image, small_png[1])
+    qtbot.waitUntil(lambda: tab.progress_label.text() == PREPARING_COLOUR_KERNELS, timeout=TIMEOUT)
+    assert tab.outcome is None and tab.runner.is_running()
+    tab.grab().save("/tmp/fixes1214_kernels.png")
+    release.set()
+    wait_done(qtbot, tab)
+    assert threads and threading.main_thread() not in threads
+    assert tab.outcome.result.n_colors == tab.k_spin.value()

@@ -261,3 +261,23 @@ def test_each_parameter_row_shows_exactly_when_it_applies(qtbot, algorithm, own)
     assert shown == {"k", "init", "seed", "max_iter"} | own
     assert panel.form.isRowVisible(panel.uncertainty_check) == (algorithm in ("soft", "gmm"))
     assert panel.form.isRowVisible(panel.compare_button) == (algorithm == "minibatch")
+
+
+def test_the_regions_toggle_is_disabled_where_regions_are_not_drawn_and_says_why(qtbot, make_window):
+    w = make_window()
+    panel, action = w.algorithm_panel, w.regions_action
+    assert action.isEnabled() and action.isChecked() and w.canvas.regions.isVisible()
+    for algorithm in ("soft", "gmm"):
+        choose(qtbot, panel.algorithm_combo, algorithm)
+        assert not action.isEnabled() and "not drawn" in action.toolTip()
+        assert action.isChecked()  # the choice is kept for when regions apply again
+        w.canvas.plot.setFocus()
+        qtbot.keyClick(w.canvas.plot, Qt.Key.Key_V)  # its key does nothing either
+        assert w.view_options.show_regions and not w.canvas.regions.isVisible()
+    for algorithm in ("minibatch", "lloyd"):
+        choose(qtbot, panel.algorithm_combo, algorithm)
+        assert action.isEnabled() and "not drawn" not in action.toolTip()
+        assert w.canvas.regions.isVisible()
+    w.canvas.plot.setFocus()
+    qtbot.keyClick(w.canvas.plot, Qt.Key.Key_V)  # and its key works again
+    assert not w.view_options.show_regions and not w.canvas.regions.isVisible()

@@ -106,4 +106,5 @@ class ExplorePage(QSplitter):
         if self.compare_dialog is not None:
             self.compare_dialog.shutdown()
         self.playback.shutdown()
+        self.dataset_panel.shutdown()
         self.canvas._region_timer.stop()

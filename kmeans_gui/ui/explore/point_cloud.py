@@ -25,7 +25,18 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter
 
-__all__ = ["PointCloudItem", "disc_offsets"]
+__all__ = ["PointCloudItem", "disc_offsets", "column_bounds"]
+
+
+def column_bounds(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lowest, highest) of each column of ``xy`` (n, d), n >= 1.
+
+    Column by column: NumPy's ``xy.min(axis=0)`` on a narrow C-ordered array is ~40x slower
+    (300 ms against 8 ms at 2,000,000 x 2 here), and it ran on the GUI thread for new data.
+    """
+    lo = np.array([xy[:, j].min() for j in range(xy.shape[1])])
+    hi = np.array([xy[:, j].max() for j in range(xy.shape[1])])
+    return lo, hi
 
 
 def disc_offsets(radius: float) -> np.ndarray:
@@ -92,7 +103,7 @@ class PointCloudItem(pg.GraphicsObject):
         self._argb = None
         self._size_class = None
         if len(self._xy):
-            lo, hi = bounds if bounds is not None else (self._xy.min(axis=0), self._xy.max(axis=0))
+            lo, hi = bounds if bounds is not None else column_bounds(self._xy)
             self._bounds = QRectF(lo[0], lo[1], max(hi[0] - lo[0], 1e-9), max(hi[1] - lo[1], 1e-9))
         else:
             self._bounds = QRectF()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ...data.atomic import atomic_write, same_file
 from ...data.images import SAMPLE_IMAGES, LoadedImage
 from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
-from ...formatting import db, size_ratio_text, size_text
+from ...formatting import db, db_gain, size_ratio_text, size_text
 from ...state import words
 from ...state.image import (
     METHOD_LABELS, RIGHT_IMAGE_CHOICES, SPACE_LABELS, ImageModel, Outcome, load_task, quantize_task,
@@ -450,6 +450,13 @@ class QuantizeTab(PaletteActions, QWidget):
     def _on_partial(self, outcome) -> None:
         if isinstance(outcome, Outcome):
             self.model.set_outcome(outcome)
+        elif outcome[0] == "loaded":  # shown at once; the worker goes on loading the colour kernels
+            self._take_loaded(outcome[1])
+
+    def _take_loaded(self, loaded) -> None:
+        source, self._pending_source = self._pending_source, None
+        self.model.set_loading(False)
+        self.model.set_loaded(loaded, source)
 
     def _on_finished(self, payload) -> None:
         self.progress_label.setText(" ")
@@ -459,15 +466,17 @@ class QuantizeTab(PaletteActions, QWidget):
             self._say(words.quantized(r.n_colors_after, db(r.psnr), r.seconds))
             return
         kind, value = payload
-        source, self._pending_source = self._pending_source, None
+        if kind == "loaded":
+            if self.model.loaded is not value:  # its partial came first, as a rule
+                self._take_loaded(value)
+            self.start_quantize()
+            return
+        self._pending_source = None
         self.model.set_loading(False)
         if kind == "error":
             self._show_error(value)
-        elif kind == "too large":
-            self._offer_downscale(*value)
         else:
-            self.model.set_loaded(value, source)
-            self.start_quantize()
+            self._offer_downscale(*value)
 
     def _on_failed(self, message: str) -> None:
         self.progress_label.setText(" ")
@@ -572,9 +581,7 @@ class QuantizeTab(PaletteActions, QWidget):
         else:
             rows.append(("Indexed PNG", "<i>computing…</i>"))
         for c in outcome.comparisons:
-            delta = r.psnr - c.psnr
-            sign = "+" if delta >= 0 else "−"
-            rows.append((f"Pillow {c.name}", f"{db(c.psnr)}<br>k-means {sign}{abs(delta):.2f} dB"))
+            rows.append((f"Pillow {c.name}", f"{db(c.psnr)}<br>k-means {db_gain(r.psnr, c.psnr, 'Pillow')}"))
         if not outcome.comparisons:
             rows.append(("Pillow", "<i>computing…</i>"))
         body = "".join(

@@ -1,7 +1,9 @@
 """The Data panel: choose a dataset and its options, Generate; edit tools (brush, Clear).
 
 Choosing a dataset or changing one of its options shows the new data at once; Generate is a new
-random draw of the same dataset (the next data seed). Both are undoable.
+random draw of the same dataset (the next data seed). Both are undoable. Datasets of
+:data:`BACKGROUND_DATASET_POINTS` points or more are drawn on a worker (2,000,000 blobs take
+0.6 s or more), and the panel says so until they are shown.
 """
 
 from __future__ import annotations
@@ -12,16 +14,25 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ....data.datasets import DATASETS
+from ....data.datasets import DATASETS, LARGE_N, make_labelled_dataset
 from ....state import AppState
 from ....state.view import ViewOptions
 from ...common.binding import bind
 from ...common.blocking import signals_blocked
+from ...common.tasks import TaskRunner
 
-__all__ = ["DatasetPanel", "TABLE_ITEM"]
+__all__ = ["DatasetPanel", "BACKGROUND_DATASET_POINTS", "TABLE_ITEM"]
 
 #: The box's item for data that came from a table (a CSV import), not from a dataset.
 TABLE_ITEM = "(table)"
+
+#: Datasets of this many points or more are made on a worker, not on the GUI thread.
+BACKGROUND_DATASET_POINTS = 100_000
+
+
+def _make_dataset(ctx, name: str, options: dict):
+    """Worker: the dataset's points and true labels, (X, y)."""
+    return make_labelled_dataset(name, **options)
 
 
 class DatasetPanel(QGroupBox):
@@ -95,6 +106,10 @@ class DatasetPanel(QGroupBox):
 
         self._shown: tuple[dict, int] | None = None  # (options, data version) of the data last loaded here
         self._dataset_choice = self.dataset_combo.currentData()  # chosen before a table's item showed
+        self._pending: tuple[str, int | None, dict] | None = None  # (name, k, options) being made on the worker
+        self.runner = TaskRunner(self)
+        self.runner.finished.connect(self._on_made)
+        self.runner.failed.connect(self._on_make_failed)
         self.dataset_combo.currentIndexChanged.connect(self._on_choice)
         for spin in (self.n_spin, self.centers_spin, self.spread_spin, self.seed_spin):
             spin.valueChanged.connect(self.show_choice)
@@ -108,6 +123,11 @@ class DatasetPanel(QGroupBox):
         state.events.points.connect(self._on_points_change)
         self._on_points_change()
         self._update_enabled()
+
+    def shutdown(self) -> None:
+        """Stop the worker (the page calls this when the window closes)."""
+        self._pending = None
+        self.runner.shutdown()
 
     def _on_points_change(self) -> None:
         """Show the options of the dataset now loaded (it may come from the command line or a session)."""
@@ -212,8 +232,38 @@ class DatasetPanel(QGroupBox):
         name = opts.pop("name")
         info = DATASETS[name]
         k = opts.get("centers", info.suggested_k) if self.suggest_k.isChecked() and name != "empty" else None
+        size = LARGE_N if name == "large" else opts.get("n", 0) if info.uses_n else 0
+        if size >= BACKGROUND_DATASET_POINTS:
+            if self._pending == (name, k, opts):
+                return  # already being made
+            self._pending = (name, k, opts)
+            self.message.emit(f"Making the dataset: {size:,} points…")
+            self.runner.submit(_make_dataset, name, opts)
+            return
+        self.runner.cancel(emit=False)  # a choice made since replaces one still being made
+        self._pending = None
+        self._show(name, k, opts, None)
+
+    def _on_made(self, made) -> None:
+        if self._pending is None:
+            return
+        name, k, opts = self._pending
+        self._pending = None
+        self._show(name, k, opts, made)
+
+    def _on_make_failed(self, message: str) -> None:
+        if self._pending is not None:
+            self.message.emit(f"Could not make {DATASETS[self._pending[0]].label}: {message}")
+        self._pending = None
+
+    def _show(self, name: str, k: int | None, opts: dict, made) -> None:
+        """Load the dataset (``made``: its (X, y) made already, or None to make it here)."""
+        info = DATASETS[name]
         try:
-            self.state.load_dataset(name, k=k, **opts)  # one restart, with the new k
+            if made is None:
+                self.state.load_dataset(name, k=k, **opts)  # one restart, with the new k
+            else:
+                self.state.show_dataset(made[0], name, k=k, true_labels=made[1], **opts)
         except (ValueError, MemoryError) as exc:
             self.message.emit(f"Could not make {info.label}: {exc}")
             return

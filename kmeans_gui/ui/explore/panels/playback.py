@@ -4,7 +4,8 @@ Play is a QTimer that advances one half-step per tick, but only once the canvas 
 previous state (``frame_ready``): a slow frame makes playback slower, never a backlog of frames.
 
 A run the state did not finish within its eager budget (big data) is computed on a worker
-(``AppState.detach`` and a TaskRunner), so a run over millions of points never freezes the window:
+(``AppState.detach`` and a TaskRunner), so a run over millions of points never freezes the window;
+on big data even its first states are (``AppState.start_in_background``, "Computing…" until then):
 a progress row shows how far it got, the states arrive on the timeline as they are made (Step
 and Play wait for them), Run to end jumps to the last one when it comes, and Cancel stops after
 the state in progress (stepping then goes on from there, on the GUI thread).
@@ -37,7 +38,8 @@ def _compute_rest(ctx, job: StepJob, k: int, max_iter: int):
     def report(s, made):
         nonlocal last
         now = time.perf_counter()
-        if now - last >= PROGRESS_INTERVAL_S:
+        # A run started in the background shows its first state (and the Step after it) at once.
+        if now - last >= PROGRESS_INTERVAL_S or made + job.start == 2:
             last = now
             where = (f"seed {s.n_seeds} of {k}" if getattr(s, "seed", None) is not None
                      else f"{'batch' if s.algorithm == 'minibatch' else 'iteration'} {s.iteration}")
@@ -152,6 +154,9 @@ class PlaybackBar(QWidget):
         self.timeline.valueChanged.connect(self._on_timeline)
         # First: a new run's worker must own the generator before refresh peeks at the next state.
         state.events.run.connect(self._on_run_change)
+        # On big data a restart leaves even the first states to this bar's worker, while the window
+        # is on screen (a hidden one, the snapshot command's, steps the state itself).
+        state.start_in_background = self._window_on_screen
         for ev in (state.events.run, state.events.cursor, state.events.history):
             ev.connect(self.refresh)
         self._on_speed()
@@ -235,8 +240,13 @@ class PlaybackBar(QWidget):
             self._job.stop.set()
             self.progress_label.setText("Cancelling…")
 
+    def _window_on_screen(self) -> bool:
+        return self.window().isVisible()
+
     def shutdown(self) -> None:
         """Stop playback and the worker (call when the window closes)."""
+        if self.state.start_in_background == self._window_on_screen:
+            self.state.start_in_background = None
         self.pause()
         if self._job is not None:
             self._job.stop.set()
@@ -314,14 +324,15 @@ class PlaybackBar(QWidget):
             self.progress_row.setVisible(False)
         if self.state.current is None:
             self.pause()
-        elif not self.state.complete and self.isVisible():
+        # A run that is starting has no state yet: the state left its first ones to this worker.
+        if not self.state.complete and (self.isVisible() or self.state.starting):
             self._start_job()
 
     def showEvent(self, event) -> None:
         # Compute ahead in the background only while someone watches: a hidden window (the
         # snapshot command) steps the state itself, synchronously.
         super().showEvent(event)
-        if self._job is None and self.state.current is not None and not self.state.complete:
+        if self._job is None and not self.state.complete:
             self._start_job()
             self.refresh()
 
