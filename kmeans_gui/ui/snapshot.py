@@ -22,6 +22,7 @@ from ..data.datasets import DATASETS
 from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
 from ..state.params import ALGORITHM_LABELS, COVARIANCE_LABELS
+from .common.pictures import whole_pictures
 from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
@@ -151,7 +152,8 @@ def render(args: argparse.Namespace):
                 session.write(args.save_session, window.sessions.capture())
             except OSError as exc:
                 raise ValueError(f"could not save the session to {args.save_session}: {exc}") from None
-        return window.grab().toImage()
+        with whole_pictures():  # the canvas draws a million points in full, not a slice per turn
+            return window.grab().toImage()
     finally:
         window.close()
         window.deleteLater()
