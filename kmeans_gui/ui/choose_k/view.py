@@ -91,6 +91,10 @@ class ChooseKView(QWidget):
         self.gap_reference_combo = QComboBox()
         for value, label in words.GAP_REFERENCE_LABELS.items():
             self.gap_reference_combo.addItem(label, value)
+        # May shrink below its longest label (the popup still shows it whole): the bar must fit
+        # the window's minimum width.
+        self.gap_reference_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.gap_reference_combo.setMinimumContentsLength(10)
         self.gap_reference_combo.setToolTip(
             "Where the gap statistic draws its reference data (uniform noise to compare with):\n"
             "over the data's bounding box, or over the box of its principal components\n"
