@@ -26,9 +26,8 @@ from PIL import Image
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import load_sample_image
 
-from kmeans_gui.engine.quantize import (
-    _exact_histogram, _unpack, apply_palette, distinct_colors, pillow_quantize, quantize,
-)
+from kmeans_gui.engine.quantize import apply_palette, distinct_colors, pillow_quantize, quantize
+from kmeans_gui.engine.quantize_pixels import _exact_histogram, _unpack
 
 
 def photo_12mp(size=(4000, 3000)) -> np.ndarray:

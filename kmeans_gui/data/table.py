@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.progress import Progress
 from .csv_layout import (
     MISSING_CELLS,
     CsvError,
@@ -30,7 +31,7 @@ from .csv_layout import (
     sniff_csv,
 )
 
-__all__ = ["Table", "load_csv", "check_k", "CsvError", "NonFiniteRows", "CsvImportCancelled", "CHUNK_ROWS"]
+__all__ = ["Table", "load_csv", "check_k", "CsvError", "NonFiniteRows", "CHUNK_ROWS"]
 
 CHUNK_ROWS = 50_000
 
@@ -43,10 +44,6 @@ class NonFiniteRows(CsvError):
         super().__init__(message)
         self.n_rows = n_rows
         self.n_total = n_total
-
-
-class CsvImportCancelled(Exception):
-    """Raised by :func:`load_csv` when its ``should_stop()`` callback returned True."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +124,7 @@ def load_csv(path, *, columns=None, label_column=None, standardize: bool = False
     progress : callable(fraction: float, message: str), optional
         Called after every block of rows.
     should_stop : callable() -> bool, optional
-        Polled between blocks; True raises :class:`CsvImportCancelled`. It may raise its own
+        Polled between blocks; True raises :class:`~kmeans_gui.engine.progress.Cancelled`. It may raise its own
         exception instead, which propagates: on a worker, pass ``ctx.check_cancelled`` (and
         ``progress=ctx.set_progress``) of :class:`kmeans_gui.ui.common.tasks.TaskContext`.
     chunk_rows : int, optional
@@ -144,19 +141,19 @@ def load_csv(path, *, columns=None, label_column=None, standardize: bool = False
         With a message naming the problem: see :func:`sniff_csv`, and text in a numeric column
         (line and column), rows of the wrong length, no data rows, a single row, NaN/inf rows
         (how many), all rows identical, fewer than two feature columns.
-    CsvImportCancelled
+    kmeans_gui.engine.progress.Cancelled
     """
     if layout is None:
         layout = sniff_csv(path, delimiter=delimiter, has_header=has_header, encoding=encoding)
     label_index = None if label_column is None else layout.column_index(label_column)
     features = _feature_indices(layout, columns, label_index)
     try:
-        X, raw_labels = _read_blocks(layout, features, label_index, progress, should_stop, chunk_rows)
+        X, raw_labels = _read_blocks(layout, features, label_index, Progress(progress, should_stop), chunk_rows)
     except UnicodeDecodeError:
         # The first megabyte was UTF-8 but a later line is not: read it all again as Latin-1.
         layout = dataclasses.replace(layout, encoding="latin-1",
                                      notes=layout.notes + ("the file is not UTF-8; it was read as Latin-1",))
-        X, raw_labels = _read_blocks(layout, features, label_index, progress, should_stop, chunk_rows)
+        X, raw_labels = _read_blocks(layout, features, label_index, Progress(progress, should_stop), chunk_rows)
     return _finish(layout, X, raw_labels, features, label_index, standardize, drop_nonfinite)
 
 
@@ -203,7 +200,7 @@ class _GrowingRows:
         return self._buffer
 
 
-def _read_blocks(layout, features, label_index, progress, should_stop, chunk_rows=None):
+def _read_blocks(layout, features, label_index, steps: Progress, chunk_rows=None):
     name = os.path.basename(layout.path)
     if chunk_rows is None:
         chunk_rows = CHUNK_ROWS
@@ -218,8 +215,7 @@ def _read_blocks(layout, features, label_index, progress, should_stop, chunk_row
             chars += len(f.readline())
             line_no = 1
         while True:
-            if should_stop is not None and should_stop():
-                raise CsvImportCancelled()
+            steps.check()
             lines = list(itertools.islice(f, chunk_rows))
             if not lines:
                 break
@@ -231,11 +227,8 @@ def _read_blocks(layout, features, label_index, progress, should_stop, chunk_row
             rows.add(block, int(expected))
             del block
             label_blocks.append(labels)
-            if progress is not None:
-                done = f.buffer.tell() / max(1, layout.size_bytes)
-                progress(min(1.0, done), f"Reading {name}: {rows.n:,} rows")
-    if should_stop is not None and should_stop():
-        raise CsvImportCancelled()
+            steps.report(f.buffer.tell() / max(1, layout.size_bytes), f"Reading {name}: {rows.n:,} rows")
+    steps.check()
     X = rows.result()
     labels = None
     if label_index is not None:

@@ -4,14 +4,13 @@ The tutorial's exercise ("compare convergence speed against accuracy") as data a
 Lloyd and mini-batch k-means with several batch sizes run from the same initial centres on the
 same data; at checkpoints along each run the centres are kept, and only after the run is each
 checkpoint's inertia on the whole data computed, so the time measured is the algorithm's alone.
-Pure NumPy, no Qt; progress and cancel are plain callables, as in :mod:`.sweep`.
+Pure NumPy, no Qt; progress and cancel follow :mod:`.progress`.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -20,15 +19,12 @@ from ._frozen import frozen
 from ._seeding import initial_centers
 from .distances import nearest_center
 from .minibatch import minibatch_steps
+from .progress import Progress, ProgressCallback, ShouldStop
 from .steps import check_params, kmeans_steps
 
-__all__ = ["ComparisonCancelled", "ConvergenceCurve", "minibatch_vs_lloyd"]
+__all__ = ["ConvergenceCurve", "minibatch_vs_lloyd"]
 
 DEFAULT_BATCH_SIZES = (50, 256, 1024)
-
-
-class ComparisonCancelled(Exception):
-    """Raised when ``should_stop()`` returned True."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,8 +68,8 @@ def minibatch_vs_lloyd(
     init="k-means++",
     random_state=None,
     n_checkpoints: int = 40,
-    progress: Callable[[float, str], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    progress: ProgressCallback | None = None,
+    should_stop: ShouldStop | None = None,
 ) -> list[ConvergenceCurve]:
     """Run Lloyd and mini-batch k-means from the same start and record how inertia falls.
 
@@ -96,7 +92,7 @@ def minibatch_vs_lloyd(
         (Lloyd's checkpoints are its iterations).
     progress : callable(fraction, message), optional
     should_stop : callable() -> bool, optional
-        Polled between steps; True raises :class:`ComparisonCancelled`.
+        Polled between steps; True raises :class:`~kmeans_gui.engine.progress.Cancelled`.
 
     Returns
     -------
@@ -114,24 +110,20 @@ def minibatch_vs_lloyd(
     rng = v.check_random_state(random_state)
     start = initial_centers(X, n_clusters, init, given, np.ones(n), rng)
 
-    def report(fraction, message):
-        if should_stop is not None and should_stop():
-            raise ComparisonCancelled("comparison cancelled")
-        if progress is not None:
-            progress(min(1.0, fraction), message)
-
-    runs = 1 + len(sizes)
-    report(0.0, "Lloyd")
-    curves = [_evaluate(X, "Lloyd", None, *_lloyd_checkpoints(X, start, lambda f: report(f / runs, "Lloyd")))]
-    for i, size in enumerate(sizes, start=1):
+    runs = Progress(progress, should_stop, total=1 + len(sizes))
+    lloyd = runs.part(1)
+    lloyd.report(0.0, "Lloyd")
+    curves = [_evaluate(X, "Lloyd", None, *_lloyd_checkpoints(X, start, lambda f: lloyd.report(f, "Lloyd")))]
+    for size in sizes:
         label = f"mini-batch {size}"
+        run = runs.part(1)
         steps = int(np.ceil(max_epochs * n / min(size, n)))
         checkpoints = _minibatch_checkpoints(
             X, start, size, steps, n_checkpoints, int(rng.randint(2**31 - 1)),
-            lambda f, i=i, label=label: report((i + f) / runs, label),
+            lambda f, run=run, label=label: run.report(f, label),
         )
         curves.append(_evaluate(X, label, size, *checkpoints))
-    report(1.0, "done")
+    runs.report(1.0, "done")
     return curves
 
 

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _sparse
 from . import _validation as v
 from .distances import column_stats, nearest_center, sq_distances
+from .inits import INITS, draws_at_random, init_names
 from .steps import STOP_NO_CHANGE, STOP_TOL, KMeansState, _kmeans_steps, check_given, check_params, tolerance
 
 __all__ = ["KMeans"]
@@ -123,7 +124,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     def _n_init(self) -> int:
         init = self.init
         if isinstance(self.n_init, str) and self.n_init == "auto":
-            return 10 if callable(init) or (isinstance(init, str) and init in ("random", "tutorial-random")) else 1
+            return 10 if callable(init) or draws_at_random(init) else 1
         if isinstance(self.n_init, bool) or not isinstance(self.n_init, (int, np.integer)) or self.n_init < 1:
             raise v.InvalidParameterError(f"n_init={self.n_init!r} must be 'auto' or a positive integer.")
         if not isinstance(init, str) and not callable(init) and self.n_init != 1:
@@ -218,8 +219,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         else:
             check_params(X, n_clusters, self.init, self.max_iter, self.tol, self.empty_policy)
             given = None
-        if isinstance(self.init, str) and self.init == "farthest":
-            raise v.InvalidParameterError("init='farthest' is not available for sparse X: use 'k-means++'.")
+        if isinstance(self.init, str) and INITS[self.init].sparse_seeding is None:
+            offered = " or ".join(repr(name) for name in init_names(lambda method: method.sparse_seeding is not None))
+            raise v.InvalidParameterError(f"init={self.init!r} is not available for sparse X: use {offered}.")
         n_init = self._n_init()
         rng = v.check_random_state(self.random_state)
         x_sq = _sparse.row_sq_norms(X)
@@ -231,10 +233,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             elif callable(self.init):
                 start = check_given(self.init(X, n_clusters, random_state=rng), n_clusters, X.shape[1],
                                     "The centres from init")
-            elif self.init == "random":
-                start = _sparse.random_init(X, n_clusters, weights, rng)
             else:
-                start = _sparse.kmeans_plusplus(X, n_clusters, weights, rng, x_sq)
+                start = INITS[self.init].sparse_seeding(X, n_clusters, weights, rng, x_sq)
             if self.verbose:
                 print("Initialization complete")
             run = _sparse.lloyd(X, weights, start, self.max_iter, tol, self.empty_policy, self.verbose, x_sq)

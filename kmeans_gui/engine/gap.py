@@ -10,7 +10,7 @@ components, which follows the data's shape). Then
 and the estimate is the smallest k with ``gap(k) >= gap(k+1) - s_(k+1)``. Unlike the elbow, this
 can answer k = 1: on one round blob, the data's ``W_k`` falls no faster than the reference's.
 
-It imports :mod:`.steps` and :mod:`.metrics` (for SweepCancelled) only; :mod:`.sweep` imports it.
+It imports :mod:`.steps` and :mod:`.progress` only; :mod:`.sweep` imports it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validation as v
-from .metrics import SweepCancelled
+from .progress import Progress
 from .steps import kmeans_steps, run_to_end
 
 __all__ = ["GapResult", "gap_statistic", "reference_data", "choose_k_by_gap", "GAP_REFERENCES"]
@@ -174,7 +174,7 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
         W_k of the data for each k, already computed (by a sweep): the data are then not refitted.
     progress : callable(fraction: float, message: str), optional
     should_stop : callable() -> bool, optional
-        Polled between fits; True raises :class:`~kmeans_gui.engine.metrics.SweepCancelled`.
+        Polled between fits; True raises :class:`~kmeans_gui.engine.progress.Cancelled`.
 
     Returns
     -------
@@ -198,8 +198,8 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
     # The references come from their own RandomState, seeded from random_state first.
     reference_rng = np.random.RandomState(rng.randint(0, 2**31 - 1))
     seeds = rng.randint(0, 2**31 - 1, size=(len(ks), n_refs + n_seeds))
-    fits = _Fits(len(ks) * (n_refs + (n_seeds if data_inertia is None else 0)), init, max_iter, tol,
-                 progress, should_stop)
+    progress_of = Progress(progress, should_stop, total=len(ks) * (n_refs + (n_seeds if data_inertia is None else 0)))
+    fits = _Fits(progress_of, init, max_iter, tol)
     w = np.empty(len(ks)) if data_inertia is None else data_inertia.copy()
     ref_w = np.empty((len(ks), n_refs))
     with warnings.catch_warnings():
@@ -218,8 +218,7 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
     sd = ref_log_w.std(axis=1)
     s = sd * np.sqrt(1.0 + 1.0 / n_refs)
     chosen, reason = choose_k_by_gap(ks, gap, s)
-    if progress is not None:
-        progress(1.0, "gap: done")
+    progress_of.report(1.0, "gap: done")
     return GapResult(k_values=np.array(ks), log_w=log_w, reference_log_w=ref_log_w, gap=gap, sd=sd, s=s,
                      chosen_k=chosen, reason=reason, reference=reference, n_refs=int(n_refs))
 
@@ -227,16 +226,11 @@ def gap_statistic(X, k_values=range(1, 11), *, n_refs: int = 10, reference: str 
 class _Fits:
     """k-means fits that report progress and honour cancel, one unit of work each."""
 
-    def __init__(self, total, init, max_iter, tol, progress, should_stop):
-        self.total, self.done = max(total, 1), 0
+    def __init__(self, progress_of: Progress, init, max_iter, tol):
+        self.progress_of = progress_of
         self.init, self.max_iter, self.tol = init, max_iter, tol
-        self.progress, self.should_stop = progress, should_stop
 
     def inertia(self, X, k, seed, message) -> float:
-        if self.should_stop is not None and self.should_stop():
-            raise SweepCancelled()
-        if self.progress is not None:
-            self.progress(self.done / self.total, message)
-        self.done += 1
+        self.progress_of.step(message)
         steps = kmeans_steps(X, k, init=self.init, max_iter=self.max_iter, tol=self.tol, random_state=seed)
         return float(run_to_end(steps).inertia)

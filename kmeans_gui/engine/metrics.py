@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 from . import _validation as v
 from .distances import map_chunks, nearest_center
+from .progress import Progress
 
 __all__ = [
     "SILHOUETTE_MAX_POINTS",
@@ -41,7 +42,6 @@ __all__ = [
     "silhouette_score",
     "silhouette",
     "find_knee",
-    "SweepCancelled",
 ]
 
 #: Above this many points, :func:`silhouette` (and the k sweep) estimate on a random sample.
@@ -92,10 +92,6 @@ def inertia(X, centers, labels=None, sample_weight=None) -> float:
 
 
 # ------------------------------------------------------------------------------------ silhouette
-
-
-class SweepCancelled(Exception):
-    """Raised by long computations here when their ``should_stop()`` callback returned True."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,7 +234,8 @@ def silhouette_samples_multi(X, labelings, *, progress=None, should_stop=None) -
     progress : callable(fraction: float, message: str), optional
         Called from the calling thread between groups of row blocks.
     should_stop : callable() -> bool, optional
-        Polled between groups of row blocks; when it returns True, :class:`SweepCancelled` is raised.
+        Polled between groups of row blocks; when it returns True,
+        :class:`~kmeans_gui.engine.progress.Cancelled` is raised.
 
     Returns
     -------
@@ -249,7 +246,7 @@ def silhouette_samples_multi(X, labelings, *, progress=None, should_stop=None) -
     encoded = [_check_labels(lab, n, name=f"labelings[{j}]") for j, lab in enumerate(labelings)]
     if not encoded:
         return []
-    return _silhouette_core(X, encoded, progress, should_stop)
+    return _silhouette_core(X, encoded, Progress(progress, should_stop))
 
 
 #: Most memory the one-hot matrix of several labellings may take; more labellings are split into
@@ -257,7 +254,7 @@ def silhouette_samples_multi(X, labelings, *, progress=None, should_stop=None) -
 _ONEHOT_BUDGET_BYTES = 32 * 2**20
 
 
-def _silhouette_core(X, encoded, progress=None, should_stop=None) -> list[np.ndarray]:
+def _silhouette_core(X, encoded, steps: Progress) -> list[np.ndarray]:
     """The worker behind the public functions: input already checked and labels encoded."""
     n = X.shape[0]
     groups, current, width = [], [], 0
@@ -269,13 +266,8 @@ def _silhouette_core(X, encoded, progress=None, should_stop=None) -> list[np.nda
         width += item[1]
     groups.append(current)
     if len(groups) > 1:
-        out = []
-        for g, group in enumerate(groups):
-            report = None if progress is None else (
-                lambda f, msg, g=g: progress((g + f) / len(groups), msg)
-            )
-            out.extend(_silhouette_core(X, group, report, should_stop))
-        return out
+        groups_done = Progress(steps.report, steps.should_stop, total=len(groups))
+        return [s for group in groups for s in _silhouette_core(X, group, groups_done.part(1))]
     widths = [k for _, k in encoded]
     offsets = np.concatenate([[0], np.cumsum(widths)])
     onehot = np.zeros((n, int(offsets[-1])), dtype=np.float64)
@@ -314,12 +306,10 @@ def _silhouette_core(X, encoded, progress=None, should_stop=None) -> list[np.nda
     # would oversubscribe the cores, and OpenBLAS's spinning threads then halve the speed.
     with threadpool_limits(limits=1, user_api="blas"):
         for g in range(0, n, group_rows):
-            if should_stop is not None and should_stop():
-                raise SweepCancelled()
+            steps.check()
             stop = min(n, g + group_rows)
             map_chunks(lambda a, b, g=g: work(g + a, g + b), stop - g, block_rows)
-            if progress is not None:
-                progress(stop / n, f"silhouette: {stop:,} of {n:,} points")
+            steps.report(stop / n, f"silhouette: {stop:,} of {n:,} points")
     return out
 
 

@@ -25,7 +25,8 @@ import numpy as np
 from . import _validation as v
 from ._frozen import frozen as _frozen
 from .distances import nearest_center
-from .init import kmeans_plusplus_steps, random_seeds
+from ._seeding import initial_centers
+from .inits import INITS, init_names
 from .steps import check_params, tolerance
 
 __all__ = ["MiniBatchState", "minibatch_steps", "STOP_MAX_STEPS", "STOP_NO_IMPROVEMENT", "STOP_TOL"]
@@ -158,8 +159,9 @@ def minibatch_steps(
     n = X.shape[0]
     n_clusters = v.check_n_clusters(n_clusters, n)
     weights = v.check_sample_weight(sample_weight, n)
-    if isinstance(init, str) and init == "farthest":
-        raise ValueError("init='farthest' is not offered for mini-batch k-means: use 'k-means++' or 'random'.")
+    if isinstance(init, str) and init in INITS and not INITS[init].minibatch:
+        offered = " or ".join(repr(name) for name in init_names(lambda method: method.minibatch))
+        raise ValueError(f"init={init!r} is not offered for mini-batch k-means: use {offered}.")
     # Before check_params, which knows max_steps only as the full algorithm's max_iter.
     for name, value in (("batch_size", batch_size), ("max_steps", max_steps)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -200,9 +202,7 @@ def _initial_centers(X, weights, n_clusters, init, given, init_size, rng) -> np.
     wi = weights if rows is None else weights[rows]
     if wi.sum() <= 0:  # the subset drew only zero-weight rows: seed from everything instead
         Xi, wi = X, weights
-    if init == "random":
-        return Xi[random_seeds(Xi, n_clusters, wi, rng)].astype(np.float64)
-    return np.array([s.center for s in kmeans_plusplus_steps(Xi, n_clusters, wi, rng)], dtype=np.float64)
+    return initial_centers(Xi, n_clusters, init, None, wi, rng)
 
 
 def _label_all(X, weights, centers, label_all):

@@ -25,35 +25,39 @@ extra arrays are two 16 MB tables and the uint8 index image.
 Colour spaces: k-means can run on the sRGB values (default), on CIELAB or on OKLab
 (``space=``, see :mod:`.colour`); pixels then go to their nearest palette colour in that space.
 MSE and PSNR are always measured on the sRGB values; the mean CIEDE2000 difference (Delta E) is
-measured on a fixed random sample of pixels (:data:`DELTA_E_SAMPLE`). ``dither=True`` (or a
+measured on a fixed random sample of pixels (:data:`~.quantize_mapping.DELTA_E_SAMPLE`). ``dither=True`` (or a
 strength 0..1) maps the pixels with Floyd-Steinberg error diffusion instead, and ``locked=``
 keeps chosen colours in the palette (:mod:`.quantize_locked`).
 
-Progress and cancel are plain callables, ``progress(fraction, message)`` and
-``should_stop() -> bool``, so that the GUI can drive this from a worker thread without this
-module knowing about Qt.
+Progress and cancel follow :mod:`.progress`: ``progress(fraction, message)`` and
+``should_stop() -> bool``, so that the GUI can drive this from a worker thread.
+
+This module fits the palette; the passes over the pixels are in :mod:`.quantize_pixels`
+(distinct colours, histograms), the mapping and the figures in :mod:`.quantize_mapping`, and the
+PNG, the CSV and Pillow's quantizers in :mod:`.quantize_output`. Their public names are
+importable from here too.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from . import colour
 from ._frozen import frozen
-from .distances import map_chunks
 from .minibatch import minibatch_steps
+from .progress import Progress, ProgressCallback, ShouldStop
+from .quantize_mapping import DELTA_E_SAMPLE, apply_palette, dither_strength, mean_delta_e, mse_psnr, psnr_from_mse
+from .quantize_output import PillowResult, indexed_png_bytes, pillow_quantize, write_palette_csv
+from .quantize_pixels import (
+    _cell_histogram, _check_k, _exact_histogram, _pack, _unpack, check_image, count_colors, distinct_colors,
+)
 from .steps import kmeans_steps
 
 __all__ = [
     "METHODS",
-    "QuantizeCancelled",
     "QuantizeResult",
     "PillowResult",
     "quantize",
@@ -71,26 +75,9 @@ __all__ = [
 ]
 
 METHODS = ("sample", "full", "minibatch")
-MAX_COLORS = 256  # an indexed PNG holds at most 256 palette entries
 
-#: Pixels per chunk of the passes over the image: big enough to amortise Python, small
-#: enough that a chunk's temporaries (a few MB) stay in cache and memory stays flat.
-CHUNK_PIXELS = 1 << 18
-#: Bits kept per channel for the refinement histogram: 6 bits -> cells of 4 x 4 x 4 colours.
-CELL_BITS = 6
 #: Up to this many distinct colours, the refinement uses the exact colour histogram.
 EXACT_HISTOGRAM_MAX = 1 << 16
-#: Pixels on which the mean Delta E 2000 is measured (all of them in a smaller image). The
-#: standard error of the mean is then about 0.3% of the spread of Delta E over the image (0.01
-#: on china.jpg), and measuring costs a twentieth of the default path at 12 MP.
-DELTA_E_SAMPLE = 1 << 17
-
-Progress = Callable[[float, str], None]
-ShouldStop = Callable[[], bool]
-
-
-class QuantizeCancelled(Exception):
-    """Raised when ``should_stop()`` returned True; nothing was produced."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,338 +151,6 @@ class QuantizeResult:
     def image(self) -> np.ndarray:
         """The quantized RGB image, shape (height, width, 3), uint8."""
         return self.palette[self.indices]
-
-
-@dataclass(frozen=True, eq=False)
-class PillowResult:
-    """Pillow's own quantizer at the same k, for comparison."""
-
-    name: str
-    indices: np.ndarray  # (h, w) uint8, dithered when the k-means result it is compared with is
-    palette: np.ndarray  # (n_used, 3) uint8
-    mse: float
-    psnr: float
-    seconds: float
-
-    def image(self) -> np.ndarray:
-        return self.palette[self.indices]
-
-
-# --------------------------------------------------------------------------------------------
-# validation and helpers
-
-
-def check_image(image) -> np.ndarray:
-    """Return ``image`` as a C-contiguous (height, width, 3) uint8 array, or raise ValueError."""
-    arr = np.asarray(image)
-    if arr.dtype != np.uint8:
-        raise ValueError(f"The image must be uint8 RGB; got dtype {arr.dtype}. Load it with kmeans_gui.data.images.")
-    if arr.ndim != 3 or arr.shape[2] != 3:
-        raise ValueError(f"The image must have shape (height, width, 3); got {arr.shape}.")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"The image is empty (shape {arr.shape}).")
-    return np.ascontiguousarray(arr)
-
-
-def _check_k(n_colors) -> int:
-    if isinstance(n_colors, bool) or not isinstance(n_colors, (int, np.integer)):
-        raise ValueError(f"n_colors must be an integer from 2 to {MAX_COLORS}; got {n_colors!r}.")
-    if not 2 <= n_colors <= MAX_COLORS:
-        raise ValueError(f"n_colors={n_colors} must be from 2 to {MAX_COLORS} (an indexed PNG holds 256 colours).")
-    return int(n_colors)
-
-
-def _pack(block: np.ndarray) -> np.ndarray:
-    """(m, 3) uint8 -> (m,) uint32 0xRRGGBB."""
-    b = block.astype(np.uint32)
-    out = b[:, 0] << 16
-    out |= b[:, 1] << 8
-    out |= b[:, 2]
-    return out
-
-
-def _unpack(packed: np.ndarray) -> np.ndarray:
-    """(m,) uint32 0xRRGGBB -> (m, 3) uint8."""
-    packed = np.asarray(packed, dtype=np.uint32)
-    return np.stack([(packed >> 16) & 255, (packed >> 8) & 255, packed & 255], axis=1).astype(np.uint8)
-
-
-class _Hooks:
-    """Progress and cancel callables, with the stage boundaries of the whole job."""
-
-    def __init__(self, progress: Progress | None, should_stop: ShouldStop | None):
-        self._progress = progress
-        self._should_stop = should_stop
-
-    def check(self) -> None:
-        if self._should_stop is not None and self._should_stop():
-            raise QuantizeCancelled("quantization cancelled")
-
-    def report(self, fraction: float, message: str) -> None:
-        self.check()
-        if self._progress is not None:
-            self._progress(min(1.0, max(0.0, fraction)), message)
-
-
-def _chunked(flat: np.ndarray, func, hooks: _Hooks | None) -> list:
-    """``func(block)`` over pixel chunks on the engine's thread pool, checking for cancel."""
-
-    def work(a, b):
-        if hooks is not None:
-            hooks.check()
-        return func(flat[a:b])
-
-    return map_chunks(work, flat.shape[0], CHUNK_PIXELS)
-
-
-def distinct_colors(image, *, _hooks: _Hooks | None = None) -> np.ndarray:
-    """The distinct colours of an image, packed as sorted uint32 0xRRGGBB, shape (m,).
-
-    A 16 MB presence table instead of sorting all pixels: about five times faster at 12 MP.
-    """
-    flat = check_image(image).reshape(-1, 3)
-    seen = np.zeros(1 << 24, dtype=bool)
-
-    def mark(block):
-        seen[_pack(block)] = True  # concurrent writes of True to the same byte are harmless
-
-    _chunked(flat, mark, _hooks)
-    return np.flatnonzero(seen).astype(np.uint32)
-
-
-def count_colors(image) -> int:
-    """Number of distinct colours in an RGB uint8 image."""
-    return int(distinct_colors(image).size)
-
-
-def _exact_histogram(flat, present, hooks) -> np.ndarray:
-    """Pixel count of each colour in ``present`` (sorted packed uint32), shape (m,) float64."""
-    m = present.size
-    index_dtype = np.uint16 if m <= (1 << 16) else np.int32
-    lut = np.zeros(1 << 24, dtype=index_dtype)
-    lut[present] = np.arange(m, dtype=index_dtype)
-    total = np.zeros(m, dtype=np.int64)
-    lock = threading.Lock()
-
-    def count(block):
-        part = np.bincount(lut[_pack(block)], minlength=m)
-        with lock:
-            total[:] += part
-
-    _chunked(flat, count, hooks)
-    return total.astype(np.float64)
-
-
-def _cell_histogram(flat, hooks, bits: int = CELL_BITS):
-    """Mean colour and pixel count of every occupied cell of a ``2^bits``-per-channel grid.
-
-    Returns
-    -------
-    means : ndarray of shape (n_cells, 3), float64
-    counts : ndarray of shape (n_cells,), float64
-    """
-    shift = 8 - bits
-    n_cells = 1 << (3 * bits)
-    acc = np.zeros((4, n_cells))
-    lock = threading.Lock()
-
-    def accumulate(block):
-        q = block.astype(np.uint32) >> shift
-        cell = (q[:, 0] << (2 * bits)) | (q[:, 1] << bits) | q[:, 2]
-        parts = [np.bincount(cell, minlength=n_cells)]
-        parts += [np.bincount(cell, weights=block[:, j], minlength=n_cells) for j in range(3)]
-        with lock:
-            for j in range(4):
-                acc[j] += parts[j]
-
-    _chunked(flat, accumulate, hooks)
-    occupied = acc[0] > 0
-    return (acc[1:, occupied] / acc[0, occupied]).T.copy(), acc[0, occupied].copy()
-
-
-def _nearest_palette(colors: np.ndarray, palette: np.ndarray):
-    """Nearest palette entry and squared distance for each colour, exactly.
-
-    Colours and palette are integers 0..255, so every term of ``||x||^2 - 2 x.c + ||c||^2`` is
-    an integer below 2^24 and float32 arithmetic is exact (ties go to the lower index).
-
-    Parameters
-    ----------
-    colors : ndarray of shape (m, 3), uint8
-    palette : ndarray of shape (p, 3), uint8
-
-    Returns
-    -------
-    labels : ndarray of shape (m,), int32
-    sq_dist : ndarray of shape (m,), float64
-    """
-    C = palette.astype(np.float32)
-    minus_2Ct = -2.0 * C.T
-    C_sq = np.einsum("ij,ij->i", C, C)
-    m = colors.shape[0]
-    labels = np.empty(m, dtype=np.int32)
-    sq = np.empty(m, dtype=np.float64)
-
-    def work(a, b):
-        Xb = colors[a:b].astype(np.float32)
-        D = Xb @ minus_2Ct
-        D += C_sq
-        lab = D.argmin(axis=1)
-        labels[a:b] = lab
-        sq[a:b] = D[np.arange(b - a), lab] + np.einsum("ij,ij->i", Xb, Xb)
-
-    map_chunks(work, m, 1 << 16)
-    return labels, sq
-
-
-def psnr_from_mse(mse: float) -> float:
-    """PSNR in dB for 8-bit data; ``inf`` when the error is zero."""
-    return float("inf") if mse <= 0 else float(10.0 * np.log10(255.0**2 / mse))
-
-
-def mse_psnr(a, b) -> tuple[float, float]:
-    """Mean squared error per channel value and PSNR (dB) between two uint8 images of one shape."""
-    a = np.asarray(a)
-    b = np.asarray(b)
-    if a.shape != b.shape:
-        raise ValueError(f"Images differ in shape: {a.shape} vs {b.shape}.")
-    fa = a.reshape(-1, a.shape[-1]) if a.ndim == 3 else a.reshape(-1, 1)
-    fb = b.reshape(fa.shape)
-    sse = 0
-    for start in range(0, fa.shape[0], CHUNK_PIXELS):
-        d = fa[start : start + CHUNK_PIXELS].astype(np.int32) - fb[start : start + CHUNK_PIXELS]
-        # Accumulate in 64 bits: a chunk's sum reaches 2^18 * 3 * 255^2 ~ 5e10, past int32.
-        sse += int(np.einsum("ij,ij->", d, d, dtype=np.int64))
-    mse = sse / max(1, a.size)
-    return mse, psnr_from_mse(mse)
-
-
-# --------------------------------------------------------------------------------------------
-# mapping pixels to a palette
-
-
-def apply_palette(image, palette, *, present: np.ndarray | None = None, space: str = "srgb",
-                  dither: bool = False, _hooks: _Hooks | None = None):
-    """Map every pixel to its nearest palette colour (exact, ties to the lower index).
-
-    Parameters
-    ----------
-    image : ndarray of shape (height, width, 3), uint8
-    palette : ndarray of shape (p, 3), uint8, p <= 256
-    present : ndarray of shape (m,), uint32, optional
-        The image's distinct colours from :func:`distinct_colors`, if already known.
-    space : {"srgb", "lab", "oklab"}
-        Where "nearest" is measured. In sRGB it is exact (integer distances).
-    dither : bool or float
-        Floyd-Steinberg error diffusion instead of nearest colours; a number from 0 to 1 is its
-        strength (the share of each pixel's error passed on; True is 1, False or 0 is off).
-        Dithering matches colours in sRGB whatever ``space`` says (see palette_mapping).
-
-    Returns
-    -------
-    indices : ndarray of shape (height, width), uint8
-    counts : ndarray of shape (p,), int64
-    sse : int
-        Sum over pixels and channels of the squared error.
-    """
-    image = check_image(image)
-    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
-    if not 1 <= palette.shape[0] <= MAX_COLORS:
-        raise ValueError(f"A palette needs 1 to {MAX_COLORS} colours; got {palette.shape[0]}.")
-    colour.check_space(space)
-    strength = dither_strength(dither)
-    flat = image.reshape(-1, 3)
-    pal32 = palette.astype(np.int32)
-    p = palette.shape[0]
-    if strength > 0:
-        from .palette_mapping import dither_indices
-
-        if _hooks is not None:
-            _hooks.check()
-        indices = dither_indices(image, palette, strength=strength).reshape(-1)  # matched in sRGB
-        lut = None
-    else:
-        if present is None:
-            present = distinct_colors(image, _hooks=_hooks or _Hooks(None, None))
-        lut = np.zeros(1 << 24, dtype=np.uint8)
-        lut[present] = _nearest_labels(present, palette, space).astype(np.uint8)
-        indices = np.empty(flat.shape[0], dtype=np.uint8)
-
-    def work(a, b):
-        if _hooks is not None:
-            _hooks.check()
-        block = flat[a:b]
-        if lut is None:
-            idx = indices[a:b]
-        else:
-            idx = lut[_pack(block)]
-            indices[a:b] = idx
-        d = block.astype(np.int32) - pal32[idx]
-        # 64-bit accumulator: a chunk's squared errors overflow int32 (see mse_psnr).
-        return np.bincount(idx, minlength=p), int(np.einsum("ij,ij->", d, d, dtype=np.int64))
-
-    parts = map_chunks(work, flat.shape[0], CHUNK_PIXELS)
-    counts = np.sum([c for c, _ in parts], axis=0).astype(np.int64)
-    sse = sum(s for _, s in parts)
-    return indices.reshape(image.shape[:2]), counts, sse
-
-
-def dither_strength(dither) -> float:
-    """``dither`` (bool, or a number 0..1) as a strength 0..1, or ValueError."""
-    if isinstance(dither, (bool, np.bool_)):
-        return 1.0 if dither else 0.0
-    if isinstance(dither, (int, float, np.integer, np.floating)) and 0.0 <= float(dither) <= 1.0:
-        return float(dither)
-    raise ValueError(f"dither={dither!r} must be True, False or a strength from 0 to 1.")
-
-
-def _nearest_labels(present: np.ndarray, palette: np.ndarray, space: str) -> np.ndarray:
-    """Nearest palette index of each packed colour in ``space``, shape (m,) int32."""
-    if space == "srgb":
-        return _nearest_palette(_unpack(present), palette)[0]
-    from .palette_mapping import nearest_in_space
-
-    return nearest_in_space(present, palette, space)
-
-
-def _delta_e_rows(n_pixels: int, sample: int = DELTA_E_SAMPLE) -> np.ndarray:
-    """Pixel rows on which Delta E is measured: all, or a fixed random sample, sorted."""
-    if n_pixels <= sample:
-        return np.arange(n_pixels)
-    return np.sort(np.random.default_rng(0).integers(0, n_pixels, size=sample))
-
-
-def mean_delta_e(image, indices, palette, *, sample: int = DELTA_E_SAMPLE) -> tuple[float, int]:
-    """Mean CIEDE2000 between an image and its quantized version, on a fixed pixel sample.
-
-    Parameters
-    ----------
-    image : ndarray of shape (height, width, 3), uint8
-    indices : ndarray of shape (height, width), uint8
-    palette : ndarray of shape (p, 3), uint8
-    sample : int
-        Pixels drawn (with a fixed seed, with replacement); every pixel when the image has fewer.
-
-    Returns
-    -------
-    delta_e : float
-    n_pixels : int
-        Pixels it was measured on.
-    """
-    from .palette_mapping import delta_e_packed
-
-    flat = check_image(image).reshape(-1, 3)
-    indices = np.asarray(indices).reshape(-1)
-    if indices.shape[0] != flat.shape[0]:
-        raise ValueError(f"indices has {indices.shape[0]} pixels, the image {flat.shape[0]}.")
-    rows = _delta_e_rows(flat.shape[0], sample)
-    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
-    de = delta_e_packed(_pack(flat[rows]), _pack(palette[indices[rows]]))
-    return float(de.mean()), int(rows.size)
-
-
-# --------------------------------------------------------------------------------------------
-# fitting
 
 
 def _lloyd(X, weights, k, init, seed, hooks, max_iter=300, tol=1e-4, stage=None):
@@ -615,7 +270,7 @@ def quantize(
     space: str = "srgb",
     dither: bool = False,
     locked=None,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     should_stop: ShouldStop | None = None,
 ) -> QuantizeResult:
     """Quantize an RGB image to at most ``n_colors`` colours with k-means.
@@ -646,7 +301,8 @@ def quantize(
         histogram (whatever ``method`` says).
     progress : callable(fraction, message), optional
     should_stop : callable() -> bool, optional
-        Polled between chunks and iterations; True raises :class:`QuantizeCancelled`.
+        Polled between chunks and iterations; True raises
+        :class:`~kmeans_gui.engine.progress.Cancelled`.
 
     Returns
     -------
@@ -665,7 +321,7 @@ def quantize(
     locked = _check_locked(locked, k)
     if method == "minibatch" and space != "srgb":
         raise ValueError(f"method='minibatch' works on sRGB pixels only; use 'sample' or 'full' for space={space!r}.")
-    hooks = _Hooks(progress, should_stop)
+    hooks = Progress(progress, should_stop)
     rng = np.random.default_rng(seed)
     flat = image.reshape(-1, 3)
     notes: list[str] = []
@@ -784,87 +440,3 @@ def _finish(image, palette, present, k, hooks, notes, timings, t0, *, method, sa
     )
 
 
-# --------------------------------------------------------------------------------------------
-# output and comparison
-
-
-def indexed_png_bytes(indices, palette, *, optimize: bool = False) -> bytes:
-    """Encode an index image and its palette as an indexed (mode "P") PNG.
-
-    Parameters
-    ----------
-    indices : ndarray of shape (height, width), uint8
-    palette : ndarray of shape (p, 3), uint8, p <= 256
-    """
-    from PIL import Image
-
-    indices = np.ascontiguousarray(indices, dtype=np.uint8)
-    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
-    if indices.ndim != 2:
-        raise ValueError(f"indices must be 2-D (height, width); got shape {indices.shape}.")
-    if palette.shape[0] > MAX_COLORS or (indices.size and int(indices.max()) >= palette.shape[0]):
-        raise ValueError("Every index must point into a palette of at most 256 colours.")
-    im = Image.frombytes("P", (indices.shape[1], indices.shape[0]), indices.tobytes())
-    im.putpalette(palette.ravel().tolist())
-    buf = io.BytesIO()
-    # PNG stores only as many palette entries as given; bits per pixel follow the palette size.
-    bits = next(b for b in (1, 2, 4, 8) if palette.shape[0] <= (1 << b))
-    im.save(buf, format="PNG", optimize=optimize, bits=bits)
-    return buf.getvalue()
-
-
-PILLOW_METHODS = {"median cut": "MEDIANCUT", "fast octree": "FASTOCTREE"}
-
-
-def pillow_quantize(image, n_colors: int, method: str = "median cut", *, dither=False) -> PillowResult:
-    """Quantize with Pillow's ``Image.quantize`` (median cut or fast octree) and measure it.
-
-    Parameters
-    ----------
-    image : ndarray of shape (height, width, 3), uint8
-    n_colors : int, 2..256
-    method : {"median cut", "fast octree"}
-    dither : bool or float
-        Map the pixels onto Pillow's palette with Floyd-Steinberg (this strength), as a dithered
-        k-means result is, so that the two compare like for like.
-    """
-    from PIL import Image
-
-    image = check_image(image)
-    k = _check_k(n_colors)
-    if method not in PILLOW_METHODS:
-        raise ValueError(f"method={method!r} must be one of {tuple(PILLOW_METHODS)}.")
-    t = time.perf_counter()
-    q = Image.fromarray(image).quantize(colors=k, method=getattr(Image.Quantize, PILLOW_METHODS[method]),
-                                        dither=Image.Dither.NONE)
-    indices = np.asarray(q, dtype=np.uint8)
-    n_pal = int(indices.max()) + 1
-    palette = np.asarray(q.getpalette()[: 3 * n_pal], dtype=np.uint8).reshape(-1, 3)
-    strength = dither_strength(dither)
-    if strength > 0:
-        from .palette_mapping import dither_indices
-
-        indices = dither_indices(image, palette, strength=strength)
-    seconds = time.perf_counter() - t
-    mse, psnr = mse_psnr(image, palette[indices])
-    return PillowResult(method, indices, palette, mse, psnr, seconds)
-
-
-def write_palette_csv(path_or_file, palette, counts) -> None:
-    """One row per palette colour: r, g, b, hex, pixels, share.
-
-    ``path_or_file`` is a path, or a text file opened with ``newline=""`` (for atomic writes).
-    """
-    if hasattr(path_or_file, "write"):
-        _write_palette_rows(path_or_file, palette, counts)
-        return
-    with open(path_or_file, "w", newline="", encoding="utf-8") as f:
-        _write_palette_rows(f, palette, counts)
-
-
-def _write_palette_rows(f, palette, counts) -> None:
-    total = max(1, int(sum(int(c) for c in counts)))
-    w = csv.writer(f)
-    w.writerow(["r", "g", "b", "hex", "pixels", "share"])
-    for (r, g, b), n in zip(palette.tolist(), counts.tolist()):
-        w.writerow([r, g, b, f"#{r:02x}{g:02x}{b:02x}", n, f"{n / total:.6f}"])

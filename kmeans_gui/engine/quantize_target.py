@@ -25,10 +25,10 @@ import numpy as np
 
 from . import colour
 from .init import kmeans_plusplus_steps
-from .quantize import (
-    MAX_COLORS, QuantizeResult, _delta_e_rows, _finish, _Hooks, _in_space, _pack,
-    _refinement_data, _round_palette, _unpack, _weighted_unique, check_image, distinct_colors, psnr_from_mse,
-)
+from .progress import Progress
+from .quantize import QuantizeResult, _finish, _in_space, _refinement_data, _round_palette, _weighted_unique
+from .quantize_mapping import _delta_e_rows, psnr_from_mse
+from .quantize_pixels import MAX_COLORS, _pack, _unpack, check_image, distinct_colors
 
 __all__ = ["TargetSearch", "quantize_to_target"]
 
@@ -181,14 +181,8 @@ def quantize_to_target(
     image = check_image(image)
     target = _check_target(psnr, delta_e)
     colour.check_space(space)
-    for name, value in (("k_min", k_min), ("k_max", k_max)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 2 <= value <= MAX_COLORS:
-            raise ValueError(f"{name}={value!r} must be an integer from 2 to {MAX_COLORS}.")
-    if k_min > k_max:
-        raise ValueError(f"k_min={k_min} is above k_max={k_max}.")
-    if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) or sample_size < k_max:
-        raise ValueError(f"sample_size={sample_size!r} must be an integer of at least k_max={k_max}.")
-    hooks = _Hooks(progress, should_stop)
+    _check_k_range(k_min, k_max, sample_size)
+    hooks = Progress(progress, should_stop)
     t0 = time.perf_counter()
     hooks.report(0.0, "finding the distinct colours")
     present = distinct_colors(image, _hooks=hooks)
@@ -205,23 +199,7 @@ def quantize_to_target(
             tried[k] = evaluate(k)
         return meets(tried[k])
 
-    # Double k until the target is met, then bisect (fail, pass].
-    fail, k = k_min - 1, k_min
-    while not passes(k):
-        fail = k
-        if k >= k_hi:
-            break
-        k = min(2 * k, k_hi)
-    reached = passes(k)
-    if reached:
-        good = k
-        while good - fail > 1:
-            mid = (fail + good) // 2
-            if passes(mid):
-                good = mid
-            else:
-                fail = mid
-        k = good
+    k, reached = _fewest_passing(passes, k_min, k_hi)
     timings = {"search": time.perf_counter() - t0}
 
     # The chosen palette, refined on the whole image's histogram, measured exactly on every pixel.
@@ -230,16 +208,7 @@ def quantize_to_target(
     Xr, wr, _ = _refinement_data(flat, present, hooks)
     Xr = _in_space(Xr, space)
     while True:
-        if k >= present.size:
-            palette = _unpack(present)
-        else:
-            hooks.report(0.75, f"refining k = {k} on the whole image")
-            centers = evaluate.fit(k)
-            if Xr.shape[0] > centers.shape[0]:
-                from .palette_mapping import lloyd_small
-
-                centers = lloyd_small(Xr, wr, centers, max_iter=REFINE_MAX_ITER)
-            palette = _round_palette(centers, space)
+        palette = _refined_palette(evaluate, k, present, Xr, wr, space, hooks)
         notes = []
         result = _finish(image, palette, present, k, hooks, notes, dict(timings), t0, method="target search",
                          sample_size=int(min(sample_size, flat.shape[0])), seed=seed, space=space, dither=False)
@@ -258,6 +227,49 @@ def quantize_to_target(
             dither=dither)
     return TargetSearch(result=result, k=k, reached=reached, target=target, tried=tried,
                         seconds=time.perf_counter() - t0)
+
+
+def _check_k_range(k_min, k_max, sample_size) -> None:
+    for name, value in (("k_min", k_min), ("k_max", k_max)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 2 <= value <= MAX_COLORS:
+            raise ValueError(f"{name}={value!r} must be an integer from 2 to {MAX_COLORS}.")
+    if k_min > k_max:
+        raise ValueError(f"k_min={k_min} is above k_max={k_max}.")
+    if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) or sample_size < k_max:
+        raise ValueError(f"sample_size={sample_size!r} must be an integer of at least k_max={k_max}.")
+
+
+def _fewest_passing(passes, k_min: int, k_hi: int) -> tuple[int, bool]:
+    """The smallest k in k_min..k_hi with ``passes(k)``, for a test that more colours only help:
+    k doubles until it passes, then (last fail, first pass] is bisected. (k_hi, False) if none does.
+    """
+    fail, k = k_min - 1, k_min
+    while not passes(k):
+        fail = k
+        if k >= k_hi:
+            return k, False
+        k = min(2 * k, k_hi)
+    while k - fail > 1:
+        mid = (fail + k) // 2
+        if passes(mid):
+            k = mid
+        else:
+            fail = mid
+    return k, True
+
+
+def _refined_palette(evaluate, k, present, Xr, wr, space, hooks) -> np.ndarray:
+    """k colours for the whole image: the sample's fit, refined on the image's histogram
+    (``Xr`` in ``space``, weights ``wr``); the image's own colours when it has no more than k."""
+    if k >= present.size:
+        return _unpack(present)
+    hooks.report(0.75, f"refining k = {k} on the whole image")
+    centers = evaluate.fit(k)
+    if Xr.shape[0] > centers.shape[0]:
+        from .palette_mapping import lloyd_small
+
+        centers = lloyd_small(Xr, wr, centers, max_iter=REFINE_MAX_ITER)
+    return _round_palette(centers, space)
 
 
 def _with_notes(result: QuantizeResult, extra: list) -> QuantizeResult:

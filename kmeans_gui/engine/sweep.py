@@ -26,14 +26,14 @@ from .metrics import (
     SILHOUETTE_MAX_POINTS,
     SILHOUETTE_SAMPLE_SIZE,
     Knee,
-    SweepCancelled,
     _sample_indices,
     _silhouette_core,
     find_knee,
 )
+from .progress import Progress
 from .steps import kmeans_steps, run_to_end
 
-__all__ = ["KFit", "SweepResult", "SweepCancelled", "sweep_k", "tutorial_elbow", "SCORES", "CRITERIA"]
+__all__ = ["KFit", "SweepResult", "sweep_k", "tutorial_elbow", "SCORES", "CRITERIA"]
 
 #: Scores every run gets, each with a mean and a spread over the seeds.
 SCORES = ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "bic")
@@ -290,7 +290,8 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         "bic" (lowest mean chooses k).
     progress : callable(fraction: float, message: str), optional
     should_stop : callable() -> bool, optional
-        Polled between fits and between silhouette blocks; True raises :class:`SweepCancelled`.
+        Polled between fits and between silhouette blocks; True raises
+        :class:`~kmeans_gui.engine.progress.Cancelled`.
     on_fit : callable(KFit), optional
         Called as soon as each k's fits are done (scores not yet filled in).
 
@@ -314,8 +315,8 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
     idx = None
     if n > silhouette_max_points:
         idx = np.sort(_sample_indices(n, min(silhouette_sample_size, n), random_state))
-    progress_of = _Progress(n, ks, n_seeds, idx, gap_refs, tutorial_seed is not None, progress, should_stop,
-                            gmm_covariance is not None)
+    progress_of = _SweepProgress(n, ks, n_seeds, idx, gap_refs, tutorial_seed is not None, progress, should_stop,
+                                 gmm_covariance is not None)
 
     fits, partitions = [], []
     for k in ks:
@@ -330,14 +331,13 @@ def sweep_k(X, k_values=range(1, 11), n_seeds: int = 3, random_state=0, *, init=
         tutorial_curve = tutorial_elbow(X, ks, tutorial_seed)
     gap = None
     if gap_refs:
-        base = progress_of.done
+        gap_steps = progress_of.part(progress_of.gap_cost)
         gap = gap_statistic(
             X, ks, n_refs=gap_refs, reference=gap_reference, random_state=random_state, init=init,
-            max_iter=max_iter, tol=tol, data_inertia=[f.best_inertia for f in fits], should_stop=should_stop,
-            progress=lambda f, msg: progress_of.report((base + f * progress_of.gap_cost) / progress_of.total, msg),
+            max_iter=max_iter, tol=tol, data_inertia=[f.best_inertia for f in fits],
+            progress=gap_steps.report, should_stop=gap_steps.should_stop,
         )
-        progress_of.done += progress_of.gap_cost
-    final = _score(X, fits, partitions, idx, progress_of, should_stop)
+    final = _score(X, fits, partitions, idx, progress_of)
     knee = find_knee([f.k for f in final], [f.best_inertia for f in final])
     result = SweepResult(fits=tuple(final), seeds=seeds, n_samples=n, silhouette_indices=idx, knee=knee,
                          notes=tuple(notes), gap=gap, tutorial_curve=tutorial_curve, tutorial_seed=tutorial_seed,
@@ -389,8 +389,8 @@ def _drop_k_above_distinct(X, ks):
     return ks, [f"{which} skipped: the data have only {points}"]
 
 
-class _Progress:
-    """A rough cost model for an even progress bar, the cancel check, and reporting."""
+class _SweepProgress(Progress):
+    """Progress counted in a rough cost model, so that the bar moves evenly."""
 
     def __init__(self, n, ks, n_seeds, idx, gap_refs, tutorial, progress, should_stop, gmm=False):
         # A fit costs ~ n k (a mixture's EM about as much again); the silhouette ~ n_used^2 per labelling group.
@@ -400,23 +400,8 @@ class _Progress:
         self.tutorial_cost = self.fit_cost.sum() / n_seeds if tutorial else 0.0
         self.fit_cost *= 2 if gmm else 1
         self.sil_cost = float(n_used) ** 2 * (1.0 + sum(k for k in ks if k >= 2) / 20.0) if ks[-1] >= 2 else 0.0
-        self.total = self.fit_cost.sum() + self.gap_cost + self.tutorial_cost + self.sil_cost
-        self.done = 0.0
-        self.progress, self.should_stop = progress, should_stop
-
-    def check(self):
-        if self.should_stop is not None and self.should_stop():
-            raise SweepCancelled()
-
-    def report(self, fraction, message):
-        if self.progress is not None:
-            self.progress(min(1.0, fraction), message)
-
-    def step(self, message, cost):
-        """Check for cancel, report, and count ``cost`` as done."""
-        self.check()
-        self.report(self.done / self.total, message)
-        self.done += cost
+        super().__init__(progress, should_stop,
+                         self.fit_cost.sum() + self.gap_cost + self.tutorial_cost + self.sil_cost)
 
 
 def _fit_k(X, k, seeds, init, max_iter, tol, progress_of, gmm_covariance=None):
@@ -485,7 +470,7 @@ def _distinct_partitions(X, runs, idx, progress_of) -> list:
     return list(groups.values())
 
 
-def _score(X, fits, partitions, idx, progress_of, should_stop):
+def _score(X, fits, partitions, idx, progress_of):
     """The silhouette of every distinct partition of every k (sharing distance blocks); the KFits."""
     Xs = X if idx is None else X[idx]
     encoded, where = [], []
@@ -497,12 +482,7 @@ def _score(X, fits, partitions, idx, progress_of, should_stop):
                 where.append((pos, part_no))
     samples = {}
     if encoded:
-        base = progress_of.done
-        sil = _silhouette_core(
-            Xs, encoded,
-            progress=lambda f, msg: progress_of.report((base + f * progress_of.sil_cost) / progress_of.total, msg),
-            should_stop=should_stop,
-        )
+        sil = _silhouette_core(Xs, encoded, progress_of.part(progress_of.sil_cost))
         samples = dict(zip(where, sil))
     final = []
     for pos, (fit, parts) in enumerate(zip(fits, partitions)):

@@ -19,6 +19,7 @@ import time
 from PIL import Image
 
 from ..data.atomic import atomic_file
+from ..engine.progress import Cancelled
 from ..state.phases import is_final_assignment
 from .frames import StatePainter, detail
 from .run_csv import add_csv_output_arguments, csv_output_problem, write_run_csv
@@ -58,15 +59,13 @@ def iteration_states(source: RunSource, panels: int, should_stop=None):
 
     The state is the iteration's update (its assignment's labels, the moved centres), or its
     assignment when the run ended there. For mini-batch k-means, each step (batch) is one
-    iteration. ``should_stop()`` is polled between states; True raises ExportCancelled.
+    iteration. ``should_stop()`` is polled between states; True raises :class:`~kmeans_gui.engine.progress.Cancelled`.
     """
-    from .gif import ExportCancelled
-
     picked = []
     before = None
     for state in source.steps(observe_init=False):
         if should_stop is not None and should_stop():
-            raise ExportCancelled()
+            raise Cancelled()
         if state.phase == "init":
             before = state.centers
         elif state.phase == "assign":
@@ -111,11 +110,9 @@ def render_filmstrip(source: RunSource, panels: int, panel_size: tuple[int, int]
     progress : callable(fraction: float, message: str), optional
         Called after each panel.
     should_stop : callable() -> bool, optional
-        Polled between states and panels; True raises :class:`~kmeans_gui.export.gif.ExportCancelled`
+        Polled between states and panels; True raises :class:`~kmeans_gui.engine.progress.Cancelled`
         (or it raises its own).
     """
-    from .gif import ExportCancelled
-
     states = iteration_states(source, panels, should_stop)
     rows, cols = grid_shape(panels, grid)
     painter = StatePainter(source, panel_size, regions=regions)
@@ -126,7 +123,7 @@ def render_filmstrip(source: RunSource, panels: int, panel_size: tuple[int, int]
     ended = last.iteration if last.iteration < panels else None
     for i in range(panels):
         if should_stop is not None and should_stop():
-            raise ExportCancelled()
+            raise Cancelled()
         title = panel_title(source, i + 1)
         if i < len(states):
             state, before = states[i]

@@ -20,9 +20,9 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ..cluster_colours import OUTLINE_HEX, UNASSIGNED_HEX, cluster_table
 from ..engine import KMeansState, uncertainty
 from ..state.phases import is_final_assignment
-from ..ui.common.palette import OUTLINE_HEX, UNASSIGNED_HEX, cluster_table
 from .source import RunSource
 
 __all__ = ["StatePainter", "caption", "detail"]

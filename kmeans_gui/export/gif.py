@@ -21,18 +21,15 @@ import numpy as np
 from PIL import Image
 
 from ..data.atomic import atomic_file
+from ..engine.progress import Cancelled, Progress
 from .frames import StatePainter, caption, detail
 from .run_csv import add_csv_output_arguments, csv_output_problem, write_run_csv
 from .source import RunSource, add_source_arguments, load_source, output_problem, parse_size
 
-__all__ = ["add_arguments", "run", "render_frames", "write_gif", "ExportCancelled"]
+__all__ = ["add_arguments", "run", "render_frames", "write_gif"]
 
 MAX_FRAMES = 200
 HOLD_LAST = 3  # the last frame shows this many frame-times
-
-
-class ExportCancelled(Exception):
-    """Raised when a ``should_stop()`` callback returned True between frames."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,8 +56,8 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     progress : callable(fraction: float, message: str), optional
         Called after each frame; the fraction is of ``expected`` (or ``max_frames``) frames.
     should_stop : callable() -> bool, optional
-        Polled between frames; True raises :class:`ExportCancelled` (or it raises its own, as
-        ``TaskContext.check_cancelled`` does on a worker).
+        Polled between frames; True raises :class:`~kmeans_gui.engine.progress.Cancelled` (or it raises
+        its own, as ``TaskContext.check_cancelled`` does on a worker).
     expected : int, optional
         How many frames the run is known to make (the window knows its run's length), for
         ``progress``'s fraction.
@@ -75,18 +72,17 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     frames: list[Image.Image] = []
     previous = None
     complete = True
+    steps = Progress(progress, should_stop)
     for state in source.steps(observe_init=True):
-        if should_stop is not None and should_stop():
-            raise ExportCancelled()
+        steps.check()
         if len(frames) == max_frames:
             complete = False
             break
         moved_from = previous if state.phase == "update" else None
         frames.append(painter.render(state, caption(state, source.k, source.init), detail(state), moved_from))
         previous = state.centers
-        if progress is not None:
-            total = min(max_frames, expected) if expected else max_frames
-            progress(min(1.0, len(frames) / total), f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
+        total = min(max_frames, expected) if expected else max_frames
+        steps.report(min(1.0, len(frames) / total), f"Frame {len(frames)}: {caption(state, source.k, source.init)}")
     return frames, complete
 
 
@@ -139,7 +135,7 @@ def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=(), sho
     """Write ``frames`` as a looping GIF at ``fps`` (the last frame held longer), atomically.
 
     ``exact_colours`` (RGB triples) are kept exactly in the shared palette. ``should_stop()`` is
-    polled before the file is put in place: True raises :class:`ExportCancelled` and leaves no
+    polled before the file is put in place: True raises :class:`~kmeans_gui.engine.progress.Cancelled` and leaves no
     file. Returns the file's size in bytes.
     """
     if not frames:
@@ -153,7 +149,7 @@ def write_gif(path, frames: list[Image.Image], fps: float, exact_colours=(), sho
         indexed[0].save(f, format="GIF", save_all=True, append_images=indexed[1:], duration=durations,
                         loop=0, optimize=True, disposal=1)
         if should_stop is not None and should_stop():
-            raise ExportCancelled()  # inside the atomic write: the temporary file is removed
+            raise Cancelled()  # inside the atomic write: the temporary file is removed
     return os.path.getsize(path)
 
 

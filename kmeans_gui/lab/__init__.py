@@ -9,9 +9,6 @@ Qt-free computation behind the Failures and Restarts views and the ``failures`` 
 - :mod:`.restarts`: many seeds of each initialisation on one data set, and what they add up to.
 
 Long functions take ``progress(fraction, message)`` and ``should_stop()`` callables and raise
-:class:`LabCancelled` when told to stop; import-linter keeps Qt out of this package.
+the engine's :class:`~kmeans_gui.engine.progress.Cancelled` when told to stop; import-linter
+keeps Qt out of this package.
 """
-
-from ._progress import LabCancelled
-
-__all__ = ["LabCancelled"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._progress import Progress, single_threaded
+from ..engine.progress import Progress
+from ._threads import single_threaded
 from .cases import Case, adjusted_rand, failure_cases
 from .methods import METHODS, Method
 
@@ -141,27 +142,26 @@ def run_failures(cases=None, methods=METHODS, *, n: int = 500, seed: int = 0, on
         Called as each cell is done.
     progress : callable(fraction: float, message: str), optional
     should_stop : callable() -> bool, optional
-        Polled before each cell; True raises :class:`~kmeans_gui.lab.LabCancelled`.
+        Polled before each cell; True raises :class:`~kmeans_gui.engine.progress.Cancelled`.
 
     Returns
     -------
     FailureGrid
     """
     methods = tuple(methods)
-    steps = Progress(1, progress, should_stop)
-    steps.start("making the cases")
+    Progress(progress, should_stop).report(0.0, "making the cases")
     cases = failure_cases(n, seed) if cases is None else tuple(cases)
     grid = FailureGrid(cases, methods)
-    steps = Progress(len(cases) * len(methods), progress, should_stop)
+    steps = Progress(progress, should_stop, total=len(cases) * len(methods))
     with single_threaded():
         for case in cases:
             for method in methods:
-                steps.start(f"{case.title}: {method.label}")
+                steps.step(f"{case.title}: {method.label}")
                 cell = run_cell(case, method)
                 grid.cells[(case.key, method.key)] = cell
                 if on_cell is not None:
                     on_cell(cell)
-                steps.finish()
+    steps.report(1.0, "done")
     return grid
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine import kmeans_steps
-from ..engine.steps import INIT_NAMES
-from ._progress import Progress, single_threaded
+from ..engine.inits import INITS
+from ..engine.progress import Progress
+from ._threads import single_threaded
 
 __all__ = ["RESTART_INITS", "InitRuns", "Run", "RestartsResult", "run_restarts", "best_of_stats",
            "histogram_edges"]
@@ -200,7 +201,7 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
         As in :func:`~kmeans_gui.engine.kmeans_steps` (defaults: Explore's).
     progress : callable(fraction: float, message: str), optional
     should_stop : callable() -> bool, optional
-        Polled before each run; True raises :class:`~kmeans_gui.lab.LabCancelled`.
+        Polled before each run; True raises :class:`~kmeans_gui.engine.progress.Cancelled`.
 
     Returns
     -------
@@ -212,20 +213,18 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
     if not inits:
         raise ValueError("inits is empty: name at least one initialisation, e.g. 'k-means++'.")
     for init in inits:
-        if init not in INIT_NAMES:
-            raise ValueError(f"init={init!r} must be one of {INIT_NAMES}.")
+        if init not in INITS:
+            raise ValueError(f"init={init!r} must be one of {tuple(INITS)}.")
     seeds = np.arange(first_seed, first_seed + n_seeds)
-    steps = Progress(n_seeds * len(inits), progress, should_stop)
+    steps = Progress(progress, should_stop, total=n_seeds * len(inits))
     runs, best, worst = {}, None, None
     with single_threaded():
         for init in inits:
             inertia = np.empty(n_seeds)
             n_iter = np.empty(n_seeds, dtype=np.int64)
             for j, seed in enumerate(seeds):
-                if j % 10 == 0:
-                    steps.start(f"{init}: seed {j + 1} of {n_seeds}")
-                else:
-                    steps.check()  # on large data a run can take a while: stop between any two
+                # Before every run, not every few: on large data one run takes a while.
+                steps.step(f"{init}: seed {j + 1} of {n_seeds}")
                 final = None
                 for final in kmeans_steps(X, k, init=init, random_state=int(seed), max_iter=max_iter, tol=tol,
                                           empty_policy=empty_policy):
@@ -235,11 +234,11 @@ def run_restarts(X, k: int, *, n_seeds: int = 100, inits=RESTART_INITS, first_se
                     best = (final, init, int(seed))
                 if worst is None or final.inertia > worst[0].inertia:
                     worst = (final, init, int(seed))
-                steps.finish()
             runs[init] = InitRuns(init, seeds.copy(), inertia, n_iter)
     best_run, worst_run = (Run(init, seed, float(s.inertia), int(s.iteration), s.labels, s.centers)
                            for s, init, seed in (best, worst))
     result = RestartsResult(int(k), int(n_seeds), runs, best_run, worst_run)
     for init in inits:
         result.best_of_curve(init)  # computed here, on the caller's (worker) thread, and kept
+    steps.report(1.0, "done")
     return result

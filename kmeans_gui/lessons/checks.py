@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..engine.inits import draws_at_random
 from ..lab.cases import CASE_KEYS
 from ..lab.methods import METHOD_KEYS
 from .format import _integer, _number, _one_of
@@ -176,7 +177,7 @@ def _run_inertia_worse_than_kmeanspp_by(facts: Facts, fraction: float):
     worse = ended / best - 1.0 if best > 0 else 0.0
     figures = (f"seed {facts.seed} ended at inertia {fmt_number(ended)}, {worse:.0%} above "
                f"k-means++'s {fmt_number(best)}")
-    if facts.init not in ("random", "tutorial-random"):
+    if not draws_at_random(facts.init):
         return False, f"Use a random initialisation: this run used {facts.init}."
     if worse >= fraction:
         return True, figures[0].upper() + figures[1:] + "."

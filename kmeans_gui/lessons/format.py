@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data.datasets import DATASETS
-from ..engine.steps import INIT_NAMES
+from ..engine.inits import INIT_NAMES
 
 __all__ = ["Lesson", "LessonError", "parse_lesson", "SETUP_KEYS", "HIGHLIGHTS", "TABS", "ALGORITHMS"]
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.inits import draws_at_random
+
 __all__ = ["LiveView", "live_view", "variant_view", "FIRST_LABELS", "VARIANT_CODES"]
 
 #: How many labels the panel lists.
@@ -71,7 +73,7 @@ def live_view(state, n_points: int, init: str = "random", empty_policy: str = "k
     """
     k = state.centers.shape[0]
     if state.phase == "init":
-        own = init in ("random", "tutorial-random")
+        own = draws_at_random(init)
         phase = "init" if own else "init-given"
         note = ("k distinct points drawn at random become the starting centroids." if own else
                 f"{init} has chosen {k} starting centroid{'s' if k > 1 else ''} so far."

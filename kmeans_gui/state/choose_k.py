@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.sweep import SweepCancelled, SweepResult, sweep_k
 from ..engine.gap import GAP_REFERENCES
+from ..engine.inits import INIT_NAMES
+from ..engine.progress import Cancelled
+from ..engine.sweep import SweepResult, sweep_k
 from .events import Event, EventedModel, Field, boolean, one_of, whole_number
 from .params import MAX_K
 from .words import SWEEP_NO_POINTS, sweep_init_fallback
@@ -28,8 +30,9 @@ MAX_CACHE = 8
 TUTORIAL_SEED = 42
 #: Reference data sets for the gap statistic: enough for a usable s_k, few enough to stay quick.
 GAP_REFS = 5
-#: Initialisations a sweep can repeat for every k and seed (placing centres by hand cannot).
-SWEEP_INITS = ("random", "k-means++", "farthest", "tutorial-random", "tutorial-k-means++")
+#: Initialisations a sweep can repeat for every k and seed: the engine's, all of them (placing
+#: centres by hand cannot be repeated).
+SWEEP_INITS = INIT_NAMES
 #: Settings added after sessions were first saved: a session without them opens with their defaults.
 LATER_SETTINGS = ("gap_reference",)
 
@@ -56,7 +59,7 @@ def sweep_task(ctx, X, k_values, n_seeds, tutorial_seed=None, settings=None) -> 
         return sweep_k(X, k_values, n_seeds, random_state=0, tutorial_seed=tutorial_seed, gap_refs=GAP_REFS,
                        progress=ctx.set_progress, should_stop=lambda: ctx.cancelled, on_fit=ctx.set_partial,
                        **(settings or {}))
-    except SweepCancelled:
+    except Cancelled:
         ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
         raise
 

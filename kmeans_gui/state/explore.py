@@ -405,7 +405,7 @@ class AppState(TableMixin):
     @property
     def tutorial_setup(self) -> bool:
         """True when the run uses one of the tutorial's initialisations."""
-        return self._params.init.startswith("tutorial-")
+        return self._params.tutorial_init
 
     def stuck_message(self) -> str | None:
         """At the end of a run from the tutorial's set-up (its init or its data), the "stuck" note.

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.images import SAMPLE_IMAGES, ImageLoadError, ImageTooLargeError, LoadedImage, load_image, sample_image
-from ..engine.quantize import QuantizeCancelled, QuantizeResult, indexed_png_bytes, pillow_quantize, quantize
+from ..engine.progress import Cancelled
+from ..engine.quantize import QuantizeResult, indexed_png_bytes, pillow_quantize, quantize
 from . import words
 from .events import Event, EventedModel, Field, boolean, number, one_of, whole_number
 
@@ -156,7 +157,7 @@ def quantize_task(ctx, pixels, k, method, sample_size, seed, compare=True, known
                                         should_stop=lambda: ctx.cancelled)
             result = search.result
             known_comparisons = None  # they were for the k of the slider, not the k found
-    except QuantizeCancelled:
+    except Cancelled:
         ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
         raise
     cloud = colour_cloud_data(pixels, result.indices, result.palette, seed=seed or 0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lab import LabCancelled
+from ..engine.progress import Cancelled
 from ..lab.cases import CASE_KEYS, CASE_TITLES, Case, failure_cases, your_data_case
 from ..lab.failures import Cell, FailureGrid, align_labels, run_failures
 from ..lab.methods import METHODS
@@ -68,7 +68,7 @@ def failures_task(ctx, n: int, seed: int, your_data: dict | None = None) -> Fail
 
     try:
         return run_failures(cases, METHODS, on_cell=send, progress=ctx.set_progress, should_stop=lambda: ctx.cancelled)
-    except LabCancelled:
+    except Cancelled:
         ctx.check_cancelled()  # the runner's own "cancelled" path, not a failure
         raise
 
@@ -87,7 +87,7 @@ def restarts_task(ctx, X, k: int, n_seeds: int, max_iter: int, tol: float, empty
     try:
         return run_restarts(X, k, n_seeds=n_seeds, max_iter=max_iter, tol=tol, empty_policy=empty_policy,
                             progress=ctx.set_progress, should_stop=lambda: ctx.cancelled)
-    except LabCancelled:
+    except Cancelled:
         ctx.check_cancelled()
         raise
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.inits import INITS
+from ..engine.inits import INITS, init_names
 
 __all__ = [
     "Params", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "ALGORITHM_LABELS", "COVARIANCE_LABELS",
@@ -32,12 +32,12 @@ INIT_LABELS = {**{name: method.label for name, method in INITS.items()}, "manual
 EMPTY_POLICY_LABELS = {"farthest": "Move to farthest point", "keep": "Keep in place"}
 MAX_K = 50
 
-#: The initialisations each algorithm's generator offers. Mini-batch seeds on a subset (no
-#: farthest point); the mixture starts from k-means++ seeds or from given means.
+#: The initialisations each algorithm's generator offers, as the registry says; the mixture
+#: starts from k-means++ seeds or from given means.
 ALGORITHM_INITS = {
     "lloyd": tuple(INIT_LABELS),
-    "minibatch": ("k-means++", "random", "manual"),
-    "soft": ("k-means++", "random", "farthest", "manual"),
+    "minibatch": (*init_names(lambda init: init.minibatch), "manual"),
+    "soft": (*init_names(lambda init: not init.tutorial), "manual"),
     "gmm": ("k-means++", "manual"),
 }
 #: Which parameters apply to which algorithm (the panel shows only these).
@@ -114,3 +114,8 @@ class Params:
     def applies(self, name: str) -> bool:
         """True when parameter ``name`` is used by this algorithm (the panel hides the others)."""
         return name in ALGORITHM_PARAMS[self.algorithm]
+
+    @property
+    def tutorial_init(self) -> bool:
+        """True when ``init`` is one of the tutorial's initialisations (the registry says which)."""
+        return self.init in INITS and INITS[self.init].tutorial

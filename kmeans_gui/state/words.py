@@ -401,7 +401,7 @@ def bic_chart_title(covariance: str) -> str:
 
 
 #: The gap statistic's reference data, by ``gap_reference`` value.
-GAP_REFERENCE_LABELS = {"box": "bounding box", "pca": "principal-component box"}
+GAP_REFERENCE_LABELS = {"box": "bounding box", "pca": "PCA box"}
 
 
 def gap_chart_title(reference: str) -> str:

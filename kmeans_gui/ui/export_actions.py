@@ -193,7 +193,7 @@ def image_export_dialog(window) -> ExportDialog:
 
 # ---------------------------------------------------------------------------------------- the work
 # These run on the worker: they touch no widget and read only the snapshot they were given.
-# ``ctx.check_cancelled`` is the pictures' ``should_stop``: it raises TaskCancelled itself.
+# ``ctx.check_cancelled`` is the pictures' ``should_stop``: it raises Cancelled itself.
 
 def _source(snapshot):
     from ..export.source import RunSource

@@ -74,7 +74,7 @@ def _size(text: str) -> tuple[int, int]:
 def render(args: argparse.Namespace):
     """Build the window, take the steps, select the view; return the window's QImage."""
     import numpy as np
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QEvent, Qt
     from PySide6.QtWidgets import QApplication
 
     from ..state import session
@@ -157,6 +157,9 @@ def render(args: argparse.Namespace):
     finally:
         window.close()
         window.deleteLater()
+        # Outside an event loop, processEvents() leaves deferred deletes queued: without this, each
+        # render left a whole window (about 140 top-level widgets) alive in a process that renders again.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from kmeans_gui.data import csv_layout
 from kmeans_gui.data.csv_layout import CsvError, sniff_csv
-from kmeans_gui.data.table import CsvImportCancelled, NonFiniteRows, check_k, load_csv
+from kmeans_gui.data.table import NonFiniteRows, check_k, load_csv
+from kmeans_gui.engine.progress import Cancelled
 
 
 def write(tmp_path, content, name="t.csv"):
@@ -106,7 +107,7 @@ def test_cancel_between_blocks(tmp_path, monkeypatch):
         calls.append(1)
         return len(calls) > 3
 
-    with pytest.raises(CsvImportCancelled):
+    with pytest.raises(Cancelled):
         load_csv(path, should_stop=should_stop)
     assert len(calls) == 4
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kmeans_gui.engine import _kernels, steps
+from kmeans_gui.engine import _assign, _kernels
 
 ASSIGNERS = ["dense", "bounded"] + (["compiled"] if _kernels.available(wait=True) else [])
 
@@ -8,5 +8,5 @@ ASSIGNERS = ["dense", "bounded"] + (["compiled"] if _kernels.available(wait=True
 @pytest.fixture(params=ASSIGNERS)
 def assigner(request, monkeypatch):
     """Run a test with every assignment strategy: small data normally take only one of them."""
-    monkeypatch.setattr(steps, "ASSIGNER", request.param)
+    monkeypatch.setattr(_assign, "ASSIGNER", request.param)
     return request.param

@@ -5,7 +5,8 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from kmeans_gui.engine import kmeans_steps, run_to_end
-from kmeans_gui.engine.compare import ComparisonCancelled, minibatch_vs_lloyd
+from kmeans_gui.engine.compare import minibatch_vs_lloyd
+from kmeans_gui.engine.progress import Cancelled
 from kmeans_gui.engine.distances import nearest_center
 
 
@@ -49,7 +50,7 @@ def test_lloyd_curve_is_kmeans_from_the_shared_start(blobs):
 
 
 def test_cancel_and_bad_parameters(blobs):
-    with pytest.raises(ComparisonCancelled):
+    with pytest.raises(Cancelled):
         minibatch_vs_lloyd(blobs, 4, should_stop=lambda: True)
     for kwargs, match in [(dict(batch_sizes=(0,)), "batch size"), (dict(max_epochs=0), "max_epochs"),
                           (dict(n_checkpoints=0), "n_checkpoints")]:

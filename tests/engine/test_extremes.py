@@ -7,7 +7,7 @@ import pytest
 from sklearn.cluster import KMeans as SKKMeans
 from sklearn.datasets import make_blobs
 
-from kmeans_gui.engine import KMeans, kmeans_steps, run_to_end, steps
+from kmeans_gui.engine import KMeans, _sums, kmeans_steps, run_to_end
 
 
 def test_one_huge_weight_keeps_the_light_cluster(assigner):
@@ -51,7 +51,7 @@ def test_relocating_a_heavy_point_leaves_its_old_cluster_exact(assigner):
 def test_running_sums_are_refreshed_after_a_heavy_point_passes_through():
     X = np.array([[0.3], [1.7], [2.9], [8.1]])
     w = np.array([1.0, 1.0, 1e17, 1.0])
-    sums = steps._Sums(2, 1)
+    sums = _sums._Sums(2, 1)
     Xt, offset = X.T - 3.0, np.array([3.0])
     first = np.array([0, 0, 0, 1], dtype=np.int32)
     sums.add(sums.contributions(Xt, w, first, None))

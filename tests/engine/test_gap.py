@@ -98,7 +98,7 @@ def test_bad_settings_are_explained():
 
 
 def test_progress_rises_and_cancel_stops_between_fits():
-    from kmeans_gui.engine.metrics import SweepCancelled
+    from kmeans_gui.engine.progress import Cancelled
 
     X = np.random.default_rng(0).normal(size=(50, 2))
     seen = []
@@ -106,6 +106,6 @@ def test_progress_rises_and_cancel_stops_between_fits():
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(seen) == 3 * (2 + 2) + 1
     calls = []
-    with pytest.raises(SweepCancelled):
+    with pytest.raises(Cancelled):
         gap_statistic(X, [1, 2, 3], n_refs=2, should_stop=lambda: calls.append(1) or len(calls) > 3)
     assert len(calls) == 4

@@ -7,7 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from kmeans_gui.engine import _kernels, kmeans_steps, steps
+from kmeans_gui.engine import _assign, _kernels, kmeans_steps
+from kmeans_gui.engine.distances import column_stats
 
 needs_numba = pytest.mark.skipif(not _kernels.available(wait=True), reason="Numba is not installed")
 
@@ -20,7 +21,7 @@ def _blobs(n, d, k, seed, dtype=np.float64):
 
 
 def _states(monkeypatch, choice, X, k, **kw):
-    monkeypatch.setattr(steps, "ASSIGNER", choice)
+    monkeypatch.setattr(_assign, "ASSIGNER", choice)
     return list(kmeans_steps(X, k, **kw))
 
 
@@ -70,10 +71,10 @@ def test_compiled_handles_duplicates_and_an_empty_cluster(monkeypatch):
 def test_without_numba_the_numpy_path_runs(monkeypatch):
     monkeypatch.setattr(_kernels, "_kernel", None)
     monkeypatch.setattr(_kernels, "_failed", True)
-    monkeypatch.setattr(steps, "ASSIGNER", "auto")
+    monkeypatch.setattr(_assign, "ASSIGNER", "auto")
     assert not _kernels.available()
     X = _blobs(40_000, 2, 4, seed=2)
-    assert isinstance(steps._make_assigner(X, np.ones(len(X)), steps.column_stats(X), X[:4]), steps._BoundedAssigner)
+    assert isinstance(_assign._make_assigner(X, np.ones(len(X)), column_stats(X), X[:4]), _assign._BoundedAssigner)
     final = list(kmeans_steps(X, 4, init=X[:4]))[-1]
     assert final.converged
 
@@ -90,7 +91,7 @@ def test_while_loading_in_the_background_runs_use_numpy_without_waiting(monkeypa
         monkeypatch.setattr(_kernels, "_loading", loader)
         assert not _kernels.available()  # answered at once, not after the load
         X = _blobs(40_000, 2, 4, seed=3)
-        assert not isinstance(steps._make_assigner(X, np.ones(len(X)), steps.column_stats(X), X[:4]),
+        assert not isinstance(_assign._make_assigner(X, np.ones(len(X)), column_stats(X), X[:4]),
                               _kernels.CompiledAssigner)
     finally:
         release.set()
@@ -127,7 +128,7 @@ def test_estimator_in_place_labels_match_the_generators(monkeypatch):
     from kmeans_gui.engine import KMeans
 
     X = _blobs(30_000, 3, 10, seed=9, dtype=np.float32)
-    monkeypatch.setattr(steps, "ASSIGNER", "compiled")
+    monkeypatch.setattr(_assign, "ASSIGNER", "compiled")
     final = list(kmeans_steps(X, 10, init=X[:10], tol=0))[-1]
     km = KMeans(10, init=X[:10], tol=0).fit(X)
     assert km.n_iter_ == final.iteration > 5

@@ -8,7 +8,6 @@ from sklearn.datasets import make_blobs
 from kmeans_gui.engine import KMeans
 from kmeans_gui.engine import metrics
 from kmeans_gui.engine.metrics import (
-    SweepCancelled,
     find_knee,
     inertia,
     silhouette,
@@ -16,6 +15,7 @@ from kmeans_gui.engine.metrics import (
     silhouette_samples_multi,
     silhouette_score,
 )
+from kmeans_gui.engine.progress import Cancelled
 from kmeans_gui.engine.sweep import sweep_k
 
 
@@ -260,7 +260,7 @@ def test_sweep_can_be_stopped_between_units_of_work():
         calls.append(1)
         return len(calls) > 4
 
-    with pytest.raises(SweepCancelled):
+    with pytest.raises(Cancelled):
         sweep_k(X, range(1, 8), n_seeds=2, should_stop=should_stop)
     assert len(calls) == 5
 

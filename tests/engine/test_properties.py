@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from kmeans_gui.engine import kmeans_steps, steps
+from kmeans_gui.engine import _assign, kmeans_steps
 
 coords = st.floats(-100, 100, allow_nan=False, width=64).map(lambda v: round(v, 3))
 
@@ -39,8 +39,8 @@ def test_lloyd_invariants(problem):
     states = []
     snapshots = []
     # Small data normally takes the dense assignment; half the examples force the bounded one.
-    saved_small_n = steps._SMALL_N
-    steps._SMALL_N = 0 if bounded else saved_small_n
+    saved_small_n = _assign._SMALL_N
+    _assign._SMALL_N = 0 if bounded else saved_small_n
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # duplicate points are allowed here
@@ -48,7 +48,7 @@ def test_lloyd_invariants(problem):
                 states.append(s)
                 snapshots.append((s.centers.copy(), None if s.labels is None else s.labels.copy()))
     finally:
-        steps._SMALL_N = saved_small_n
+        _assign._SMALL_N = saved_small_n
     scale = 1e-9 * max(1.0, _weighted_inertia(X, w, np.zeros((1, X.shape[1])), np.zeros(len(X), int)))
     last_assign_inertia = np.inf
     for s in states:

@@ -11,8 +11,9 @@ from PIL import Image
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import load_sample_image
 
+from kmeans_gui.engine.progress import Cancelled
 from kmeans_gui.engine.quantize import (
-    METHODS, QuantizeCancelled, apply_palette, count_colors, distinct_colors, indexed_png_bytes,
+    METHODS, apply_palette, count_colors, distinct_colors, indexed_png_bytes,
     mse_psnr, pillow_quantize, quantize,
 )
 
@@ -130,7 +131,7 @@ def test_progress_reports_and_cancel(small_photo):
         calls.append(1)
         return len(calls) > 3
 
-    with pytest.raises(QuantizeCancelled):
+    with pytest.raises(Cancelled):
         quantize(small_photo, 8, should_stop=stop_after_a_few)
 
 

@@ -5,7 +5,8 @@ import pytest
 from PIL import Image
 from sklearn.datasets import load_sample_image
 
-from kmeans_gui.engine.quantize import QuantizeCancelled, quantize
+from kmeans_gui.engine.progress import Cancelled
+from kmeans_gui.engine.quantize import quantize
 from kmeans_gui.engine.quantize_target import quantize_to_target
 
 
@@ -69,7 +70,7 @@ def test_dithered_result_at_the_chosen_k(small_photo):
 
 
 def test_cancel(small_photo):
-    with pytest.raises(QuantizeCancelled):
+    with pytest.raises(Cancelled):
         quantize_to_target(small_photo, psnr=30, should_stop=lambda: True)
 
 

@@ -11,9 +11,10 @@ from PIL import Image
 from kmeans_gui.cli import build_parser, main
 from kmeans_gui.export.filmstrip import grid_shape, iteration_states
 from kmeans_gui.export.frames import StatePainter, caption, detail
-from kmeans_gui.export.gif import ExportCancelled, render_frames, write_gif
+from kmeans_gui.export.gif import render_frames, write_gif
 from kmeans_gui.export.source import load_source
-from kmeans_gui.ui.common.palette import cluster_rgb
+from kmeans_gui.engine.progress import Cancelled
+from kmeans_gui.cluster_colours import cluster_rgb
 
 
 def source_for(*argv):
@@ -81,7 +82,7 @@ def test_render_frames_reports_progress_and_can_be_cancelled():
     frames, complete = render_frames(source, (200, 160), max_frames=4, progress=lambda f, m: seen.append(m))
     assert len(frames) == 4 and not complete
     assert seen[0] == "Frame 1: Seed 1 of 3 - k-means++"
-    with pytest.raises(ExportCancelled):
+    with pytest.raises(Cancelled):
         render_frames(source, (200, 160), should_stop=lambda: len(seen) > 5,
                       progress=lambda f, m: seen.append(m))
     assert len(seen) == 6

@@ -12,7 +12,7 @@ from kmeans_gui.export.frames import _ELLIPSE_SHADE, _UNSURE_FADE, StatePainter,
 from kmeans_gui.export.source import RunSource, load_source
 from kmeans_gui.state import AppState, Params
 from kmeans_gui.state import session as sessions
-from kmeans_gui.ui.common.palette import cluster_rgb
+from kmeans_gui.cluster_colours import cluster_rgb
 
 
 def source_for(*argv):

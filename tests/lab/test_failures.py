@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kmeans_gui.engine import kmeans_steps, run_to_end
-from kmeans_gui.lab import LabCancelled
+from kmeans_gui.engine.progress import Cancelled
 from kmeans_gui.lab.cases import CASE_KEYS, adjusted_rand, failure_cases, make_case, your_data_case
 from kmeans_gui.lab.failures import run_failures, score_labels
 from kmeans_gui.lab.methods import METHODS, dbscan_eps, method_named
@@ -78,7 +78,7 @@ def test_cells_arrive_in_order_with_rising_progress():
 def test_cancelling_stops_between_cells():
     seen = []
     cases = failure_cases(60, 0, keys=("moons", "circles"))
-    with pytest.raises(LabCancelled):
+    with pytest.raises(Cancelled):
         run_failures(cases, METHODS, on_cell=seen.append, should_stop=lambda: len(seen) >= 3)
     assert len(seen) == 3
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kmeans_gui.data.datasets import make_dataset
 from kmeans_gui.engine import kmeans_steps, run_to_end
-from kmeans_gui.lab import LabCancelled
+from kmeans_gui.engine.progress import Cancelled
 from kmeans_gui.lab.restarts import RESTART_INITS, best_of_stats, histogram_edges, run_restarts
 
 N = 40
@@ -91,7 +91,7 @@ def test_the_curve_goes_from_one_run_to_ten(restarts):
 
 def test_cancelling_stops_the_runs(blobs):
     calls = []
-    with pytest.raises(LabCancelled):
+    with pytest.raises(Cancelled):
         run_restarts(blobs, 4, n_seeds=100, should_stop=lambda: len(calls) > 2,
                      progress=lambda f, msg: calls.append(f))
     assert calls[-1] < 0.1

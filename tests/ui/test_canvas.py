@@ -4,7 +4,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from kmeans_gui.ui.common.palette import cluster_rgb
+from kmeans_gui.cluster_colours import cluster_rgb
 
 from mw_helpers import click_data, data_to_viewport, viewport_to_data
 

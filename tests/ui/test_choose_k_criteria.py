@@ -120,7 +120,7 @@ def test_with_the_gaussian_mixture_chosen_a_bic_chart_shows_its_mean_spread_and_
 
 def test_the_gap_reference_chosen_in_the_bar_is_the_one_the_sweep_uses(qtbot, view):
     view.gap_reference_combo.setFocus()
-    qtbot.keyClick(view.gap_reference_combo, Qt.Key.Key_Down)  # bounding box -> principal-component box
+    qtbot.keyClick(view.gap_reference_combo, Qt.Key.Key_Down)  # gap: bounding box -> gap: PCA box
     assert view.model.gap_reference == "pca"
     result = compute(qtbot, view)
     assert result.gap.reference == "pca"

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from kmeans_gui.data.table import Table, load_csv
-from kmeans_gui.ui.common.tasks import TaskCancelled, TaskRunner
+from kmeans_gui.engine.progress import Cancelled
+from kmeans_gui.ui.common.tasks import TaskRunner
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_cancel_stops_the_import_between_blocks(qtbot, runner, csv_path):
             go_on.wait(5)
         try:
             return load_csv(path, progress=progress, should_stop=ctx.check_cancelled)
-        except TaskCancelled:
+        except Cancelled:
             outcome.append("cancelled")
             raise
 

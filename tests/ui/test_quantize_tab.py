@@ -121,6 +121,32 @@ def test_export_refuses_to_overwrite_the_opened_image(qtbot, tab, small_png, tmp
     assert path.read_bytes() == before
 
 
+def test_the_export_buttons_save_or_say_why_not(qtbot, tab, small_png, tmp_path, monkeypatch):
+    from kmeans_gui.ui.image import image_files, palette_actions
+
+    tab.open_file(small_png[0])
+    wait_done(qtbot, tab)
+    answer = {}
+    for module in (image_files, palette_actions):
+        monkeypatch.setattr(module.QFileDialog, "getSaveFileName",
+                            staticmethod(lambda *args: (str(answer["path"]), answer.get("filter", ""))))
+
+    answer["path"] = tmp_path / "out.png"
+    qtbot.mouseClick(tab.export_png_button, Qt.MouseButton.LeftButton)
+    assert tab.status.text() == f"Saved out.png ({answer['path'].stat().st_size / 1024:.1f} KiB)."
+    answer["path"] = tmp_path / "no such folder" / "palette.csv"
+    qtbot.mouseClick(tab.export_csv_button, Qt.MouseButton.LeftButton)
+    assert tab.status.text().startswith(f"Could not write {answer['path']}: No such file or directory")
+    assert tab.error_box is not None and tab.error_box.isVisible()
+    tab.error_box.close()
+    answer["path"] = tmp_path / "palette.txt"  # a suffix no paint program reads
+    qtbot.mouseClick(tab.export_palette_button, Qt.MouseButton.LeftButton)
+    assert tab.status.text().startswith("palette.txt: a palette file ends in one of") and not answer["path"].exists()
+    answer["path"] = tmp_path / "colours.gpl"
+    qtbot.mouseClick(tab.export_palette_button, Qt.MouseButton.LeftButton)
+    assert tab.status.text() == "Saved the palette to colours.gpl." and answer["path"].read_text().startswith("GIMP")
+
+
 def test_a_too_large_image_is_offered_downscaled(qtbot, tab, small_png, monkeypatch):
     from kmeans_gui.data import images
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from kmeans_gui.cli import build_parser
 from kmeans_gui.ui import snapshot
-from kmeans_gui.ui.common.palette import cluster_rgb
+from kmeans_gui.cluster_colours import cluster_rgb
 
 
 def parse(*argv):
@@ -31,6 +31,17 @@ def test_snapshot_png_has_the_centroid_colours(qtbot, tmp_path):
         # centroid diamonds are filled with exactly the palette colour (and so are their points)
         assert colour_count(rgb, cluster_rgb(j)) > 200, j
     assert colour_count(rgb, cluster_rgb(4)) == 0  # no fifth cluster
+
+
+def test_a_snapshot_leaves_no_window_behind(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    def windows():
+        return sum(type(w).__name__ == "MainWindow" for w in QApplication.topLevelWidgets())
+
+    before = windows()
+    assert snapshot.run(parse("--dataset", "blobs", "--k", "3", "--steps", "1", "-o", str(tmp_path / "a.png"))) == 0
+    assert windows() == before  # a process that renders many pictures does not pile windows up
 
 
 def test_snapshot_centroid_markers_sit_at_the_centres(qtbot, tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
-from ..common.palette import cluster_hex
+from ...cluster_colours import cluster_hex
 from ..common.style import BACKGROUND, set_title, style_fixed_chart
 
 __all__ = ["SilhouettePlot", "band_outline"]

@@ -90,11 +90,7 @@ class ChooseKView(QWidget):
             "(its own code), beside the best of the k-means++ runs per k")
         self.gap_reference_combo = QComboBox()
         for value, label in words.GAP_REFERENCE_LABELS.items():
-            self.gap_reference_combo.addItem(label, value)
-        # May shrink below its longest label (the popup still shows it whole): the bar must fit
-        # the window's minimum width.
-        self.gap_reference_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.gap_reference_combo.setMinimumContentsLength(10)
+            self.gap_reference_combo.addItem(f"gap: {label}", value)
         self.gap_reference_combo.setToolTip(
             "Where the gap statistic draws its reference data (uniform noise to compare with):\n"
             "over the data's bounding box, or over the box of its principal components\n"
@@ -125,8 +121,7 @@ class ChooseKView(QWidget):
         bar.addSpacing(8)
         bar.addWidget(self.tutorial_check)
         bar.addSpacing(8)
-        bar.addWidget(QLabel("gap reference"))
-        bar.addWidget(self.gap_reference_combo)
+        bar.addWidget(self.gap_reference_combo)  # no label of its own: the window's minimum width is tight
         bar.addSpacing(8)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.progress_bar, 1)

@@ -3,7 +3,9 @@
 One worker thread per :class:`TaskRunner` (a single-worker executor, as Orange does it). The task
 is a plain function ``fn(ctx, *args)`` that never touches a widget; it reports through
 ``ctx.set_progress`` / ``ctx.set_partial`` and calls ``ctx.check_cancelled()`` between units of
-work. Results come back as Qt signals, delivered on the GUI thread. Each submission gets a new
+work, which raises the engine's :class:`~kmeans_gui.engine.progress.Cancelled`, as the engine's
+own long functions do when given ``should_stop=lambda: ctx.cancelled``: either way the task ends
+as cancelled, not failed. Results come back as Qt signals, delivered on the GUI thread. Each submission gets a new
 generation number: signals from an older, cancelled task are dropped, so a stale result can never
 reach the UI.
 """
@@ -16,11 +18,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-__all__ = ["TaskRunner", "TaskContext", "TaskCancelled"]
+from ...engine.progress import Cancelled
 
-
-class TaskCancelled(Exception):
-    """Raised inside a task by :meth:`TaskContext.check_cancelled` once cancel was asked for."""
+__all__ = ["TaskRunner", "TaskContext"]
 
 
 class TaskContext:
@@ -37,7 +37,7 @@ class TaskContext:
 
     def check_cancelled(self) -> None:
         if self._cancel.is_set():
-            raise TaskCancelled()
+            raise Cancelled()
 
     def set_progress(self, fraction: float, message: str = "") -> None:
         self.check_cancelled()
@@ -112,7 +112,7 @@ class TaskRunner(QObject):
         gen = ctx._generation
         try:
             result = fn(ctx, *args, **kwargs)
-        except TaskCancelled:
+        except Cancelled:
             self._relay.stopped.emit(gen)
         except Exception as exc:  # a task's failure is reported, never raised into Qt
             message = str(exc) or type(exc).__name__

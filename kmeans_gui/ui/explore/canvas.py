@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ...state import AppState, words
 from ...state.table_data import view_note
 from ...state.view import ViewOptions
-from ..common.palette import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
+from ...cluster_colours import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, cluster_table, heat_table
 from ..common.style import BACKGROUND, style_axes
 from .ellipses import EllipseLayer
 from .memberships import membership_rgb

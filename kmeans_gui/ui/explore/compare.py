@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
-from ...engine.compare import DEFAULT_BATCH_SIZES, ComparisonCancelled, minibatch_vs_lloyd
+from ...engine.compare import DEFAULT_BATCH_SIZES, minibatch_vs_lloyd
+from ...engine.inits import INITS
 from ...state import AppState, words
 from ..common.style import AXIS_TEXT_HEX, BACKGROUND, set_title, style_fixed_chart
-from ..common.tasks import TaskCancelled, TaskRunner
+from ..common.tasks import TaskRunner
 
 __all__ = ["CompareDialog", "compare_task"]
 
@@ -32,14 +33,11 @@ CURVE_PENS = (
 
 def compare_task(ctx, X: np.ndarray, k: int, init, seed: int, batch_sizes=DEFAULT_BATCH_SIZES):
     """Worker: :func:`minibatch_vs_lloyd` with the task's progress and cancel."""
-    try:
-        return minibatch_vs_lloyd(
-            X, k, batch_sizes=batch_sizes, init=init, random_state=seed,
-            progress=lambda fraction, what: ctx.set_progress(fraction, words.compare_progress(fraction, what)),
-            should_stop=lambda: ctx.cancelled,
-        )
-    except ComparisonCancelled:
-        raise TaskCancelled() from None
+    return minibatch_vs_lloyd(
+        X, k, batch_sizes=batch_sizes, init=init, random_state=seed,
+        progress=lambda fraction, what: ctx.set_progress(fraction, words.compare_progress(fraction, what)),
+        should_stop=lambda: ctx.cancelled,
+    )
 
 
 def _chart(title: str, x_label: str) -> pg.PlotWidget:
@@ -104,7 +102,10 @@ class CompareDialog(QDialog):
         if state.n_points < max(p.k, 1) or (p.init == "manual" and state.needs_centers):
             self.status.setText(words.COMPARE_NEEDS_POINTS)
             return
-        init = state.manual_centers.copy() if p.init == "manual" else ("random" if p.init == "random" else "k-means++")
+        if p.init == "manual":
+            init = state.manual_centers.copy()
+        else:  # the start both runs share must be one mini-batch k-means can make
+            init = p.init if INITS[p.init].minibatch else "k-means++"
         self.progress.setValue(0)
         self._computed_for = (state.data_version, p.k)
         self.runner.submit(compare_task, state.points, p.k, init, p.seed)

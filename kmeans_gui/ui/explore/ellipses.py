@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ..common.palette import cluster_rgb
+from ...cluster_colours import cluster_rgb
 
 __all__ = ["EllipseLayer", "ellipse_outline", "SIGMAS"]
 

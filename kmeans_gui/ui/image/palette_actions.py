@@ -29,27 +29,18 @@ class PaletteActions:
         format_of(path)  # ValueError for a suffix no paint program reads, before anything else
         self._refuse_overwriting_the_image(path)
         r = self.outcome.result
-        base = os.path.splitext(self.loaded.name if self.loaded else "image")[0]
-        save_palette(path, r.palette, r.counts, name=f"{base} {r.n_colors_after} colours")
+        save_palette(path, r.palette, r.counts, name=f"{self._base_name()} {r.n_colors_after} colours")
 
     def _ask_export_palette(self) -> None:
         if self.outcome is None:
             return
         filters = ";;".join(f"{label} (*{suffix})" for suffix, label in PALETTE_FORMATS.items())
-        base = os.path.splitext(self.loaded.name if self.loaded else "image")[0]
-        path, chosen = QFileDialog.getSaveFileName(self, "Save palette", f"{base}_palette.gpl", filters)
+        path, chosen = QFileDialog.getSaveFileName(self, "Save palette", f"{self._base_name()}_palette.gpl", filters)
         if not path:
             return
         if not os.path.splitext(path)[1]:  # no suffix typed: take the chosen filter's
             path += next((s for s, label in PALETTE_FORMATS.items() if chosen.startswith(label)), ".gpl")
-        try:
-            self.export_palette(path)
-        except ValueError as exc:
-            self._show_error(str(exc))
-        except OSError as exc:
-            self._show_error(words.could_not_write(path, exc.strerror or exc))
-        else:
-            self._set_status(f"Saved the palette to {os.path.basename(path)}.")
+        self._save(path, self.export_palette, lambda _: f"Saved the palette to {os.path.basename(path)}.")
 
     def _on_swatch_clicked(self, index: int) -> None:
         """Lock the clicked palette colour (or unlock it): re-quantizing keeps it."""

@@ -12,23 +12,22 @@ import os
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
-    QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
+    QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from ...data.atomic import atomic_write, same_file
 from ...data.images import SAMPLE_IMAGES, LoadedImage
-from ...engine.quantize import PillowResult, indexed_png_bytes, write_palette_csv
-from ...formatting import db, db_gain, size_ratio_text, size_text
+from ...engine.quantize import PillowResult
+from ...formatting import db, size_text
 from ...state import words
-from ...state.image import (
-    METHOD_LABELS, RIGHT_IMAGE_CHOICES, SPACE_LABELS, ImageModel, Outcome, load_task, quantize_task,
-)
+from ...state.image import METHOD_LABELS, RIGHT_IMAGE_CHOICES, ImageModel, Outcome, load_task, quantize_task
 from ..common.binding import bind
 from ..common.blocking import signals_blocked
 from ..common.style import ERROR_HEX
 from ..common.tasks import TaskRunner
 from .colour_cloud import ColourCloud
+from .figures import figures_html, html_escaped
+from .image_files import ImageFiles
 from .palette_actions import PaletteActions
 from .palette_strip import PaletteStrip
 from .quality_box import QualityBox
@@ -39,7 +38,7 @@ CONTROL_WIDTH = 290
 RERUN_DELAY_MS = 350
 
 
-class QuantizeTab(PaletteActions, QWidget):
+class QuantizeTab(ImageFiles, PaletteActions, QWidget):
     """Image colour quantization: ``open_file(path)``, ``load_sample(name)``, ``shutdown()``.
 
     The settings, the image and the outcome live in ``model`` (an :class:`ImageModel`); the widgets
@@ -332,86 +331,13 @@ class QuantizeTab(PaletteActions, QWidget):
         self._rerun.stop()
         self.runner.shutdown(wait=True)
 
-    def export_png(self, path) -> int:
-        """Write the result as an indexed PNG; returns the file size in bytes."""
-        if self.outcome is None:
-            raise ValueError(words.NOTHING_TO_EXPORT)
-        data = indexed_png_bytes(self.outcome.result.indices, self.outcome.result.palette)
-        self._refuse_overwriting_the_image(path)
-        atomic_write(path, lambda f: f.write(data))
-        return len(data)
-
-    def export_palette_csv(self, path) -> None:
-        if self.outcome is None:
-            raise ValueError(words.NOTHING_TO_EXPORT)
-        self._refuse_overwriting_the_image(path)
-        r = self.outcome.result
-        atomic_write(path, lambda f: write_palette_csv(f, r.palette, r.counts), text=True)
-
-    def _refuse_overwriting_the_image(self, path) -> None:
-        source = self.loaded.path if self.loaded else None
-        if source and os.path.exists(source) and same_file(path, source):
-            raise OSError(17, "that is the image being quantized; choose another file name", os.fspath(path))
 
     def fit_view(self) -> None:
         self.original_view.autoRange(padding=0.01)
 
-    # ------------------------------------------------------------------ drag and drop
-    @staticmethod
-    def _dropped_path(mime) -> str | None:
-        if mime is None or not mime.hasUrls():
-            return None
-        urls = [u for u in mime.urls() if u.isLocalFile()]
-        return urls[0].toLocalFile() if urls else None
-
-    def dragEnterEvent(self, event) -> None:
-        if self._dropped_path(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event) -> None:
-        path = self._dropped_path(event.mimeData())
-        if path:
-            event.acceptProposedAction()
-            self.open_file(path)
 
     # ------------------------------------------------------------------ slots
-    def ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open image", "", "Images (*.png *.jpg *.jpeg *.gif *.bmp *.tif *.tiff *.webp);;All files (*)"
-        )
-        if path:
-            self.open_file(path)
 
-    def _ask_export_png(self) -> None:
-        if self.outcome is None:
-            return
-        base = os.path.splitext(self.loaded.name if self.loaded else "image")[0]
-        default = f"{base}_k{self.outcome.result.n_colors}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Save indexed PNG", default, "PNG image (*.png)")
-        if path:
-            try:
-                size = self.export_png(path)
-            except OSError as exc:
-                self._show_error(words.could_not_write(path, exc.strerror or exc))
-            else:
-                self._set_status(f"Saved {os.path.basename(path)} ({size / 1024:.1f} KiB).")
-
-    def _ask_export_csv(self) -> None:
-        if self.outcome is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Save palette", "palette.csv", "CSV (*.csv)")
-        if path:
-            try:
-                self.export_palette_csv(path)
-            except OSError as exc:
-                self._show_error(words.could_not_write(path, exc.strerror or exc))
-            else:
-                self._set_status(f"Saved the palette to {os.path.basename(path)}.")
 
     def _on_sample_chosen(self, index: int) -> None:
         if index > 0:
@@ -501,8 +427,8 @@ class QuantizeTab(PaletteActions, QWidget):
         self.palette_strip.clear()
         self.cloud.set_data(None)
         size = f", {size_text(loaded.file_size)}" if loaded.file_size else ""
-        notes = "".join(f"<br>• {_html(n)}" for n in loaded.notes)
-        self.image_info.setText(f"<b>{_html(loaded.name)}</b><br>{loaded.width} × {loaded.height} px{size}{notes}")
+        notes = "".join(f"<br>• {html_escaped(n)}" for n in loaded.notes)
+        self.image_info.setText(f"<b>{html_escaped(loaded.name)}</b><br>{loaded.width} × {loaded.height} px{size}{notes}")
         self.original_title.setText(f"Original — {loaded.width} × {loaded.height}")
         self.result_title.setText("Quantized")
         self.figures.setText("—")
@@ -518,7 +444,7 @@ class QuantizeTab(PaletteActions, QWidget):
         self.cloud.set_data(outcome.cloud)
         self.original_title.setText(f"Original — {r.n_colors_before:,} colours")
         self._show_right_image()
-        self.figures.setText(self._figures_html(outcome))
+        self.figures.setText(figures_html(outcome, self.loaded))
         notes = list(r.notes)
         if outcome.search is not None:
             self._show_k(outcome.search.k)
@@ -552,42 +478,6 @@ class QuantizeTab(PaletteActions, QWidget):
             with signals_blocked(widget):
                 widget.setValue(k)
 
-    def _figures_html(self, outcome: Outcome) -> str:
-        r = outcome.result
-        rows = [("Colours", f"{r.n_colors_before:,} → {r.n_colors_after}")]
-        if outcome.search is not None:
-            s = outcome.search
-            mark = "✓" if s.reached else "✗ not reached"
-            rows.append(("Target", f"{_html(s.target)} {mark}<br>k = {s.k} ({len(s.tried)} k tried)"))
-        space = SPACE_LABELS[r.space].split(" ")[0]
-        if r.dithered:
-            space += ", dithered" + (f" at {r.dither_strength:g}" if r.dither_strength < 1 else "")
-        sampled = "" if r.delta_e_pixels >= r.indices.size else f" <small>({r.delta_e_pixels:,} px sampled)</small>"
-        rows += [
-            ("Space", space),
-            ("MSE", f"{r.mse:.2f}"),
-            ("PSNR", db(r.psnr)),
-            ("Mean ΔE 2000", f"{r.delta_e:.2f}{sampled}"),
-            ("Time", f"{r.seconds:.2f} s"),
-        ]
-        if outcome.png_size is not None:
-            png = size_text(outcome.png_size)
-            original = self.loaded.file_size if self.loaded else None
-            ratio = size_ratio_text(outcome.png_size, original, downscaled=self.loaded.downscaled_from is not None)
-            if ratio:
-                png += f"<br>{ratio}"
-                rows.append(("Original file", size_text(original)))
-            rows.append(("Indexed PNG", png))
-        else:
-            rows.append(("Indexed PNG", "<i>computing…</i>"))
-        for c in outcome.comparisons:
-            rows.append((f"Pillow {c.name}", f"{db(c.psnr)}<br>k-means {db_gain(r.psnr, c.psnr, 'Pillow')}"))
-        if not outcome.comparisons:
-            rows.append(("Pillow", "<i>computing…</i>"))
-        body = "".join(
-            f"<tr><td style='padding-right:8px; color:#444'>{label}</td><td>{value}</td></tr>" for label, value in rows
-        )
-        return f"<table cellspacing='2'>{body}</table>"
 
     def _update_enabled(self) -> None:
         has_image = self.loaded is not None
@@ -663,6 +553,3 @@ class _Title(QLabel):
     def text(self) -> str:  # shadows QLabel.text() so tests and code read it alike
         return QLabel.text(self)
 
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,8 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ...cluster_colours import CLUSTER_HEX
 from ...data.projection import fit_projection
-from ..common.palette import CLUSTER_HEX
 
 __all__ = ["ScatterCell"]
 
