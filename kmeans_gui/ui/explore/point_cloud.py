@@ -70,7 +70,7 @@ RECOLOUR_CACHE_MIN_POINTS = 100_000
 #: 200-400 ms of the GUI thread per new view. Until they are done, the last picture of the same
 #: points is shown moved to the new view (nothing, for new points). Grabs (exports) wait for it.
 PROGRESSIVE_MIN_POINTS = 400_000
-OWNER_SLICE_POINTS = 200_000
+OWNER_SLICE_POINTS = 100_000
 #: How long one event-loop turn may spend on the owners.
 OWNER_TURN_S = 0.03
 
@@ -330,11 +330,14 @@ class PointCloudItem(pg.GraphicsObject):
             yield
         flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.int64)
         which = np.concatenate(whichs) if whichs else np.empty(0, dtype=np.int32)
+        del flats, whichs
         owner = np.full(shape[0] * shape[1], -1, dtype=np.int32)
+        yield
         for dy, dx in disc_offsets(radius):  # in the order _raster_points writes: last wins
             owner[flat + (dy * stride + dx)] = which
             yield
         positions = np.flatnonzero(owner >= 0)
+        yield
         return shape, margin, positions, owner[positions]
 
     def _to_image(self, buf: np.ndarray, margin: int, W: int, H: int, dpr: float) -> QImage:
