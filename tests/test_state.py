@@ -212,7 +212,8 @@ def test_session_round_trip_through_json():
     state = AppState(X, Params(k=4, seed=7, init="farthest"))
     state.go_to(6)
     data = json.loads(json.dumps(state.to_dict()))
-    assert set(data) == {"params", "cursor", "dataset", "feature_names", "source", "view_columns"}  # arrays apart
+    assert set(data) == {"params", "cursor", "dataset", "feature_names", "source", "label_names",
+                         "view_columns"}  # arrays apart
     other = AppState.from_dict(data, state.arrays())
     np.testing.assert_array_equal(other.points, state.points)
     assert other.params == state.params and other.cursor == 6

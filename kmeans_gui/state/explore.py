@@ -31,7 +31,7 @@ from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Pa
 from .phases import chart_position, is_final_assignment
 from .run_steps import make_run_steps
 from .step_job import StepJob, final_shortfall, trim_seed
-from .table_data import TableData, TableMixin, as_points
+from .table_data import TableData, TableMixin, _as_label_names, as_points
 
 __all__ = [
     "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
@@ -105,9 +105,10 @@ class AppState(TableMixin):
         self._manual = frozen(np.empty((0, 2)))
         # Each entry is (data, placed centroids, params) as they were before an edit; the last two
         # are None where the edit left them alone (moving a centroid or changing k later must not
-        # be undone with a point). A new dataset changes all three.
-        self._undo: list[tuple[TableData, np.ndarray | None, Params | None]] = []
-        self._redo: list[tuple[TableData, np.ndarray | None, Params | None]] = []
+        # be undone with a point). A new dataset changes all three. The fourth is the dataset the
+        # data came from (None for a table), so the Data panel names the data undo brought back.
+        self._undo: list[tuple[TableData, np.ndarray | None, Params | None, dict | None]] = []
+        self._redo: list[tuple[TableData, np.ndarray | None, Params | None, dict | None]] = []
         self.points_change = "replace"
         self.dataset: dict | None = None
         self.eager_budget_s = eager_budget_s
@@ -172,7 +173,8 @@ class AppState(TableMixin):
         self._refuse_off_plane("Adding points by hand")
         P = _as_points(P)
         if P.shape[0]:
-            self._set_data(replace(self._data, X=frozen(np.concatenate([self._points, P])), true_labels=None))
+            self._set_data(replace(self._data, X=frozen(np.concatenate([self._points, P])), true_labels=None,
+                                           label_names=None))
 
     def remove_nearest(self, x: float, y: float, max_distance: float | None = None) -> int | None:
         """Remove the point nearest to (x, y), if any lies within ``max_distance``; return its old index."""
@@ -240,8 +242,8 @@ class AppState(TableMixin):
             params = replace(params, k=k)
         if table.n_features != 2 and params.init == "manual":
             params = replace(params, init="k-means++")  # placing centroids needs the data's plane
-        self.dataset = {"name": name, **options}
         self._push_undo(whole=True)
+        self.dataset = {"name": name, **options}
         self._view_columns = None
         self._apply_points(table, "replace", params.validated(), manual=frozen(np.empty((0, 2))))
 
@@ -257,24 +259,27 @@ class AppState(TableMixin):
         """Back to the points (and placed centroids) before the last edit; False if none."""
         if not self._undo:
             return False
-        points, manual, params = self._undo.pop()
+        points, manual, params, dataset = self._undo.pop()
         self._redo.append((self._data, None if manual is None else self._manual,
-                           None if params is None else self._params))
+                           None if params is None else self._params, self.dataset))
+        self.dataset = dataset
         self._apply_points(points, "edit", params, manual=manual)
         return True
 
     def redo(self) -> bool:
         if not self._redo:
             return False
-        points, manual, params = self._redo.pop()
+        points, manual, params, dataset = self._redo.pop()
         self._push_undo(clear_redo=False, whole=manual is not None)
+        self.dataset = dataset
         self._apply_points(points, "edit", params, manual=manual)
         return True
 
     def _push_undo(self, clear_redo: bool = True, whole: bool = False) -> None:
         """Record the points (``whole``: and the placed centroids and params) before an edit."""
         # Arrays are read-only, so sharing them between the present and the history is safe.
-        self._undo.append((self._data, self._manual if whole else None, self._params if whole else None))
+        self._undo.append((self._data, self._manual if whole else None, self._params if whole else None,
+                           self.dataset))
         if clear_redo:
             self._redo.clear()
         while len(self._undo) > self.max_undo or (
@@ -283,7 +288,7 @@ class AppState(TableMixin):
             self._undo.pop(0)
 
     def _apply_points(self, new: TableData, kind: str, params: "Params | None" = None,
-                      manual: np.ndarray | None = None) -> None:
+                      manual: np.ndarray | None = None, view: tuple | None = None) -> None:
         # Listeners hear points, params, manual and run once each, after the restart: a view that
         # redraws on "manual" must never meet the new points with the old run's labels.
         if self._view_columns is not None and max(self._view_columns) >= new.n_features:
@@ -291,6 +296,8 @@ class AppState(TableMixin):
         with batched(self.events.points, self.events.params, self.events.manual, self.events.run):
             self._data = new
             self._data_version += 1
+            if view is not None:  # (projection, view points, bounds) of the default view, made on a worker
+                self._seed_view(view)
             self.points_change = kind
             self.events.points.emit()
             if params is not None:
@@ -754,6 +761,7 @@ class AppState(TableMixin):
         return {"params": asdict(self._params), "cursor": self._cursor, "dataset": self.dataset,
                 "feature_names": None if self._data.feature_names is None else list(self._data.feature_names),
                 "source": self._data.source,
+                "label_names": None if self._data.label_names is None else list(self._data.label_names),
                 "view_columns": None if self._view_columns is None else list(self._view_columns)}
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -796,7 +804,8 @@ class AppState(TableMixin):
             raise ValueError(f"Explore settings must be a dict (JSON object), not {type(data).__name__}.")
         array_names = ("points", "manual_centers", "true_labels")
         arrays = dict(arrays) if arrays is not None else {k: data[k] for k in array_names if k in data}
-        known = {"params", "cursor", "dataset", "feature_names", "source", "view_columns", *array_names}
+        known = {"params", "cursor", "dataset", "feature_names", "source", "label_names", "view_columns",
+                 *array_names}
         problems = [f"unknown setting {key!r}" for key in data if key not in known]
         problems += [f"unknown array {key!r}" for key in arrays if key not in array_names]
         table = params = manual = view_columns = None
@@ -808,6 +817,11 @@ class AppState(TableMixin):
                                           data.get("source"))
             except (ValueError, TypeError) as exc:
                 problems.append(f"points: {exc}".rstrip("."))
+        if table is not None and data.get("label_names") is not None:
+            try:
+                table = replace(table, label_names=_as_label_names(data["label_names"], table.true_labels))
+            except (ValueError, TypeError) as exc:
+                problems.append(f"label_names={data['label_names']!r}: {exc}".rstrip("."))
         try:
             manual = _as_points(arrays.get("manual_centers", np.empty((0, 2))))
         except (ValueError, TypeError) as exc:

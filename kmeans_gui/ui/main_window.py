@@ -111,7 +111,9 @@ class MainWindow(QMainWindow):
         self.sessions = SessionController(self)
         self.sessions.add_actions(self.file_menu)
         from .explore.csv_import import CsvImport
-        self.csv_import = CsvImport(self)  # File > Import CSV… and .csv files dropped on the window
+        self.csv_import = CsvImport(self)  # File > Import CSV…
+        from .drops import DropRouter
+        self.drops = DropRouter(self)  # tables, sessions and images dropped anywhere on the window
 
     def _connect_messages(self, tab, page: QWidget) -> None:
         """A page's ``message`` signal: its tab's status, or a passing message (see :class:`Tab`)."""

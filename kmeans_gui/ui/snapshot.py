@@ -22,6 +22,7 @@ from ..data.datasets import DATASETS
 from ..export.source import add_table_arguments, load_source
 from ..state import INIT_LABELS
 from ..state.params import ALGORITHM_LABELS, COVARIANCE_LABELS
+from .common.pictures import whole_pictures
 from .tabs import TABS, tab_named
 
 __all__ = ["add_arguments", "run", "render"]
@@ -99,7 +100,8 @@ def render(args: argparse.Namespace):
         if table is not None:
             # In full dimension, as the window's own import: the canvas shows the table's projection.
             window.state.set_table(table.X, true_labels=table.true_labels, feature_names=table.names,
-                                   source=table.title)
+                                   source=table.title,
+                                   label_names=(table.label_names or None) if table.true_labels is not None else None)
             window.state.set_params(k=table.k)
             if table.projection.kind == "columns" and table.X.shape[1] != 2:
                 window.state.set_view_columns(tuple(int(c) for c in table.projection.components.argmax(axis=1)))
@@ -150,7 +152,8 @@ def render(args: argparse.Namespace):
                 session.write(args.save_session, window.sessions.capture())
             except OSError as exc:
                 raise ValueError(f"could not save the session to {args.save_session}: {exc}") from None
-        return window.grab().toImage()
+        with whole_pictures():  # the canvas draws a million points in full, not a slice per turn
+            return window.grab().toImage()
     finally:
         window.close()
         window.deleteLater()

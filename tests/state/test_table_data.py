@@ -154,10 +154,42 @@ def test_removing_points_keeps_their_true_labels_and_adding_drops_them():
     np.testing.assert_array_equal(state.true_labels, [0, 1, 1])
 
 
+def test_label_names_name_the_codes_are_kept_by_undo_and_go_with_the_true_labels():
+    state = AppState()
+    state.set_table(SQUARE, true_labels=[0, 0, 1, 1], label_names=["cat", "dog"])
+    assert state.label_names == ("cat", "dog") and state.table.label_names == ("cat", "dog")
+    state.remove_points([0])
+    assert state.label_names == ("cat", "dog")  # the codes left still mean the same
+    state.add_points([[5.0, 5.0]])  # a point drawn by hand is of no known class
+    assert state.true_labels is None and state.label_names is None
+    state.undo()
+    assert state.label_names == ("cat", "dog")
+    state.set_points(SQUARE)
+    assert state.true_labels is None and state.label_names is None
+    state.set_table(SQUARE, true_labels=[0, 0, 1, 1])
+    assert state.label_names is None
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(label_names=["a", "b"]), "there are no true labels"),
+    (dict(true_labels=[0, 1, 2, 2], label_names=["a", "b"]), "the true labels run from 0 to 2, but 2 name(s)"),
+    (dict(true_labels=[0, 1, 1, 0], label_names="ab"), "not one string"),
+    (dict(true_labels=[0, 1, 1, 0], label_names=["a", 1]), "must be strings"),
+])
+def test_bad_label_names_are_refused_naming_the_problem_and_change_nothing(kwargs, words):
+    state = AppState(SQUARE, Params(k=2))
+    with pytest.raises((ValueError, TypeError)) as err:
+        state.set_table(SQUARE * 2, **kwargs)
+    assert words in str(err.value)
+    np.testing.assert_array_equal(state.points, SQUARE)
+    assert not state.can_undo
+
+
 def test_a_session_round_trips_nd_points_labels_names_and_the_view(tmp_path):
     X, y = four_d()
     state = AppState(params=Params(k=3, seed=2))
-    state.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source={"file": "four.csv"})
+    state.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source={"file": "four.csv"},
+                    label_names=["p", "q", "r"])
     state.set_view_columns((1, 3))
     state.go_to(5)
     path = tmp_path / "s.kmsession"
@@ -167,22 +199,28 @@ def test_a_session_round_trips_nd_points_labels_names_and_the_view(tmp_path):
     np.testing.assert_array_equal(other.points, X)
     np.testing.assert_array_equal(other.true_labels, y)
     assert other.feature_names == ("a", "b", "c", "d") and other.source == {"file": "four.csv"}
+    assert other.label_names == ("p", "q", "r")
     assert other.view_columns == (1, 3) and other.cursor == 5
     np.testing.assert_array_equal(other.current.centers, state.current.centers)
     # As plain JSON (lists) too.
     lists = {**json.loads(json.dumps(state.to_dict())), **{k: v.tolist() for k, v in state.arrays().items()}}
     assert AppState.from_dict(lists).view_columns == (1, 3)
+    assert AppState.from_dict(lists).label_names == ("p", "q", "r")
 
 
 def test_a_session_saved_before_tables_still_opens():
     old = {"params": AppState(SQUARE).to_dict()["params"], "cursor": 1, "dataset": None}
     state = AppState.from_dict(old, {"points": SQUARE, "manual_centers": np.empty((0, 2))})
     assert state.n_features == 2 and state.true_labels is None and state.view_columns is None
+    assert state.label_names is None
 
 
 @pytest.mark.parametrize("change, words", [
     ({"view_columns": [0, 7]}, "view_columns=[0, 7] must be null or two different column indices from 0 to 3"),
     ({"feature_names": ["a"]}, "feature_names must be 4 strings"),
+    ({"label_names": ["a", "b"]}, "label_names=['a', 'b']: label_names name the true labels' codes, but there "
+                                  "are no true labels"),
+    ({"label_names": 7}, "label_names=7: label_names must be a sequence of strings; got int"),
     ({"params_init": "manual"}, "init 'manual' (centroids placed by hand) needs 2-D points; these have 4 features"),
 ])
 def test_a_bad_nd_session_names_the_problem(change, words):
@@ -292,3 +330,63 @@ def test_every_variant_runs_in_full_dimension(algorithm, extra):
     s = state.current
     assert state.error is None and s.is_final and s.centers.shape == (3, 4)
     assert state.project(s.centers).shape == (3, 2) and state.true_label_score() > 0.9
+
+
+def test_a_prepared_table_is_adopted_as_it_is_with_its_view_and_bounds():
+    from kmeans_gui.state.table_data import prepare_table
+
+    X, y = four_d()
+    prepared = prepare_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source="four.csv",
+                             label_names=["p", "q", "r"])
+    direct = AppState(params=Params(k=3, seed=4))
+    direct.set_table(X, true_labels=y, feature_names=["a", "b", "c", "d"], source="four.csv",
+                     label_names=["p", "q", "r"])
+    state = AppState(SQUARE, Params(k=3, seed=4))
+    state.set_table(prepared=prepared)
+    # Nothing recomputed on this thread: the worker's arrays are the state's.
+    assert state.table is prepared.data and state.projection is prepared.projection
+    assert state.view_points is prepared.view_points
+    np.testing.assert_array_equal(state.view_points, direct.view_points)
+    assert state.label_names == ("p", "q", "r") and state.source == "four.csv"
+    lo, hi = state.view_bounds
+    np.testing.assert_array_equal(lo, direct.view_points.min(axis=0))
+    np.testing.assert_array_equal(hi, direct.view_points.max(axis=0))
+    state.run_to_end()
+    direct.run_to_end()
+    np.testing.assert_array_equal(state.current.labels, direct.current.labels)
+    state.set_view_columns((0, 2))  # another view is fitted as before
+    np.testing.assert_array_equal(state.view_points, X[:, [0, 2]])
+    np.testing.assert_array_equal(state.view_bounds[1], X[:, [0, 2]].max(axis=0))
+    assert state.undo()
+    np.testing.assert_array_equal(state.points, SQUARE)
+    np.testing.assert_array_equal(state.view_bounds[0], [0.0, 0.0])
+    assert AppState().view_bounds is None
+
+
+def test_set_table_takes_a_prepared_table_or_points_not_both():
+    from kmeans_gui.state.table_data import prepare_table
+
+    state = AppState(SQUARE)
+    with pytest.raises(TypeError, match="either a prepared table or X"):
+        state.set_table(SQUARE, prepared=prepare_table(SQUARE))
+    with pytest.raises(TypeError, match="must be a PreparedTable"):
+        state.set_table(prepared=SQUARE)
+    with pytest.raises(TypeError, match="needs the points X"):
+        state.set_table()
+    with pytest.raises(ValueError, match="finite"):
+        prepare_table([[0.0, np.inf]])
+    assert not state.can_undo
+
+
+def test_undo_brings_back_which_dataset_the_data_came_from():
+    state = AppState()
+    state.load_dataset("moons", n=50, seed=1)
+    state.set_table(SQUARE * 3, source="square.csv")
+    assert state.dataset is None
+    state.undo()
+    assert state.dataset["name"] == "moons" and state.n_points == 50
+    state.redo()
+    assert state.dataset is None and state.source == "square.csv"
+    state.undo()
+    state.undo()
+    assert state.dataset is None and state.n_points == 0  # the empty start

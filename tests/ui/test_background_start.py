@@ -113,13 +113,13 @@ def test_a_big_dataset_is_made_on_a_worker_and_shown_when_made(make_window, qtbo
 
     monkeypatch.setattr(dataset_panel, "BACKGROUND_DATASET_POINTS", 2000)
     made_on = []
-    real_make = dataset_panel.make_dataset
+    real_make = dataset_panel.make_labelled_dataset
 
     def recording_make(name, **options):
         made_on.append(threading.current_thread())
         return real_make(name, **options)
 
-    monkeypatch.setattr(dataset_panel, "make_dataset", recording_make)
+    monkeypatch.setattr(dataset_panel, "make_labelled_dataset", recording_make)
     w = make_window()
     panel, state = w.dataset_panel, w.state
     messages = []
@@ -132,6 +132,7 @@ def test_a_big_dataset_is_made_on_a_worker_and_shown_when_made(make_window, qtbo
     qtbot.waitUntil(lambda: state.n_points == 2500, timeout=20_000)
     assert made_on and threading.main_thread() not in made_on
     assert state.dataset["name"] == "blobs" and state.dataset["n"] == 2500
+    assert state.true_labels.shape == (2500,)  # the blobs' own groups come along, as when made here
     assert messages[-1].endswith("2,500 points.")
     qtbot.waitUntil(lambda: state.current is not None and not w.playback.computing, timeout=20_000)
     w.undo_action.trigger()  # undoable as a dataset made here

@@ -131,10 +131,11 @@ def test_csv_menu_action_writes_the_points_labels_and_centroids_shown(qtbot, mak
 
 def test_csv_keeps_true_labels_when_the_model_has_them(qtbot, make_window, tmp_path):
     w = make_window()
-    w.state.run_to_end()
     # Data imported with a label column carry true labels (codes into label_names) on the model.
-    w.state.true_labels = np.arange(w.state.n_points) % 3
-    w.state.label_names = ("setosa", "versicolor", "virginica")
+    points = w.state.points
+    w.state.set_table(points, true_labels=np.arange(len(points)) % 3,
+                      label_names=("setosa", "versicolor", "virginica"))
+    w.state.run_to_end()
     w.run_export.export_csv(str(tmp_path / "p.csv"))
     wait_done(qtbot, w.run_export)
     with open(tmp_path / "p.csv", newline="") as f:

@@ -10,7 +10,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
+from kmeans_gui.data.datasets import DATASETS
 from kmeans_gui.ui.explore.import_dialog import ImportDialog
+from kmeans_gui.ui.explore.panels.dataset import TABLE_ITEM
 
 SPECIES = ("setosa", "versicolor", "virginica")
 
@@ -149,6 +151,23 @@ def test_the_label_column_is_never_a_feature(qtbot, window, tmp_path):
 
 
 # ---------------------------------------------------------------- importing
+def test_the_view_of_the_table_is_prepared_on_the_worker_and_adopted_as_it_is(qtbot, window, tmp_path,
+                                                                              monkeypatch):
+    from kmeans_gui.ui.explore import csv_import
+
+    made, original = [], csv_import.prepare_import
+
+    def prepare(table):
+        made.append((threading.current_thread(), original(table)))
+        return made[-1][1]
+
+    monkeypatch.setattr(csv_import, "prepare_import", prepare)
+    finish_import(qtbot, open_import(qtbot, window, labelled_csv(tmp_path)))
+    (thread, prepared), = made
+    assert thread is not threading.main_thread()  # the PCA and the checks ran on the worker
+    assert window.state.table is prepared.data and window.state.view_points is prepared.view_points
+
+
 def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp_path):
     old_version = window.state.data_version
     dialog = open_import(qtbot, window, labelled_csv(tmp_path))
@@ -161,6 +180,7 @@ def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp
     assert state.data_version == old_version + 1 and state.n_features == 3
     np.testing.assert_array_equal(state.points, expected)  # clustered in 3-D, not a projection
     assert state.true_labels.tolist() == [0, 1, 2] * 3
+    assert state.label_names == SPECIES  # what the codes stand for, for the CSV export
     assert state.feature_names == ("width", "height", "depth")
     assert state.source == "table.csv"
     assert window.status_line_text() == "Imported table.csv: 9 rows × 3 features, true labels from 'species'"
@@ -373,7 +393,8 @@ def test_progress_reaches_the_dialog_while_reading(qtbot, window, tmp_path, slow
     with qtbot.waitSignal(dialog.imported, timeout=10_000):
         go_on.set()
     np.testing.assert_array_equal(window.state.points, X)
-    assert len(shown) == 20 and shown[-1] == ("Reading big.csv: 200 rows", 1000)
+    assert len(shown) == 21 and shown[-2] == ("Reading big.csv: 200 rows", 1000)
+    assert shown[-1] == ("Preparing the view…", 1000)  # the projection, fitted on the worker too
     assert [text for text, _ in shown[:2]] == ["Reading big.csv: 10 rows", "Reading big.csv: 20 rows"]
 
 
@@ -476,3 +497,30 @@ def test_a_second_import_replaces_a_dialog_still_reading(qtbot, window, tmp_path
     assert closed == [QDialog.DialogCode.Rejected]
     assert window.csv_import.dialog is second and second.isVisible()
     assert finish_import(qtbot, second) is not None and window.state.n_features == 3
+
+
+# ---------------------------------------------------------------- the Data panel after an import
+def test_the_data_panel_names_the_imported_table_and_a_dataset_can_be_chosen_again(qtbot, window, tmp_path):
+    from PySide6.QtTest import QTest
+
+    panel, state = window.dataset_panel, window.state
+    combo = panel.dataset_combo
+    panel.set_dataset("moons")
+    moons = state.points
+    finish_import(qtbot, open_import(qtbot, window, labelled_csv(tmp_path)))
+    assert combo.currentText() == "table.csv · 9 × 3" and combo.count() == len(DATASETS) + 1
+    assert not panel.generate_button.isEnabled()
+    assert not panel.n_spin.isVisible() and not panel.seed_spin.isVisible()  # no stale dataset options
+    window.undo_action.trigger()  # back to the moons: the panel says so again
+    np.testing.assert_array_equal(state.points, moons)
+    assert combo.currentData() == "moons" and combo.count() == len(DATASETS)
+    assert panel.n_spin.isVisible() and panel.generate_button.isEnabled()
+    window.redo_action.trigger()
+    assert combo.currentText() == "table.csv · 9 × 3" and state.n_features == 3
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)  # the first dataset, chosen by hand
+    assert combo.currentData() == "blobs" and state.dataset["name"] == "blobs"
+    assert state.n_points == panel.n_spin.value() and state.n_features == 2
+    assert combo.findData(TABLE_ITEM) == -1 and panel.generate_button.isEnabled()
+    window.undo_action.trigger()
+    assert combo.currentText() == "table.csv · 9 × 3"

@@ -70,3 +70,55 @@ def test_column_bounds_are_numpys_per_column_min_and_max():
         lo, hi = column_bounds(arr)
         np.testing.assert_array_equal(lo, arr.min(axis=0))
         np.testing.assert_array_equal(hi, arr.max(axis=0))
+
+
+def test_many_points_in_a_new_view_are_drawn_over_event_loop_turns_and_grabs_wait(qtbot, monkeypatch):
+    import pyqtgraph as pg
+
+    from kmeans_gui.ui.common.pictures import whole_pictures
+    from kmeans_gui.ui.explore import point_cloud
+
+    # Small numbers stand for a million points: slices of 700 points, 3000 of them.
+    monkeypatch.setattr(point_cloud, "PROGRESSIVE_MIN_POINTS", 2000)
+    monkeypatch.setattr(point_cloud, "RECOLOUR_CACHE_MIN_POINTS", 2000)
+    monkeypatch.setattr(point_cloud, "OWNER_SLICE_POINTS", 700)
+    monkeypatch.setattr(point_cloud, "OWNER_TURN_S", 0.0)  # one slice per turn
+    rng = np.random.default_rng(1)
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(300, 200)
+    item = PointCloudItem(outline_index=None)
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[1:] = (255, 200, 0, 255)  # bright on the black background
+    item.set_color_table(table)
+    plot.addItem(item)
+    item.set_points(rng.normal(size=(3000, 2)))
+    item.set_colors(rng.integers(1, 9, size=3000).astype(np.uint8))
+    with whole_pictures():  # a picture for a file (an export, a snapshot) is drawn in full at once
+        grabbed = plot.grab().toImage()
+    grabbed_key = item._cache_key
+    assert item._owner_job is None and item._owners is not None
+    pixels = np.frombuffer(bytes(grabbed.constBits()), dtype=np.uint32)
+    assert np.count_nonzero(pixels == 0xFFFFC800) > 500  # the points are in the picture
+    waits = []
+    real_moved = item._paint_moved
+
+    def paint_moved(painter, t):  # what the screen shows while the owners are being worked out
+        waits.append((item._owner_key, item._owner_job is not None))
+        real_moved(painter, t)
+
+    item._paint_moved = paint_moved
+    owners_before = item._owner_key
+    plot.getViewBox().setRange(xRange=(-2, 3), yRange=(-2, 2), padding=0)  # a new view
+    plot.show()
+    qtbot.waitExposed(plot)
+    qtbot.waitUntil(lambda: item._cache_key is not None and item._cache_key[:6] != grabbed_key[:6], timeout=5000)
+    # On screen, the new view was painted first with the owners still in the works (a slice per
+    # turn), then in full once they were done.
+    assert waits and waits[0] == (owners_before, True)
+    assert item._owner_key != owners_before
+    assert not item._owner_timer.isActive() and item._owner_job is None
+    plot.repaint()
+    key = item._cache_key
+    t = QTransform(key[0], key[1], key[2], key[3], key[4], key[5])
+    assert _bytes(item._cache_image) == _bytes(item._raster_points(t, key[6], key[7], key[8]))

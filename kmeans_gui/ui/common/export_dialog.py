@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from .blocking import signals_blocked
+from .pictures import whole_pictures
 
 __all__ = ["ExportDialog", "render_widget", "save_png", "MIN_EXPORT_WIDTH", "MAX_EXPORT_WIDTH"]
 
@@ -35,8 +36,9 @@ def render_widget(widget: QWidget, width: int) -> QImage:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.scale(scale, scale)
-    widget.render(painter, QPoint(), QRegion(),
-                  QWidget.RenderFlag.DrawChildren | QWidget.RenderFlag.DrawWindowBackground)
+    with whole_pictures():
+        widget.render(painter, QPoint(), QRegion(),
+                      QWidget.RenderFlag.DrawChildren | QWidget.RenderFlag.DrawWindowBackground)
     painter.end()
     return image
 

@@ -1,43 +1,50 @@
-"""How a CSV file reaches the Explore tab: File > Import CSV…, or a .csv dropped on the window.
+"""How a CSV file reaches the Explore tab: File > Import CSV…, or a .csv dropped on the window
+(routed here by :class:`~kmeans_gui.ui.drops.DropRouter`).
 
 Both open an :class:`~kmeans_gui.ui.explore.import_dialog.ImportDialog` (window-modal, not
 blocking: the event loop runs while the file is read); the table it reads goes to the Explore
-state through :func:`apply_table`. A session file dropped on the window is opened as a session.
+state through :func:`apply_table`.
 """
 
 from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from ...data.table import Table
-from ...state import session
+from ...state.table_data import PreparedTable, prepare_table
 from .import_dialog import ImportDialog
 
-__all__ = ["CsvImport", "apply_table", "CSV_SUFFIXES"]
+__all__ = ["CsvImport", "apply_table", "prepare_import", "CSV_SUFFIXES"]
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
-def apply_table(state, table: Table) -> None:
+def prepare_import(table: Table) -> PreparedTable:
+    """``table`` checked and projected for the Explore state: slow on big tables, so run on the
+    import's worker (ValueError if the state would refuse it)."""
+    return prepare_table(table.X, true_labels=table.labels, feature_names=table.columns,
+                         source=os.path.basename(table.layout.path),
+                         label_names=table.label_names if table.labels is not None else None)
+
+
+def apply_table(state, table: Table, prepared: PreparedTable | None = None) -> None:
     """Put ``table``'s features, names and true labels into the Explore state ``state`` (one undo
-    step); ValueError, changing nothing, if the state refuses them."""
-    state.set_table(table.X, true_labels=table.labels, feature_names=table.columns,
-                    source=os.path.basename(table.layout.path))
+    step); ValueError, changing nothing, if the state refuses them. ``prepared``, from
+    :func:`prepare_import` on a worker, is adopted as it is."""
+    state.set_table(prepared=prepared if prepared is not None else prepare_import(table))
 
 
 class CsvImport(QObject):
-    """File > Import CSV… and drops on ``window`` (a MainWindow): ``dialog`` is the one open, if any."""
+    """File > Import CSV… for ``window`` (a MainWindow): ``dialog`` is the one open, if any."""
 
     def __init__(self, window):
         super().__init__(window)
         self.window = window
         self.dialog: ImportDialog | None = None
         self._folder = os.path.expanduser("~")
-        window.setAcceptDrops(True)
-        window.installEventFilter(self)
 
     def ask(self) -> ImportDialog | None:
         """File > Import CSV…: choose a file, then preview it."""
@@ -52,7 +59,8 @@ class CsvImport(QObject):
         self.shutdown()  # one import at a time: a read still running in an older dialog stops
         window = self.window
         window.tabs.setCurrentWidget(window.explore)
-        dialog = ImportDialog(path, apply=self._apply, k=window.state.params.k, parent=window)
+        dialog = ImportDialog(path, apply=self._apply, k=window.state.params.k, parent=window,
+                              prepare=prepare_import)
         dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
         self.dialog = dialog
         dialog.open()
@@ -61,11 +69,11 @@ class CsvImport(QObject):
         dialog.activateWindow()
         return dialog
 
-    def _apply(self, table: Table) -> None:
+    def _apply(self, table: Table, prepared: PreparedTable | None = None) -> None:
         state = self.window.state
         version = state.data_version
         try:
-            apply_table(state, table)
+            apply_table(state, table, prepared)
         except ValueError as exc:
             if state.data_version == version:
                 raise  # refused, nothing changed: the dialog says why
@@ -87,33 +95,3 @@ class CsvImport(QObject):
         if self.dialog is not None:
             self.dialog.runner.cancel(emit=False)
             self.dialog.reject()
-
-    # ------------------------------------------------------------------ drag and drop
-    @staticmethod
-    def dropped_path(mime) -> str | None:
-        """The local .csv or session file a drag carries, else None."""
-        if mime is None or not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            if url.isLocalFile():
-                path = url.toLocalFile()
-                if path.lower().endswith(CSV_SUFFIXES + (session.SUFFIX,)):
-                    return path
-        return None
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if self.dropped_path(event.mimeData()):
-                event.acceptProposedAction()
-                return True
-        elif kind == QEvent.Type.Drop:
-            path = self.dropped_path(event.mimeData())
-            if path:
-                event.acceptProposedAction()
-                if path.lower().endswith(session.SUFFIX):
-                    self.window.sessions.open_path(path)
-                else:
-                    self.open_path(path)
-                return True
-        return super().eventFilter(watched, event)

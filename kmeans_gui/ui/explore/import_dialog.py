@@ -36,12 +36,15 @@ READ_CHUNK_ROWS = 10_000
 
 
 def read_table_task(ctx, layout: CsvLayout, columns, label_column, standardize: bool, drop_nonfinite: bool,
-                    k: int | None):
+                    k: int | None, prepare: Callable[[Table], object] | None = None):
     """Read the table on the worker; a problem with the file comes back as its exception, as a result.
+
+    ``prepare``, when given, is called on the table here too (the slow part of taking it in).
 
     Returns
     -------
-    Table, or the CsvError / ValueError that names what is wrong (a NonFiniteRows says how many rows)
+    Table, or (Table, what ``prepare`` made) when ``prepare`` is given,
+    or the CsvError / ValueError that names what is wrong (a NonFiniteRows says how many rows)
         Returned rather than raised so the dialog keeps the exception's type and counts (TaskRunner
         passes a failure on as text only) and nothing prints a traceback for a user's bad file.
     """
@@ -51,6 +54,9 @@ def read_table_task(ctx, layout: CsvLayout, columns, label_column, standardize: 
                          progress=ctx.set_progress, should_stop=ctx.check_cancelled, chunk_rows=READ_CHUNK_ROWS)
         if k is not None:
             check_k(table, k)
+        if prepare is not None:
+            ctx.set_progress(1.0, "Preparing the view…")
+            return table, prepare(table)
     except (CsvError, ValueError) as exc:
         return exc
     except OSError as exc:  # the file vanished or became unreadable halfway
@@ -67,6 +73,9 @@ class ImportDialog(QDialog):
     apply : callable(Table), optional
         Called on the GUI thread with the table read; a ValueError it raises is shown in the dialog
         (which stays open), anything else closes the dialog as accepted.
+    prepare : callable(Table) -> object, optional
+        Run on the worker after reading (a ValueError it raises is shown); then ``apply`` is called
+        as ``apply(table, prepared)``, so the GUI thread only adopts what the worker made.
     k : int, optional
         The current number of clusters: a table with fewer distinct rows is refused with a message.
 
@@ -78,11 +87,12 @@ class ImportDialog(QDialog):
 
     imported = Signal(object)
 
-    def __init__(self, path, apply: Callable[[Table], None] | None = None, k: int | None = None,
-                 parent: QWidget | None = None):
+    def __init__(self, path, apply: Callable[..., None] | None = None, k: int | None = None,
+                 parent: QWidget | None = None, prepare: Callable[[Table], object] | None = None):
         super().__init__(parent)
         self.path = os.fspath(path)
         self._apply = apply
+        self._prepare = prepare
         self._k = k
         self.layout_: CsvLayout | None = None
         self.table: Table | None = None
@@ -312,7 +322,7 @@ class ImportDialog(QDialog):
             return
         self._clear_message()
         self.runner.submit(read_table_task, self.layout_, self.feature_columns(), self.label_column(),
-                           self.standardize_check.isChecked(), drop_nonfinite, self._k)
+                           self.standardize_check.isChecked(), drop_nonfinite, self._k, self._prepare)
 
     def _import_dropping(self) -> None:
         self.start_import(drop_nonfinite=True)
@@ -356,9 +366,10 @@ class ImportDialog(QDialog):
         if isinstance(result, Exception):
             self._show_error(str(result))
             return
+        result, prepared = result if isinstance(result, tuple) else (result, None)
         if self._apply is not None:
             try:
-                self._apply(result)
+                self._apply(result, prepared) if self._prepare is not None else self._apply(result)
             except ValueError as exc:
                 self._show_error(str(exc))
                 return

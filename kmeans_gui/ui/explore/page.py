@@ -108,3 +108,4 @@ class ExplorePage(QSplitter):
         self.playback.shutdown()
         self.dataset_panel.shutdown()
         self.canvas._region_timer.stop()
+        self.canvas.points.stop()

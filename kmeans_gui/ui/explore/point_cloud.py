@@ -22,8 +22,11 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, QTimer
 from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QWidget
+
+from ..common.pictures import taking_picture
 
 __all__ = ["PointCloudItem", "disc_offsets", "column_bounds"]
 
@@ -62,6 +65,22 @@ def default_radius(n: int) -> float:
 #: cheap and the cache not worth its memory).
 RECOLOUR_CACHE_MIN_POINTS = 100_000
 
+#: From this many points, the pixel owners for a new view are worked out on the screen in slices of
+#: OWNER_SLICE_POINTS between event-loop turns, never in one go: at 1,000,000 points that took
+#: 200-400 ms of the GUI thread per new view. Until they are done, the last picture of the same
+#: points is shown moved to the new view (nothing, for new points). Grabs (exports) wait for it.
+PROGRESSIVE_MIN_POINTS = 400_000
+OWNER_SLICE_POINTS = 100_000
+#: How long one event-loop turn may spend on the owners.
+OWNER_TURN_S = 0.03
+
+
+def _on_screen(device) -> bool:
+    """True when painting a widget for the screen; False for a picture for a file (an export, a
+    snapshot: see :func:`~kmeans_gui.ui.common.pictures.whole_pictures`) or a scene rendered into
+    an image, which must get the whole picture at once."""
+    return isinstance(device, QWidget) and not taking_picture()
+
 
 class PointCloudItem(pg.GraphicsObject):
     """Points drawn as fixed-size discs whose colours come from a per-point uint8 index.
@@ -87,14 +106,21 @@ class PointCloudItem(pg.GraphicsObject):
         self._points_version = 0
         self._owner_key = None
         self._owners: tuple[np.ndarray, np.ndarray] | None = None  # (buffer positions, point index)
+        self._owner_job: tuple | None = None  # (key, generator) working out the owners in slices
+        self._shown: tuple | None = None  # (transform, points version, image) last drawn in full
+        self._owner_timer = QTimer(self)
+        self._owner_timer.setSingleShot(True)
+        self._owner_timer.setInterval(0)
+        self._owner_timer.timeout.connect(self._advance_owners)
         self.outline_index = outline_index
         self.radius: float | None = None  # None: chosen from the number of points
         self.outline_limit = 50_000
         self.last_raster_s = 0.0
 
     # ------------------------------------------------------------------ data
-    def set_points(self, xy: np.ndarray) -> None:
-        """xy : ndarray of shape (n, 2). Resets colours to index 1 and sizes to one class."""
+    def set_points(self, xy: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """xy : ndarray of shape (n, 2). Resets colours to index 1 and sizes to one class.
+        bounds : (lowest, highest) of xy's columns when known (saves a pass over millions of points)."""
         self.prepareGeometryChange()
         self._points_version += 1
         self._xy = np.ascontiguousarray(xy, dtype=np.float64)
@@ -102,7 +128,7 @@ class PointCloudItem(pg.GraphicsObject):
         self._argb = None
         self._size_class = None
         if len(self._xy):
-            lo, hi = column_bounds(self._xy)
+            lo, hi = bounds if bounds is not None else column_bounds(self._xy)
             self._bounds = QRectF(lo[0], lo[1], max(hi[0] - lo[0], 1e-9), max(hi[1] - lo[1], 1e-9))
         else:
             self._bounds = QRectF()
@@ -183,55 +209,136 @@ class PointCloudItem(pg.GraphicsObject):
         t = painter.transform()
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._version)
         if key != self._cache_key:
+            if self._owners_pending(t, W, H, dpr, on_screen=_on_screen(device)):
+                self._paint_moved(painter, t)
+                return
             start = time.perf_counter()
             self._cache_image = self._raster(t, W, H, dpr)
             self._cache_key = key
             self.last_raster_s = time.perf_counter() - start
+        self._shown = (t, self._points_version, self._cache_image)
         painter.save()
         painter.resetTransform()
         painter.drawImage(QPointF(0, 0), self._cache_image)
         painter.restore()
 
+    def _uses_owners(self) -> bool:
+        return (self._size_class is None and len(self._xy) >= RECOLOUR_CACHE_MIN_POINTS
+                and (self.outline_index is None or len(self._xy) > self.outline_limit))
+
+    def _owners_pending(self, t, W: int, H: int, dpr: float, on_screen: bool) -> bool:
+        """True while the owners for this view are still being worked out in slices (started here
+        if need be); False when the raster can be made now."""
+        if not (on_screen and self._uses_owners() and len(self._xy) >= PROGRESSIVE_MIN_POINTS):
+            return False
+        key = self._owner_key_for(t, W, H, dpr)
+        if key == self._owner_key:
+            return False
+        if self._owner_job is None or self._owner_job[0] != key:
+            self._owner_job = (key, self._owner_steps(t, W, H, dpr))
+        self._owner_timer.start()
+        return True
+
+    def _advance_owners(self) -> None:
+        """One event-loop turn's worth of the owners in progress; a repaint when they are done."""
+        if self._owner_job is None:
+            return
+        key, steps = self._owner_job
+        deadline = time.perf_counter() + OWNER_TURN_S
+        try:
+            next(steps)  # at least one step a turn
+            while time.perf_counter() < deadline:
+                next(steps)
+        except StopIteration as done:
+            self._owners, self._owner_key, self._owner_job = done.value, key, None
+            self.update()
+            return
+        self._owner_timer.start()
+
+    def _paint_moved(self, painter: QPainter, t) -> None:
+        """The last full picture of these points, moved and scaled to the view ``t`` (the points
+        will be redrawn sharp when the owners are done); nothing for points never drawn."""
+        if self._shown is None or self._shown[1] != self._points_version:
+            return
+        old_t, _, image = self._shown
+        inverse, invertible = old_t.inverted()
+        if not invertible:
+            return
+        painter.save()
+        painter.setTransform(inverse * t)
+        painter.drawImage(QPointF(0, 0), image)
+        painter.restore()
+
+    def stop(self) -> None:
+        """Drop owners still being worked out (the item is going away)."""
+        self._owner_timer.stop()
+        self._owner_job = None
+
     def _raster(self, t, W: int, H: int, dpr: float) -> QImage:
-        if (self._size_class is None and len(self._xy) >= RECOLOUR_CACHE_MIN_POINTS
-                and (self.outline_index is None or len(self._xy) > self.outline_limit)):
+        if self._uses_owners():
             return self._raster_by_owner(t, W, H, dpr)
         return self._raster_points(t, W, H, dpr)
-
-    def _geometry(self, t, W: int, H: int, dpr: float, extra_px: int = 0):
-        """Device pixels of the points: (buffer shape, margin, radius, flat index and mask of the
-        points inside)."""
-        xy = self._xy
-        px = (xy[:, 0] * t.m11() + xy[:, 1] * t.m21() + t.m31()) * dpr
-        py = (xy[:, 0] * t.m12() + xy[:, 1] * t.m22() + t.m32()) * dpr
-        radius = (self.radius or default_radius(len(xy))) * dpr
-        margin = int(np.ceil(radius)) + 1 + int(np.ceil(extra_px * dpr))
-        # Stride rounded up to 4 bytes, as QImage's Indexed8 rows are.
-        stride = (W + 2 * margin + 3) // 4 * 4
-        ix = np.floor(px).astype(np.int64) + margin
-        iy = np.floor(py).astype(np.int64) + margin
-        inside = (ix >= margin) & (iy >= margin) & (ix < W + margin) & (iy < H + margin)
-        return (H + 2 * margin, stride), margin, radius, (iy * stride + ix)[inside], inside
 
     def _raster_by_owner(self, t, W: int, H: int, dpr: float) -> QImage:
         """Same picture as :meth:`_raster_points` for one size class and no outline, from the
         cached last point written to each pixel (the one whose colour shows there)."""
-        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._points_version)
+        key = self._owner_key_for(t, W, H, dpr)
         if key != self._owner_key:
-            shape, margin, radius, flat, inside = self._geometry(t, W, H, dpr)
-            owner = np.full(shape[0] * shape[1], -1, dtype=np.int32)
-            which = np.flatnonzero(inside).astype(np.int32)
-            stride = shape[1]
-            for dy, dx in disc_offsets(radius):  # in the order _raster_points writes: last wins
-                owner[flat + (dy * stride + dx)] = which
-            positions = np.flatnonzero(owner >= 0)
-            self._owners = (shape, margin, positions, owner[positions])
+            if self._owner_job is not None and self._owner_job[0] == key:
+                steps = self._owner_job[1]  # finish the slices already done
+            else:
+                steps = self._owner_steps(t, W, H, dpr)
+            self._owner_timer.stop()
+            self._owner_job = None
+            while True:
+                try:
+                    next(steps)
+                except StopIteration as done:
+                    self._owners = done.value
+                    break
             self._owner_key = key
         shape, margin, positions, owners = self._owners
         colors = self._colors if self._argb is None else self._argb
         buf = np.zeros(shape, dtype=colors.dtype)
         buf.ravel()[positions] = colors[owners]
         return self._to_image(buf, margin, W, H, dpr)
+
+    def _owner_key_for(self, t, W: int, H: int, dpr: float) -> tuple:
+        return (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._points_version)
+
+    def _owner_steps(self, t, W: int, H: int, dpr: float):
+        """Generator working out which point shows in each pixel, a slice of points (then a disc
+        offset) per step; returns (buffer shape, margin, positions, point index at each position).
+
+        Slicing changes nothing in the result: each point's pixel is computed alone, and the
+        offsets are written in :meth:`_raster_points`' order, so the last point written wins."""
+        xy = self._xy
+        radius = (self.radius or default_radius(len(xy))) * dpr
+        margin = int(np.ceil(radius)) + 1
+        stride = (W + 2 * margin + 3) // 4 * 4  # rounded up to 4 bytes, as QImage's Indexed8 rows are
+        shape = (H + 2 * margin, stride)
+        flats, whichs = [], []
+        for start in range(0, len(xy), OWNER_SLICE_POINTS):
+            part = xy[start : start + OWNER_SLICE_POINTS]
+            px = (part[:, 0] * t.m11() + part[:, 1] * t.m21() + t.m31()) * dpr
+            py = (part[:, 0] * t.m12() + part[:, 1] * t.m22() + t.m32()) * dpr
+            ix = np.floor(px).astype(np.int64) + margin
+            iy = np.floor(py).astype(np.int64) + margin
+            inside = (ix >= margin) & (iy >= margin) & (ix < W + margin) & (iy < H + margin)
+            flats.append((iy * stride + ix)[inside])
+            whichs.append((np.flatnonzero(inside) + start).astype(np.int32))
+            yield
+        flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.int64)
+        which = np.concatenate(whichs) if whichs else np.empty(0, dtype=np.int32)
+        del flats, whichs
+        owner = np.full(shape[0] * shape[1], -1, dtype=np.int32)
+        yield
+        for dy, dx in disc_offsets(radius):  # in the order _raster_points writes: last wins
+            owner[flat + (dy * stride + dx)] = which
+            yield
+        positions = np.flatnonzero(owner >= 0)
+        yield
+        return shape, margin, positions, owner[positions]
 
     def _to_image(self, buf: np.ndarray, margin: int, W: int, H: int, dpr: float) -> QImage:
         view = np.ascontiguousarray(buf[margin : margin + H, margin : margin + W])

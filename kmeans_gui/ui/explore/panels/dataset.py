@@ -14,22 +14,25 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ....data.datasets import DATASETS, LARGE_N, make_dataset
+from ....data.datasets import DATASETS, LARGE_N, make_labelled_dataset
 from ....state import AppState
 from ....state.view import ViewOptions
 from ...common.binding import bind
 from ...common.blocking import signals_blocked
 from ...common.tasks import TaskRunner
 
-__all__ = ["DatasetPanel", "BACKGROUND_DATASET_POINTS"]
+__all__ = ["DatasetPanel", "BACKGROUND_DATASET_POINTS", "TABLE_ITEM"]
+
+#: The box's item for data that came from a table (a CSV import), not from a dataset.
+TABLE_ITEM = "(table)"
 
 #: Datasets of this many points or more are made on a worker, not on the GUI thread.
 BACKGROUND_DATASET_POINTS = 100_000
 
 
 def _make_dataset(ctx, name: str, options: dict):
-    """Worker: the dataset's points."""
-    return make_dataset(name, **options)
+    """Worker: the dataset's points and true labels, (X, y)."""
+    return make_labelled_dataset(name, **options)
 
 
 class DatasetPanel(QGroupBox):
@@ -81,7 +84,7 @@ class DatasetPanel(QGroupBox):
         self.brush_density.setSuffix(" per move")
         self.clear_button = QPushButton("Clear points")
 
-        form = QFormLayout()
+        self._form = form = QFormLayout()
         form.addRow("Dataset", self.dataset_combo)
         form.addRow("Points", self.n_spin)
         form.addRow("Centres", self.centers_spin)
@@ -102,6 +105,7 @@ class DatasetPanel(QGroupBox):
         layout.addWidget(self.clear_button)
 
         self._shown: tuple[dict, int] | None = None  # (options, data version) of the data last loaded here
+        self._dataset_choice = self.dataset_combo.currentData()  # chosen before a table's item showed
         self._pending: tuple[str, int | None, dict] | None = None  # (name, k, options) being made on the worker
         self.runner = TaskRunner(self)
         self.runner.finished.connect(self._on_made)
@@ -128,6 +132,7 @@ class DatasetPanel(QGroupBox):
     def _on_points_change(self) -> None:
         """Show the options of the dataset now loaded (it may come from the command line or a session)."""
         self._show_drawing_offered()
+        self._show_table_item()
         d = self.state.dataset
         if self.state.points_change != "replace" or not d or d.get("name") not in DATASETS:
             return
@@ -138,6 +143,34 @@ class DatasetPanel(QGroupBox):
                               ("seed", self.seed_spin)):
                 if key in d:
                     spin.setValue(d[key])
+        self._update_enabled()
+
+    def table_text(self) -> str | None:
+        """What the box says for the imported table on screen ("iris.csv · 150 × 4"), or None when
+        the data are a dataset's (or have no source to name)."""
+        state = self.state
+        if state.dataset is not None or state.source is None:
+            return None
+        name = state.source if isinstance(state.source, str) else "Imported table"
+        return f"{name} · {state.n_points:,} × {state.n_features}"
+
+    def _show_table_item(self) -> None:
+        """An item naming the table while one is on screen, chosen; gone (and the dataset chosen
+        before back in the box) once a dataset replaces it or undo takes the table away."""
+        combo = self.dataset_combo
+        index = combo.findData(TABLE_ITEM)
+        text = self.table_text()
+        with signals_blocked(combo):
+            if text is None and index >= 0:
+                combo.removeItem(index)
+                combo.setCurrentIndex(max(combo.findData(self._dataset_choice), 0))
+            elif text is not None:
+                if index < 0:
+                    self._dataset_choice = combo.currentData()
+                    combo.addItem(text, TABLE_ITEM)
+                    index = combo.count() - 1
+                combo.setItemText(index, text)
+                combo.setCurrentIndex(index)
         self._update_enabled()
 
     def _show_drawing_offered(self) -> None:
@@ -156,10 +189,14 @@ class DatasetPanel(QGroupBox):
             self.dataset_combo.setCurrentIndex(index)
 
     def _update_enabled(self) -> None:
-        info = DATASETS[self.dataset_combo.currentData()]
-        self.n_spin.setEnabled(info.uses_n)
-        self.centers_spin.setEnabled(info.uses_centers)
-        self.spread_spin.setEnabled(info.uses_spread)
+        info = DATASETS.get(self.dataset_combo.currentData())  # None for an imported table
+        self.n_spin.setEnabled(info is not None and info.uses_n)
+        self.centers_spin.setEnabled(info is not None and info.uses_centers)
+        self.spread_spin.setEnabled(info is not None and info.uses_spread)
+        self.generate_button.setEnabled(info is not None)
+        # A table has none of a dataset's options: their rows go, rather than show a stale "600".
+        for spin in (self.n_spin, self.centers_spin, self.spread_spin, self.seed_spin):
+            self._form.setRowVisible(spin, info is not None)
 
     def options(self) -> dict:
         name = self.dataset_combo.currentData()
@@ -177,13 +214,18 @@ class DatasetPanel(QGroupBox):
         Every dataset with a size is drawn at random; the fixed ones (Iris, Wine, Empty) keep
         their seed and are only reloaded if the points were edited since.
         """
-        if DATASETS[self.dataset_combo.currentData()].uses_n:
+        info = DATASETS.get(self.dataset_combo.currentData())
+        if info is None:
+            return  # an imported table: nothing to draw anew
+        if info.uses_n:
             with signals_blocked(self.seed_spin):
                 self.seed_spin.setValue((self.seed_spin.value() + 1) % (self.seed_spin.maximum() + 1))
         self.show_choice()
 
     def show_choice(self) -> None:
         """Replace the points with the dataset and options now chosen (undoable)."""
+        if self.dataset_combo.currentData() not in DATASETS:
+            return  # the imported table, already on screen
         opts = self.options()
         if self._shown == (opts, self.state.data_version):
             return  # already on screen, unedited: a second undo step would undo nothing
@@ -202,26 +244,26 @@ class DatasetPanel(QGroupBox):
         self._pending = None
         self._show(name, k, opts, None)
 
-    def _on_made(self, X) -> None:
+    def _on_made(self, made) -> None:
         if self._pending is None:
             return
         name, k, opts = self._pending
         self._pending = None
-        self._show(name, k, opts, X)
+        self._show(name, k, opts, made)
 
     def _on_make_failed(self, message: str) -> None:
         if self._pending is not None:
             self.message.emit(f"Could not make {DATASETS[self._pending[0]].label}: {message}")
         self._pending = None
 
-    def _show(self, name: str, k: int | None, opts: dict, X) -> None:
-        """Load the dataset (``X`` made already, or None to make it here)."""
+    def _show(self, name: str, k: int | None, opts: dict, made) -> None:
+        """Load the dataset (``made``: its (X, y) made already, or None to make it here)."""
         info = DATASETS[name]
         try:
-            if X is None:
+            if made is None:
                 self.state.load_dataset(name, k=k, **opts)  # one restart, with the new k
             else:
-                self.state.show_dataset(X, name, k=k, **opts)
+                self.state.show_dataset(made[0], name, k=k, true_labels=made[1], **opts)
         except (ValueError, MemoryError) as exc:
             self.message.emit(f"Could not make {info.label}: {exc}")
             return
