@@ -248,7 +248,7 @@ class TableMixin:
 
     # ------------------------------------------------------------------ the table
     def set_table(self, X=None, *, true_labels=None, feature_names=None, source=None, label_names=None,
-                  prepared: PreparedTable | None = None) -> None:
+                  prepared: PreparedTable | None = None, k: int | None = None) -> None:
         """Replace the data with a table of any width (undoable, one step).
 
         Parameters
@@ -267,6 +267,9 @@ class TableMixin:
         prepared : PreparedTable, optional
             Instead of all the above: a table :func:`prepare_table` checked and projected on a
             worker, taken as it is (no copy, no PCA on this thread).
+        k : int, optional
+            The number of clusters to look for in the new data (say, as many as its true classes),
+            set in the same undo step; None keeps the current k.
 
         Placed centroids belong to the old data, so they are cleared; a "manual" initialisation
         becomes k-means++ unless the table is 2-D (placing needs the data's plane). The view goes
@@ -288,6 +291,8 @@ class TableMixin:
         params: Params | None = None
         if table.n_features != 2 and self._params.init == "manual":
             params = replace(self._params, init="k-means++").validated()
+        if k is not None and k != self._params.k:
+            params = replace(params or self._params, k=k).validated()  # ValueError before anything changed
         self._push_undo(whole=True)
         self.dataset = None
         self._view_columns = None

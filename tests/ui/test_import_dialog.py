@@ -183,13 +183,26 @@ def test_import_loads_every_feature_and_keeps_the_true_labels(qtbot, window, tmp
     assert state.label_names == SPECIES  # what the codes stand for, for the CSV export
     assert state.feature_names == ("width", "height", "depth")
     assert state.source == "table.csv"
-    assert window.status_line_text() == "Imported table.csv: 9 rows × 3 features, true labels from 'species'"
+    assert window.status_line_text() == ("Imported table.csv: 9 rows × 3 features, true labels from 'species'; "
+                                         "k = 3 to match its 3 classes")
+    assert state.params.k == 3  # "Set k to match" is ticked, as for a dataset
     assert window.canvas.plot.getAxis("bottom").labelText.startswith("PC 1, ")  # the canvas shows a projection
     assert state.can_undo
 
 
+def test_k_is_left_alone_when_set_k_to_match_is_unticked(qtbot, window, tmp_path):
+    click_check_box(qtbot, window.dataset_panel.suggest_k)
+    assert not window.dataset_panel.suggest_k.isChecked()
+    window.state.set_params(k=5)
+    k_before = window.state.params.k
+    finish_import(qtbot, open_import(qtbot, window, labelled_csv(tmp_path)))
+    assert window.state.n_features == 3 and window.state.params.k == k_before != 3
+    assert "match" not in window.status_line_text()
+
+
 def test_undo_brings_the_data_before_the_import_back(qtbot, window, tmp_path):
-    before = window.state.points
+    window.state.set_params(k=5)
+    before, k_before = window.state.points, window.state.params.k
     table = finish_import(qtbot, open_import(qtbot, window, labelled_csv(tmp_path)))
     assert window.state.n_features == 3 and table is not None
     window.activateWindow()
@@ -197,6 +210,7 @@ def test_undo_brings_the_data_before_the_import_back(qtbot, window, tmp_path):
     window.canvas.plot.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.state.n_features == 2 and window.state.points is before
+    assert window.state.params.k == k_before  # the k matched to the classes goes back too
 
 
 def test_an_unticked_column_is_left_out(qtbot, window, tmp_path):

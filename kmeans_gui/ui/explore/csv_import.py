@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from ...data.table import Table
+from ...state.params import MAX_K
 from ...state.table_data import PreparedTable, prepare_table
 from .import_dialog import ImportDialog
 
@@ -30,11 +32,25 @@ def prepare_import(table: Table) -> PreparedTable:
                          label_names=table.label_names if table.labels is not None else None)
 
 
-def apply_table(state, table: Table, prepared: PreparedTable | None = None) -> None:
+def apply_table(state, table: Table, prepared: PreparedTable | None = None, *, match_k: bool = False) -> int | None:
     """Put ``table``'s features, names and true labels into the Explore state ``state`` (one undo
     step); ValueError, changing nothing, if the state refuses them. ``prepared``, from
-    :func:`prepare_import` on a worker, is adopted as it is."""
-    state.set_table(prepared=prepared if prepared is not None else prepare_import(table))
+    :func:`prepare_import` on a worker, is adopted as it is.
+
+    With ``match_k`` (the Data panel's "Set k to match"), k becomes the number of true classes,
+    as it does for a dataset; returns that k, or None when k was left alone.
+    """
+    k = classes_k(table) if match_k else None
+    state.set_table(prepared=prepared if prepared is not None else prepare_import(table), k=k)
+    return k
+
+
+def classes_k(table: Table) -> int | None:
+    """How many classes the table's label column holds, when that is a k the app offers."""
+    if table.labels is None:
+        return None
+    classes = int(np.unique(table.labels).shape[0])
+    return classes if 2 <= classes <= MAX_K else None
 
 
 class CsvImport(QObject):
@@ -73,7 +89,7 @@ class CsvImport(QObject):
         state = self.window.state
         version = state.data_version
         try:
-            apply_table(state, table, prepared)
+            k = apply_table(state, table, prepared, match_k=self.window.dataset_panel.suggest_k.isChecked())
         except ValueError as exc:
             if state.data_version == version:
                 raise  # refused, nothing changed: the dialog says why
@@ -82,6 +98,8 @@ class CsvImport(QObject):
         notes = "".join(f"; {note}" for note in table.notes)
         scaled = ", standardised" if table.standardized else ""
         truth = f", true labels from {table.label_column!r}" if table.label_column is not None else ""
+        if k is not None:
+            truth += f"; k = {k} to match its {k} classes"
         self.window.show_message(f"Imported {os.path.basename(table.layout.path)}: {table.n_rows:,} rows × "
                                  f"{table.n_features} features{scaled}{truth}{notes}")
 
