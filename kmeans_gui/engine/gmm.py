@@ -55,7 +55,8 @@ STOP_MAX_ITER = "max_iter reached"
 
 
 class CollapsedComponentWarning(UserWarning):
-    """A component shrank onto (almost) a single point; its covariance is held at reg_covar."""
+    """A component shrank onto (almost) a single point or a line: its covariance is held at
+    reg_covar, or, with reg_covar=0, is singular to working precision."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,8 +89,9 @@ class GMMState:
     stop_reason : str or None
         Set on the final state only, a last E-step for the final parameters.
     collapsed : tuple of int
-        Components whose empirical variance fell to ``reg_covar`` or below at this M-step
-        (collapsed onto one point, or left without points): the floor keeps them valid.
+        Components whose empirical variance fell to ``reg_covar`` or below at this M-step, or to
+        1e-12 of their largest (collapsed onto one point or a line, or left without points): the
+        floor keeps them valid; without one their likelihood is rounding noise.
     message : str or None
         Says so in words when ``collapsed`` is not empty.
     """

@@ -175,7 +175,23 @@ def test_bad_parameters(kwargs, match):
 coords = st.floats(-20, 20, allow_nan=False, allow_subnormal=False, width=64)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+#: Past this condition number a covariance's log-determinant and Mahalanobis distances carry
+#: rounding of up to about cond * eps, more than the 1e-12 the property allows (see
+#: test_log_likelihood_of_a_numerically_singular_component_is_rounding_noise). Measured on 85,500 EM
+#: steps of small 2-D data with near-duplicate and nearly collinear points: no dip below 1e12, dips
+#: up to 0.3 above it; scikit-learn's EM dips the same way there.
+WELL_CONDITIONED = 1e10
+
+
+def _largest_condition_number(states):
+    eigenvalues = np.linalg.eigvalsh(np.concatenate([s.full_covariances for s in states]))
+    return float(np.max(eigenvalues[:, -1] / np.abs(eigenvalues[:, 0])))
+
+
+# derandomize: the same examples on every run, so CI cannot flake on a new draw; the hunt for new
+# counterexamples is done by hand with more examples (hypothesis.seed and max_examples=5000).
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(
     X=st.integers(10, 40).flatmap(lambda n: arrays(np.float64, (n, 2), elements=coords, unique=True)),
     k=st.integers(1, 3),
@@ -195,8 +211,38 @@ def test_log_likelihood_never_decreases_across_an_em_step(X, k, covariance_type,
         assume(False)
     e_steps = [s.log_likelihood for s in states if s.phase == "assign"]
     assert np.isfinite(e_steps).all()
+    # EM's monotonicity holds in exact arithmetic; in floating point only while the covariances
+    # are well-conditioned enough for the likelihood to have 12 correct digits.
+    assume(_largest_condition_number(states) <= WELL_CONDITIONED)
     for before, after in zip(e_steps, e_steps[1:]):
         assert after >= before - 1e-12 * max(1.0, abs(before))
+
+
+def test_log_likelihood_of_a_numerically_singular_component_is_rounding_noise():
+    # Found by a hunt beyond the property's 60 examples: component 1 takes a near-duplicate pair
+    # (8e-8 apart) and one far point. Its covariance's smallest eigenvalue is about 2e-16 against
+    # a largest of 64: condition number ~3e17 > 1 / eps, so the computed one is rounding of either
+    # sign, and so are its log-determinant and the log-likelihood. Not an EM error: the M-steps
+    # of E-steps 1 and 2 get the same responsibilities (to 1e-280), yet their log-likelihoods
+    # differ by 0.32.
+    X = np.array([[-3.9, 0.5], [-3.9 - 8e-8, 0.5], [-19.2, 7.9], [17.8, 15.2], [11.8, -9.5], [16.0, 3.8]])
+    with pytest.warns(CollapsedComponentWarning, match="Component 1 collapsed"):
+        states = list(gmm_steps(X, 2, covariance_type="full", random_state=0, max_iter=15, tol=0, reg_covar=0.0))
+    assign = [s for s in states if s.phase == "assign"]
+    np.testing.assert_allclose(assign[1].responsibilities, assign[0].responsibilities, rtol=0, atol=1e-280)
+    np.testing.assert_array_equal(assign[1].responsibilities[:, 1], [1, 1, 1, 0, 0, 0])
+    assert _largest_condition_number(states[2:]) > 1e12
+    # What is promised for it: the warning above, the component flagged at every M-step (not only
+    # where its smallest eigenvalue happens to round to <= 0, as before), and nothing NaN or infinite.
+    assert [s.collapsed for s in states if s.phase == "update"] == [(1,)] * 15
+    for s in states:
+        assert np.isfinite(s.log_likelihood) and np.isfinite(s.covariances).all() and np.isfinite(s.means).all()
+    # With the default floor the same data stay well-conditioned and the dips are the floor's.
+    with pytest.warns(CollapsedComponentWarning):
+        floored = list(gmm_steps(X, 2, covariance_type="full", random_state=0, max_iter=15, tol=0))
+    assert _largest_condition_number(floored) < WELL_CONDITIONED
+    e_steps = [s.log_likelihood for s in floored if s.phase == "assign"]
+    assert min(np.diff(e_steps)) > -1e-9 * abs(e_steps[-1])
 
 
 def test_full_covariances_separate_anisotropic_blobs_where_kmeans_does_not():
