@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QTransform
 
-from kmeans_gui.ui.explore.point_cloud import PointCloudItem
+from kmeans_gui.ui.explore.point_cloud import PointCloudItem, default_radius
 
 
 def _bytes(image):
@@ -70,3 +70,48 @@ def test_column_bounds_are_numpys_per_column_min_and_max():
         lo, hi = column_bounds(arr)
         np.testing.assert_array_equal(lo, arr.min(axis=0))
         np.testing.assert_array_equal(hi, arr.max(axis=0))
+
+
+def _paint_into(item, W=160, H=120):
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setTransform(QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0))
+    item.paint(painter, None)
+    painter.end()
+    return image
+
+
+@pytest.mark.parametrize("sizes", [False, True])
+def test_big_rasters_come_from_a_worker_after_a_subsample_preview(qtbot, sizes):
+    rng = np.random.default_rng(2)
+    n = 120_000  # enough for recolours from cached owners
+    item = PointCloudItem(outline_index=None)
+    item.worker_min_points, item.preview_points = 1000, 40_000  # as 2,000,000 points would
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[1:] = rng.integers(0, 256, size=(255, 4))
+    table[:, 3] = 255
+    item.set_color_table(table)
+    item.set_points(rng.normal(size=(n, 2)) * 20)
+    item.set_colors(rng.integers(1, 20, size=n).astype(np.uint8),
+                    rng.integers(0, 3, size=n).astype(np.uint8) if sizes else None)
+    t = QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0)
+    preview = _paint_into(item)
+    assert item.raster_pending
+    sub = PointCloudItem(outline_index=None)  # the preview: every 3rd point, at the full data's dot size
+    sub.radius = default_radius(n)
+    sub.set_color_table(table)
+    sub.set_points(item._xy[::3])
+    sub.set_colors(item._colors[::3], None if item._size_class is None else item._size_class[::3])
+    assert _bytes(preview) == _bytes(sub._raster_points(t, 160, 120, 1.0))
+    qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)
+    full = _paint_into(item)
+    assert not item.raster_pending  # the finished raster is drawn, nothing restarted
+    assert _bytes(full) == _bytes(item._raster_points(t, 160, 120, 1.0)) != _bytes(preview)
+    if not sizes:  # a recolour of the same view reuses the worker's owners, on this thread
+        item.set_colors(rng.integers(1, 20, size=n).astype(np.uint8))
+        recoloured = _paint_into(item)
+        assert not item.raster_pending
+        assert _bytes(recoloured) == _bytes(item._raster_points(t, 160, 120, 1.0))

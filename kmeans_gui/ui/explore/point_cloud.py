@@ -14,6 +14,11 @@ a few hundred).
 Colour indices: 0 is transparent; the table passed to :meth:`set_color_table` gives the rest.
 Colours that no table holds (soft memberships mix their clusters' colours) come as one ARGB value
 per point (:meth:`set_rgb`); the raster is then 32-bit, the same stamping with wider values.
+
+A raster that is not a recolour from cached owners costs some 0.3-0.8 s at 2,000,000 points, too
+long for the GUI thread: from ``worker_min_points`` points it is made on a :class:`PaintJob`
+thread from a snapshot of the inputs (the same methods, so the same picture), and until it is
+ready a subsample of ``preview_points`` points is drawn in its place.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QTransform
+
+from .paint_jobs import PaintJob
 
 __all__ = ["PointCloudItem", "disc_offsets", "column_bounds"]
 
@@ -62,6 +69,13 @@ def default_radius(n: int) -> float:
 #: cheap and the cache not worth its memory).
 RECOLOUR_CACHE_MIN_POINTS = 100_000
 
+#: From this many points, a raster that cannot reuse cached owners is made off the GUI thread
+#: (at 300,000 points it takes about 50-100 ms on a busy two-core machine).
+RASTER_WORKER_MIN_POINTS = 300_000
+
+#: How many points the stand-in drawn while the full raster is made has (every n-th point).
+PREVIEW_POINTS = 200_000
+
 
 class PointCloudItem(pg.GraphicsObject):
     """Points drawn as fixed-size discs whose colours come from a per-point uint8 index.
@@ -91,6 +105,11 @@ class PointCloudItem(pg.GraphicsObject):
         self.radius: float | None = None  # None: chosen from the number of points
         self.outline_limit = 50_000
         self.last_raster_s = 0.0
+        self.worker_min_points = RASTER_WORKER_MIN_POINTS
+        self.preview_points = PREVIEW_POINTS
+        self._jobs = PaintJob(self)
+        self._jobs.done.connect(self._on_raster_done)
+        self._preview: tuple | None = None  # (key, QImage) of the subsample drawn meanwhile
 
     # ------------------------------------------------------------------ data
     def set_points(self, xy: np.ndarray) -> None:
@@ -182,19 +201,66 @@ class PointCloudItem(pg.GraphicsObject):
             return
         t = painter.transform()
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._version)
+        image = self._cache_image
         if key != self._cache_key:
-            start = time.perf_counter()
-            self._cache_image = self._raster(t, W, H, dpr)
-            self._cache_key = key
-            self.last_raster_s = time.perf_counter() - start
+            if self._wants_worker(t, W, H, dpr):
+                if not self._jobs.busy:  # else its done() repaints, and this asks again
+                    self._jobs.start(_raster_job, _RasterInputs(self), QTransform(t), W, H, dpr, key)
+                image = self._preview_image(t, W, H, dpr, key)
+            else:
+                start = time.perf_counter()
+                image = self._cache_image = self._raster(t, W, H, dpr)
+                self._cache_key = key
+                self.last_raster_s = time.perf_counter() - start
         painter.save()
         painter.resetTransform()
-        painter.drawImage(QPointF(0, 0), self._cache_image)
+        painter.drawImage(QPointF(0, 0), image)
         painter.restore()
 
+    # ------------------------------------------------------------------ big data off the GUI thread
+    @property
+    def raster_pending(self) -> bool:
+        """Whether a full raster is being made on a worker (a preview is on screen meanwhile)."""
+        return self._jobs.busy
+
+    def wait_for_raster(self, timeout: float | None = None) -> bool:
+        """Block until the worker's raster is made (its result still arrives as an event)."""
+        return self._jobs.wait(timeout)
+
+    def _wants_worker(self, t, W: int, H: int, dpr: float) -> bool:
+        if len(self._xy) < self.worker_min_points:
+            return False
+        # A recolour from owners cached for this view is a gather of a few ms: do it here.
+        return not (self._uses_owners() and self._owner_key == self._owner_cache_key(t, W, H, dpr))
+
+    def _preview_image(self, t, W: int, H: int, dpr: float, key) -> QImage:
+        """Every n-th point (at most ``preview_points``), at the full data's dot size, cached per key."""
+        if self._preview is None or self._preview[0] != key:
+            step = -(-len(self._xy) // self.preview_points)
+            inputs = _RasterInputs(self, step)
+            self._preview = (key, inputs._raster_points(t, W, H, dpr))
+        return self._preview[1]
+
+    def _on_raster_done(self, result) -> None:
+        key, image, inputs, seconds = result
+        if inputs._points_version == self._points_version and inputs._owner_key is not None:
+            # The owners depend on the points and the view only: a recolour meanwhile reuses them.
+            self._owner_key, self._owners = inputs._owner_key, inputs._owners
+        self._cache_key, self._cache_image = key, image
+        self.last_raster_s = seconds
+        self._preview = None
+        self.update()
+
+    # ------------------------------------------------------------------ rasters
+    def _uses_owners(self) -> bool:
+        return (self._size_class is None and len(self._xy) >= RECOLOUR_CACHE_MIN_POINTS
+                and (self.outline_index is None or len(self._xy) > self.outline_limit))
+
+    def _owner_cache_key(self, t, W: int, H: int, dpr: float) -> tuple:
+        return (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._points_version)
+
     def _raster(self, t, W: int, H: int, dpr: float) -> QImage:
-        if (self._size_class is None and len(self._xy) >= RECOLOUR_CACHE_MIN_POINTS
-                and (self.outline_index is None or len(self._xy) > self.outline_limit)):
+        if self._uses_owners():
             return self._raster_by_owner(t, W, H, dpr)
         return self._raster_points(t, W, H, dpr)
 
@@ -216,7 +282,7 @@ class PointCloudItem(pg.GraphicsObject):
     def _raster_by_owner(self, t, W: int, H: int, dpr: float) -> QImage:
         """Same picture as :meth:`_raster_points` for one size class and no outline, from the
         cached last point written to each pixel (the one whose colour shows there)."""
-        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._points_version)
+        key = self._owner_cache_key(t, W, H, dpr)
         if key != self._owner_key:
             shape, margin, radius, flat, inside = self._geometry(t, W, H, dpr)
             owner = np.full(shape[0] * shape[1], -1, dtype=np.int32)
@@ -282,3 +348,39 @@ class PointCloudItem(pg.GraphicsObject):
             for dy, dx in disc_offsets(r):
                 flat_buf[flat + (dy * stride + dx)] = colors
         return self._to_image(buf, margin, W, H, dpr)
+
+
+class _RasterInputs:
+    """What a raster reads, captured from a :class:`PointCloudItem` (every ``step``-th point): the
+    item's own raster methods run on it unchanged, so a worker's picture is the GUI thread's, and
+    the item's later changes do not reach a worker mid-raster (they replace arrays, never write
+    into them)."""
+
+    _uses_owners = PointCloudItem._uses_owners
+    _owner_cache_key = PointCloudItem._owner_cache_key
+    _raster = PointCloudItem._raster
+    _geometry = PointCloudItem._geometry
+    _raster_by_owner = PointCloudItem._raster_by_owner
+    _raster_points = PointCloudItem._raster_points
+    _to_image = PointCloudItem._to_image
+
+    def __init__(self, item: PointCloudItem, step: int = 1):
+        def every(a):
+            return a if a is None or step == 1 else a[::step]
+
+        self._xy = every(item._xy)
+        self._colors = every(item._colors)
+        self._argb = every(item._argb)
+        self._size_class = every(item._size_class)
+        self._table = list(item._table)
+        self.outline_index = item.outline_index
+        self.outline_limit = item.outline_limit
+        self.radius = item.radius or default_radius(len(item._xy))  # the full data's dot size
+        self._points_version = item._points_version if step == 1 else None
+        self._owner_key, self._owners = (item._owner_key, item._owners) if step == 1 else (None, None)
+
+
+def _raster_job(inputs: _RasterInputs, t: QTransform, W: int, H: int, dpr: float, key: tuple):
+    start = time.perf_counter()
+    image = inputs._raster(t, W, H, dpr)
+    return key, image, inputs, time.perf_counter() - start
