@@ -75,6 +75,30 @@ def test_the_beta_slider_changes_the_canvas_live(qtbot, make_window):
     assert not np.array_equal(w.canvas.points.argb, colours_clicked)
 
 
+def test_big_data_soft_colours_are_mixed_on_a_worker_and_kept_per_state(qtbot, make_window):
+    from kmeans_gui.ui.explore.memberships import membership_rgb
+
+    w = make_window(algorithm="soft", beta=0.05)
+    canvas = w.canvas
+    canvas.membership_worker_min_points = 1  # as 200,000 points would, at a test's size
+    click_step(qtbot, w)  # the first soft assignment
+    s = w.state.current
+    assert s.responsibilities is not None
+    # Until the mix is ready, each point in its most likely cluster's colour.
+    assert canvas.points.argb is None
+    np.testing.assert_array_equal(canvas.points._colors, s.labels + 1)
+    qtbot.waitUntil(lambda: canvas.points.argb is not None, timeout=5000)
+    palette = canvas._palette_rgb[: s.responsibilities.shape[1]]
+    expected = canvas.points.argb.copy()
+    canvas.points.set_rgb(membership_rgb(s.responsibilities, palette, canvas.view.shade_uncertainty))
+    np.testing.assert_array_equal(expected, canvas.points.argb)  # the GUI thread's mix, exactly
+    click_step(qtbot, w, 2)  # the update, then the next assignment: mixed on the worker again
+    qtbot.waitUntil(lambda: canvas.points.argb is not None and not canvas._membership_job.busy, timeout=5000)
+    w.state.go_to(w.state.cursor - 2)  # back to the first assignment: its colours were kept
+    assert w.state.current is s and not canvas._membership_job.busy
+    np.testing.assert_array_equal(canvas.points.argb, expected)
+
+
 def test_beta_slider_positions_are_a_log_scale():
     assert position_to_beta(0) == 0.01 and position_to_beta(beta_to_position(100.0)) == 100.0
     assert position_to_beta(beta_to_position(1.0)) == 1.0

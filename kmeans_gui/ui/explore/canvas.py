@@ -32,6 +32,7 @@ from ...cluster_colours import OUTLINE_HEX, UNASSIGNED_HEX, _rgb, cluster_hex, c
 from ..common.style import BACKGROUND, style_axes
 from .ellipses import EllipseLayer
 from .memberships import membership_rgb
+from .paint_jobs import PaintJob
 from .point_cloud import PointCloudItem, column_bounds
 from .regions import region_labels
 
@@ -45,6 +46,16 @@ MAX_LINES = 20_000
 REGION_ALPHA = 52
 #: Algorithms whose labels are nearest-centre assignments, so Voronoi regions say where they go.
 HARD_ALGORITHMS = ("lloyd", "minibatch")
+
+
+#: From this many points, soft membership colours are mixed on a worker.
+MEMBERSHIP_WORKER_MIN_POINTS = 100_000
+#: How many states' mixed colours the canvas keeps (200,000 points: 2.4 MB each).
+MEMBERSHIP_CACHE_STATES = 4
+
+
+def _mix_memberships(R: np.ndarray, palette: np.ndarray, shade: bool):
+    return R, shade, membership_rgb(R, palette, shade)
 
 
 def _color_table() -> np.ndarray:
@@ -183,6 +194,12 @@ class Canvas(QWidget):
         self.centroid_halo.setZValue(9)
         self._brushes = [pg.mkBrush(cluster_hex(j)) for j in range(MAX_CLUSTERS)]
         self._palette_rgb = cluster_table(MAX_CLUSTERS)[:, :3].astype(np.float64)
+        # Soft colours of big data are mixed on a worker (200,000 x k: 5 ms on an idle machine,
+        # 80-150 ms on a busy one) and kept for the last few states, so stepping back is instant.
+        self.membership_worker_min_points = MEMBERSHIP_WORKER_MIN_POINTS
+        self._membership_cache: list[tuple[np.ndarray, bool, np.ndarray]] = []  # (R, shade, rgb)
+        self._membership_job = PaintJob(self)
+        self._membership_job.done.connect(self._on_memberships_mixed)
         self._centroid_pen = pg.mkPen("#000000", width=2)
         self._newest_pen = pg.mkPen("#A3200B", width=3)  # the seed k-means++ just picked
         self.trail_lines = pg.PlotCurveItem(pen=pg.mkPen("#202020", width=1.5))
@@ -319,8 +336,25 @@ class Canvas(QWidget):
         """Each point in the responsibility-weighted mix of its clusters' colours, faded towards
         white by its uncertainty (entropy over log k) when that option is on."""
         R = s.responsibilities
+        shade = self.view.shade_uncertainty
         palette = np.tile(self._palette_rgb, (-(-R.shape[1] // MAX_CLUSTERS), 1))[: R.shape[1]]
-        self.points.set_rgb(membership_rgb(R, palette, self.view.shade_uncertainty))
+        if len(R) < self.membership_worker_min_points:
+            self.points.set_rgb(membership_rgb(R, palette, shade))
+            return
+        for cached_R, cached_shade, rgb in self._membership_cache:
+            if cached_R is R and cached_shade == shade:
+                self.points.set_rgb(rgb)
+                return
+        # Meanwhile each point in its most likely cluster's colour, as the hard labels draw it.
+        self.points.set_colors(s.labels.astype(np.uint8) % MAX_CLUSTERS + 1)
+        self._membership_job.start(_mix_memberships, R, palette, shade)  # busy: asked again when done
+
+    def _on_memberships_mixed(self, result) -> None:
+        self._membership_cache = [result] + self._membership_cache[: MEMBERSHIP_CACHE_STATES - 1]
+        s = self.state.current
+        if (s is not None and s.labels is not None and s.responsibilities is not None
+                and len(s.responsibilities) == len(self.state.view_points)):
+            self._show_memberships(s)  # the state mixed, or the one shown since (a new job)
 
     def _centres_to_show(self) -> np.ndarray:
         """The centres on the canvas, shape (k, 2): projected like the points."""
