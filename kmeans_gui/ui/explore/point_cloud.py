@@ -74,7 +74,7 @@ RECOLOUR_CACHE_MIN_POINTS = 100_000
 RASTER_WORKER_MIN_POINTS = 300_000
 
 #: How many points the stand-in drawn while the full raster is made has (every n-th point).
-PREVIEW_POINTS = 200_000
+PREVIEW_POINTS = 50_000
 
 
 class PointCloudItem(pg.GraphicsObject):
