@@ -150,6 +150,7 @@ def render(args: argparse.Namespace):
                 session.write(args.save_session, window.sessions.capture())
             except OSError as exc:
                 raise ValueError(f"could not save the session to {args.save_session}: {exc}") from None
+        window.canvas.finish_drawing()  # big data: the full raster and colours, not their stand-ins
         return window.grab().toImage()
     finally:
         window.close()

@@ -85,7 +85,10 @@ def _paint_into(item, W=160, H=120):
 
 
 @pytest.mark.parametrize("sizes", [False, True])
-def test_big_rasters_come_from_a_worker_after_a_subsample_preview(qtbot, sizes):
+def test_big_rasters_come_from_a_worker_after_a_subsample_preview(qtbot, sizes, monkeypatch):
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+
+    monkeypatch.setattr(point_cloud, "_on_screen", lambda device: True)  # as a window's paint
     rng = np.random.default_rng(2)
     n = 120_000  # enough for recolours from cached owners
     item = PointCloudItem(outline_index=None)
@@ -115,3 +118,35 @@ def test_big_rasters_come_from_a_worker_after_a_subsample_preview(qtbot, sizes):
         recoloured = _paint_into(item)
         assert not item.raster_pending
         assert _bytes(recoloured) == _bytes(item._raster_points(t, 160, 120, 1.0))
+
+
+def test_a_paint_into_an_image_is_final_at_once(qtbot):
+    rng = np.random.default_rng(3)
+    item = PointCloudItem(outline_index=None)
+    item.worker_min_points = 1000  # a window would draw a preview first
+    item.set_points(rng.normal(size=(5000, 2)) * 20)
+    item.set_colors(rng.integers(1, 20, size=5000).astype(np.uint8))
+    finished = []
+    item.before_final_paint = lambda: finished.append(True)
+    t = QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0)
+    assert _bytes(_paint_into(item)) == _bytes(item._raster_points(t, 160, 120, 1.0))
+    assert not item.raster_pending and finished == [True]
+
+
+def test_the_paint_after_finish_next_paint_is_final_on_screen_too(qtbot, monkeypatch):
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+
+    monkeypatch.setattr(point_cloud, "_on_screen", lambda device: True)  # a grab paints as the window
+    rng = np.random.default_rng(4)
+    item = PointCloudItem(outline_index=None)
+    item.worker_min_points = 1000
+    item.set_points(rng.normal(size=(5000, 2)) * 20)
+    item.set_colors(rng.integers(1, 20, size=5000).astype(np.uint8))
+    item.finish_next_paint()
+    t = QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0)
+    assert _bytes(_paint_into(item)) == _bytes(item._raster_points(t, 160, 120, 1.0))
+    assert not item.raster_pending
+    item.set_colors(3)
+    _paint_into(item)  # once only: the next one on screen goes to the worker again
+    assert item.raster_pending
+    qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)

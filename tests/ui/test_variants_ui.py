@@ -97,6 +97,19 @@ def test_big_data_soft_colours_are_mixed_on_a_worker_and_kept_per_state(qtbot, m
     w.state.go_to(w.state.cursor - 2)  # back to the first assignment: its colours were kept
     assert w.state.current is s and not canvas._membership_job.busy
     np.testing.assert_array_equal(canvas.points.argb, expected)
+    # Before a grab (a snapshot) the final colours are mixed there and then.
+    w.state.go_to(w.state.cursor + 2)
+    later = w.state.current
+    canvas._membership_cache.clear()
+    canvas.redraw()
+    assert canvas.points.argb is None
+    canvas.finish_drawing()
+    canvas.plot.grab()
+    canvas.points.set_rgb(membership_rgb(later.responsibilities, palette, canvas.view.shade_uncertainty))
+    mixed_here = canvas.points.argb.copy()
+    canvas.redraw()  # from the cache now
+    np.testing.assert_array_equal(canvas.points.argb, mixed_here)
+    qtbot.waitUntil(lambda: not canvas._membership_job.busy, timeout=5000)
 
 
 def test_beta_slider_positions_are_a_log_scale():
@@ -305,3 +318,22 @@ def test_the_regions_toggle_is_disabled_where_regions_are_not_drawn_and_says_why
     w.canvas.plot.setFocus()
     qtbot.keyClick(w.canvas.plot, Qt.Key.Key_V)  # and its key works again
     assert not w.view_options.show_regions and not w.canvas.regions.isVisible()
+
+
+def test_a_snapshot_of_big_data_draws_the_final_points_not_their_stand_ins(qtbot, monkeypatch, tmp_path):
+    """A window draws a subsample and hard colours while big data's raster and soft colours are
+    made on workers; a snapshot must not catch those stand-ins."""
+    import kmeans_gui.ui.explore.canvas as canvas_module
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+    from kmeans_gui.ui.explore.paint_jobs import PaintJob
+
+    args = build_parser("snapshot").parse_args(
+        ["snapshot", "--dataset", "blobs", "--k", "3", "--steps", "1", "--algorithm", "soft", "--beta", "0.2",
+         "-o", str(tmp_path / "unused.png")])
+    plain = snapshot.render(args)
+    monkeypatch.setattr(point_cloud, "RASTER_WORKER_MIN_POINTS", 1)  # every dataset is "big"
+    monkeypatch.setattr(point_cloud, "PREVIEW_POINTS", 5)
+    monkeypatch.setattr(canvas_module, "MEMBERSHIP_WORKER_MIN_POINTS", 1)
+    monkeypatch.setattr(PaintJob, "start", lambda self, fn, *args: True)  # workers that never finish
+    big = snapshot.render(args)
+    assert big == plain

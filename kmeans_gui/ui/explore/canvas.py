@@ -181,6 +181,7 @@ class Canvas(QWidget):
         self.lines.setZValue(-5)
         self.points = PointCloudItem(outline_index=OUTLINE)
         self.points.set_color_table(_color_table())
+        self.points.before_final_paint = self._finish_memberships
         self.points.setZValue(0)
         self.spray_preview = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(UNASSIGNED_HEX), size=6)
         self.candidates = pg.ScatterPlotItem(
@@ -200,6 +201,7 @@ class Canvas(QWidget):
         self._membership_cache: list[tuple[np.ndarray, bool, np.ndarray]] = []  # (R, shade, rgb)
         self._membership_job = PaintJob(self)
         self._membership_job.done.connect(self._on_memberships_mixed)
+        self._memberships_pending = None  # (R, palette, shade) while hard labels stand in
         self._centroid_pen = pg.mkPen("#000000", width=2)
         self._newest_pen = pg.mkPen("#A3200B", width=3)  # the seed k-means++ just picked
         self.trail_lines = pg.PlotCurveItem(pen=pg.mkPen("#202020", width=1.5))
@@ -292,6 +294,7 @@ class Canvas(QWidget):
         """Bring every layer in line with the state's current half-step."""
         s = self.state.current
         X = self.state.view_points
+        self._memberships_pending = None  # set again below while soft colours are being mixed
         if s is None or s.labels is None:
             probs = self.state.seed_probabilities() if s is not None else None
             if probs is not None and len(probs) == len(X):
@@ -347,14 +350,26 @@ class Canvas(QWidget):
                 return
         # Meanwhile each point in its most likely cluster's colour, as the hard labels draw it.
         self.points.set_colors(s.labels.astype(np.uint8) % MAX_CLUSTERS + 1)
+        self._memberships_pending = (R, palette, shade)
         self._membership_job.start(_mix_memberships, R, palette, shade)  # busy: asked again when done
+
+    def finish_drawing(self) -> None:
+        """Make the next paint the final picture, however big the data: call before a grab."""
+        self._finish_memberships()
+        self.points.finish_next_paint()
+
+    def _finish_memberships(self) -> None:
+        """Mix the stand-in's colours here and now: a grab or an export shows the final picture."""
+        if self._memberships_pending is not None:
+            result = _mix_memberships(*self._memberships_pending)
+            self._memberships_pending = None
+            self._membership_cache = [result] + self._membership_cache[: MEMBERSHIP_CACHE_STATES - 1]
+            self.points.set_rgb(result[2])
 
     def _on_memberships_mixed(self, result) -> None:
         self._membership_cache = [result] + self._membership_cache[: MEMBERSHIP_CACHE_STATES - 1]
-        s = self.state.current
-        if (s is not None and s.labels is not None and s.responsibilities is not None
-                and len(s.responsibilities) == len(self.state.view_points)):
-            self._show_memberships(s)  # the state mixed, or the one shown since (a new job)
+        if self._memberships_pending is not None:
+            self._show_memberships(self.state.current)  # the state mixed, or the one shown since
 
     def _centres_to_show(self) -> np.ndarray:
         """The centres on the canvas, shape (k, 2): projected like the points."""

@@ -18,7 +18,10 @@ per point (:meth:`set_rgb`); the raster is then 32-bit, the same stamping with w
 A raster that is not a recolour from cached owners costs some 0.3-0.8 s at 2,000,000 points, too
 long for the GUI thread: from ``worker_min_points`` points it is made on a :class:`PaintJob`
 thread from a snapshot of the inputs (the same methods, so the same picture), and until it is
-ready a subsample of ``preview_points`` points is drawn in its place.
+ready a subsample of ``preview_points`` points is drawn in its place. Only on screen: a paint into
+an image (an export) is final, so it rasters everything at once, after ``before_final_paint`` has
+brought any stand-in colours up to date. A grab paints as the window does (Qt redirects the
+window's own paint), so before one call :meth:`PointCloudItem.finish_next_paint`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
+from PySide6.QtWidgets import QWidget
 
 from .paint_jobs import PaintJob
 
@@ -110,6 +114,9 @@ class PointCloudItem(pg.GraphicsObject):
         self._jobs = PaintJob(self)
         self._jobs.done.connect(self._on_raster_done)
         self._preview: tuple | None = None  # (key, QImage) of the subsample drawn meanwhile
+        #: Called before a final paint, to replace stand-in colours by the final ones.
+        self.before_final_paint = None
+        self._final_next = False
 
     # ------------------------------------------------------------------ data
     def set_points(self, xy: np.ndarray) -> None:
@@ -199,11 +206,15 @@ class PointCloudItem(pg.GraphicsObject):
         H = int(round(device.height() * dpr))
         if W <= 0 or H <= 0:
             return
+        on_screen = _on_screen(device) and not self._final_next
+        self._final_next = False
+        if not on_screen and self.before_final_paint is not None:
+            self.before_final_paint()
         t = painter.transform()
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._version)
         image = self._cache_image
         if key != self._cache_key:
-            if self._wants_worker(t, W, H, dpr):
+            if on_screen and self._wants_worker(t, W, H, dpr):
                 if not self._jobs.busy:  # else its done() repaints, and this asks again
                     self._jobs.start(_raster_job, _RasterInputs(self), QTransform(t), W, H, dpr, key)
                 image = self._preview_image(t, W, H, dpr, key)
@@ -218,6 +229,10 @@ class PointCloudItem(pg.GraphicsObject):
         painter.restore()
 
     # ------------------------------------------------------------------ big data off the GUI thread
+    def finish_next_paint(self) -> None:
+        """Make the next paint final (no preview, no stand-in colours): call before a grab."""
+        self._final_next = True
+
     @property
     def raster_pending(self) -> bool:
         """Whether a full raster is being made on a worker (a preview is on screen meanwhile)."""
@@ -348,6 +363,11 @@ class PointCloudItem(pg.GraphicsObject):
             for dy, dx in disc_offsets(r):
                 flat_buf[flat + (dy * stride + dx)] = colors
         return self._to_image(buf, margin, W, H, dpr)
+
+
+def _on_screen(device) -> bool:
+    """Whether a paint goes to a window (which may show a preview first), not an image."""
+    return isinstance(device, QWidget)
 
 
 class _RasterInputs:
