@@ -150,3 +150,21 @@ def test_the_paint_after_finish_next_paint_is_final_on_screen_too(qtbot, monkeyp
     _paint_into(item)  # once only: the next one on screen goes to the worker again
     assert item.raster_pending
     qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)
+
+
+def test_the_preview_of_many_points_has_no_outline_as_their_full_raster(qtbot, monkeypatch):
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+
+    monkeypatch.setattr(point_cloud, "_on_screen", lambda device: True)
+    rng = np.random.default_rng(5)
+    item = PointCloudItem(outline_index=250)  # outlined up to outline_limit points
+    item.outline_limit, item.worker_min_points, item.preview_points = 2000, 1000, 1000
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[250] = (48, 48, 48, 255)
+    table[1] = (200, 30, 30, 255)
+    item.set_color_table(table)
+    item.set_points(rng.normal(size=(3000, 2)) * 20)
+    preview = _paint_into(item)  # every 3rd point: 1000, fewer than outline_limit
+    colours = {preview.pixelColor(x, y).getRgb() for x in range(160) for y in range(120)}
+    assert (48, 48, 48, 255) not in colours and (200, 30, 30, 255) in colours
+    qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)

@@ -393,7 +393,8 @@ class _RasterInputs:
         self._argb = every(item._argb)
         self._size_class = every(item._size_class)
         self._table = list(item._table)
-        self.outline_index = item.outline_index
+        # The outline goes by the full data's size: a subsample of a million points has none.
+        self.outline_index = item.outline_index if len(item._xy) <= item.outline_limit else None
         self.outline_limit = item.outline_limit
         self.radius = item.radius or default_radius(len(item._xy))  # the full data's dot size
         self._points_version = item._points_version if step == 1 else None
