@@ -1,5 +1,6 @@
 """Explore on big data: memory of a long seeding, and the longest GUI stall of "Run to end",
-of a parameter change on the "large" preset, and of a restart or a new dataset at 2M points.
+of a parameter change on the "large" preset (and of stepping through soft and mixture states,
+whose colours mix the clusters'), and of a restart or a new dataset at 2M points.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_explore_big.py [--mem-n 1000000 --mem-k 50]
         [--stall-n 2000000 --stall-k 4] [--skip-mem] [--skip-stall] [--restart]
@@ -190,11 +191,21 @@ def restart(n_big: int) -> None:
         print(f"{label}: longest GUI stall until the first state is shown {min(first):4.0f}-{max(first):4.0f} ms; "
               f"then until the worker is done {min(rest):4.0f}-{max(rest):4.0f} ms")
 
+    def step_through(label):
+        """Longest gap while the cursor goes to each of the first 8 states, until its colours are drawn."""
+        job = getattr(window.canvas, "_membership_job", None)  # soft colours on a worker (absent before)
+        wait()
+        gaps = [_longest_gap(app, lambda i=i: state.go_to(i), lambda: job is None or not job.busy)[0]
+                for i in range(1, min(9, state.n_states))]
+        print(f"{label}: longest GUI stall per step {min(gaps):4.0f}-{max(gaps):4.0f} ms")
+
     for algorithm in ("lloyd", "minibatch", "soft", "gmm"):
         state.set_params(algorithm=algorithm, k=4)
         wait()
         change_and_wait([spin.stepUp, spin.stepDown] * 2,
                         f"{state.n_points:,} points ('large'), {algorithm:9s}, k 4<->5 by the spin box x4")
+        if algorithm in ("soft", "gmm"):
+            step_through(f"{state.n_points:,} points ('large'), {algorithm:9s}, stepping through states 1-8")
     state.set_params(algorithm="lloyd", k=4)
     wait()
     state.load_dataset("blobs", n=n_big, centers=4, seed=0)

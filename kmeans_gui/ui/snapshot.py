@@ -152,7 +152,8 @@ def render(args: argparse.Namespace):
                 session.write(args.save_session, window.sessions.capture())
             except OSError as exc:
                 raise ValueError(f"could not save the session to {args.save_session}: {exc}") from None
-        with whole_pictures():  # the canvas draws a million points in full, not a slice per turn
+        window.canvas.finish_drawing()  # big data: the full raster and colours, not their stand-ins
+        with whole_pictures():
             return window.grab().toImage()
     finally:
         window.close()

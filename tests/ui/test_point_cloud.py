@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QTransform
 
-from kmeans_gui.ui.explore.point_cloud import PointCloudItem
+from kmeans_gui.ui.explore.point_cloud import PointCloudItem, default_radius
 
 
 def _bytes(image):
@@ -72,53 +72,127 @@ def test_column_bounds_are_numpys_per_column_min_and_max():
         np.testing.assert_array_equal(hi, arr.max(axis=0))
 
 
-def test_many_points_in_a_new_view_are_drawn_over_event_loop_turns_and_grabs_wait(qtbot, monkeypatch):
+def test_a_grab_for_a_file_is_final_at_once_and_one_for_the_screen_previews(qtbot):
     import pyqtgraph as pg
 
     from kmeans_gui.ui.common.pictures import whole_pictures
-    from kmeans_gui.ui.explore import point_cloud
 
-    # Small numbers stand for a million points: slices of 700 points, 3000 of them.
-    monkeypatch.setattr(point_cloud, "PROGRESSIVE_MIN_POINTS", 2000)
-    monkeypatch.setattr(point_cloud, "RECOLOUR_CACHE_MIN_POINTS", 2000)
-    monkeypatch.setattr(point_cloud, "OWNER_SLICE_POINTS", 700)
-    monkeypatch.setattr(point_cloud, "OWNER_TURN_S", 0.0)  # one slice per turn
     rng = np.random.default_rng(1)
     plot = pg.PlotWidget()
     qtbot.addWidget(plot)
     plot.resize(300, 200)
     item = PointCloudItem(outline_index=None)
+    item.worker_min_points = 1000  # as a million points would
     table = np.zeros((256, 4), dtype=np.uint8)
     table[1:] = (255, 200, 0, 255)  # bright on the black background
     item.set_color_table(table)
     plot.addItem(item)
     item.set_points(rng.normal(size=(3000, 2)))
     item.set_colors(rng.integers(1, 9, size=3000).astype(np.uint8))
-    with whole_pictures():  # a picture for a file (an export, a snapshot) is drawn in full at once
+    with whole_pictures():  # an export or a snapshot: no later turn will bring the full raster
         grabbed = plot.grab().toImage()
-    grabbed_key = item._cache_key
-    assert item._owner_job is None and item._owners is not None
+    assert not item.raster_pending
     pixels = np.frombuffer(bytes(grabbed.constBits()), dtype=np.uint32)
     assert np.count_nonzero(pixels == 0xFFFFC800) > 500  # the points are in the picture
-    waits = []
-    real_moved = item._paint_moved
-
-    def paint_moved(painter, t):  # what the screen shows while the owners are being worked out
-        waits.append((item._owner_key, item._owner_job is not None))
-        real_moved(painter, t)
-
-    item._paint_moved = paint_moved
-    owners_before = item._owner_key
     plot.getViewBox().setRange(xRange=(-2, 3), yRange=(-2, 2), padding=0)  # a new view
-    plot.show()
-    qtbot.waitExposed(plot)
-    qtbot.waitUntil(lambda: item._cache_key is not None and item._cache_key[:6] != grabbed_key[:6], timeout=5000)
-    # On screen, the new view was painted first with the owners still in the works (a slice per
-    # turn), then in full once they were done.
-    assert waits and waits[0] == (owners_before, True)
-    assert item._owner_key != owners_before
-    assert not item._owner_timer.isActive() and item._owner_job is None
-    plot.repaint()
-    key = item._cache_key
-    t = QTransform(key[0], key[1], key[2], key[3], key[4], key[5])
-    assert _bytes(item._cache_image) == _bytes(item._raster_points(t, key[6], key[7], key[8]))
+    plot.grab()  # painted as the window is: a preview, the full raster on a worker
+    assert item.raster_pending
+    qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)
+
+
+def _paint_into(item, W=160, H=120):
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setTransform(QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0))
+    item.paint(painter, None)
+    painter.end()
+    return image
+
+
+@pytest.mark.parametrize("sizes", [False, True])
+def test_big_rasters_come_from_a_worker_after_a_subsample_preview(qtbot, sizes, monkeypatch):
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+
+    monkeypatch.setattr(point_cloud, "_on_screen", lambda device: True)  # as a window's paint
+    rng = np.random.default_rng(2)
+    n = 120_000  # enough for recolours from cached owners
+    item = PointCloudItem(outline_index=None)
+    item.worker_min_points, item.preview_points = 1000, 40_000  # as 2,000,000 points would
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[1:] = rng.integers(0, 256, size=(255, 4))
+    table[:, 3] = 255
+    item.set_color_table(table)
+    item.set_points(rng.normal(size=(n, 2)) * 20)
+    item.set_colors(rng.integers(1, 20, size=n).astype(np.uint8),
+                    rng.integers(0, 3, size=n).astype(np.uint8) if sizes else None)
+    t = QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0)
+    preview = _paint_into(item)
+    assert item.raster_pending
+    sub = PointCloudItem(outline_index=None)  # the preview: every 3rd point, at the full data's dot size
+    sub.radius = default_radius(n)
+    sub.set_color_table(table)
+    sub.set_points(item._xy[::3])
+    sub.set_colors(item._colors[::3], None if item._size_class is None else item._size_class[::3])
+    assert _bytes(preview) == _bytes(sub._raster_points(t, 160, 120, 1.0))
+    qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)
+    full = _paint_into(item)
+    assert not item.raster_pending  # the finished raster is drawn, nothing restarted
+    assert _bytes(full) == _bytes(item._raster_points(t, 160, 120, 1.0)) != _bytes(preview)
+    if not sizes:  # a recolour of the same view reuses the worker's owners, on this thread
+        item.set_colors(rng.integers(1, 20, size=n).astype(np.uint8))
+        recoloured = _paint_into(item)
+        assert not item.raster_pending
+        assert _bytes(recoloured) == _bytes(item._raster_points(t, 160, 120, 1.0))
+
+
+def test_a_paint_into_an_image_is_final_at_once(qtbot):
+    rng = np.random.default_rng(3)
+    item = PointCloudItem(outline_index=None)
+    item.worker_min_points = 1000  # a window would draw a preview first
+    item.set_points(rng.normal(size=(5000, 2)) * 20)
+    item.set_colors(rng.integers(1, 20, size=5000).astype(np.uint8))
+    finished = []
+    item.before_final_paint = lambda: finished.append(True)
+    t = QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0)
+    assert _bytes(_paint_into(item)) == _bytes(item._raster_points(t, 160, 120, 1.0))
+    assert not item.raster_pending and finished == [True]
+
+
+def test_the_paint_after_finish_next_paint_is_final_on_screen_too(qtbot, monkeypatch):
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+
+    monkeypatch.setattr(point_cloud, "_on_screen", lambda device: True)  # a grab paints as the window
+    rng = np.random.default_rng(4)
+    item = PointCloudItem(outline_index=None)
+    item.worker_min_points = 1000
+    item.set_points(rng.normal(size=(5000, 2)) * 20)
+    item.set_colors(rng.integers(1, 20, size=5000).astype(np.uint8))
+    item.finish_next_paint()
+    t = QTransform(1.7, 0.0, 0.0, -1.7, 80.0, 60.0)
+    assert _bytes(_paint_into(item)) == _bytes(item._raster_points(t, 160, 120, 1.0))
+    assert not item.raster_pending
+    item.set_colors(3)
+    _paint_into(item)  # once only: the next one on screen goes to the worker again
+    assert item.raster_pending
+    qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)
+
+
+def test_the_preview_of_many_points_has_no_outline_as_their_full_raster(qtbot, monkeypatch):
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+
+    monkeypatch.setattr(point_cloud, "_on_screen", lambda device: True)
+    rng = np.random.default_rng(5)
+    item = PointCloudItem(outline_index=250)  # outlined up to outline_limit points
+    item.outline_limit, item.worker_min_points, item.preview_points = 2000, 1000, 1000
+    table = np.zeros((256, 4), dtype=np.uint8)
+    table[250] = (48, 48, 48, 255)
+    table[1] = (200, 30, 30, 255)
+    item.set_color_table(table)
+    item.set_points(rng.normal(size=(3000, 2)) * 20)
+    preview = _paint_into(item)  # every 3rd point: 1000, fewer than outline_limit
+    colours = {preview.pixelColor(x, y).getRgb() for x in range(160) for y in range(120)}
+    assert (48, 48, 48, 255) not in colours and (200, 30, 30, 255) in colours
+    qtbot.waitUntil(lambda: not item.raster_pending, timeout=5000)

@@ -75,6 +75,43 @@ def test_the_beta_slider_changes_the_canvas_live(qtbot, make_window):
     assert not np.array_equal(w.canvas.points.argb, colours_clicked)
 
 
+def test_big_data_soft_colours_are_mixed_on_a_worker_and_kept_per_state(qtbot, make_window):
+    from kmeans_gui.ui.explore.memberships import membership_rgb
+
+    w = make_window(algorithm="soft", beta=0.05)
+    canvas = w.canvas
+    canvas.membership_worker_min_points = 1  # as 200,000 points would, at a test's size
+    click_step(qtbot, w)  # the first soft assignment
+    s = w.state.current
+    assert s.responsibilities is not None
+    # Until the mix is ready, each point in its most likely cluster's colour.
+    assert canvas.points.argb is None
+    np.testing.assert_array_equal(canvas.points._colors, s.labels + 1)
+    qtbot.waitUntil(lambda: canvas.points.argb is not None, timeout=5000)
+    palette = canvas._palette_rgb[: s.responsibilities.shape[1]]
+    expected = canvas.points.argb.copy()
+    canvas.points.set_rgb(membership_rgb(s.responsibilities, palette, canvas.view.shade_uncertainty))
+    np.testing.assert_array_equal(expected, canvas.points.argb)  # the GUI thread's mix, exactly
+    click_step(qtbot, w, 2)  # the update, then the next assignment: mixed on the worker again
+    qtbot.waitUntil(lambda: canvas.points.argb is not None and not canvas._membership_job.busy, timeout=5000)
+    w.state.go_to(w.state.cursor - 2)  # back to the first assignment: its colours were kept
+    assert w.state.current is s and not canvas._membership_job.busy
+    np.testing.assert_array_equal(canvas.points.argb, expected)
+    # Before a grab (a snapshot) the final colours are mixed there and then.
+    w.state.go_to(w.state.cursor + 2)
+    later = w.state.current
+    canvas._membership_cache.clear()
+    canvas.redraw()
+    assert canvas.points.argb is None
+    canvas.finish_drawing()
+    canvas.plot.grab()
+    canvas.points.set_rgb(membership_rgb(later.responsibilities, palette, canvas.view.shade_uncertainty))
+    mixed_here = canvas.points.argb.copy()
+    canvas.redraw()  # from the cache now
+    np.testing.assert_array_equal(canvas.points.argb, mixed_here)
+    qtbot.waitUntil(lambda: not canvas._membership_job.busy, timeout=5000)
+
+
 def test_beta_slider_positions_are_a_log_scale():
     assert position_to_beta(0) == 0.01 and position_to_beta(beta_to_position(100.0)) == 100.0
     assert position_to_beta(beta_to_position(1.0)) == 1.0
@@ -281,3 +318,22 @@ def test_the_regions_toggle_is_disabled_where_regions_are_not_drawn_and_says_why
     w.canvas.plot.setFocus()
     qtbot.keyClick(w.canvas.plot, Qt.Key.Key_V)  # and its key works again
     assert not w.view_options.show_regions and not w.canvas.regions.isVisible()
+
+
+def test_a_snapshot_of_big_data_draws_the_final_points_not_their_stand_ins(qtbot, monkeypatch, tmp_path):
+    """A window draws a subsample and hard colours while big data's raster and soft colours are
+    made on workers; a snapshot must not catch those stand-ins."""
+    import kmeans_gui.ui.explore.canvas as canvas_module
+    import kmeans_gui.ui.explore.point_cloud as point_cloud
+    from kmeans_gui.ui.explore.paint_jobs import PaintJob
+
+    args = build_parser("snapshot").parse_args(
+        ["snapshot", "--dataset", "blobs", "--k", "3", "--steps", "1", "--algorithm", "soft", "--beta", "0.2",
+         "-o", str(tmp_path / "unused.png")])
+    plain = snapshot.render(args)
+    monkeypatch.setattr(point_cloud, "RASTER_WORKER_MIN_POINTS", 1)  # every dataset is "big"
+    monkeypatch.setattr(point_cloud, "PREVIEW_POINTS", 5)
+    monkeypatch.setattr(canvas_module, "MEMBERSHIP_WORKER_MIN_POINTS", 1)
+    monkeypatch.setattr(PaintJob, "start", lambda self, fn, *args: True)  # workers that never finish
+    big = snapshot.render(args)
+    assert big == plain

@@ -107,5 +107,4 @@ class ExplorePage(QSplitter):
             self.compare_dialog.shutdown()
         self.playback.shutdown()
         self.dataset_panel.shutdown()
-        self.canvas._region_timer.stop()
-        self.canvas.points.stop()
+        self.canvas.shutdown()

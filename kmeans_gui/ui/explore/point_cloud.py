@@ -14,6 +14,14 @@ a few hundred).
 Colour indices: 0 is transparent; the table passed to :meth:`set_color_table` gives the rest.
 Colours that no table holds (soft memberships mix their clusters' colours) come as one ARGB value
 per point (:meth:`set_rgb`); the raster is then 32-bit, the same stamping with wider values.
+
+A raster that is not a recolour from cached owners costs some 0.3-0.8 s at 2,000,000 points, too
+long for the GUI thread: from ``worker_min_points`` points it is made on a :class:`PaintJob`
+thread from a snapshot of the inputs (the same methods, so the same picture), and until it is
+ready a subsample of ``preview_points`` points is drawn in its place. Only on screen: a paint into
+an image (an export) is final, so it rasters everything at once, after ``before_final_paint`` has
+brought any stand-in colours up to date. A grab paints as the window does (Qt redirects the
+window's own paint), so before one call :meth:`PointCloudItem.finish_next_paint`.
 """
 
 from __future__ import annotations
@@ -22,11 +30,12 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QTimer
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtWidgets import QWidget
 
 from ..common.pictures import taking_picture
+from .paint_jobs import PaintJob
 
 __all__ = ["PointCloudItem", "disc_offsets", "column_bounds"]
 
@@ -65,21 +74,12 @@ def default_radius(n: int) -> float:
 #: cheap and the cache not worth its memory).
 RECOLOUR_CACHE_MIN_POINTS = 100_000
 
-#: From this many points, the pixel owners for a new view are worked out on the screen in slices of
-#: OWNER_SLICE_POINTS between event-loop turns, never in one go: at 1,000,000 points that took
-#: 200-400 ms of the GUI thread per new view. Until they are done, the last picture of the same
-#: points is shown moved to the new view (nothing, for new points). Grabs (exports) wait for it.
-PROGRESSIVE_MIN_POINTS = 400_000
-OWNER_SLICE_POINTS = 100_000
-#: How long one event-loop turn may spend on the owners.
-OWNER_TURN_S = 0.03
+#: From this many points, a raster that cannot reuse cached owners is made off the GUI thread
+#: (at 300,000 points it takes about 50-100 ms on a busy two-core machine).
+RASTER_WORKER_MIN_POINTS = 300_000
 
-
-def _on_screen(device) -> bool:
-    """True when painting a widget for the screen; False for a picture for a file (an export, a
-    snapshot: see :func:`~kmeans_gui.ui.common.pictures.whole_pictures`) or a scene rendered into
-    an image, which must get the whole picture at once."""
-    return isinstance(device, QWidget) and not taking_picture()
+#: How many points the stand-in drawn while the full raster is made has (every n-th point).
+PREVIEW_POINTS = 50_000
 
 
 class PointCloudItem(pg.GraphicsObject):
@@ -106,16 +106,18 @@ class PointCloudItem(pg.GraphicsObject):
         self._points_version = 0
         self._owner_key = None
         self._owners: tuple[np.ndarray, np.ndarray] | None = None  # (buffer positions, point index)
-        self._owner_job: tuple | None = None  # (key, generator) working out the owners in slices
-        self._shown: tuple | None = None  # (transform, points version, image) last drawn in full
-        self._owner_timer = QTimer(self)
-        self._owner_timer.setSingleShot(True)
-        self._owner_timer.setInterval(0)
-        self._owner_timer.timeout.connect(self._advance_owners)
         self.outline_index = outline_index
         self.radius: float | None = None  # None: chosen from the number of points
         self.outline_limit = 50_000
         self.last_raster_s = 0.0
+        self.worker_min_points = RASTER_WORKER_MIN_POINTS
+        self.preview_points = PREVIEW_POINTS
+        self._jobs = PaintJob(self)
+        self._jobs.done.connect(self._on_raster_done)
+        self._preview: tuple | None = None  # (key, QImage) of the subsample drawn meanwhile
+        #: Called before a final paint, to replace stand-in colours by the final ones.
+        self.before_final_paint = None
+        self._final_next = False
 
     # ------------------------------------------------------------------ data
     def set_points(self, xy: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None) -> None:
@@ -206,139 +208,118 @@ class PointCloudItem(pg.GraphicsObject):
         H = int(round(device.height() * dpr))
         if W <= 0 or H <= 0:
             return
+        on_screen = _on_screen(device) and not self._final_next
+        self._final_next = False
+        if not on_screen and self.before_final_paint is not None:
+            self.before_final_paint()
         t = painter.transform()
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._version)
+        image = self._cache_image
         if key != self._cache_key:
-            if self._owners_pending(t, W, H, dpr, on_screen=_on_screen(device)):
-                self._paint_moved(painter, t)
-                return
-            start = time.perf_counter()
-            self._cache_image = self._raster(t, W, H, dpr)
-            self._cache_key = key
-            self.last_raster_s = time.perf_counter() - start
-        self._shown = (t, self._points_version, self._cache_image)
+            if on_screen and self._wants_worker(t, W, H, dpr):
+                if not self._jobs.busy:  # else its done() repaints, and this asks again
+                    self._jobs.start(_raster_job, _RasterInputs(self), QTransform(t), W, H, dpr, key)
+                image = self._preview_image(t, W, H, dpr, key)
+            else:
+                start = time.perf_counter()
+                image = self._cache_image = self._raster(t, W, H, dpr)
+                self._cache_key = key
+                self.last_raster_s = time.perf_counter() - start
         painter.save()
         painter.resetTransform()
-        painter.drawImage(QPointF(0, 0), self._cache_image)
+        painter.drawImage(QPointF(0, 0), image)
         painter.restore()
 
+    # ------------------------------------------------------------------ big data off the GUI thread
+    def finish_next_paint(self) -> None:
+        """Make the next paint final (no preview, no stand-in colours): call before a grab."""
+        self._final_next = True
+
+    @property
+    def raster_pending(self) -> bool:
+        """Whether a full raster is being made on a worker (a preview is on screen meanwhile)."""
+        return self._jobs.busy
+
+    def stop(self) -> None:
+        """The item is going away: let a raster being made finish (a fraction of a second), so no
+        thread outlives the window."""
+        self._jobs.wait(5.0)
+
+    def wait_for_raster(self, timeout: float | None = None) -> bool:
+        """Block until the worker's raster is made (its result still arrives as an event)."""
+        return self._jobs.wait(timeout)
+
+    def _wants_worker(self, t, W: int, H: int, dpr: float) -> bool:
+        if len(self._xy) < self.worker_min_points:
+            return False
+        # A recolour from owners cached for this view is a gather of a few ms: do it here.
+        return not (self._uses_owners() and self._owner_key == self._owner_cache_key(t, W, H, dpr))
+
+    def _preview_image(self, t, W: int, H: int, dpr: float, key) -> QImage:
+        """Every n-th point (at most ``preview_points``), at the full data's dot size, cached per key."""
+        if self._preview is None or self._preview[0] != key:
+            step = -(-len(self._xy) // self.preview_points)
+            inputs = _RasterInputs(self, step)
+            self._preview = (key, inputs._raster_points(t, W, H, dpr))
+        return self._preview[1]
+
+    def _on_raster_done(self, result) -> None:
+        key, image, inputs, seconds = result
+        if inputs._points_version == self._points_version and inputs._owner_key is not None:
+            # The owners depend on the points and the view only: a recolour meanwhile reuses them.
+            self._owner_key, self._owners = inputs._owner_key, inputs._owners
+        self._cache_key, self._cache_image = key, image
+        self.last_raster_s = seconds
+        self._preview = None
+        self.update()
+
+    # ------------------------------------------------------------------ rasters
     def _uses_owners(self) -> bool:
         return (self._size_class is None and len(self._xy) >= RECOLOUR_CACHE_MIN_POINTS
                 and (self.outline_index is None or len(self._xy) > self.outline_limit))
 
-    def _owners_pending(self, t, W: int, H: int, dpr: float, on_screen: bool) -> bool:
-        """True while the owners for this view are still being worked out in slices (started here
-        if need be); False when the raster can be made now."""
-        if not (on_screen and self._uses_owners() and len(self._xy) >= PROGRESSIVE_MIN_POINTS):
-            return False
-        key = self._owner_key_for(t, W, H, dpr)
-        if key == self._owner_key:
-            return False
-        if self._owner_job is None or self._owner_job[0] != key:
-            self._owner_job = (key, self._owner_steps(t, W, H, dpr))
-        self._owner_timer.start()
-        return True
-
-    def _advance_owners(self) -> None:
-        """One event-loop turn's worth of the owners in progress; a repaint when they are done."""
-        if self._owner_job is None:
-            return
-        key, steps = self._owner_job
-        deadline = time.perf_counter() + OWNER_TURN_S
-        try:
-            next(steps)  # at least one step a turn
-            while time.perf_counter() < deadline:
-                next(steps)
-        except StopIteration as done:
-            self._owners, self._owner_key, self._owner_job = done.value, key, None
-            self.update()
-            return
-        self._owner_timer.start()
-
-    def _paint_moved(self, painter: QPainter, t) -> None:
-        """The last full picture of these points, moved and scaled to the view ``t`` (the points
-        will be redrawn sharp when the owners are done); nothing for points never drawn."""
-        if self._shown is None or self._shown[1] != self._points_version:
-            return
-        old_t, _, image = self._shown
-        inverse, invertible = old_t.inverted()
-        if not invertible:
-            return
-        painter.save()
-        painter.setTransform(inverse * t)
-        painter.drawImage(QPointF(0, 0), image)
-        painter.restore()
-
-    def stop(self) -> None:
-        """Drop owners still being worked out (the item is going away)."""
-        self._owner_timer.stop()
-        self._owner_job = None
+    def _owner_cache_key(self, t, W: int, H: int, dpr: float) -> tuple:
+        return (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._points_version)
 
     def _raster(self, t, W: int, H: int, dpr: float) -> QImage:
         if self._uses_owners():
             return self._raster_by_owner(t, W, H, dpr)
         return self._raster_points(t, W, H, dpr)
 
+    def _geometry(self, t, W: int, H: int, dpr: float, extra_px: int = 0):
+        """Device pixels of the points: (buffer shape, margin, radius, flat index and mask of the
+        points inside)."""
+        xy = self._xy
+        px = (xy[:, 0] * t.m11() + xy[:, 1] * t.m21() + t.m31()) * dpr
+        py = (xy[:, 0] * t.m12() + xy[:, 1] * t.m22() + t.m32()) * dpr
+        radius = (self.radius or default_radius(len(xy))) * dpr
+        margin = int(np.ceil(radius)) + 1 + int(np.ceil(extra_px * dpr))
+        # Stride rounded up to 4 bytes, as QImage's Indexed8 rows are.
+        stride = (W + 2 * margin + 3) // 4 * 4
+        ix = np.floor(px).astype(np.int64) + margin
+        iy = np.floor(py).astype(np.int64) + margin
+        inside = (ix >= margin) & (iy >= margin) & (ix < W + margin) & (iy < H + margin)
+        return (H + 2 * margin, stride), margin, radius, (iy * stride + ix)[inside], inside
+
     def _raster_by_owner(self, t, W: int, H: int, dpr: float) -> QImage:
         """Same picture as :meth:`_raster_points` for one size class and no outline, from the
         cached last point written to each pixel (the one whose colour shows there)."""
-        key = self._owner_key_for(t, W, H, dpr)
+        key = self._owner_cache_key(t, W, H, dpr)
         if key != self._owner_key:
-            if self._owner_job is not None and self._owner_job[0] == key:
-                steps = self._owner_job[1]  # finish the slices already done
-            else:
-                steps = self._owner_steps(t, W, H, dpr)
-            self._owner_timer.stop()
-            self._owner_job = None
-            while True:
-                try:
-                    next(steps)
-                except StopIteration as done:
-                    self._owners = done.value
-                    break
+            shape, margin, radius, flat, inside = self._geometry(t, W, H, dpr)
+            owner = np.full(shape[0] * shape[1], -1, dtype=np.int32)
+            which = np.flatnonzero(inside).astype(np.int32)
+            stride = shape[1]
+            for dy, dx in disc_offsets(radius):  # in the order _raster_points writes: last wins
+                owner[flat + (dy * stride + dx)] = which
+            positions = np.flatnonzero(owner >= 0)
+            self._owners = (shape, margin, positions, owner[positions])
             self._owner_key = key
         shape, margin, positions, owners = self._owners
         colors = self._colors if self._argb is None else self._argb
         buf = np.zeros(shape, dtype=colors.dtype)
         buf.ravel()[positions] = colors[owners]
         return self._to_image(buf, margin, W, H, dpr)
-
-    def _owner_key_for(self, t, W: int, H: int, dpr: float) -> tuple:
-        return (t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), W, H, dpr, self._points_version)
-
-    def _owner_steps(self, t, W: int, H: int, dpr: float):
-        """Generator working out which point shows in each pixel, a slice of points (then a disc
-        offset) per step; returns (buffer shape, margin, positions, point index at each position).
-
-        Slicing changes nothing in the result: each point's pixel is computed alone, and the
-        offsets are written in :meth:`_raster_points`' order, so the last point written wins."""
-        xy = self._xy
-        radius = (self.radius or default_radius(len(xy))) * dpr
-        margin = int(np.ceil(radius)) + 1
-        stride = (W + 2 * margin + 3) // 4 * 4  # rounded up to 4 bytes, as QImage's Indexed8 rows are
-        shape = (H + 2 * margin, stride)
-        flats, whichs = [], []
-        for start in range(0, len(xy), OWNER_SLICE_POINTS):
-            part = xy[start : start + OWNER_SLICE_POINTS]
-            px = (part[:, 0] * t.m11() + part[:, 1] * t.m21() + t.m31()) * dpr
-            py = (part[:, 0] * t.m12() + part[:, 1] * t.m22() + t.m32()) * dpr
-            ix = np.floor(px).astype(np.int64) + margin
-            iy = np.floor(py).astype(np.int64) + margin
-            inside = (ix >= margin) & (iy >= margin) & (ix < W + margin) & (iy < H + margin)
-            flats.append((iy * stride + ix)[inside])
-            whichs.append((np.flatnonzero(inside) + start).astype(np.int32))
-            yield
-        flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.int64)
-        which = np.concatenate(whichs) if whichs else np.empty(0, dtype=np.int32)
-        del flats, whichs
-        owner = np.full(shape[0] * shape[1], -1, dtype=np.int32)
-        yield
-        for dy, dx in disc_offsets(radius):  # in the order _raster_points writes: last wins
-            owner[flat + (dy * stride + dx)] = which
-            yield
-        positions = np.flatnonzero(owner >= 0)
-        yield
-        return shape, margin, positions, owner[positions]
 
     def _to_image(self, buf: np.ndarray, margin: int, W: int, H: int, dpr: float) -> QImage:
         view = np.ascontiguousarray(buf[margin : margin + H, margin : margin + W])
@@ -389,3 +370,46 @@ class PointCloudItem(pg.GraphicsObject):
             for dy, dx in disc_offsets(r):
                 flat_buf[flat + (dy * stride + dx)] = colors
         return self._to_image(buf, margin, W, H, dpr)
+
+
+def _on_screen(device) -> bool:
+    """Whether a paint goes to a window (which may show a preview first), not an image nor a grab
+    for a file (see :func:`~kmeans_gui.ui.common.pictures.whole_pictures`)."""
+    return isinstance(device, QWidget) and not taking_picture()
+
+
+class _RasterInputs:
+    """What a raster reads, captured from a :class:`PointCloudItem` (every ``step``-th point): the
+    item's own raster methods run on it unchanged, so a worker's picture is the GUI thread's, and
+    the item's later changes do not reach a worker mid-raster (they replace arrays, never write
+    into them)."""
+
+    _uses_owners = PointCloudItem._uses_owners
+    _owner_cache_key = PointCloudItem._owner_cache_key
+    _raster = PointCloudItem._raster
+    _geometry = PointCloudItem._geometry
+    _raster_by_owner = PointCloudItem._raster_by_owner
+    _raster_points = PointCloudItem._raster_points
+    _to_image = PointCloudItem._to_image
+
+    def __init__(self, item: PointCloudItem, step: int = 1):
+        def every(a):
+            return a if a is None or step == 1 else a[::step]
+
+        self._xy = every(item._xy)
+        self._colors = every(item._colors)
+        self._argb = every(item._argb)
+        self._size_class = every(item._size_class)
+        self._table = list(item._table)
+        # The outline goes by the full data's size: a subsample of a million points has none.
+        self.outline_index = item.outline_index if len(item._xy) <= item.outline_limit else None
+        self.outline_limit = item.outline_limit
+        self.radius = item.radius or default_radius(len(item._xy))  # the full data's dot size
+        self._points_version = item._points_version if step == 1 else None
+        self._owner_key, self._owners = (item._owner_key, item._owners) if step == 1 else (None, None)
+
+
+def _raster_job(inputs: _RasterInputs, t: QTransform, W: int, H: int, dpr: float, key: tuple):
+    start = time.perf_counter()
+    image = inputs._raster(t, W, H, dpr)
+    return key, image, inputs, time.perf_counter() - start
