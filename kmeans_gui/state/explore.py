@@ -31,15 +31,13 @@ from .params import ALGORITHM_INITS, EMPTY_POLICY_LABELS, INIT_LABELS, MAX_K, Pa
 from .phases import chart_position, is_final_assignment
 from .run_steps import make_run_steps
 from .step_job import StepJob, final_shortfall, trim_seed
-from .table_data import TableData, TableMixin, _as_label_names, as_points
+from .explore_session import validate_explore
+from .table_data import TableData, TableMixin, as_points
 
 __all__ = [
     "Params", "AppState", "StepJob", "INIT_LABELS", "EMPTY_POLICY_LABELS", "MAX_K", "chart_position",
     "is_final_assignment",
 ]
-
-#: Parameters a session may lack (saved before the variants existed); their defaults apply.
-VARIANT_PARAMS = frozenset({"algorithm", "batch_size", "beta", "covariance"})
 
 #: Above this many points x k, the best known clustering (for the "stuck" note) is not computed:
 #: its k-means++ restarts would stall the GUI thread.
@@ -796,76 +794,9 @@ class AppState(TableMixin):
     @staticmethod
     def validate_dict(data, arrays: dict | None = None) -> tuple:
         """Check what :meth:`load_dict` would take, changing nothing: (data as a TableData, params,
-        placed centres, cursor, dataset, view columns), or a ValueError naming every problem.
-
-        Sessions saved before tables (format 1) have neither names, source, view columns nor true
-        labels, and 2-D points: they load as they did."""
-        if not isinstance(data, dict):
-            raise ValueError(f"Explore settings must be a dict (JSON object), not {type(data).__name__}.")
-        array_names = ("points", "manual_centers", "true_labels")
-        arrays = dict(arrays) if arrays is not None else {k: data[k] for k in array_names if k in data}
-        known = {"params", "cursor", "dataset", "feature_names", "source", "label_names", "view_columns",
-                 *array_names}
-        problems = [f"unknown setting {key!r}" for key in data if key not in known]
-        problems += [f"unknown array {key!r}" for key in arrays if key not in array_names]
-        table = params = manual = view_columns = None
-        if "points" not in arrays:
-            problems.append("missing 'points'")
-        else:
-            try:
-                table = TableData.checked(arrays["points"], arrays.get("true_labels"), data.get("feature_names"),
-                                          data.get("source"))
-            except (ValueError, TypeError) as exc:
-                problems.append(f"points: {exc}".rstrip("."))
-        if table is not None and data.get("label_names") is not None:
-            try:
-                table = replace(table, label_names=_as_label_names(data["label_names"], table.true_labels))
-            except (ValueError, TypeError) as exc:
-                problems.append(f"label_names={data['label_names']!r}: {exc}".rstrip("."))
-        try:
-            manual = _as_points(arrays.get("manual_centers", np.empty((0, 2))))
-        except (ValueError, TypeError) as exc:
-            problems.append(f"manual_centers: {exc}".rstrip("."))
-        raw = data.get("params")
-        if not isinstance(raw, dict):
-            problems.append("missing 'params'" if raw is None else "params must be a mapping")
-        else:
-            names = {f.name for f in fields(Params)}
-            # Sessions saved before the variants have no algorithm parameters: they were Lloyd runs.
-            unknown, missing = set(raw) - names, names - set(raw) - VARIANT_PARAMS
-            if unknown:
-                problems.append(f"unknown parameter(s) {', '.join(sorted(map(repr, unknown)))}")
-            if missing:
-                problems.append(f"missing parameter(s) {', '.join(sorted(map(repr, missing)))}")
-            if not unknown and not missing:
-                try:
-                    params = Params(**raw).validated()
-                except ValueError as exc:
-                    problems.append(str(exc).rstrip("."))
-        if params is not None and manual is not None and params.init == "manual" and manual.shape[0] > params.k:
-            problems.append(f"{manual.shape[0]} placed centres for k = {params.k}")
-        if params is not None and table is not None and params.init == "manual" and table.n_features != 2:
-            problems.append(f"init 'manual' (centroids placed by hand) needs 2-D points; these have "
-                            f"{table.n_features} features")
-        cursor = data.get("cursor", 0)
-        if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)) or cursor < 0:
-            problems.append(f"cursor={cursor!r} must be a whole number >= 0")
-        dataset = data.get("dataset")
-        if dataset is not None and not (isinstance(dataset, dict) and isinstance(dataset.get("name"), str)):
-            problems.append("dataset must be null or a mapping with a 'name'")
-        raw_view = data.get("view_columns")
-        if raw_view is not None:
-            d = table.n_features if table is not None else None
-            if (not isinstance(raw_view, (list, tuple)) or len(raw_view) != 2
-                    or not all(isinstance(c, int) and not isinstance(c, bool) for c in raw_view)
-                    or raw_view[0] == raw_view[1] or (d is not None and not all(0 <= c < d for c in raw_view))):
-                problems.append(f"view_columns={raw_view!r} must be null or two different column indices"
-                                + (f" from 0 to {d - 1}" if d else ""))
-            else:
-                view_columns = (int(raw_view[0]), int(raw_view[1]))
-        if problems:
-            raise ValueError("Explore: " + "; ".join(problems) + ".")
-        return table, params, manual, int(cursor), dataset, view_columns
+        placed centres, cursor, dataset, view columns), or a ValueError naming every problem
+        (:func:`~kmeans_gui.state.explore_session.validate_explore`)."""
+        return validate_explore(data, arrays)
 
     @classmethod
     def from_dict(cls, data: dict, arrays: dict | None = None, **kwargs) -> "AppState":
