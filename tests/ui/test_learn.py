@@ -378,3 +378,20 @@ def test_next_lesson_appears_once_the_task_is_done(make_window, qtbot):
     _click(qtbot, window.playback.end_button)
     dock.select(1)
     assert dock.next_button.isHidden()
+
+
+def test_at_1280x800_the_code_beside_the_canvas_shows_whole_lines(make_window, qtbot):
+    window = make_window()
+    learn = window.learn
+    learn.button.click()
+    learn.dock.select(1)
+    _click(qtbot, learn.dock.start_button)
+    view = learn.code_panel.code_view
+    combo = window.algorithm_panel.algorithm_combo
+    for algorithm, code in (("lloyd", "kmeans"), ("minibatch", "minibatch_kmeans"), ("soft", "soft_kmeans"),
+                            ("gmm", "gmm")):
+        combo.setCurrentIndex(combo.findData(algorithm))
+        qtbot.waitUntil(lambda: learn.code_panel.shown_code == code, timeout=2000)
+        # Every line whole: no horizontal scrolling, and the canvas keeps the rest of the width.
+        qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0, timeout=2000)
+        assert window.canvas.width() > 400
