@@ -289,3 +289,30 @@ def test_the_elbow_legend_covers_no_curve(qtbot, make_view, width):
     qtbot.waitUntil(lambda: not _points_under_the_legend(chart), timeout=2000)
     # The marker's words are not under the legend either.
     assert not chart.plot.plotItem.legend.sceneBoundingRect().intersects(chart.marker_label.sceneBoundingRect())
+
+
+def test_the_k_axis_label_clears_the_numbers_on_the_first_paint_after_compute(qtbot):
+    from PySide6.QtGui import QFontMetricsF
+
+    from kmeans_gui.ui.choose_k.k_chart import KChart
+
+    chart = KChart("Elbow", "inertia")
+    qtbot.addWidget(chart)
+    chart.resize(300, 220)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.clear()
+    chart.grab()  # painted empty, as before Compute: no tick numbers
+    qtbot.wait(10)
+    axis = chart.plot.getAxis("bottom")
+    chart.set_values(np.arange(1, 8), np.linspace(900.0, 100.0, 7))
+    # The height the axis has when the numbers are first painted (pyqtgraph measures them only
+    # while painting) already holds a row of digits and, under it, "k (click to choose)".
+    digits = QFontMetricsF(axis.style["tickFont"] or axis.font()).tightBoundingRect("0123456789").height()
+    needed = (digits + axis.style["tickTextOffset"][1] + max(0, axis.style["tickLength"])
+              + axis.label.boundingRect().height() * 0.8)
+    assert axis.height() >= needed, (axis.height(), needed)
+    before = axis.height()
+    chart.grab()
+    qtbot.wait(10)
+    assert axis.height() == before  # and nothing jumps after that first paint

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..common.style import BACKGROUND, set_title, style_fixed_chart
@@ -20,6 +21,16 @@ KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
 TUTORIAL_HEX = "#E69F00"
 ERROR_BAR_HEX = "#56B4E9"
+
+
+def _axis_height_with_labels(axis: pg.AxisItem) -> float:
+    """The height a horizontal axis takes with a row of tick labels and its own label shown
+    (pyqtgraph's AxisItem._updateHeight, for labels not yet drawn)."""
+    font = axis.style["tickFont"] or axis.font()
+    height = QFontMetricsF(font).height() + axis.style["tickTextOffset"][1] + max(0, axis.style["tickLength"])
+    if axis.label.isVisible():
+        height += axis.label.boundingRect().height() * 0.8
+    return height
 
 
 class KChart(QWidget):
@@ -38,6 +49,11 @@ class KChart(QWidget):
         self.plot.setLabel("left", y_label)
         self.plot.setLabel("bottom", x_label)
         self.plot.getAxis("left").setWidth(62)
+        # Fixed, as the left axis's width: pyqtgraph grows an axis to its tick labels only while
+        # painting them, so the first paint after Compute (an empty chart's axis has no labels)
+        # drew "k (click to choose)" over the numbers.
+        bottom = self.plot.getAxis("bottom")
+        bottom.setHeight(_axis_height_with_labels(bottom))
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "(x0.001)" on a silhouette axis misleads
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
