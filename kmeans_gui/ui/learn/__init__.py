@@ -94,9 +94,8 @@ def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
 
     highlight = ControlHighlight(window)
     host.highlight, host.code_dock, host.code_panel = highlight, code_dock, code_panel
-    # The outline shows only while the Learn panel does.
-    dock.visibilityChanged.connect(lambda shown: highlight.point_at(
-        host.widget_for(dock.active.highlight) if shown and dock.active is not None else None))
+    # The outline shows only while the Learn panel does, with the active lesson on show.
+    dock.visibilityChanged.connect(lambda shown: dock.point_at_control() if shown else highlight.point_at(None))
 
     learn_action = dock.toggleViewAction()
     learn_action.setText("&Lessons")
