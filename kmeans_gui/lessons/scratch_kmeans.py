@@ -19,51 +19,59 @@ import numpy as np
 __all__ = ["kmeans", "minibatch_kmeans", "ScratchCode", "code_for", "scratch_steps"]
 
 
-def kmeans(X, k, init="random", seed=0, tol=1e-4, max_iter=300):
+def kmeans(X, k, init, seed, tol, max_iter):
     rng = np.random.RandomState(seed)
-    if isinstance(init, str):  # "random": k distinct points
+    if isinstance(init, str):  # k distinct points
         rows = rng.choice(len(X), k, replace=False)
         centroids = X[rows].astype(float)
     else:  # or the starting centroids we are given
         centroids = np.array(init, dtype=float)
     yield "init", locals()
-    tol = tol * X.var(axis=0).mean()  # in the data's units
-    labels, converged, iteration = np.full(len(X), -1), False, 0
+    tol = tol * X.var(axis=0).mean()  # in X's units
+    labels = np.full(len(X), -1)
+    converged, iteration = False, 0
     while True:
         iteration += 1
-        diff = X[:, None, :] - centroids[None, :, :]  # (n, k, d)
-        distances = (diff ** 2).sum(axis=2)           # (n, k)
-        new_labels = distances.argmin(axis=1)  # the nearest
+        diff = X[:, None, :] - centroids[None, :, :]
+        distances = (diff ** 2).sum(axis=2)  # (n, k)
+        new_labels = distances.argmin(axis=1)
         moved = int(np.sum(new_labels != labels))
         labels = new_labels
         yield "assign", locals()
-        if moved == 0 or converged:
+        if moved == 0 or converged:  # then stop
             return labels, centroids
         old = centroids.copy()
-        for j in range(k):  # each centroid: its points' mean
-            if np.any(labels == j):  # (an empty one stays)
-                centroids[j] = X[labels == j].mean(axis=0)
+        for j in range(k):  # each: its points' mean
+            members = X[labels == j]
+            if len(members) > 0:  # empty ones stay
+                centroids[j] = members.mean(axis=0)
         shift = np.sum((centroids - old) ** 2)
-        # barely moved: one last assignment, then stop
-        converged = shift <= tol or iteration == max_iter
+        converged = (shift <= tol  # barely moved
+                     or iteration == max_iter)
         yield "update", locals()
 
 
-def minibatch_kmeans(X, centroids, batch_size=100, steps=50, seed=0):
+def minibatch_kmeans(X, centroids, batch_size=100,
+                     steps=50, seed=0):
     rng = np.random.RandomState(seed)
     centroids = np.array(centroids, dtype=float)
-    counts = np.zeros(len(centroids))  # points each one has absorbed
+    counts = np.zeros(len(centroids))  # absorbed
     yield "init", locals()
     for step in range(1, steps + 1):
-        batch = X[rng.randint(0, len(X), size=batch_size)]  # not all X
-        diff = batch[:, None, :] - centroids[None, :, :]
-        labels = (diff ** 2).sum(axis=2).argmin(axis=1)
+        rows = rng.randint(0, len(X), batch_size)
+        batch = X[rows]  # a few points, not all of X
+        diff = batch[:, None, :] - centroids[None]
+        distances = (diff ** 2).sum(axis=2)
+        labels = distances.argmin(axis=1)
         for j in range(len(centroids)):
             members = batch[labels == j]
-            if len(members) > 0:       # a step towards them, ever smaller
-                counts[j] += len(members)
-                pull = members.sum(axis=0) - len(members) * centroids[j]
-                centroids[j] += pull / counts[j]
+            if len(members) == 0:
+                continue
+            # a step towards them, ever smaller
+            counts[j] += len(members)
+            pull = (members.sum(axis=0)
+                    - len(members) * centroids[j])
+            centroids[j] += pull / counts[j]
         yield "update", locals()
 
 
@@ -97,7 +105,7 @@ _KEY_STATEMENTS = {
         "init": "rows = rng.choice(",
         "init-given": "centroids = np.array(init",
         "assign": "new_labels = distances.argmin(",
-        "update": "centroids[j] = X[labels == j].mean(",
+        "update": "centroids[j] = members.mean(",
         "converged": "return labels, centroids",
     },
     "minibatch_kmeans": {

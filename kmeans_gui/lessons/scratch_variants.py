@@ -14,7 +14,8 @@ from .scratch_kmeans import register
 __all__ = ["soft_kmeans", "gmm"]
 
 
-def soft_kmeans(X, centroids, beta=1.0, tol=1e-4, max_iter=300):
+def soft_kmeans(X, centroids, beta=1.0, tol=1e-4,
+                max_iter=300):
     centroids = np.array(centroids, dtype=float)
     yield "init", locals()
     tol = tol * X.var(axis=0).mean()
@@ -22,48 +23,60 @@ def soft_kmeans(X, centroids, beta=1.0, tol=1e-4, max_iter=300):
     while True:
         iteration += 1
         diff = X[:, None, :] - centroids[None, :, :]
-        distances = (diff ** 2).sum(axis=2)                  # (n, k)
-        nearest = distances.min(axis=1, keepdims=True)
-        closeness = np.exp(-beta * (distances - nearest))
+        distances = (diff ** 2).sum(axis=2)  # (n, k)
+        nearest = distances.min(axis=1)[:, None]
+        gaps = distances - nearest  # 0: the nearest
+        closeness = np.exp(-beta * gaps)
         shares = closeness.sum(axis=1, keepdims=True)
-        responsibilities = closeness / shares           # rows sum to 1
+        # each row of responsibilities sums to 1
+        responsibilities = closeness / shares
         yield "assign", locals()
         if converged:
             return responsibilities, centroids
-        old = centroids.copy()         # every point pulls on every one
+        old = centroids.copy()  # all pull on all
         mass = responsibilities.sum(axis=0)[:, None]
         centroids = responsibilities.T @ X / mass
         shift = np.sum((centroids - old) ** 2)
-        converged = shift <= tol or iteration == max_iter
+        converged = (shift <= tol
+                     or iteration == max_iter)
         yield "update", locals()
 
 
-def gmm(X, means, covariances, weights, reg_covar=1e-6, tol=1e-3,
-        max_iter=100):
-    means, covariances, weights = (np.array(a, dtype=float)
-                                   for a in (means, covariances, weights))
+def gmm(X, means, covariances, weights,
+        reg_covar=1e-6, tol=1e-3, max_iter=100):
+    means, covariances, weights = (
+        np.array(a, dtype=float)
+        for a in (means, covariances, weights))
     yield "init", locals()
     n, d = X.shape
-    converged, previous, iteration = False, -np.inf, 0
+    previous = -np.inf  # the last log-likelihood
+    converged, iteration = False, 0
     while True:
         iteration += 1
-        log_p = np.stack([np.log(w) + log_gaussian(X, m, c)      # (n, k)
-                          for m, c, w in zip(means, covariances, weights)],
-                         axis=1)
+        log_p = np.column_stack([  # (n, k)
+            np.log(w) + log_gaussian(X, m, c)
+            for m, c, w in zip(means, covariances,
+                               weights)])
         top = log_p.max(axis=1, keepdims=True)
         p = np.exp(log_p - top)
-        log_likelihood = np.mean(top[:, 0] + np.log(p.sum(axis=1)))
-        responsibilities = p / p.sum(axis=1, keepdims=True)    # E-step
+        sums = p.sum(axis=1, keepdims=True)
+        log_likelihood = np.mean(top + np.log(sums))
+        responsibilities = p / sums  # E-step
         yield "assign", locals()
         if converged:
-            return responsibilities, means, covariances, weights
-        mass = responsibilities.sum(axis=0)                    # M-step
-        weights, means = mass / n, responsibilities.T @ X / mass[:, None]
+            return (responsibilities, means,
+                    covariances, weights)
+        mass = responsibilities.sum(axis=0)  # M-step
+        weights = mass / n
+        means = responsibilities.T @ X
+        means /= mass[:, None]
         covariances = np.array([
-            (r[:, None] * (X - m)).T @ (X - m) / s + reg_covar * np.eye(d)
-            for r, m, s in zip(responsibilities.T, means, mass)])
+            (r[:, None] * (X - m)).T @ (X - m) / s
+            + reg_covar * np.eye(d) for r, m, s
+            in zip(responsibilities.T, means, mass)])
         change = abs(log_likelihood - previous)
-        converged = change < tol or iteration == max_iter
+        converged = (change < tol
+                     or iteration == max_iter)
         previous = log_likelihood
         yield "update", locals()
 
@@ -83,7 +96,7 @@ register("soft_kmeans", soft_kmeans, {
 })
 register("gmm", gmm, {
     "init": "means, covariances, weights = (",
-    "assign": "responsibilities = p / p.sum(",
-    "update": "weights, means = mass / n",
-    "converged": "return responsibilities, means",
+    "assign": "responsibilities = p / sums",
+    "update": "weights = mass / n",
+    "converged": "return (responsibilities, means",
 })

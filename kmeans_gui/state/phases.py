@@ -21,13 +21,12 @@ def is_final_assignment(s: KMeansState) -> bool:
 
 def chart_position(s: KMeansState) -> float:
     """Where a state sits on the iteration axis: assignments at whole numbers, updates half a
-    step later, the final assignment after a tol or max_iter stop one whole step after its
-    iteration's assignment (it comes after that iteration's update). Mini-batch k-means has no
+    step later, the final assignment after a tol or max_iter stop at its iteration's update (it
+    closes that iteration rather than starting another, so the chart ends at the iteration count
+    the final sentence gives, never one past it). Mini-batch k-means has no
     separate assignment (each step draws, assigns and moves), so its steps sit at whole numbers."""
     if s.algorithm == "minibatch":
         return float(s.iteration)
-    if s.phase == "update":
+    if s.phase == "update" or is_final_assignment(s):
         return s.iteration + 0.5
-    if is_final_assignment(s):
-        return s.iteration + 1.0
     return float(s.iteration)

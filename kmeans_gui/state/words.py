@@ -432,7 +432,7 @@ def sweep_summary(result) -> str:
 
 
 def tutorial_curve_name(seed: int) -> str:
-    return f"tutorial: one random run (seed {seed})"
+    return f"tutorial (seed {seed})"
 
 
 def tutorial_curve_note(result) -> str:

@@ -180,6 +180,10 @@ def _variant_params(args: argparse.Namespace) -> dict:
     return out
 
 
+# A lesson's tab name -> the window's page (a lesson says "lab"; the page is the Failures lab).
+LESSON_PAGES = {"lab": "failures"}
+
+
 def _set_up_lesson(window, number: int) -> str | None:
     """Open the Learn panel with lesson ``number`` started; return the tab it set (None: unchanged)."""
     learn = window.learn
@@ -188,7 +192,7 @@ def _set_up_lesson(window, number: int) -> str | None:
     learn.dock.select(number)
     learn.dock.start()
     tab = lesson.setup.get("tab")
-    return None if tab is None or tab == "lab" else tab
+    return None if tab is None else LESSON_PAGES.get(tab, tab)
 
 
 def _table_source(args: argparse.Namespace):

@@ -195,3 +195,17 @@ def test_k_above_the_distinct_points_is_noted_at_the_end(algorithm):
         job.run()
         worker.collect()
         assert worker.warning == state.warning
+
+
+@pytest.mark.parametrize("algorithm,init,tol", [
+    ("lloyd", "random", 0.0), ("lloyd", "k-means++", 1e-4), ("lloyd", "k-means++", 0.5),
+    ("minibatch", "k-means++", 1e-4), ("soft", "k-means++", 1e-4), ("gmm", "k-means++", 1e-4)])
+def test_the_chart_ends_at_the_iteration_count_the_final_sentence_gives(algorithm, init, tol):
+    import re
+    state = AppState(BLOBS, Params(k=3, algorithm=algorithm, init=init, seed=4, tol=tol))
+    state.run_to_end()
+    n = int(re.search(r"(?:Converged|Stopped) after (\d+) ", status_text(state)).group(1))
+    x, _, _ = state.objective_series()
+    assert np.all(np.diff(x) >= 0)
+    # The chart's last point lies within iteration n (n to n + 1/2), never at n + 1.
+    assert n <= x[-1] <= n + 0.5 and np.floor(x[-1]) == n

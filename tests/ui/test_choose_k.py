@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from sklearn import metrics as skm
 
 from kmeans_gui.engine.sweep import sweep_k
@@ -248,7 +248,7 @@ def test_tutorials_curve_beside_the_best_runs(qtbot, make_view):
     np.testing.assert_array_equal(x, np.arange(1, 10))
     assert [round(v) for v in y] == [19780, 9211, 1919, 1886, 1854, 1832, 1815, 258, 249]
     legend = [label.text for _, label in view.elbow.plot.plotItem.legend.items]
-    assert "tutorial: one random run (seed 42)" in legend
+    assert "tutorial (seed 42)" in legend
     lo, hi = view.elbow.plot.plotItem.vb.viewRange()[1]
     assert lo < 249 and hi > 19780
     assert ("its runs at k = 4, 5, 6, 7 are stuck far above the best of the k-means++ runs"
@@ -259,5 +259,60 @@ def test_tutorials_curve_beside_the_best_runs(qtbot, make_view):
     with qtbot.waitSignal(view.runner.finished, timeout=60_000):
         click_compute(qtbot, view)
     assert view.elbow.extra.getData()[0] is None
-    assert "tutorial: one random run (seed 42)" not in [lab.text for _, lab in view.elbow.plot.plotItem.legend.items]
+    assert "tutorial (seed 42)" not in [lab.text for _, lab in view.elbow.plot.plotItem.legend.items]
     assert "tutorial's curve" not in view.status.text()
+
+
+def _points_under_the_legend(chart):
+    """The drawn points (line, rings, tutorial's curve) whose centres lie under the legend."""
+    vb, legend = chart.plot.plotItem.vb, chart.plot.plotItem.legend
+    box = legend.sceneBoundingRect()
+    under = []
+    for item in (chart.curve, chart.extra, chart.spread):
+        xs, ys = item.getData()
+        for x, y in zip([] if xs is None else xs, [] if ys is None else ys):
+            if box.contains(vb.mapViewToScene(QPointF(float(x), float(y)))):
+                under.append((x, y))
+    return under
+
+
+@pytest.mark.parametrize("width", [1200, 880])
+def test_the_elbow_legend_covers_no_curve(qtbot, make_view, width):
+    view = make_view()
+    view.resize(width, 700)  # 880: the Choose k page beside the Learn panel at 1280x800
+    view.state.load_dataset("tutorial-blobs", k=4)
+    view.max_k_spin.setValue(9)
+    with qtbot.waitSignal(view.runner.finished, timeout=60_000):
+        click_compute(qtbot, view)
+    chart = view.elbow
+    assert len(chart.plot.plotItem.legend.items) == 3
+    qtbot.waitUntil(lambda: not _points_under_the_legend(chart), timeout=2000)
+    # The marker's words are not under the legend either.
+    assert not chart.plot.plotItem.legend.sceneBoundingRect().intersects(chart.marker_label.sceneBoundingRect())
+
+
+def test_the_k_axis_label_clears_the_numbers_on_the_first_paint_after_compute(qtbot):
+    from PySide6.QtGui import QFontMetricsF
+
+    from kmeans_gui.ui.choose_k.k_chart import KChart
+
+    chart = KChart("Elbow", "inertia")
+    qtbot.addWidget(chart)
+    chart.resize(300, 220)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.clear()
+    chart.grab()  # painted empty, as before Compute: no tick numbers
+    qtbot.wait(10)
+    axis = chart.plot.getAxis("bottom")
+    chart.set_values(np.arange(1, 8), np.linspace(900.0, 100.0, 7))
+    # The height the axis has when the numbers are first painted (pyqtgraph measures them only
+    # while painting) already holds a row of digits and, under it, "k (click to choose)".
+    digits = QFontMetricsF(axis.style["tickFont"] or axis.font()).tightBoundingRect("0123456789").height()
+    needed = (digits + axis.style["tickTextOffset"][1] + max(0, axis.style["tickLength"])
+              + axis.label.boundingRect().height() * 0.8)
+    assert axis.height() >= needed, (axis.height(), needed)
+    before = axis.height()
+    chart.grab()
+    qtbot.wait(10)
+    assert axis.height() == before  # and nothing jumps after that first paint

@@ -56,3 +56,21 @@ def test_tutorial_kmeans_plusplus_seeds_are_explained_as_plain_draws():
     state.load_dataset("tutorial-blobs")
     state.go_to(1)
     assert "one draw, no candidates" in explanation(state)
+
+
+def test_a_stuck_runs_explanation_can_be_read_whole_beside_the_learn_panel(make_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from kmeans_gui.data.datasets import make_dataset
+
+    window = make_window(points=make_dataset("tutorial-blobs"), k=4, init="tutorial-random", seed=6)
+    window.learn.button.click()
+    window.learn.code_dock.show()
+    qtbot.mouseClick(window.playback.end_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state.at_end, timeout=5000)
+    panel = window.explain_panel
+    assert "Stuck" in panel.label.text()
+    # The label is as tall as its wrapped text; what the row cannot show, the panel scrolls to.
+    qtbot.waitUntil(lambda: panel.label.height() >= panel.label.heightForWidth(panel.label.width()), timeout=2000)
+    bar = panel.scroll.verticalScrollBar()
+    assert bar.maximum() + panel.scroll.viewport().height() >= panel.label.height()

@@ -378,3 +378,52 @@ def test_next_lesson_appears_once_the_task_is_done(make_window, qtbot):
     _click(qtbot, window.playback.end_button)
     dock.select(1)
     assert dock.next_button.isHidden()
+
+
+def test_at_1280x800_the_code_beside_the_canvas_shows_whole_lines(make_window, qtbot):
+    window = make_window()
+    learn = window.learn
+    learn.button.click()
+    learn.dock.select(1)
+    _click(qtbot, learn.dock.start_button)
+    view = learn.code_panel.code_view
+    combo = window.algorithm_panel.algorithm_combo
+    for algorithm, code in (("lloyd", "kmeans"), ("minibatch", "minibatch_kmeans"), ("soft", "soft_kmeans"),
+                            ("gmm", "gmm")):
+        combo.setCurrentIndex(combo.findData(algorithm))
+        qtbot.waitUntil(lambda: learn.code_panel.shown_code == code, timeout=2000)
+        # Every line whole: no horizontal scrolling, and the canvas keeps the rest of the width.
+        qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0, timeout=2000)
+        assert window.canvas.width() > 400
+
+
+def test_the_outline_belongs_to_the_lesson_on_show_and_the_active_one_is_marked(make_window, qtbot):
+    window = make_window()
+    learn = window.learn
+    learn.button.click()
+    dock = learn.dock
+    dock.select(4)
+    _click(qtbot, dock.start_button)
+    seed_button = window.playback.seed_button
+    assert learn.highlight.target is seed_button and learn.highlight.isVisible()
+    assert dock.lesson_list.item(3).font().bold()
+    # Another lesson, only looked at: its text is on show, so the outline of lesson 4's control
+    # goes; the list still marks lesson 4 as the one under way, and the words say so.
+    dock.select(2)
+    assert dock.active.id == "04-kmeans-plus-plus"
+    assert not learn.highlight.isVisible()
+    assert dock.lesson_list.item(3).font().bold() and not dock.lesson_list.item(1).font().bold()
+    assert "4. k-means++" in dock.verdict_label.text()
+    # Hiding and showing the panel keeps it so.
+    learn.button.click()
+    learn.button.click()
+    assert dock.isVisible() and not learn.highlight.isVisible()
+    # Back on the active lesson: its outline returns.
+    dock.select(4)
+    assert learn.highlight.target is seed_button and learn.highlight.isVisible()
+    # Starting the other moves the mark and the outline.
+    dock.select(2)
+    _click(qtbot, dock.start_button)
+    assert dock.lesson_list.item(1).font().bold() and not dock.lesson_list.item(3).font().bold()
+    _click(qtbot, dock.undo_button)
+    assert not any(dock.lesson_list.item(i).font().bold() for i in range(dock.lesson_list.count()))

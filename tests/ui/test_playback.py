@@ -182,9 +182,13 @@ def test_after_a_tol_stop_explanation_button_status_and_chart_agree(make_window,
     status = w.status_label.text()
     assert "Final assignment" in status and "Converged after" in status
     at_end = w.chart.cursor.value()
+    end_y = w.chart.marker.data["y"][0]
     qtbot.mouseClick(w.playback.back_button, Qt.MouseButton.LeftButton)
     assert state.current.phase == "update"
-    assert w.chart.cursor.value() < at_end  # stepping back moves the cursor back, never forward
+    # The final assignment closes the last iteration: stepping back keeps the cursor on that
+    # iteration and moves the marker to the move's own inertia, never forward.
+    assert w.chart.cursor.value() == at_end
+    assert w.chart.marker.data["y"][0] == state.current.objective != end_y
 
 
 def _slow_window(make_window, delay_s=0.01):

@@ -364,3 +364,25 @@ def test_the_image_shows_at_once_while_the_colour_kernels_load_on_the_worker(qtb
     wait_done(qtbot, tab)
     assert threads and threading.main_thread() not in threads
     assert tab.outcome.result.n_colors == tab.k_spin.value()
+
+
+def test_in_a_1200x760_window_the_figures_show_whole_without_scrolling(qtbot, make_window):
+    window = make_window()
+    window.resize(1200, 760)
+    page = window.pages["image"]
+    window.tabs.setCurrentWidget(page)
+    page.sample_combo.activated.emit(page.sample_combo.findText("flower.jpg"))
+    wait_done(qtbot, page)
+    box = page.figures.parentWidget()
+    scroll = page.controls_scroll
+    assert scroll.verticalScrollBar().value() == 0
+
+    def box_in_view():
+        top = box.mapTo(scroll.viewport(), box.rect().topLeft()).y()
+        return top >= 0 and top + box.height() <= scroll.viewport().height()
+
+    qtbot.waitUntil(lambda: box.height() >= page.figures.sizeHint().height(), timeout=2000)
+    qtbot.waitUntil(box_in_view, timeout=2000)
+    # The controls to set k and quantize again stay in view beside them.
+    for control in (page.k_spin, page.quantize_button):
+        assert control.mapTo(scroll.viewport(), control.rect().topLeft()).y() >= 0

@@ -201,3 +201,19 @@ def test_snapshot_of_a_missing_lesson_says_which_exist(qtbot, tmp_path, capsys):
     (lessons / "extra.toml").write_text('title = "Extra"\ntext = "Go."\n[check]\nkind = "run_converged"\n')
     assert snapshot.run(parse("--lesson", "11", "--lessons-dir", str(lessons), "-o", str(tmp_path / "x.png"))) == 2
     assert capsys.readouterr().err.strip() == "kmeans-gui snapshot: There is no lesson 11: choose 1 to 10."
+
+
+def test_snapshot_of_the_failures_lesson_shows_the_failures_lab(qtbot, tmp_path, monkeypatch):
+    from kmeans_gui.ui import main_window
+
+    shown = {}
+    original_close = main_window.MainWindow.close
+
+    def close(window):
+        shown["page"] = window.tabs.currentWidget() is window.pages["failures"]
+        return original_close(window)
+
+    monkeypatch.setattr(main_window.MainWindow, "close", close)
+    out = tmp_path / "lesson5.png"
+    assert snapshot.run(parse("--lesson", "5", "--size", "1000x640", "-o", str(out))) == 0
+    assert shown == {"page": True}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..common.style import BACKGROUND, set_title, style_fixed_chart
@@ -20,6 +21,16 @@ KNEE_HEX = "#C0392B"
 CURRENT_HEX = "#B0B0B0"
 TUTORIAL_HEX = "#E69F00"
 ERROR_BAR_HEX = "#56B4E9"
+
+
+def _axis_height_with_labels(axis: pg.AxisItem) -> float:
+    """The height a horizontal axis takes with a row of tick labels and its own label shown
+    (pyqtgraph's AxisItem._updateHeight, for labels not yet drawn)."""
+    font = axis.style["tickFont"] or axis.font()
+    height = QFontMetricsF(font).height() + axis.style["tickTextOffset"][1] + max(0, axis.style["tickLength"])
+    if axis.label.isVisible():
+        height += axis.label.boundingRect().height() * 0.8
+    return height
 
 
 class KChart(QWidget):
@@ -38,6 +49,11 @@ class KChart(QWidget):
         self.plot.setLabel("left", y_label)
         self.plot.setLabel("bottom", x_label)
         self.plot.getAxis("left").setWidth(62)
+        # Fixed, as the left axis's width: pyqtgraph grows an axis to its tick labels only while
+        # painting them, so the first paint after Compute (an empty chart's axis has no labels)
+        # drew "k (click to choose)" over the numbers.
+        bottom = self.plot.getAxis("bottom")
+        bottom.setHeight(_axis_height_with_labels(bottom))
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # "(x0.001)" on a silhouette axis misleads
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -47,7 +63,10 @@ class KChart(QWidget):
         self.current.setOpacity(0.45)
         self.current.setZValue(-10)
         if legend:
-            self.plot.addLegend(offset=(-6, 6), labelTextColor="#303030", brush=(255, 255, 255, 220))
+            # Small, in the top right corner, which the y range keeps free of data (see
+            # _apply_y_range): a falling elbow is low on the right, and nothing is drawn under it.
+            self.plot.addLegend(offset=(-4, 2), labelTextColor="#303030", brush=(255, 255, 255, 220),
+                                labelTextSize="8pt", verSpacing=-6)
         # Rings, drawn over the line: seeds that agree show as one ring around the best point.
         self.spread = pg.ScatterPlotItem(size=11, pen=pg.mkPen(SPREAD_HEX, width=1.3), brush=None,
                                          name="each seed" if legend else None)
@@ -80,6 +99,9 @@ class KChart(QWidget):
         self.current.hide()
         self.k_values = np.array([], dtype=int)
         self.clickable_k = self.k_values
+        self._y_span: tuple[float, float] | None = None
+        self._k_tops = (np.zeros(0), np.zeros(0))  # (k, highest thing drawn at k)
+        item.vb.sigResized.connect(self._apply_y_range)
 
     def set_values(self, k, values, *, spread=None, best_k=None, marker_k=None, marker_text: str = "",
                    extra=None, extra_name: str = "", error=None, error_at=None) -> None:
@@ -125,13 +147,61 @@ class KChart(QWidget):
             both = both[np.isfinite(both)]
             lo, hi = float(np.nanmin(both)), float(np.nanmax(both))
             pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi) * 0.1, 0.1)
-            self.plot.setYRange(lo - pad, hi + pad, padding=0)
+            self._y_span = (lo - pad, hi + pad)
+            self._k_tops = self._highest_per_k(k, values, spread, extra)
             if marker_k is not None:
                 self.marker.setValue(marker_k)
                 self.marker_label.setText(marker_text)
-                # Half-way up, right of the line: past the elbow the curve is low, and the
-                # legend sits in the top right corner.
-                self.marker_label.setPos(marker_k + 0.1, lo + 0.55 * (hi - lo))
+            self._apply_y_range()
+
+    def legend_headroom(self) -> float:
+        """The share of the plot's height, from the top, that the legend covers (0: none)."""
+        legend = self.plot.plotItem.legend
+        plot_height = self.plot.plotItem.vb.height()
+        if legend is None or not legend.items or plot_height <= 0:
+            return 0.0
+        return min((legend.boundingRect().height() + 4) / plot_height, 0.6)
+
+    def _highest_per_k(self, k, values, spread, extra) -> tuple[np.ndarray, np.ndarray]:
+        """For each k, the highest value drawn there (line, rings, second curve, error bar)."""
+        columns = [np.asarray(values, dtype=float)[:, None]]
+        for a in (spread, extra):
+            if a is not None:
+                columns.append(np.asarray(a, dtype=float).reshape(len(k), -1))
+        opts = self.error_bars.opts
+        if opts.get("y") is not None and len(opts["y"]):
+            ends = np.full(len(k), np.nan)
+            for x, y, h in zip(opts["x"], opts["y"], opts["height"]):
+                ends[k == int(round(x))] = y + h / 2
+            columns.append(ends[:, None])
+        stacked = np.concatenate(columns, axis=1)
+        highest = np.array([np.nanmax(row) if np.isfinite(row).any() else -np.inf for row in stacked])
+        return np.asarray(k, dtype=float), highest
+
+    def _apply_y_range(self, *_) -> None:
+        """The data's y span, raised where needed so that the legend in the top right corner
+        lies above every value drawn under it."""
+        if self._y_span is None:
+            return
+        lo, hi = self._y_span
+        top = hi
+        share = self.legend_headroom()
+        legend = self.plot.plotItem.legend
+        if share > 0:
+            vb = self.plot.plotItem.vb
+            left = vb.mapSceneToView(legend.sceneBoundingRect().topLeft()).x() - 0.3  # a marker's width
+            ks, highest = self._k_tops
+            under = highest[ks >= left]
+            if under.size and np.isfinite(under).any():
+                clear = float(np.max(under[np.isfinite(under)])) + 0.03 * (hi - lo)
+                # The legend covers the top `share` of [lo, top]: its lower edge must be above `clear`.
+                top = max(hi, (clear - share * lo) / (1.0 - share))
+        if self.plot.plotItem.vb.viewRange()[1] != [lo, top]:
+            self.plot.setYRange(lo, top, padding=0)
+        # The marker's words half-way up the room under the legend, right of the line: past the
+        # elbow the curve is low.
+        below_legend = top - share * (top - lo)
+        self.marker_label.setPos(self.marker.value() + 0.1, lo + 0.55 * (below_legend - lo))
 
     def _set_error_bars(self, k, centre, error) -> None:
         if error is None or not len(k):
@@ -176,6 +246,7 @@ class KChart(QWidget):
 
     def clear(self) -> None:
         self.set_values([], [])
+        self._y_span = None
         self.current.hide()
 
     def k_at_scene_pos(self, scene_pos) -> int | None:

@@ -92,7 +92,8 @@ class ConvergenceChart(SeriesChart):
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__("Inertia per iteration", "iteration", "", parent)
         self.setToolTip("Inertia: the sum of squared distances from each point to its centroid.\n"
-                        "Assignments sit at whole iterations, centroid moves half a step later.")
+                        "Assignments sit at whole iterations, centroid moves half a step later;\n"
+                        "a final assignment after the last move sits with that move.")
         self.state = state
         self.getAxis("left").setWidth(56)
         self._named = ("inertia", "lloyd")

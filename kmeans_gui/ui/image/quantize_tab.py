@@ -67,7 +67,7 @@ class QuantizeTab(ImageFiles, PaletteActions, QWidget):
         self._rerun.setInterval(RERUN_DELAY_MS)
         self._rerun.timeout.connect(self.start_quantize)
 
-        controls = self._build_controls()
+        controls = self.controls_scroll = self._build_controls()
         views = self._build_views()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(controls)
@@ -134,7 +134,6 @@ class QuantizeTab(ImageFiles, PaletteActions, QWidget):
         col.addWidget(self._build_image_box())
         col.addWidget(self._build_palette_box())
         self.quality = QualityBox()
-        col.addWidget(self.quality)
         col.addLayout(self._build_run_row())
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -144,8 +143,12 @@ class QuantizeTab(ImageFiles, PaletteActions, QWidget):
         self.progress_label.setWordWrap(True)
         col.addWidget(self.progress_bar)
         col.addWidget(self.progress_label)
+        # The result's figures (and its export) right under k and Quantize, the colour options
+        # after them: below those options, the figures began under the fold of a 1200x760
+        # window, which showed their first row only.
         col.addWidget(self._build_figures_box())
         col.addWidget(self._build_export_box())
+        col.addWidget(self.quality)
         self.status = QLabel(" ")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 __all__ = ["install_learn", "Learn"]
 
-#: Wide enough for the scratch code's longest line (75 characters) in the fixed font.
-DOCK_WIDTH = 540
+#: The narrowest the right-hand column is asked to be; the code panel's own width (its longest
+#: line, in the fixed font) decides when it is wider.
+DOCK_WIDTH = 380
 #: At most this share of the right-hand column goes to the lesson; the code keeps the rest.
 LESSON_SHARE = 0.6
 
@@ -63,7 +64,9 @@ def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     # Stacked: the lesson above, its code below, one column beside the canvas.
     window.splitDockWidget(dock, code_dock, Qt.Orientation.Vertical)
-    window.resizeDocks([dock, code_dock], [DOCK_WIDTH, DOCK_WIDTH], Qt.Orientation.Horizontal)
+    # The code's lines whole, without a horizontal scroll bar: the canvas gives up the width.
+    dock_width = max(DOCK_WIDTH, code_panel.code_width())
+    window.resizeDocks([dock, code_dock], [dock_width, dock_width], Qt.Orientation.Horizontal)
     dock.hide()
 
     def fit_lesson(grow_only: bool = False) -> None:
@@ -80,7 +83,7 @@ def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
     def share_height(*_):
         shown = [d for d in (dock, code_dock) if d.isVisible()]
         if shown:
-            window.resizeDocks(shown, [DOCK_WIDTH] * len(shown), Qt.Orientation.Horizontal)
+            window.resizeDocks(shown, [dock_width] * len(shown), Qt.Orientation.Horizontal)
         fit_lesson()
 
     for d in (dock, code_dock):
@@ -91,9 +94,8 @@ def install_learn(window, lessons_dirs=(), settings=None) -> Learn:
 
     highlight = ControlHighlight(window)
     host.highlight, host.code_dock, host.code_panel = highlight, code_dock, code_panel
-    # The outline shows only while the Learn panel does.
-    dock.visibilityChanged.connect(lambda shown: highlight.point_at(
-        host.widget_for(dock.active.highlight) if shown and dock.active is not None else None))
+    # The outline shows only while the Learn panel does, with the active lesson on show.
+    dock.visibilityChanged.connect(lambda shown: dock.point_at_control() if shown else highlight.point_at(None))
 
     learn_action = dock.toggleViewAction()
     learn_action.setText("&Lessons")

@@ -88,6 +88,17 @@ class CodePanel(QWidget):
         self.view: LiveView | None = None
         self.set_code("kmeans")
 
+    def code_width(self) -> int:
+        """The panel width that shows every scratch code's longest line without a horizontal
+        scroll bar (the lines are kept short, about 53 characters, so that this fits beside the
+        canvas at 1280x800)."""
+        metrics = self.code_view.fontMetrics()
+        longest = max(metrics.horizontalAdvance(line)
+                      for name in ("kmeans", *VARIANT_CODES.values()) for line in code_for(name).lines)
+        margins = self.layout().contentsMargins()
+        return (longest + 2 * int(self.code_view.document().documentMargin()) + 2 * self.code_view.frameWidth()
+                + self.code_view.verticalScrollBar().sizeHint().width() + margins.left() + margins.right() + 8)
+
     # ------------------------------------------------------------------ content
     def set_code(self, name: str) -> None:
         """Show scratch function ``name`` ("kmeans", "minibatch_kmeans", "soft_kmeans", "gmm"); while

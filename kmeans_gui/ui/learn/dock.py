@@ -165,7 +165,23 @@ class LearnDock(QDockWidget):
             self._show_verdict(self.verdict)
         else:
             self._show_verdict(None)
+        self.point_at_control()
         self._update_buttons()
+
+    def point_at_control(self) -> None:
+        """Outline the active lesson's control while that lesson is the one on show: the outline
+        goes with the words that point at it. A lesson only looked at in the list changes
+        nothing else; the active one stays bold in the list and goes on being checked."""
+        on_show = self.active is not None and self.selected is self.active
+        self.host.point_at(self.active.highlight if on_show else None)
+
+    def _mark_active(self) -> None:
+        for row, lesson in enumerate(self.lessons.lessons):
+            item = self.lesson_list.item(row)
+            font = item.font()
+            if font.bold() != (lesson is self.active):
+                font.setBold(lesson is self.active)
+                item.setFont(font)
 
     def needed_height(self) -> int:
         """The dock's height that shows the list, the lesson's text, its verdict and the buttons
@@ -231,7 +247,8 @@ class LearnDock(QDockWidget):
         self._undo = undo
         self.active = lesson
         self._notes = notes
-        self.host.point_at(lesson.highlight)
+        self._mark_active()
+        self.point_at_control()
         self._update_buttons()
         self.check()
 
@@ -243,7 +260,8 @@ class LearnDock(QDockWidget):
         self.active = None
         self.verdict = None
         self._passed = None
-        self.host.point_at(None)
+        self._mark_active()
+        self.point_at_control()
         undo()
         self._show_verdict(None)
         self._update_buttons()
@@ -267,7 +285,11 @@ class LearnDock(QDockWidget):
 
     def _show_verdict(self, verdict: Verdict | None) -> None:
         if verdict is None:
-            self.verdict_label.setText("Press Start lesson to set the app up for it.")
+            text = "Press Start lesson to set the app up for it."
+            if self.active is not None:
+                text += (f" Until then the lesson under way, {self.active.title} (bold in the list), goes on: "
+                         "select it to see its task and the control it points at.")
+            self.verdict_label.setText(text)
             self.verdict_label.setStyleSheet(_VERDICT_STYLE[NOT_YET])
             self.content_changed.emit()
             return

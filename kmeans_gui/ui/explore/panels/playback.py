@@ -127,7 +127,7 @@ class PlaybackBar(QWidget):
         self._first_row = buttons
         self.two_rows = True  # until the first layout; _arrange_buttons then moves them up
         self._arrange_buttons(two_rows=False)
-        timeline = QHBoxLayout()
+        timeline = self._timeline_row = QHBoxLayout()
         timeline.setContentsMargins(0, 0, 0, 0)
         timeline.addWidget(self.timeline, 1)
         timeline.addWidget(self.progress_row)
@@ -171,6 +171,24 @@ class PlaybackBar(QWidget):
         margins = self.layout().contentsMargins() if self.layout() is not None else None
         extra = margins.left() + margins.right() if margins is not None else 0
         return sum(b.sizeHint().width() for b in buttons) + spacing * (len(buttons) - 1) + extra
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt's name)
+        """As narrow as the two-row arrangement allows, whichever is on show: the one-row
+        layout's minimum would hold the window's right-hand column (the Learn panels, with their
+        code) to what is left beside all six buttons in a row."""
+        hint = super().minimumSizeHint()
+        spacing = max(self._first_row.spacing(), 0)
+        first = (self.back_button, self.step_button, self.play_button)
+
+        def row_width(widgets):
+            return sum(w.minimumSizeHint().width() if w.minimumWidth() == 0 else w.minimumWidth()
+                       for w in widgets) + spacing * (len(widgets) - 1)
+
+        margins = self.layout().contentsMargins()
+        narrowest = max(row_width(first), row_width(self._more_buttons),
+                        self._timeline_row.minimumSize().width()) + margins.left() + margins.right()
+        hint.setWidth(min(hint.width(), narrowest))
+        return hint
 
     def _arrange_buttons(self, two_rows: bool) -> None:
         if two_rows == self.two_rows:
