@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 
 from ..data.datasets import DATASETS
 from ..export.source import add_table_arguments, load_source
@@ -74,7 +75,7 @@ def _size(text: str) -> tuple[int, int]:
 def render(args: argparse.Namespace):
     """Build the window, take the steps, select the view; return the window's QImage."""
     import numpy as np
-    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtCore import QEvent, QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
     from ..state import session
@@ -95,6 +96,10 @@ def render(args: argparse.Namespace):
     table = _table_source(args)
     args.dataset = args.dataset or "blobs"
     window = build_window(args)
+    # A picture must not tick a lesson as done in the user's own settings (--lesson 5 completes
+    # it): the Learn panel remembers completions in a scratch file for this render only.
+    scratch = tempfile.TemporaryDirectory(prefix="kmeans-gui-snapshot-")
+    window.learn.dock.settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.Format.IniFormat)
     try:
         window.state.set_params(**_variant_params(args))
         if table is not None:
@@ -162,6 +167,7 @@ def render(args: argparse.Namespace):
         # render left a whole window (about 140 top-level widgets) alive in a process that renders again.
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
+        scratch.cleanup()
 
 
 def _variant_params(args: argparse.Namespace) -> dict:

@@ -217,3 +217,8 @@ def test_snapshot_of_the_failures_lesson_shows_the_failures_lab(qtbot, tmp_path,
     out = tmp_path / "lesson5.png"
     assert snapshot.run(parse("--lesson", "5", "--size", "1000x640", "-o", str(out))) == 0
     assert shown == {"page": True}
+    # The picture shows the lab computed (lesson 5 done), but the user's settings never learn it.
+    from kmeans_gui.ui.learn import settings_for_lessons
+
+    assert not settings_for_lessons().value("lessons/completed/05-where-it-fails", False, type=bool)
+    assert not [key for key in settings_for_lessons().allKeys() if key.startswith("lessons/completed")]
