@@ -20,6 +20,8 @@ waits on it so frames never pile up.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
@@ -247,8 +249,9 @@ class Canvas(QWidget):
         get free scales (the picture is a shadow either way)."""
         proj = self.state.projection
         bottom, left = proj.axis_titles
-        self.plot.setLabel("bottom", bottom)
-        self.plot.setLabel("left", left)
+        # pyqtgraph reads a label as HTML: "<1% of variance" or a column named "a<b" would vanish.
+        self.plot.setLabel("bottom", html.escape(bottom))
+        self.plot.setLabel("left", html.escape(left))
         self.viewbox.setAspectLocked(self.state.is_planar or proj.kind != "columns")
 
     def frame_all(self) -> None:
