@@ -80,10 +80,21 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     return buttons
 
 
+def _regions_check(regions: bool, regions_off: str | None) -> QCheckBox:
+    """The "shade the regions" box; off and greyed, saying why, where regions would mislead."""
+    check = QCheckBox("Shade the Voronoi regions (hard assignments on 2-D data)")
+    check.setChecked(regions and regions_off is None)
+    if regions_off is not None:
+        check.setEnabled(False)
+        check.setToolTip(regions_off)
+    return check
+
+
 class GifOptionsDialog(QDialog):
     """Frame size, speed and regions of the GIF; :meth:`choice` -> (size, fps, regions)."""
 
-    def __init__(self, n_frames: int | None, regions: bool, parent: QWidget | None = None):
+    def __init__(self, n_frames: int | None, regions: bool, parent: QWidget | None = None,
+                 regions_off: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export run as GIF")
         self.width_spin = _spin(MIN_SIDE, MAX_SIDE, GIF_SIZE[0])
@@ -94,8 +105,7 @@ class GifOptionsDialog(QDialog):
         self.fps_spin.setSingleStep(0.5)
         self.fps_spin.setValue(GIF_FPS)
         self.fps_spin.setSuffix(" frames per second")
-        self.regions_check = QCheckBox("Shade the Voronoi regions (hard assignments on 2-D data)")
-        self.regions_check.setChecked(regions)
+        self.regions_check = _regions_check(regions, regions_off)
         size = QHBoxLayout()
         size.addWidget(self.width_spin)
         size.addWidget(QLabel("×"))
@@ -125,14 +135,13 @@ class GifOptionsDialog(QDialog):
 class FilmstripOptionsDialog(QDialog):
     """Number of panels and panel size; :meth:`choice` -> (panels, panel size, regions)."""
 
-    def __init__(self, regions: bool, parent: QWidget | None = None):
+    def __init__(self, regions: bool, parent: QWidget | None = None, regions_off: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export filmstrip")
         self.panels_spin = _spin(1, MAX_PANELS, 6, suffix="", step=1)
         self.width_spin = _spin(MIN_SIDE, 2000, PANEL_SIZE[0])
         self.height_spin = _spin(MIN_SIDE, 2000, PANEL_SIZE[1])
-        self.regions_check = QCheckBox("Shade the Voronoi regions (hard assignments on 2-D data)")
-        self.regions_check.setChecked(regions)
+        self.regions_check = _regions_check(regions, regions_off)
         self.layout_label = QLabel()
         size = QHBoxLayout()
         size.addWidget(self.width_spin)
@@ -289,6 +298,7 @@ class RunExport(QObject):
         """The Explore model's run, as read-only arrays and frozen parameters (shared, not copied)."""
         s = self.state
         return SimpleNamespace(points=s.points, params=s.params, manual_centers=s.manual_centers,
+                               projection=s.projection,
                                **{name: getattr(s, name) for name in ("true_labels", "feature_names", "label_names")
                                   if getattr(s, name, None) is not None})
 
@@ -318,7 +328,8 @@ class RunExport(QObject):
         expected = self.state.n_states if self.state.complete else None
         default_regions = bool(self.window.view_options.show_regions)
         if path is None:
-            dialog = GifOptionsDialog(expected, default_regions, self.window)
+            dialog = GifOptionsDialog(expected, default_regions, self.window,
+                                      regions_off=self.window.canvas.regions_off_reason())
 
             def chosen():
                 size_, fps_, regions_ = dialog.choice()
@@ -347,7 +358,8 @@ class RunExport(QObject):
             return
         default_regions = bool(self.window.view_options.show_regions)
         if path is None:
-            dialog = FilmstripOptionsDialog(default_regions, self.window)
+            dialog = FilmstripOptionsDialog(default_regions, self.window,
+                                            regions_off=self.window.canvas.regions_off_reason())
 
             def chosen():
                 panels_, size_, regions_ = dialog.choice()

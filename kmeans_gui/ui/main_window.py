@@ -277,10 +277,9 @@ class MainWindow(QMainWindow):
 
     def _update_view_actions(self) -> None:
         """Regions are drawn for hard assignments only: their toggle is off elsewhere, saying why."""
-        applies = self.canvas.regions_apply()
-        self.regions_action.setEnabled(applies)
-        self.regions_action.setToolTip(
-            words.REGIONS_TIP if applies else words.regions_not_drawn(self.state.params.algorithm))
+        reason = self.canvas.regions_off_reason()
+        self.regions_action.setEnabled(reason is None)
+        self.regions_action.setToolTip(words.REGIONS_TIP if reason is None else reason)
 
     def generate(self) -> None:
         """File > Generate: a new draw of the dataset, shown on the Explore tab."""

@@ -33,3 +33,42 @@ def test_the_convergence_chart_exports_as_a_png(make_window, qtbot, tmp_path):
         assert im.width == 600
         colours = np.asarray(im.convert("RGB")).reshape(-1, 3)
         assert len(np.unique(colours, axis=0)) > 5  # the chart was drawn, not a blank page
+
+
+def choose_iris(qtbot, w):
+    combo = w.dataset_panel.dataset_combo
+    combo.setCurrentIndex(combo.findData("iris"))
+    wait_for_settled_view(qtbot, w.canvas)
+
+
+def test_a_gif_of_4d_data_is_drawn_through_the_two_columns_the_window_shows(make_window, qtbot):
+    from kmeans_gui.export.source import RunSource
+
+    w = make_window()
+    choose_iris(qtbot, w)
+    assert RunSource.from_explore(w.run_export._snapshot()).projection.kind == "pca"
+    panel = w.explore.projection_panel
+    panel.mode_combo.setCurrentIndex(panel.mode_combo.findData("columns"))
+    panel.x_combo.setCurrentIndex(2)
+    panel.y_combo.setCurrentIndex(3)
+    assert w.state.view_columns == (2, 3)
+    source = RunSource.from_explore(w.run_export._snapshot())
+    assert source.projection.axis_titles == ("petal length (cm)", "petal width (cm)")
+    np.testing.assert_allclose(source.projection.transform(source.X[:3]), w.state.view_points[:3])
+
+
+def test_the_regions_box_of_the_gif_and_filmstrip_dialogs_is_off_and_says_why_on_4d_data(make_window, qtbot):
+    w = make_window()
+    export = w.run_export
+    export.export_gif()
+    dialog = export.options_dialog
+    assert dialog.regions_check.isEnabled() and dialog.regions_check.isChecked()  # 2-D blobs, Lloyd
+    dialog.reject()
+    choose_iris(qtbot, w)
+    for open_dialog in (export.export_gif, export.export_filmstrip):
+        open_dialog()
+        dialog = export.options_dialog
+        check = dialog.regions_check
+        assert not check.isEnabled() and not check.isChecked()
+        assert "4-D" in check.toolTip()
+        dialog.reject()

@@ -401,6 +401,12 @@ class Canvas(QWidget):
         and only on the plane the clustering happened in (2-D data)."""
         return self.state.params.algorithm in HARD_ALGORITHMS and self.state.is_planar
 
+    def regions_off_reason(self) -> str | None:
+        """Why regions are not drawn, in words (a soft algorithm, or n-D data); None when they apply."""
+        if self.state.params.algorithm not in HARD_ALGORITHMS:
+            return words.regions_not_drawn(self.state.params.algorithm)
+        return self.state.regions_hidden_reason
+
     def _update_regions(self) -> None:
         C = self._centres_to_show()
         if not self.show_regions or len(C) == 0 or not self.regions_apply():
