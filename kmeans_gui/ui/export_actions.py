@@ -54,9 +54,13 @@ class ExportDialogs:
 
     def __init__(self, parent: QWidget):
         self.parent = parent
+        self.folder: str | None = None  # where the last export went: the next one starts there
 
     def ask_save_path(self, title: str, suggested: str, file_filter: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, file_filter)
+        start = os.path.join(self.folder, suggested) if self.folder else suggested
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, start, file_filter)
+        if path:
+            self.folder = os.path.dirname(os.path.abspath(path))
         return path or None
 
     def warn(self, title: str, text: str) -> None:
@@ -302,6 +306,12 @@ class RunExport(QObject):
                                **{name: getattr(s, name) for name in ("true_labels", "feature_names", "label_names")
                                   if getattr(s, name, None) is not None})
 
+    def suggested_name(self, what: str) -> str:
+        """A file name for an export: ``iris-run.gif`` after iris.csv was imported, else ``kmeans-run.gif``."""
+        source = getattr(self.state, "source", None)
+        stem = os.path.splitext(os.path.basename(source))[0] if isinstance(source, str) and source else "kmeans"
+        return f"{stem}-{what}"
+
     def _problem(self) -> str | None:
         """Why the run cannot be exported now, in words; None when it can."""
         if self.runner is not None:
@@ -333,7 +343,7 @@ class RunExport(QObject):
 
             def chosen():
                 size_, fps_, regions_ = dialog.choice()
-                target = self.dialogs.ask_save_path("Export run as GIF", "kmeans-run.gif", "GIF animations (*.gif)")
+                target = self.dialogs.ask_save_path("Export run as GIF", self.suggested_name("run.gif"), "GIF animations (*.gif)")
                 if target:
                     self.export_gif(target, size_, fps_, regions_)
 
@@ -363,7 +373,7 @@ class RunExport(QObject):
 
             def chosen():
                 panels_, size_, regions_ = dialog.choice()
-                target = self.dialogs.ask_save_path("Export filmstrip", "kmeans-filmstrip.png", "PNG images (*.png)")
+                target = self.dialogs.ask_save_path("Export filmstrip", self.suggested_name("filmstrip.png"), "PNG images (*.png)")
                 if target:
                     self.export_filmstrip(target, panels_, size_, regions_)
 
@@ -385,7 +395,7 @@ class RunExport(QObject):
                               "No point has a cluster yet: step the run to its first assignment, then export.")
             return
         if path is None:
-            path = self.dialogs.ask_save_path("Export points and centroids as CSV", "kmeans-points.csv",
+            path = self.dialogs.ask_save_path("Export points and centroids as CSV", self.suggested_name("points.csv"),
                                               "CSV tables (*.csv)")
             if not path:
                 return

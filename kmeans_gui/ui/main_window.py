@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QFileDialog, QLineEdit, QMainWindow,
+    QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QLineEdit, QMainWindow,
     QMessageBox, QPlainTextEdit, QTabWidget, QTextEdit, QWidget,
 )
 
@@ -304,7 +304,9 @@ class MainWindow(QMainWindow):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             target, width = dialog.choice()
-            path, _ = QFileDialog.getSaveFileName(self, "Export image", "kmeans.png", "PNG images (*.png)")
+            # The same folder memory as the other exports: a canvas, then a chart, land side by side.
+            path = self.run_export.dialogs.ask_save_path("Export image", self.run_export.suggested_name("image.png"),
+                                                         "PNG images (*.png)")
             if not path:
                 return None
         else:

@@ -72,3 +72,26 @@ def test_the_regions_box_of_the_gif_and_filmstrip_dialogs_is_off_and_says_why_on
         assert not check.isEnabled() and not check.isChecked()
         assert "4-D" in check.toolTip()
         dialog.reject()
+
+
+def test_exports_start_in_the_folder_of_the_last_one_and_are_named_after_the_imported_file(
+        make_window, qtbot, tmp_path, monkeypatch):
+    from kmeans_gui.ui import export_actions
+
+    asked = []
+
+    def save_dialog(parent, title, start, file_filter):
+        asked.append(start)
+        return str(tmp_path / f"answer{len(asked)}.png"), file_filter
+
+    monkeypatch.setattr(export_actions.QFileDialog, "getSaveFileName", save_dialog)
+    w = make_window()
+    export = w.run_export
+    export.dialogs = export_actions.ExportDialogs(w)
+    assert export.dialogs.ask_save_path("Export filmstrip", export.suggested_name("filmstrip.png"),
+                                        "PNG images (*.png)") == str(tmp_path / "answer1.png")
+    assert asked[0] == "kmeans-filmstrip.png"
+    w.state.set_table(np.random.default_rng(0).normal(size=(30, 3)), feature_names=("a", "b", "c"),
+                      source="flowers.csv")
+    export.dialogs.ask_save_path("Export run as GIF", export.suggested_name("run.gif"), "GIF animations (*.gif)")
+    assert asked[1] == str(tmp_path / "flowers-run.gif")
