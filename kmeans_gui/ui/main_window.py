@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         Without ``path`` a dialog asks what to export (from the Choose k tab when it is showing,
         else from Explore) and how large, then where; with it, the Explore canvas (or with
         ``whole_tab`` the whole Explore tab) is written. ``width`` defaults to the size on screen.
+        From the dialog the PNG is encoded and written on a worker; the status line says when.
         """
         if path is None:
             from .export_actions import image_export_dialog
@@ -309,6 +310,9 @@ class MainWindow(QMainWindow):
                                                          "PNG images (*.png)")
             if not path:
                 return None
+            # Rendering needs the widgets (GUI thread); the slow part, PNG encoding, goes to a worker.
+            self.run_export.save_image(render_widget(target, width), path)
+            return path
         else:
             self.tabs.setCurrentWidget(self.explore)
             target = self.explore if whole_tab else self.canvas

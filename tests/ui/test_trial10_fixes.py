@@ -95,3 +95,41 @@ def test_exports_start_in_the_folder_of_the_last_one_and_are_named_after_the_imp
                       source="flowers.csv")
     export.dialogs.ask_save_path("Export run as GIF", export.suggested_name("run.gif"), "GIF animations (*.gif)")
     assert asked[1] == str(tmp_path / "flowers-run.gif")
+
+
+def test_file_export_image_encodes_the_png_on_a_worker(make_window, qtbot, tmp_path, monkeypatch):
+    """A whole tab at 3x the screen takes ~0.2 s to encode: that must not freeze the window."""
+    import threading
+
+    from PIL import Image
+    from PySide6.QtWidgets import QDialog
+
+    from kmeans_gui.ui import export_actions
+    from kmeans_gui.ui.common import export_dialog
+
+    w = make_window()
+
+    class Chosen:
+        def exec(self):
+            return QDialog.DialogCode.Accepted
+
+        def choice(self):
+            return w.chart, 900
+
+    monkeypatch.setattr(export_actions, "image_export_dialog", lambda window: Chosen())
+    w.run_export.dialogs = export_actions.ExportDialogs(w)
+    monkeypatch.setattr(w.run_export.dialogs, "ask_save_path", lambda *a: str(tmp_path / "chart.png"))
+    writers = []
+    real_save = export_dialog.save_png
+
+    def recording_save(image, path):
+        writers.append(threading.current_thread() is threading.main_thread())
+        real_save(image, path)
+
+    monkeypatch.setattr(export_dialog, "save_png", recording_save)
+    w.export_image()
+    qtbot.waitUntil(lambda: w.run_export.runner is None, timeout=10_000)
+    assert writers == [False]
+    with Image.open(tmp_path / "chart.png") as im:
+        assert im.width == 900
+    assert f"Saved {tmp_path / 'chart.png'} (900 × " in w.status_line_text()
