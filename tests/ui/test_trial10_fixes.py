@@ -146,3 +146,16 @@ def test_a_short_window_scrolls_the_side_panel_without_narrowing_it(make_window,
     # The scroll bar widens the panel rather than clipping the right edge of its controls.
     qtbot.waitUntil(lambda: scroll.viewport().width() >= full)
     w.grab().save(str(__import__("pathlib").Path("/tmp/trial10_shots/short_window_test.png")))
+
+
+
+def test_a_gif_caption_names_the_initialisation_as_the_window_does():
+    from kmeans_gui.cli import build_parser
+    from kmeans_gui.export.frames import caption
+    from kmeans_gui.export.source import load_source
+
+    args = build_parser().parse_args(["export-gif", "--dataset", "blobs", "--k", "3",
+                                      "--init", "tutorial-k-means++", "-o", "x.gif"])
+    source = load_source(args)
+    first = next(iter(source.steps()))
+    assert caption(first, source.k, source.init) == "Seed 1 of 3 - Tutorial: k-means++"
