@@ -159,3 +159,22 @@ def test_a_gif_caption_names_the_initialisation_as_the_window_does():
     source = load_source(args)
     first = next(iter(source.steps()))
     assert caption(first, source.k, source.init) == "Seed 1 of 3 - Tutorial: k-means++"
+
+
+def test_the_import_dialog_suggests_standardising_columns_of_very_different_spread(make_window, qtbot, tmp_path):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QApplication
+
+    rows = ["alcohol;proline;hue;kind"] + [f"{13 + i % 3},{i};{700 + 97 * i};{1 + (i % 4) / 10};a"
+                                           for i in range(10)]
+    path = tmp_path / "wine.csv"
+    path.write_text("\n".join(rows) + "\n")
+    w = make_window()
+    dialog = w.import_csv(str(path))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    summary = dialog.summary_label.text()
+    assert "spreads differ" in summary and "'proline'" in summary and "'hue'" in summary
+    check = dialog.standardize_check
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
+    assert check.isChecked() and "spreads differ" not in dialog.summary_label.text()
+    dialog.reject()
