@@ -76,8 +76,11 @@ class CsvLayout:
     numeric : tuple of bool
         Per column, whether every non-missing cell of the preview is a number.
     notes : tuple of str
-        What was noticed and handled (a byte-order mark, Latin-1 bytes). Windows line endings
-        are read silently.
+        What was noticed and handled (a byte-order mark, Latin-1 bytes, decimal commas). Windows
+        line endings are read silently.
+    decimal : {".", ","}
+        The decimal mark: "," when a file not separated by commas writes its numbers as "5,1"
+        (as European spreadsheets export them).
     """
 
     path: str
@@ -89,6 +92,7 @@ class CsvLayout:
     preview: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...]
     notes: tuple[str, ...] = ()
+    decimal: str = "."
 
     @property
     def n_columns(self) -> int:
@@ -221,15 +225,34 @@ def _guess_delimiter(lines: list[str], path: str) -> str:
     return ","  # one column, no delimiter anywhere: reading reports "one numeric column"
 
 
-def _is_number(cell: str) -> bool:
+def _is_number(cell: str, decimal: str = ".") -> bool:
     cell = cell.strip()
     if cell.lower() in MISSING_CELLS:
         return True
+    if decimal == ",":
+        cell = cell.replace(",", ".")
     try:
         float(cell)
         return True
     except ValueError:
-        return parse_grouped_number(cell) is not None
+        return decimal == "." and parse_grouped_number(cell) is not None
+
+
+def _decimal_comma_cell(cell: str) -> bool:
+    """``"5,1"`` or ``"-0,25"``: a number that only a decimal comma can explain ("1,250" could be
+    a thousands separator, and stays one)."""
+    body = cell.strip().lstrip("+-")
+    whole, comma, rest = body.partition(",")
+    fraction = rest.split("e")[0].split("E")[0]
+    return (bool(comma) and whole.isdigit() and fraction.isdigit() and _is_number(cell, ",")
+            and parse_grouped_number(cell) is None)
+
+
+def _guess_decimal(rows: list[tuple[str, ...]], delimiter: str) -> str:
+    """"," when the file is not comma-separated and some cell below the first row reads "5,1"."""
+    if delimiter == ",":
+        return "."
+    return "," if any(_decimal_comma_cell(c) for r in rows[1:] for c in r) else "."
 
 
 def parse_grouped_number(cell: str) -> float | None:
@@ -297,17 +320,20 @@ def sniff_csv(path, *, delimiter: str | None = None, has_header: bool | None = N
         raise CsvError(f"{path} has {n_columns:,} columns; at most {MAX_COLUMNS:,} are supported "
                        "(keep only the columns to cluster).")
     body = rows[1:]
+    decimal = _guess_decimal(rows, delimiter)
+    if decimal == ",":
+        notes = list(notes) + ["numbers with decimal commas (5,1) are read as 5.1"]
     if has_header is None:
-        has_header = _guess_header(rows)
+        has_header = _guess_header(rows, decimal)
     data_rows = body if has_header else rows
     if has_header:
         names = tuple(_unique_names([c.strip() or f"column {i + 1}" for i, c in enumerate(rows[0])]))
     else:
         names = tuple(f"column {i + 1}" for i in range(n_columns))
-    numeric = tuple(_looks_numeric(data_rows, i) for i in range(n_columns))
+    numeric = tuple(_looks_numeric(data_rows, i, decimal) for i in range(n_columns))
     return CsvLayout(path=path, size_bytes=size, encoding=encoding, delimiter=delimiter,
                      has_header=bool(has_header), names=names,
-                     preview=tuple(data_rows[:n_preview]), numeric=numeric, notes=tuple(notes))
+                     preview=tuple(data_rows[:n_preview]), numeric=numeric, notes=tuple(notes), decimal=decimal)
 
 
 def _delimiter_and_lines(text: str, path: str, delimiter: str | None) -> tuple[str, list[str]]:
@@ -326,19 +352,19 @@ def _delimiter_and_lines(text: str, path: str, delimiter: str | None) -> tuple[s
     return _guess_delimiter(lines, path), lines
 
 
-def _looks_numeric(rows: list[tuple[str, ...]], i: int) -> bool:
+def _looks_numeric(rows: list[tuple[str, ...]], i: int, decimal: str = ".") -> bool:
     """Every cell of column i is a number or missing, and at least one is a number."""
     cells = [r[i] for r in rows if i < len(r)]
-    return any(c.strip().lower() not in MISSING_CELLS for c in cells) and all(_is_number(c) for c in cells)
+    return any(c.strip().lower() not in MISSING_CELLS for c in cells) and all(_is_number(c, decimal) for c in cells)
 
 
-def _guess_header(rows: list[tuple[str, ...]]) -> bool:
+def _guess_header(rows: list[tuple[str, ...]], decimal: str = ".") -> bool:
     first, below = rows[0], rows[1:]
     if not below:
-        return not all(_is_number(c) and c.strip() for c in first)
+        return not all(_is_number(c, decimal) and c.strip() for c in first)
     for i, cell in enumerate(first):
-        column_numeric = all(_is_number(r[i]) for r in below if i < len(r))
-        if column_numeric and not _is_number(cell):
+        column_numeric = all(_is_number(r[i], decimal) for r in below if i < len(r))
+        if column_numeric and not _is_number(cell, decimal):
             return True
         if column_numeric and not cell.strip():
             return True  # an unnamed first column above numbers (row names exported by R)

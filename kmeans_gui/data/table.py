@@ -239,8 +239,11 @@ def _read_blocks(layout, features, label_index, steps: Progress, chunk_rows=None
 def _parse_block(lines, first_line, layout, features, label_index):
     """Rows of ``lines`` as (floats of shape (n, d), labels of shape (n,) or None)."""
     options = dict(delimiter=layout.delimiter, comments=None, quotechar='"')
+    # With decimal commas the delimiter is not a comma, so every comma is a decimal mark (labels
+    # are read from the lines as written).
+    numbers = [line.replace(",", ".") for line in lines] if layout.decimal == "," else lines
     try:
-        X = np.loadtxt(lines, usecols=features, dtype=np.float64, ndmin=2, **options)
+        X = np.loadtxt(numbers, usecols=features, dtype=np.float64, ndmin=2, **options)
         labels = None
         if label_index is not None:
             labels = np.loadtxt(lines, usecols=(label_index,), dtype=str, ndmin=1, **options)
@@ -267,21 +270,21 @@ def _parse_block_by_cell(lines, first_line, layout, features, label_index):
                 f"line {line} of {os.path.basename(layout.path)} has {len(row)} field{'s' * (len(row) != 1)} where the "
                 f"header has {n_columns} ({delimiter_name(layout.delimiter)}-separated): mixed delimiters, "
                 "or an unquoted delimiter inside a value?")
-        rows.append([_cell_value(row[j], line, layout.names[j]) for j in features])
+        rows.append([_cell_value(row[j], line, layout.names[j], layout.decimal) for j in features])
         if label_index is not None:
             labels.append(row[label_index].strip())
     X = np.array(rows, dtype=np.float64).reshape(len(rows), len(features))
     return X, (np.array(labels, dtype=str) if label_index is not None else None)
 
 
-def _cell_value(cell: str, line: int, column: str) -> float:
+def _cell_value(cell: str, line: int, column: str, decimal: str = ".") -> float:
     text = cell.strip()
     if text.lower() in MISSING_CELLS:
         return float("nan")
     try:
-        return float(text)
+        return float(text.replace(",", ".") if decimal == "," else text)
     except ValueError:
-        value = parse_grouped_number(text)
+        value = parse_grouped_number(text) if decimal == "." else None
         if value is None:
             raise CsvError(f"text in a numeric column: line {line}, column {column!r} holds {cell!r}; "
                            "fix that cell, or leave the column out of the features.") from None

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..cluster_colours import OUTLINE_HEX, UNASSIGNED_HEX, cluster_table
 from ..engine import KMeansState, uncertainty
+from ..state.params import INIT_LABELS
 from ..state.phases import is_final_assignment
 from .source import RunSource
 
@@ -66,6 +67,7 @@ def caption(state, k: int, init: str) -> str:
     "Batch 7 - 50 points"."""
     algorithm = getattr(state, "algorithm", "lloyd")
     if state.phase == "init":
+        init = INIT_LABELS.get(init, init)  # "Tutorial: k-means++", as the window names it, not its id
         seed = getattr(state, "seed", None)
         return f"Start - {init}" if seed is None else f"Seed {state.n_seeds} of {k} - {init}"
     if algorithm == "minibatch":

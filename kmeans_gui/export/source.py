@@ -195,13 +195,16 @@ class RunSource:
 
         Cheap (the arrays are the model's read-only ones, shared), so the GUI thread can call it
         and hand the source to a worker. True labels and feature names are taken when the model
-        has them (``true_labels``, ``feature_names``).
+        has them (``true_labels``, ``feature_names``), and so is its 2-D view (``projection``).
         """
         X = np.asarray(state.points, dtype=np.float64)
         p = state.params
         names = tuple(getattr(state, "feature_names", None) or _default_names(X.shape[1]))
         true_labels = getattr(state, "true_labels", None)
-        return cls(X=X, names=names, title=title, projection=_view_of(X, names), k=p.k, init=p.init, seed=p.seed,
+        # The window's view (PCA or two chosen columns) when it has one, so a GIF shows what the canvas does.
+        shown = getattr(state, "projection", None)
+        projection = shown if shown is not None and X.shape[1] > 2 and X.shape[0] >= 2 else _view_of(X, names)
+        return cls(X=X, names=names, title=title, projection=projection, k=p.k, init=p.init, seed=p.seed,
                    algorithm=p.algorithm, options=_options(p),
                    manual_centers=np.asarray(state.manual_centers) if p.init == "manual" else None,
                    true_labels=None if true_labels is None else np.asarray(true_labels),

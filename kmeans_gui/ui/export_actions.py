@@ -54,9 +54,13 @@ class ExportDialogs:
 
     def __init__(self, parent: QWidget):
         self.parent = parent
+        self.folder: str | None = None  # where the last export went: the next one starts there
 
     def ask_save_path(self, title: str, suggested: str, file_filter: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, file_filter)
+        start = os.path.join(self.folder, suggested) if self.folder else suggested
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, start, file_filter)
+        if path:
+            self.folder = os.path.dirname(os.path.abspath(path))
         return path or None
 
     def warn(self, title: str, text: str) -> None:
@@ -80,10 +84,21 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     return buttons
 
 
+def _regions_check(regions: bool, regions_off: str | None) -> QCheckBox:
+    """The "shade the regions" box; off and greyed, saying why, where regions would mislead."""
+    check = QCheckBox("Shade the Voronoi regions (hard assignments on 2-D data)")
+    check.setChecked(regions and regions_off is None)
+    if regions_off is not None:
+        check.setEnabled(False)
+        check.setToolTip(regions_off)
+    return check
+
+
 class GifOptionsDialog(QDialog):
     """Frame size, speed and regions of the GIF; :meth:`choice` -> (size, fps, regions)."""
 
-    def __init__(self, n_frames: int | None, regions: bool, parent: QWidget | None = None):
+    def __init__(self, n_frames: int | None, regions: bool, parent: QWidget | None = None,
+                 regions_off: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export run as GIF")
         self.width_spin = _spin(MIN_SIDE, MAX_SIDE, GIF_SIZE[0])
@@ -94,8 +109,7 @@ class GifOptionsDialog(QDialog):
         self.fps_spin.setSingleStep(0.5)
         self.fps_spin.setValue(GIF_FPS)
         self.fps_spin.setSuffix(" frames per second")
-        self.regions_check = QCheckBox("Shade the Voronoi regions (hard assignments on 2-D data)")
-        self.regions_check.setChecked(regions)
+        self.regions_check = _regions_check(regions, regions_off)
         size = QHBoxLayout()
         size.addWidget(self.width_spin)
         size.addWidget(QLabel("×"))
@@ -125,14 +139,13 @@ class GifOptionsDialog(QDialog):
 class FilmstripOptionsDialog(QDialog):
     """Number of panels and panel size; :meth:`choice` -> (panels, panel size, regions)."""
 
-    def __init__(self, regions: bool, parent: QWidget | None = None):
+    def __init__(self, regions: bool, parent: QWidget | None = None, regions_off: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export filmstrip")
         self.panels_spin = _spin(1, MAX_PANELS, 6, suffix="", step=1)
         self.width_spin = _spin(MIN_SIDE, 2000, PANEL_SIZE[0])
         self.height_spin = _spin(MIN_SIDE, 2000, PANEL_SIZE[1])
-        self.regions_check = QCheckBox("Shade the Voronoi regions (hard assignments on 2-D data)")
-        self.regions_check.setChecked(regions)
+        self.regions_check = _regions_check(regions, regions_off)
         self.layout_label = QLabel()
         size = QHBoxLayout()
         size.addWidget(self.width_spin)
@@ -248,6 +261,15 @@ def _csv_task(ctx, snapshot, state, points_path: str, centroids_path: str):
             f"{os.path.basename(centroids_path)} ({state.centers.shape[0]} centroids)")
 
 
+def _png_task(ctx, image, path: str):
+    # The module's save_png, looked up now: encoding a whole tab at 3x the screen takes ~0.2 s.
+    from .common import export_dialog
+
+    ctx.set_progress(0.1, f"Writing {os.path.basename(path)}…")
+    export_dialog.save_png(image, path)
+    return f"Saved {path} ({image.width()} × {image.height()})"
+
+
 # ---------------------------------------------------------------------------------------- the actions
 
 class RunExport(QObject):
@@ -289,8 +311,15 @@ class RunExport(QObject):
         """The Explore model's run, as read-only arrays and frozen parameters (shared, not copied)."""
         s = self.state
         return SimpleNamespace(points=s.points, params=s.params, manual_centers=s.manual_centers,
+                               projection=s.projection,
                                **{name: getattr(s, name) for name in ("true_labels", "feature_names", "label_names")
                                   if getattr(s, name, None) is not None})
+
+    def suggested_name(self, what: str) -> str:
+        """A file name for an export: ``iris-run.gif`` after iris.csv was imported, else ``kmeans-run.gif``."""
+        source = getattr(self.state, "source", None)
+        stem = os.path.splitext(os.path.basename(source))[0] if isinstance(source, str) and source else "kmeans"
+        return f"{stem}-{what}"
 
     def _problem(self) -> str | None:
         """Why the run cannot be exported now, in words; None when it can."""
@@ -318,11 +347,12 @@ class RunExport(QObject):
         expected = self.state.n_states if self.state.complete else None
         default_regions = bool(self.window.view_options.show_regions)
         if path is None:
-            dialog = GifOptionsDialog(expected, default_regions, self.window)
+            dialog = GifOptionsDialog(expected, default_regions, self.window,
+                                      regions_off=self.window.canvas.regions_off_reason())
 
             def chosen():
                 size_, fps_, regions_ = dialog.choice()
-                target = self.dialogs.ask_save_path("Export run as GIF", "kmeans-run.gif", "GIF animations (*.gif)")
+                target = self.dialogs.ask_save_path("Export run as GIF", self.suggested_name("run.gif"), "GIF animations (*.gif)")
                 if target:
                     self.export_gif(target, size_, fps_, regions_)
 
@@ -347,11 +377,12 @@ class RunExport(QObject):
             return
         default_regions = bool(self.window.view_options.show_regions)
         if path is None:
-            dialog = FilmstripOptionsDialog(default_regions, self.window)
+            dialog = FilmstripOptionsDialog(default_regions, self.window,
+                                            regions_off=self.window.canvas.regions_off_reason())
 
             def chosen():
                 panels_, size_, regions_ = dialog.choice()
-                target = self.dialogs.ask_save_path("Export filmstrip", "kmeans-filmstrip.png", "PNG images (*.png)")
+                target = self.dialogs.ask_save_path("Export filmstrip", self.suggested_name("filmstrip.png"), "PNG images (*.png)")
                 if target:
                     self.export_filmstrip(target, panels_, size_, regions_)
 
@@ -373,12 +404,19 @@ class RunExport(QObject):
                               "No point has a cluster yet: step the run to its first assignment, then export.")
             return
         if path is None:
-            path = self.dialogs.ask_save_path("Export points and centroids as CSV", "kmeans-points.csv",
+            path = self.dialogs.ask_save_path("Export points and centroids as CSV", self.suggested_name("points.csv"),
                                               "CSV tables (*.csv)")
             if not path:
                 return
         centroids = centroids_path_for(path)
         self._start("CSV", [path, centroids], _csv_task, self._snapshot(), current, path, centroids)
+
+    def save_image(self, image, path: str) -> None:
+        """Encode and write ``image`` (a QImage the GUI thread rendered) as a PNG on the worker."""
+        if self.runner is not None:
+            self.dialogs.warn("Export image", "An export is already in progress.")
+            return
+        self._start("image", [path], _png_task, image, path)
 
     def _ask(self, dialog: QDialog, on_accept) -> None:
         """Show ``dialog`` window-modal without blocking; ``on_accept`` runs when Save is pressed."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QFileDialog, QLineEdit, QMainWindow,
+    QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QLineEdit, QMainWindow,
     QMessageBox, QPlainTextEdit, QTabWidget, QTextEdit, QWidget,
 )
 
@@ -279,10 +279,9 @@ class MainWindow(QMainWindow):
 
     def _update_view_actions(self) -> None:
         """Regions are drawn for hard assignments only: their toggle is off elsewhere, saying why."""
-        applies = self.canvas.regions_apply()
-        self.regions_action.setEnabled(applies)
-        self.regions_action.setToolTip(
-            words.REGIONS_TIP if applies else words.regions_not_drawn(self.state.params.algorithm))
+        reason = self.canvas.regions_off_reason()
+        self.regions_action.setEnabled(reason is None)
+        self.regions_action.setToolTip(words.REGIONS_TIP if reason is None else reason)
 
     def generate(self) -> None:
         """File > Generate: a new draw of the dataset, shown on the Explore tab."""
@@ -300,6 +299,7 @@ class MainWindow(QMainWindow):
         Without ``path`` a dialog asks what to export (from the Choose k tab when it is showing,
         else from Explore) and how large, then where; with it, the Explore canvas (or with
         ``whole_tab`` the whole Explore tab) is written. ``width`` defaults to the size on screen.
+        From the dialog the PNG is encoded and written on a worker; the status line says when.
         """
         if path is None:
             from .export_actions import image_export_dialog
@@ -307,9 +307,14 @@ class MainWindow(QMainWindow):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             target, width = dialog.choice()
-            path, _ = QFileDialog.getSaveFileName(self, "Export image", "kmeans.png", "PNG images (*.png)")
+            # The same folder memory as the other exports: a canvas, then a chart, land side by side.
+            path = self.run_export.dialogs.ask_save_path("Export image", self.run_export.suggested_name("image.png"),
+                                                         "PNG images (*.png)")
             if not path:
                 return None
+            # Rendering needs the widgets (GUI thread); the slow part, PNG encoding, goes to a worker.
+            self.run_export.save_image(render_widget(target, width), path)
+            return path
         else:
             self.tabs.setCurrentWidget(self.explore)
             target = self.explore if whole_tab else self.canvas

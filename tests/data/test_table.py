@@ -272,3 +272,35 @@ def test_unknown_column_names_the_choices(tmp_path):
         load_csv(path, columns=["a", "c"])
     with pytest.raises(CsvError, match="both a feature and the label"):
         load_csv(path, columns=["a", "b"], label_column="b")
+
+
+# --- decimal commas (European spreadsheets export "5,1" in ';'-separated files) ---------------------
+
+def test_decimal_commas_in_a_semicolon_file_are_read_as_numbers(tmp_path):
+    path = write(tmp_path, 'a;b;name\n5,1;3,5;"Smith, J"\n4,9;3;setosa\n-0,25;1,0E2;setosa\n')
+    layout = sniff_csv(path)
+    assert (layout.delimiter, layout.decimal, layout.has_header) == (";", ",", True)
+    assert layout.numeric == (True, True, False)
+    assert any("decimal comma" in note for note in layout.notes)
+    table = load_csv(path, label_column="name")
+    np.testing.assert_array_equal(table.X, [[5.1, 3.5], [4.9, 3.0], [-0.25, 100.0]])
+    assert table.label_names == ("Smith, J", "setosa")  # a comma inside text is kept
+
+
+def test_decimal_commas_with_missing_cells_read_cell_by_cell(tmp_path):
+    path = write(tmp_path, "a;b\n1,5;2,5\n;3,5\n4,5;5\n")
+    table = load_csv(path, drop_nonfinite=True, chunk_rows=1)
+    np.testing.assert_array_equal(table.X, [[1.5, 2.5], [4.5, 5.0]])
+
+
+def test_decimal_points_stay_the_rule_for_comma_separated_files(tmp_path):
+    path = write(tmp_path, 'a,b\n"1,5",2\n3,4\n')
+    layout = sniff_csv(path)
+    assert layout.decimal == "." and layout.numeric == (False, True)  # "1,5" there is not 1.5
+
+
+def test_a_comma_before_three_digits_stays_a_thousands_separator(tmp_path):
+    path = write(tmp_path, 'a;b\n"1,250";2\n"3,500.5";4\n')
+    layout = sniff_csv(path)
+    assert layout.decimal == "."
+    np.testing.assert_array_equal(load_csv(path).X, [[1250, 2], [3500.5, 4]])

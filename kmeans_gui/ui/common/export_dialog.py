@@ -36,10 +36,14 @@ def render_widget(widget: QWidget, width: int) -> QImage:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.scale(scale, scale)
-    with whole_pictures():
-        widget.render(painter, QPoint(), QRegion(),
-                      QWidget.RenderFlag.DrawChildren | QWidget.RenderFlag.DrawWindowBackground)
-    painter.end()
+    try:
+        # QWidget's render, called unbound: a chart is a QGraphicsView, whose own render() takes
+        # other arguments and refused these. whole_pictures(): big data drawn in full at once.
+        with whole_pictures():
+            QWidget.render(widget, painter, QPoint(), QRegion(),
+                           QWidget.RenderFlag.DrawChildren | QWidget.RenderFlag.DrawWindowBackground)
+    finally:
+        painter.end()
     return image
 
 

@@ -20,6 +20,8 @@ waits on it so frames never pile up.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
@@ -266,8 +268,9 @@ class Canvas(QWidget):
         get free scales (the picture is a shadow either way)."""
         proj = self.state.projection
         bottom, left = proj.axis_titles
-        self.plot.setLabel("bottom", bottom)
-        self.plot.setLabel("left", left)
+        # pyqtgraph reads a label as HTML: "<1% of variance" or a column named "a<b" would vanish.
+        self.plot.setLabel("bottom", html.escape(bottom))
+        self.plot.setLabel("left", html.escape(left))
         self.viewbox.setAspectLocked(self.state.is_planar or proj.kind != "columns")
 
     def frame_all(self) -> None:
@@ -459,6 +462,12 @@ class Canvas(QWidget):
         """Voronoi regions describe nearest-centre assignment: not soft memberships or a mixture,
         and only on the plane the clustering happened in (2-D data)."""
         return self.state.params.algorithm in HARD_ALGORITHMS and self.state.is_planar
+
+    def regions_off_reason(self) -> str | None:
+        """Why regions are not drawn, in words (a soft algorithm, or n-D data); None when they apply."""
+        if self.state.params.algorithm not in HARD_ALGORITHMS:
+            return words.regions_not_drawn(self.state.params.algorithm)
+        return self.state.regions_hidden_reason
 
     def _update_regions(self) -> None:
         C = self._centres_to_show()

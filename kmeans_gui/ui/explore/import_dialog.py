@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
@@ -137,6 +138,7 @@ class ImportDialog(QDialog):
         self.standardize_check = QCheckBox("Standardise features (each to mean 0, standard deviation 1)")
         self.standardize_check.setToolTip("Use this when columns have different units or scales: k-means "
                                           "measures plain distances, so a wide column would dominate.")
+        self.standardize_check.toggled.connect(self._update_summary)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         form = QFormLayout()
@@ -312,7 +314,8 @@ class ImportDialog(QDialog):
             names = ", ".join(self.layout_.names[i] for i in features[:8]) + (", …" if len(features) > 8 else "")
             label = self.label_column()
             truth = f"; true labels from {self.layout_.names[label]!r}" if label is not None else ""
-            self.summary_label.setText(f"{len(features)} features: {names}{truth}.")
+            hint = "" if self.standardize_check.isChecked() else _spread_hint(self.layout_, features)
+            self.summary_label.setText(f"{len(features)} features: {names}{truth}.{hint}")
         self.import_button.setEnabled(self.layout_ is not None and len(features) >= 2 and not reading)
 
     # ------------------------------------------------------------------ reading on the worker
@@ -404,6 +407,39 @@ class ImportDialog(QDialog):
             self.runner.cancel()  # Esc while reading: stop reading first, close on the second press
             return
         super().reject()
+
+
+#: Columns whose spreads differ more than this (in the preview) get a hint to standardise.
+SPREAD_RATIO_HINT = 100.0
+
+
+def _spread_hint(layout: CsvLayout, features) -> str:
+    """A sentence suggesting Standardise when the preview's feature columns differ in spread more
+    than :data:`SPREAD_RATIO_HINT` times (wine's proline against its hue: k-means would see
+    proline alone); "" otherwise."""
+    spreads = {}
+    for i in features:
+        values = []
+        for row in layout.preview:
+            cell = row[i].strip() if i < len(row) else ""
+            try:
+                values.append(float(cell.replace(",", ".") if layout.decimal == "," else cell))
+            except ValueError:
+                continue
+        finite = np.asarray(values, dtype=float)
+        finite = finite[np.isfinite(finite)]
+        if finite.size >= 2 and finite.std() > 0:
+            spreads[i] = float(finite.std())
+    if len(spreads) < 2:
+        return ""
+    wide = max(spreads, key=spreads.get)
+    narrow = min(spreads, key=spreads.get)
+    ratio = spreads[wide] / spreads[narrow]
+    if ratio < SPREAD_RATIO_HINT:
+        return ""
+    return (f" Their spreads differ up to {ratio:,.0f}× ({layout.names[wide]!r} against {layout.names[narrow]!r}):"
+            f" unstandardised, the distances follow {layout.names[wide]!r} almost alone; tick Standardise to"
+            " weigh the columns alike.")
 
 
 def _column_title(name: str, numeric: bool) -> str:

@@ -19,6 +19,13 @@ SIDE_PANEL_WIDTH = 290
 BOTTOM_ROW_HEIGHT = 180
 
 
+def _fit_side_width(scroll: QScrollArea) -> None:
+    """In a short window the side panel scrolls: its scroll bar widens the panel rather than
+    taking the width from the controls (spin box arrows and buttons were cut off on the right)."""
+    bar = scroll.verticalScrollBar()
+    scroll.setMinimumWidth(SIDE_PANEL_WIDTH + (bar.sizeHint().width() if bar.maximum() > 0 else 0))
+
+
 class ExplorePage(QSplitter):
     """``canvas``, ``dataset_panel``, ``projection_panel``, ``algorithm_panel``, ``playback``, ``chart``,
     ``explain_panel``.
@@ -68,6 +75,7 @@ class ExplorePage(QSplitter):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(SIDE_PANEL_WIDTH)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.verticalScrollBar().rangeChanged.connect(lambda *_: _fit_side_width(scroll))
         return scroll
 
     def _build_right(self) -> QWidget:
