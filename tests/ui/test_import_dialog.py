@@ -234,6 +234,8 @@ def test_standardise_gives_mean_0_and_sd_1(qtbot, window, tmp_path):
     np.testing.assert_allclose(X[:, 0], (heights - 18) / np.sqrt(240 / 9))
     np.testing.assert_allclose(window.state.points, X)
     assert "standardised" in window.status_line_text()
+    # The values are no longer the file's: the names on the axes and in a CSV export say so.
+    assert window.state.feature_names == ("height (standardised)", "depth (standardised)")
 
 
 def test_nan_rows_are_offered_to_drop_saying_how_many(qtbot, window, tmp_path):

@@ -27,7 +27,9 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 def prepare_import(table: Table) -> PreparedTable:
     """``table`` checked and projected for the Explore state: slow on big tables, so run on the
     import's worker (ValueError if the state would refuse it)."""
-    return prepare_table(table.X, true_labels=table.labels, feature_names=table.columns,
+    # Standardised values are not the file's: their names say so, on the axes and in a CSV export.
+    names = tuple(f"{name} (standardised)" for name in table.columns) if table.standardized else table.columns
+    return prepare_table(table.X, true_labels=table.labels, feature_names=names,
                          source=os.path.basename(table.layout.path),
                          label_names=table.label_names if table.labels is not None else None)
 
