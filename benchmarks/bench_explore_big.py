@@ -16,7 +16,9 @@ Mini-batch to the end (``--minibatch-end``, alone with ``--skip-mem --skip-stall
 on the "large" preset, mini-batch k = 4 (300 batches, one chart point each); a new run (a new
 seed) is started and Run to end clicked at once; and a 5 ms QTimer measures the longest gap on the GUI thread until the worker
 is done and the last state is drawn (the convergence chart redraws as the batches come in), then
-Play plays the finished run from its start for a few seconds.
+Play plays the finished run from its start for a few seconds. Then the convergence chart alone, at
+its size in the window, fed 10 batches more per update up to 300 and 3,000 batches: the time of
+one update (set_series and a full paint).
 
 Memory: one run of ``AppState`` to the end with every seed's D^2 array kept (what the app did
 before: ``SEED_DISTANCE_BUDGET`` unlimited) and with the default budget; prints tracemalloc's peak
@@ -278,8 +280,40 @@ def minibatch_to_end(repeats: int = 3, play_s: float = 4.0) -> None:
     print(f"{state.n_points:,} points ('large'), minibatch k=4, {state.n_states} states: Run to end x{repeats}: "
           f"longest GUI stall {min(run_gaps):4.0f}-{max(run_gaps):4.0f} ms ({min(walls):.1f}-{max(walls):.1f} s); "
           f"Play for {play_s:.0f} s from the start: longest GUI stall {max(play_gaps):4.0f} ms")
+    chart = window.explore.chart
+    size = (chart.width(), chart.height())
     window.close()
     app.processEvents()
+    chart_alone(app, size)
+
+
+def chart_alone(app, size, step: int = 10) -> None:
+    """The convergence chart alone, fed as the worker feeds it (``step`` more batches per update):
+    the longest and median time of one update, set_series plus a full paint, for 300 and 3,000
+    batches."""
+    from kmeans_gui.ui.explore.charts import SeriesChart
+
+    chart = SeriesChart("Inertia per batch", "batch", "inertia")
+    chart.resize(*size)
+    chart.show()
+    for _ in range(5):
+        app.processEvents()
+    rng = np.random.default_rng(0)
+    for n in (300, 3000):
+        x = np.arange(n, dtype=float)
+        y = 1e6 / (1 + x) + rng.random(n) * 1e4
+        times = []
+        for m in range(step, n + 1, step):
+            t0 = time.perf_counter()
+            chart.set_series(x[:m], y[:m])
+            chart.set_cursor(x[m - 1], y[m - 1])
+            chart.viewport().repaint()
+            app.processEvents()
+            times.append(1e3 * (time.perf_counter() - t0))
+        print(f"convergence chart alone ({size[0]}x{size[1]}), {n} batches, {step} more per update: "
+              f"update + paint longest {max(times):5.1f} ms, median {np.median(times):4.1f} ms, "
+              f"total {sum(times):6.0f} ms")
+    chart.close()
 
 
 def main() -> None:
