@@ -4,13 +4,21 @@ whose colours mix the clusters'), and of a restart or a new dataset at 2M points
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_explore_big.py [--mem-n 1000000 --mem-k 50]
         [--stall-n 2000000 --stall-k 4] [--skip-mem] [--skip-stall] [--restart]
-        [--restart-n 2000000]
+        [--restart-n 2000000] [--minibatch-end]
 
 Restart (``--restart``, alone with ``--skip-mem --skip-stall``): a real window on the "large"
 preset (200,000 points); for each algorithm the k spin box is stepped up (a parameter change,
 so the run restarts) and a 5 ms QTimer measures the longest gap on the GUI thread until the new
 run's first states are on screen and the worker is done. Then, at ``--restart-n`` points, New seed
 (a restart) and Generate (a new dataset) the same way.
+
+Mini-batch to the end (``--minibatch-end``, alone with ``--skip-mem --skip-stall``): a real window
+on the "large" preset, mini-batch k = 4 (300 batches, one chart point each); a new run (a new
+seed) is started and Run to end clicked at once; and a 5 ms QTimer measures the longest gap on the GUI thread until the worker
+is done and the last state is drawn (the convergence chart redraws as the batches come in), then
+Play plays the finished run from its start for a few seconds. Then the convergence chart alone, at
+its size in the window, fed 10 batches more per update up to 300 and 3,000 batches: the time of
+one update (set_series and a full paint).
 
 Memory: one run of ``AppState`` to the end with every seed's D^2 array kept (what the app did
 before: ``SEED_DISTANCE_BUDGET`` unlimited) and with the default budget; prints tracemalloc's peak
@@ -230,6 +238,84 @@ def restart(n_big: int) -> None:
     app.processEvents()
 
 
+def minibatch_to_end(repeats: int = 3, play_s: float = 4.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from kmeans_gui.state import AppState, Params
+    from kmeans_gui.ui.main_window import MainWindow
+
+    state = AppState(params=Params(k=4, seed=0, algorithm="minibatch"))
+    state.load_dataset("large", centers=4, seed=0)
+    window = MainWindow(state)
+    window.resize(1280, 800)
+    window.show()
+    playback = window.playback
+
+    def settled():
+        return state.current is not None and not playback.computing
+
+    def at_end():
+        return settled() and state.complete and state.cursor == state.n_states - 1
+
+    _longest_gap(app, lambda: None, settled)
+    run_gaps, walls, play_gaps = [], [], []
+    for r in range(repeats):
+        def new_run_to_end(seed=r + 1):
+            state.set_params(seed=seed)  # a new run (the background worker starts it) ...
+            playback.end_button.click()  # ... and Run to end before it is done
+
+        gap, wall = _longest_gap(app, new_run_to_end, at_end, timeout_s=120)
+        run_gaps.append(gap)
+        walls.append(wall)
+    state.go_to(0)
+    t_end = [0.0]
+
+    def start_play():
+        t_end[0] = time.perf_counter() + play_s
+        playback.play()
+
+    play_gaps.append(_longest_gap(app, start_play, lambda: time.perf_counter() > t_end[0] > 0)[0])
+    playback.pause()
+    print(f"{state.n_points:,} points ('large'), minibatch k=4, {state.n_states} states: Run to end x{repeats}: "
+          f"longest GUI stall {min(run_gaps):4.0f}-{max(run_gaps):4.0f} ms ({min(walls):.1f}-{max(walls):.1f} s); "
+          f"Play for {play_s:.0f} s from the start: longest GUI stall {max(play_gaps):4.0f} ms")
+    chart = window.explore.chart
+    size = (chart.width(), chart.height())
+    window.close()
+    app.processEvents()
+    chart_alone(app, size)
+
+
+def chart_alone(app, size, step: int = 10) -> None:
+    """The convergence chart alone, fed as the worker feeds it (``step`` more batches per update):
+    the longest and median time of one update, set_series plus a full paint, for 300 and 3,000
+    batches."""
+    from kmeans_gui.ui.explore.charts import SeriesChart
+
+    chart = SeriesChart("Inertia per batch", "batch", "inertia")
+    chart.resize(*size)
+    chart.show()
+    for _ in range(5):
+        app.processEvents()
+    rng = np.random.default_rng(0)
+    for n in (300, 3000):
+        x = np.arange(n, dtype=float)
+        y = 1e6 / (1 + x) + rng.random(n) * 1e4
+        times = []
+        for m in range(step, n + 1, step):
+            t0 = time.perf_counter()
+            chart.set_series(x[:m], y[:m])
+            chart.set_cursor(x[m - 1], y[m - 1])
+            chart.viewport().repaint()
+            app.processEvents()
+            times.append(1e3 * (time.perf_counter() - t0))
+        print(f"convergence chart alone ({size[0]}x{size[1]}), {n} batches, {step} more per update: "
+              f"update + paint longest {max(times):5.1f} ms, median {np.median(times):4.1f} ms, "
+              f"total {sum(times):6.0f} ms")
+    chart.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mem-n", type=int, default=1_000_000)
@@ -240,6 +326,7 @@ def main() -> None:
     parser.add_argument("--skip-stall", action="store_true")
     parser.add_argument("--restart", action="store_true")
     parser.add_argument("--restart-n", type=int, default=2_000_000)
+    parser.add_argument("--minibatch-end", action="store_true")
     args = parser.parse_args()
     if not args.skip_mem:
         memory(args.mem_n, args.mem_k)
@@ -247,6 +334,8 @@ def main() -> None:
         stall(args.stall_n, args.stall_k)
     if args.restart:
         restart(args.restart_n)
+    if args.minibatch_end:
+        minibatch_to_end()
 
 
 if __name__ == "__main__":
