@@ -29,6 +29,18 @@ from .source import RunSource, add_source_arguments, load_source, output_problem
 __all__ = ["add_arguments", "run", "render_frames", "write_gif"]
 
 MAX_FRAMES = 200
+#: The frames are held in memory until encoded (one shared palette): a size and length needing
+#: more than this many bytes of them is refused before drawing (200 frames of 4096 x 4096 are 10 GB).
+FRAME_MEMORY = 2_000_000_000
+
+
+def frame_memory_problem(n_frames: int, size: tuple[int, int]) -> str | None:
+    """Why ``n_frames`` frames of ``size`` (width, height) are too many to hold, or None."""
+    needed = n_frames * size[0] * size[1] * 3
+    if needed <= FRAME_MEMORY:
+        return None
+    return (f"{n_frames} frames of {size[0]} x {size[1]} would need {needed / 1e9:.1f} GB of memory while "
+            f"they are drawn (at most {FRAME_MEMORY / 1e9:.0f} GB): choose a smaller size or fewer frames")
 HOLD_LAST = 3  # the last frame shows this many frame-times
 
 
@@ -67,6 +79,11 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
     frames : list of PIL.Image.Image (RGB)
     complete : bool
         False when the run had more half-steps than ``max_frames``.
+
+    Raises
+    ------
+    ValueError
+        When the frames drawn so far and the next would need more than :data:`FRAME_MEMORY`.
     """
     painter = StatePainter(source, size, regions=regions)
     frames: list[Image.Image] = []
@@ -78,6 +95,9 @@ def render_frames(source: RunSource, size: tuple[int, int], *, regions: bool = T
         if len(frames) == max_frames:
             complete = False
             break
+        problem = frame_memory_problem(len(frames) + 1, size)
+        if problem:  # the run is longer than its size allows: stop before memory runs out
+            raise ValueError(problem)
         moved_from = previous if state.phase == "update" else None
         frames.append(painter.render(state, caption(state, source.k, source.init), detail(state), moved_from))
         previous = state.centers

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..export.filmstrip import MAX_PANELS, grid_shape
-from ..export.gif import MAX_FRAMES
+from ..export.gif import MAX_FRAMES, frame_memory_problem
 from .common.export_dialog import ExportDialog
 from .common.tasks import TaskRunner
 
@@ -38,9 +38,6 @@ GIF_SIZE = (960, 640)
 GIF_FPS = 4.0
 PANEL_SIZE = (400, 300)
 MIN_SIDE, MAX_SIDE = 160, 4096
-#: The GIF's frames are held in memory until encoded (one shared palette): refuse a size and
-#: length that would need more than this many bytes of them.
-FRAME_MEMORY = 2_000_000_000
 
 
 def centroids_path_for(points_path: str) -> str:
@@ -360,11 +357,9 @@ class RunExport(QObject):
             return
         size = size or GIF_SIZE
         n_frames = min(expected or MAX_FRAMES, MAX_FRAMES)
-        if n_frames * size[0] * size[1] * 3 > FRAME_MEMORY:
-            self.dialogs.warn("Export run as GIF",
-                              f"{n_frames} frames of {size[0]} × {size[1]} would need "
-                              f"{n_frames * size[0] * size[1] * 3 / 1e9:.1f} GB of memory while they are drawn "
-                              f"(at most {FRAME_MEMORY / 1e9:.0f} GB): choose a smaller frame size.")
+        problem = frame_memory_problem(n_frames, size)
+        if problem:
+            self.dialogs.warn("Export run as GIF", problem.replace(" x ", " × ") + ".")
             return
         fps = GIF_FPS if fps is None else fps
         regions = default_regions if regions is None else regions

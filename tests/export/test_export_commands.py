@@ -140,6 +140,16 @@ def test_bad_options_exit_2_with_one_line(tmp_path, capsys, argv, message, monke
     assert not (tmp_path / "out.x").exists()
 
 
+def test_a_run_too_long_for_its_frame_size_stops_before_memory_runs_out(tmp_path, capsys, monkeypatch):
+    from kmeans_gui.export import gif
+
+    monkeypatch.setattr(gif, "FRAME_MEMORY", 3 * 960 * 640 * 3)  # three frames' worth
+    assert main(["export-gif", "--size", "960x640", "-o", str(tmp_path / "run.gif")]) == 2
+    err = capsys.readouterr().err
+    assert "4 frames of 960 x 640 would need" in err and "choose a smaller size" in err and err.count("\n") == 1
+    assert not (tmp_path / "run.gif").exists()
+
+
 def test_bad_table_and_k(tmp_path, table4d, capsys):
     out = str(tmp_path / "o.gif")
     few = tmp_path / "few.csv"

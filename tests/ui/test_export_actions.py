@@ -184,15 +184,15 @@ def test_a_failed_write_says_so_and_keeps_the_old_file(qtbot, make_window, tmp_p
 
 
 def test_a_gif_too_big_for_memory_is_refused_before_drawing(qtbot, make_window, tmp_path, monkeypatch):
-    from kmeans_gui.ui import export_actions
+    from kmeans_gui.export import gif
 
-    monkeypatch.setattr(export_actions, "FRAME_MEMORY", 10_000_000)
+    monkeypatch.setattr(gif, "FRAME_MEMORY", 10_000_000)
     w = make_window()
     w.state.ensure_all()
     export = w.run_export
     export.dialogs = SaveTo(tmp_path / "big.gif")
     export.export_gif(str(tmp_path / "big.gif"), size=(1000, 1000))
-    assert export.runner is None and "choose a smaller frame size" in export.dialogs.warnings[0][1]
+    assert export.runner is None and "choose a smaller size" in export.dialogs.warnings[0][1]
     assert f"{w.state.n_states} frames of 1000 × 1000" in export.dialogs.warnings[0][1]
     assert not os.listdir(tmp_path)
 
