@@ -2,6 +2,7 @@
 (issue 12: a parameter change on the 200,000-point preset stalled the window 100-165 ms)."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -157,3 +158,35 @@ def test_run_to_end_takes_back_a_job_no_worker_took_up_instead_of_waiting_for_ev
     worker.join(20)
     assert done.is_set() and state.complete and state.current.is_final
     assert job.run() == 0  # a worker that comes late finds it halted and leaves the generator alone
+
+
+def test_points_drawn_while_a_big_dataset_is_made_are_not_replaced_by_it(make_window, qtbot, big, monkeypatch):
+    import kmeans_gui.ui.explore.panels.dataset as dataset_panel
+    from conftest import wait_for_settled_view
+    from mw_helpers import click_data
+
+    monkeypatch.setattr(dataset_panel, "BACKGROUND_DATASET_POINTS", 2000)
+    real_make = dataset_panel.make_labelled_dataset
+
+    def slow_make(name, **options):
+        time.sleep(0.3)  # the user clicks before it is made
+        return real_make(name, **options)
+
+    monkeypatch.setattr(dataset_panel, "make_labelled_dataset", slow_make)
+    w = make_window()
+    panel, state = w.dataset_panel, w.state
+    messages = []
+    panel.message.connect(messages.append)
+    wait_for_settled_view(qtbot, w.canvas)
+    panel.n_spin.setFocus()
+    panel.n_spin.selectAll()
+    qtbot.keyClicks(panel.n_spin, "2500")
+    qtbot.keyClick(panel.n_spin, Qt.Key.Key_Return)
+    assert messages[-1] == "Making the dataset: 2,500 points…"
+    click_data(qtbot, w.canvas, 0.0, 0.0)
+    assert state.n_points == 61
+    drawn = state.points
+    panel.runner.wait(10)
+    qtbot.waitUntil(lambda: messages[-1].endswith("Choose it again to show it."), timeout=10_000)
+    assert messages[-1].startswith("Blobs was not shown: the data changed while it was being made")
+    assert state.points is drawn  # the point just drawn is still there, nothing replaced
