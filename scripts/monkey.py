@@ -110,6 +110,7 @@ class Monkey:
     def step(self) -> None:
         weights = np.array([w for w, _ in self.actions()], dtype=float)
         _, action = self.actions()[self.rng.choice(len(weights), p=weights / weights.sum())]
+        self._await_dataset()
         state = self.window.state
         before = (state.n_points, state.data_version)
         self._points_before = state.points  # read-only: kept as it is, never changed in place
@@ -125,6 +126,14 @@ class Monkey:
             self.step()
             if progress_every and (i + 1) % progress_every == 0:
                 print(f"  {i + 1:,} actions, {self.window.state.n_points:,} points", flush=True)
+
+    def _await_dataset(self) -> None:
+        """A user who asked for a big dataset sees it arrive before acting again (it is made on a
+        worker; arriving inside the next action, it would be taken for that action's doing)."""
+        end = time.monotonic() + 60
+        while self.window.dataset_panel.making_dataset and time.monotonic() < end:
+            self.app.processEvents()
+            time.sleep(0.005)
 
     def settle(self) -> None:
         self.app.processEvents()
@@ -239,7 +248,8 @@ class Monkey:
                 if n and (labels.min() < 0 or labels.max() >= current.centers.shape[0]):
                     self.fail(description, f"a label names no centre (labels {labels.min()}..{labels.max()}, "
                                            f"{current.centers.shape[0]} centres)")
-        elif n >= state.params.k and state.needs_centers == 0 and state.error is None:
+        elif n >= state.params.k and state.needs_centers == 0 and state.error is None and not state.starting:
+            # (starting: big data's first states come from a worker, a moment later)
             self.fail(description, "points enough for a run, but no run")
         if state.data_version == version_before:
             if n != n_before:

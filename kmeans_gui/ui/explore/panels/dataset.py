@@ -125,6 +125,11 @@ class DatasetPanel(QGroupBox):
         self._on_points_change()
         self._update_enabled()
 
+    @property
+    def making_dataset(self) -> bool:
+        """Whether a big dataset asked for is still being made on the worker."""
+        return self._pending is not None
+
     def shutdown(self) -> None:
         """Stop the worker (the page calls this when the window closes)."""
         self._pending = None
