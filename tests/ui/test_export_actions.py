@@ -155,6 +155,32 @@ def test_csv_before_any_assignment_says_why_and_writes_nothing(qtbot, make_windo
     assert not os.listdir(tmp_path) and export.runner is None
 
 
+def test_a_csv_export_cancelled_as_it_writes_leaves_both_files_or_none(make_window, tmp_path):
+    """A cancel says "nothing was written": it must not land between the points and the centroids."""
+    from kmeans_gui.engine.progress import Cancelled
+    from kmeans_gui.ui.export_actions import _csv_task
+
+    class CancelOnceStarted:  # the user presses Cancel as the writing begins
+        cancelled = False
+
+        def set_progress(self, fraction, message=""):
+            self.cancelled = True
+
+        def check_cancelled(self):
+            if self.cancelled:
+                raise Cancelled()
+
+    w = make_window()
+    w.state.run_to_end()
+    points, centroids = str(tmp_path / "p.csv"), str(tmp_path / "p-centroids.csv")
+    try:
+        _csv_task(CancelOnceStarted(), w.run_export._snapshot(), w.state.current, points, centroids)
+    except Cancelled:
+        assert os.listdir(tmp_path) == []
+    else:
+        assert sorted(os.listdir(tmp_path)) == ["p-centroids.csv", "p.csv"]
+
+
 def test_cancel_mid_render_leaves_no_file_and_no_thread(qtbot, make_window, tmp_path):
     rng = np.random.default_rng(0)
     w = make_window(points=rng.normal(size=(3000, 2)), k=8, init="random")
