@@ -35,7 +35,7 @@ from ..common.style import BACKGROUND, style_axes
 from .ellipses import EllipseLayer
 from .memberships import membership_rgb
 from .paint_jobs import PaintJob
-from .point_cloud import PointCloudItem, column_bounds
+from .point_cloud import PointCloudItem
 from .regions import region_labels
 
 __all__ = ["Canvas", "EditViewBox"]
