@@ -235,10 +235,6 @@ class PointCloudItem(pg.GraphicsObject):
         thread outlives the window."""
         self._jobs.wait(5.0)
 
-    def wait_for_raster(self, timeout: float | None = None) -> bool:
-        """Block until the worker's raster is made (its result still arrives as an event)."""
-        return self._jobs.wait(timeout)
-
     def _wants_worker(self, t, W: int, H: int, dpr: float) -> bool:
         if len(self._xy) < self.worker_min_points:
             return False
