@@ -157,3 +157,28 @@ def test_run_to_end_takes_back_a_job_no_worker_took_up_instead_of_waiting_for_ev
     worker.join(20)
     assert done.is_set() and state.complete and state.current.is_final
     assert job.run() == 0  # a worker that comes late finds it halted and leaves the generator alone
+
+
+def test_a_table_loaded_while_a_big_dataset_is_made_is_not_replaced_by_it(make_window, qtbot, monkeypatch):
+    """The dataset still coming was chosen before the table (an import, a dropped CSV): the
+    newer data stay."""
+    import kmeans_gui.ui.explore.panels.dataset as dataset_panel
+
+    monkeypatch.setattr(dataset_panel, "BACKGROUND_DATASET_POINTS", 2000)
+    release = threading.Event()
+    real_make = dataset_panel.make_labelled_dataset
+
+    def held_make(name, **options):
+        release.wait(10)
+        return real_make(name, **options)
+
+    monkeypatch.setattr(dataset_panel, "make_labelled_dataset", held_make)
+    w = make_window()
+    panel, state = w.dataset_panel, w.state
+    panel.n_spin.setValue(2500)  # made on the worker, held there
+    table = np.random.default_rng(0).normal(size=(30, 3))
+    state.set_table(table, source="t.csv")
+    release.set()
+    panel.runner.wait(10)
+    qtbot.wait(50)  # the worker's result, if any, is delivered
+    assert state.source == "t.csv" and state.n_points == 30

@@ -131,6 +131,11 @@ class DatasetPanel(QGroupBox):
 
     def _on_points_change(self) -> None:
         """Show the options of the dataset now loaded (it may come from the command line or a session)."""
+        if self._pending is not None:
+            # New data (an import, a session, an undo) came after the dataset still being made:
+            # the older choice must not replace them when it arrives.
+            self.runner.cancel(emit=False)
+            self._pending = None
         self._show_drawing_offered()
         self._show_table_item()
         d = self.state.dataset
