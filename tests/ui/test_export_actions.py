@@ -260,3 +260,32 @@ def test_window_run_matches_the_source_the_worker_builds(make_window):
     source = RunSource.from_explore(w.run_export._snapshot())
     assert [s.phase for s in source.steps()] == [s.phase for s in w.state.history]
 
+
+
+def test_one_feature_data_export_along_their_line_as_the_canvas_draws_them(qtbot, make_window, tmp_path):
+    """Explore takes 1-D tables (drawn along a line); its exports must too, and say what the view is."""
+    from kmeans_gui.export.frames import StatePainter
+
+    rng = np.random.default_rng(0)
+    w = make_window()
+    w.state.set_table(np.r_[rng.normal(size=(20, 1)), 6 + rng.normal(size=(20, 1))], feature_names=["width"])
+    w.state.set_params(k=2)
+    w.state.run_to_end()
+    source = RunSource.from_explore(w.run_export._snapshot())
+    assert source.projection.kind == "line"
+    np.testing.assert_array_equal(source.projection.transform(source.X), w.state.view_points)
+    notes = []
+
+    class Recording:
+        def textlength(self, text, font=None):
+            return 10.0
+
+        def text(self, xy, text, **kwargs):
+            notes.append(text)
+
+    StatePainter(source, (400, 300))._view_note(Recording(), "Iteration 1", 1000.0)
+    assert notes == ["1-D data, drawn along a line, so no regions"]
+    export = w.run_export
+    export.export_filmstrip(str(tmp_path / "strip.png"), 4, (200, 160))
+    wait_done(qtbot, export)
+    assert export.last_result.startswith("Saved strip.png") and os.path.exists(tmp_path / "strip.png")
