@@ -40,7 +40,7 @@ class Progress:
     should_stop : ShouldStop, optional
     total : float
         The job's size, in units of work or any cost measure that :meth:`step` and :meth:`part`
-        count in; at most fractions are reported with one of 1.
+        count in; the fraction reported is done / total, clipped to 0..1.
     """
 
     def __init__(self, progress: ProgressCallback | None = None, should_stop: ShouldStop | None = None,

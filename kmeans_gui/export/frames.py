@@ -216,9 +216,14 @@ class StatePainter:
     def _view_note(self, draw: ImageDraw.ImageDraw, title: str, room: float) -> None:
         """Say, on n-D data, that this is a projection and why no regions are drawn."""
         d = self.source.X.shape[1]
-        how = "PCA" if self.source.projection.kind == "pca" else "two-column"
+        kind = self.source.projection.kind
         f = font(self.small_size)
-        for note in (f"{d}-D data, clustered in {d}-D; {how} view, so no regions", f"{d}-D data, {how} view"):
+        if kind == "line":
+            notes = ("1-D data, drawn along a line, so no regions", "1-D data, along a line")
+        else:
+            how = "PCA" if kind == "pca" else "two-column"
+            notes = (f"{d}-D data, clustered in {d}-D; {how} view, so no regions", f"{d}-D data, {how} view")
+        for note in notes:
             w = draw.textlength(note, font=f)
             if draw.textlength(title, font=font(self.caption_size)) + w + 24 <= room:
                 draw.text((self.width - self.right - w, max(2, self.caption_size // 4) + 4), note, fill=_MUTED, font=f)

@@ -203,7 +203,8 @@ class RunSource:
         true_labels = getattr(state, "true_labels", None)
         # The window's view (PCA or two chosen columns) when it has one, so a GIF shows what the canvas does.
         shown = getattr(state, "projection", None)
-        projection = shown if shown is not None and X.shape[1] > 2 and X.shape[0] >= 2 else _view_of(X, names)
+        # 1-D data too: the window draws them along a line, which _view_of cannot fit.
+        projection = shown if shown is not None and X.shape[1] != 2 else _view_of(X, names)
         return cls(X=X, names=names, title=title, projection=projection, k=p.k, init=p.init, seed=p.seed,
                    algorithm=p.algorithm, options=_options(p),
                    manual_centers=np.asarray(state.manual_centers) if p.init == "manual" else None,

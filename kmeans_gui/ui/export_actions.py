@@ -250,9 +250,11 @@ def _csv_task(ctx, snapshot, state, points_path: str, centroids_path: str):
     from ..export.run_csv import write_state_csv
 
     source = _source(snapshot)
+    # The last chance to cancel: once the points are written the centroids (k rows) follow, so a
+    # cancel never leaves the points without their centroids under "nothing was written".
+    ctx.check_cancelled()
     ctx.set_progress(0.1, "Writing the points…")
     write_state_csv(source, state, points_path, None)
-    ctx.check_cancelled()
     write_state_csv(source, state, None, centroids_path)
     return (f"Saved {os.path.basename(points_path)} ({source.X.shape[0]:,} points with their clusters) and "
             f"{os.path.basename(centroids_path)} ({state.centers.shape[0]} centroids)")

@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
             ev.connect(self._update_status)
         for ev in (self.state.events.points, self.state.events.run):
             ev.connect(self._update_edit_actions)
-        self.state.events.params.connect(self._update_view_actions)
+        # Regions apply by algorithm (params) and by the data's width (points: n-D data hides them).
+        for ev in (self.state.events.params, self.state.events.points):
+            ev.connect(self._update_view_actions)
         self._update_status()
         self._update_edit_actions()
         self._update_view_actions()

@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 from ..data.datasets import DATASETS
-from ..export.source import add_table_arguments, load_source
+from ..export.source import add_table_arguments, load_source, variant_options
 from ..state import INIT_LABELS
 from ..state.params import ALGORITHM_LABELS, COVARIANCE_LABELS
 from .common.pictures import whole_pictures
@@ -101,7 +101,7 @@ def render(args: argparse.Namespace):
     scratch = tempfile.TemporaryDirectory(prefix="kmeans-gui-snapshot-")
     window.learn.dock.settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.Format.IniFormat)
     try:
-        window.state.set_params(**_variant_params(args))
+        window.state.set_params(**variant_options(args))
         if table is not None:
             # In full dimension, as the window's own import: the canvas shows the table's projection.
             window.state.set_table(table.X, true_labels=table.true_labels, feature_names=table.names,
@@ -168,22 +168,6 @@ def render(args: argparse.Namespace):
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
         scratch.cleanup()
-
-
-def _variant_params(args: argparse.Namespace) -> dict:
-    """The algorithm and its own parameters from the options; ValueError for one that does not
-    apply to the chosen algorithm (a --beta for mini-batch says nothing about the picture)."""
-    algorithm = getattr(args, "algorithm", "lloyd") or "lloyd"
-    out = {"algorithm": algorithm}
-    for option, name, applies_to in (("batch", "batch_size", "minibatch"), ("beta", "beta", "soft"),
-                                     ("covariance", "covariance", "gmm")):
-        value = getattr(args, option, None)
-        if value is None:
-            continue
-        if algorithm != applies_to:
-            raise ValueError(f"--{option} applies to --algorithm {applies_to} only (not {algorithm})")
-        out[name] = value
-    return out
 
 
 # A lesson's tab name -> the window's page (a lesson says "lab"; the page is the Failures lab).

@@ -69,6 +69,19 @@ def test_back_to_2d_data_draws_regions_and_takes_clicks_again(make_window, qtbot
     assert w.state.n_points == n + 1 and w.dataset_panel.brush_check.isEnabled()
 
 
+def test_the_regions_toggle_is_disabled_on_nd_data_and_says_why(make_window, qtbot):
+    """Loading 4-D data changes the points, not the algorithm: the toggle must follow it too."""
+    w = make_window()
+    action = w.regions_action
+    assert action.isEnabled()
+    choose_iris(qtbot, w)
+    assert w.state.params.algorithm == "lloyd"
+    assert not action.isEnabled() and "the clustering is in 4-D" in action.toolTip()
+    w.state.undo()
+    wait_for_settled_view(qtbot, w.canvas)
+    assert action.isEnabled() and "4-D" not in action.toolTip()
+
+
 def test_the_view_panel_shows_two_chosen_columns(make_window, qtbot):
     w = make_window()
     choose_iris(qtbot, w)

@@ -155,6 +155,32 @@ def test_csv_before_any_assignment_says_why_and_writes_nothing(qtbot, make_windo
     assert not os.listdir(tmp_path) and export.runner is None
 
 
+def test_a_csv_export_cancelled_as_it_writes_leaves_both_files_or_none(make_window, tmp_path):
+    """A cancel says "nothing was written": it must not land between the points and the centroids."""
+    from kmeans_gui.engine.progress import Cancelled
+    from kmeans_gui.ui.export_actions import _csv_task
+
+    class CancelOnceStarted:  # the user presses Cancel as the writing begins
+        cancelled = False
+
+        def set_progress(self, fraction, message=""):
+            self.cancelled = True
+
+        def check_cancelled(self):
+            if self.cancelled:
+                raise Cancelled()
+
+    w = make_window()
+    w.state.run_to_end()
+    points, centroids = str(tmp_path / "p.csv"), str(tmp_path / "p-centroids.csv")
+    try:
+        _csv_task(CancelOnceStarted(), w.run_export._snapshot(), w.state.current, points, centroids)
+    except Cancelled:
+        assert os.listdir(tmp_path) == []
+    else:
+        assert sorted(os.listdir(tmp_path)) == ["p-centroids.csv", "p.csv"]
+
+
 def test_cancel_mid_render_leaves_no_file_and_no_thread(qtbot, make_window, tmp_path):
     rng = np.random.default_rng(0)
     w = make_window(points=rng.normal(size=(3000, 2)), k=8, init="random")
@@ -234,3 +260,32 @@ def test_window_run_matches_the_source_the_worker_builds(make_window):
     source = RunSource.from_explore(w.run_export._snapshot())
     assert [s.phase for s in source.steps()] == [s.phase for s in w.state.history]
 
+
+
+def test_one_feature_data_export_along_their_line_as_the_canvas_draws_them(qtbot, make_window, tmp_path):
+    """Explore takes 1-D tables (drawn along a line); its exports must too, and say what the view is."""
+    from kmeans_gui.export.frames import StatePainter
+
+    rng = np.random.default_rng(0)
+    w = make_window()
+    w.state.set_table(np.r_[rng.normal(size=(20, 1)), 6 + rng.normal(size=(20, 1))], feature_names=["width"])
+    w.state.set_params(k=2)
+    w.state.run_to_end()
+    source = RunSource.from_explore(w.run_export._snapshot())
+    assert source.projection.kind == "line"
+    np.testing.assert_array_equal(source.projection.transform(source.X), w.state.view_points)
+    notes = []
+
+    class Recording:
+        def textlength(self, text, font=None):
+            return 10.0
+
+        def text(self, xy, text, **kwargs):
+            notes.append(text)
+
+    StatePainter(source, (400, 300))._view_note(Recording(), "Iteration 1", 1000.0)
+    assert notes == ["1-D data, drawn along a line, so no regions"]
+    export = w.run_export
+    export.export_filmstrip(str(tmp_path / "strip.png"), 4, (200, 160))
+    wait_done(qtbot, export)
+    assert export.last_result.startswith("Saved strip.png") and os.path.exists(tmp_path / "strip.png")

@@ -63,7 +63,7 @@ def test_per_point_colours_are_drawn_as_given_with_the_outline_around_them(qtbot
 
 
 def test_column_bounds_are_numpys_per_column_min_and_max():
-    from kmeans_gui.ui.explore.point_cloud import column_bounds
+    from kmeans_gui.state.table_data import column_bounds
 
     X = np.random.default_rng(0).normal(size=(1001, 2)) * [3.0, 1e-3]
     for arr in (X, np.asfortranarray(X), X[::3], np.array([[5.0, -2.0]])):

@@ -112,6 +112,23 @@ def test_big_data_soft_colours_are_mixed_on_a_worker_and_kept_per_state(qtbot, m
     qtbot.waitUntil(lambda: not canvas._membership_job.busy, timeout=5000)
 
 
+def test_soft_colours_mixed_on_the_worker_are_not_mixed_again_before_a_grab(qtbot, make_window, monkeypatch):
+    """Once the worker's mix is on screen nothing stands in: finish_drawing has nothing to redo."""
+    import kmeans_gui.ui.explore.canvas as canvas_module
+
+    w = make_window(algorithm="soft", beta=0.05)
+    canvas = w.canvas
+    canvas.membership_worker_min_points = 1  # as 200,000 points would, at a test's size
+    click_step(qtbot, w)
+    qtbot.waitUntil(lambda: canvas.points.argb is not None and not canvas._membership_job.busy, timeout=5000)
+    shown = canvas.points.argb.copy()
+    mixed_here = []
+    monkeypatch.setattr(canvas_module, "_mix_memberships", lambda *a: mixed_here.append(a) or (None, None, None))
+    canvas.finish_drawing()
+    assert mixed_here == []
+    np.testing.assert_array_equal(canvas.points.argb, shown)
+
+
 def test_beta_slider_positions_are_a_log_scale():
     assert position_to_beta(0) == 0.01 and position_to_beta(beta_to_position(100.0)) == 100.0
     assert position_to_beta(beta_to_position(1.0)) == 1.0

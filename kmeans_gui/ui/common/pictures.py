@@ -1,8 +1,9 @@
 """Pictures taken of widgets (exports, snapshots) get the whole drawing at once.
 
-On screen, a widget may draw something big over a few event-loop turns (the Explore canvas draws
-a million points a slice per turn, so the window stays responsive); a picture taken for a file
-has no later turns, so while :func:`whole_pictures` is active such widgets draw in full.
+On screen, a widget may show a stand-in while the real drawing is made on a worker (the Explore
+canvas draws a subsample of a million points, and soft colours as hard ones, until the worker's
+raster and mix arrive: see ``ui/explore/paint_jobs.py``); a picture taken for a file has no
+later turns to receive them, so while :func:`whole_pictures` is active such widgets draw in full.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _depth = 0
 
 @contextmanager
 def whole_pictures() -> Iterator[None]:
-    """While active, widgets that draw over several turns on screen draw in full at once."""
+    """While active, widgets that show stand-ins on screen draw the final picture at once."""
     global _depth
     _depth += 1
     try:

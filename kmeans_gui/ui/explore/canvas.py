@@ -35,7 +35,7 @@ from ..common.style import BACKGROUND, style_axes
 from .ellipses import EllipseLayer
 from .memberships import membership_rgb
 from .paint_jobs import PaintJob
-from .point_cloud import PointCloudItem, column_bounds
+from .point_cloud import PointCloudItem
 from .regions import region_labels
 
 __all__ = ["Canvas", "EditViewBox"]
@@ -385,6 +385,9 @@ class Canvas(QWidget):
     def _on_memberships_mixed(self, result) -> None:
         self._membership_cache = [result] + self._membership_cache[: MEMBERSHIP_CACHE_STATES - 1]
         if self._memberships_pending is not None:
+            # Shown from the cache now, or mixed next: pending again only in the second case (a
+            # stale one would be mixed again before every grab).
+            self._memberships_pending = None
             self._show_memberships(self.state.current)  # the state mixed, or the one shown since
 
     def _centres_to_show(self) -> np.ndarray:

@@ -295,14 +295,6 @@ class ImportDialog(QDialog):
     def label_column(self) -> int | None:
         return self.label_combo.currentData()
 
-    def set_features(self, columns) -> None:
-        """Tick exactly ``columns`` (0-based indices), as clicks on the list would."""
-        wanted = set(columns)
-        for r in range(self.features_list.count()):
-            item = self.features_list.item(r)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
-                               else Qt.CheckState.Unchecked)
-
     def _update_summary(self, *_args) -> None:
         features = self.feature_columns() if self.layout_ is not None else ()
         reading = self.runner.is_running()

@@ -107,7 +107,6 @@ class DatasetPanel(QGroupBox):
         self._shown: tuple[dict, int] | None = None  # (options, data version) of the data last loaded here
         self._dataset_choice = self.dataset_combo.currentData()  # chosen before a table's item showed
         self._pending: tuple[str, int | None, dict] | None = None  # (name, k, options) being made on the worker
-        self._pending_version = -1  # the data version when it was asked for
         self.runner = TaskRunner(self)
         self.runner.finished.connect(self._on_made)
         self.runner.failed.connect(self._on_make_failed)
@@ -137,6 +136,13 @@ class DatasetPanel(QGroupBox):
 
     def _on_points_change(self) -> None:
         """Show the options of the dataset now loaded (it may come from the command line or a session)."""
+        if self._pending is not None:
+            # New data (points drawn, an import, a session, an undo) came after the dataset still
+            # being made: they are the user's latest wish, which the older choice must not replace.
+            self.runner.cancel(emit=False)
+            name, self._pending = self._pending[0], None
+            self.message.emit(f"{DATASETS[name].label} will not be shown: the data changed while it was being "
+                              "made. Choose it again to show it.")
         self._show_drawing_offered()
         self._show_table_item()
         d = self.state.dataset
@@ -242,7 +248,7 @@ class DatasetPanel(QGroupBox):
         if size >= BACKGROUND_DATASET_POINTS:
             if self._pending == (name, k, opts):
                 return  # already being made
-            self._pending, self._pending_version = (name, k, opts), self.state.data_version
+            self._pending = (name, k, opts)
             self.message.emit(f"Making the dataset: {size:,} points…")
             self.runner.submit(_make_dataset, name, opts)
             return
@@ -255,12 +261,6 @@ class DatasetPanel(QGroupBox):
             return
         name, k, opts = self._pending
         self._pending = None
-        if self.state.data_version != self._pending_version:
-            # Points drawn, a session opened or a table imported since: that is the user's latest
-            # wish, and a dataset arriving now would replace it.
-            self.message.emit(f"{DATASETS[name].label} was not shown: the data changed while it was being "
-                              "made. Choose it again to show it.")
-            return
         self._show(name, k, opts, made)
 
     def _on_make_failed(self, message: str) -> None:
