@@ -40,6 +40,15 @@ PANEL_SIZE = (400, 300)
 MIN_SIDE, MAX_SIDE = 160, 4096
 
 
+def _file_stamp(path: str):
+    """What tells whether an export changed ``path``: its (size, modification time), or None."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
 def centroids_path_for(points_path: str) -> str:
     """Where the centroids go beside the points: ``run.csv`` -> ``run-centroids.csv``."""
     stem, suffix = os.path.splitext(points_path)
@@ -427,7 +436,7 @@ class RunExport(QObject):
     def _start(self, what: str, paths: list[str], fn, *args) -> None:
         self.runner = TaskRunner(self)
         self.runner.connect_handlers(self)
-        self._job = {"what": what, "paths": paths}
+        self._job = {"what": what, "paths": paths, "before": {path: _file_stamp(path) for path in paths}}
         dialog = QProgressDialog(f"Exporting the {what}…", "Cancel", 0, 1000, self.window)
         dialog.setWindowTitle(f"Export {what}")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -463,8 +472,12 @@ class RunExport(QObject):
         job = self._job or {"what": "file", "paths": ["the file"]}
         self._end()
         self.last_result = None
+        # Each file is written atomically, but a pair (points, then centroids) may fail half-way.
+        written = [path for path, stamp in job.get("before", {}).items() if _file_stamp(path) != stamp]
+        outcome = (f"{', '.join(written)} {'was' if len(written) == 1 else 'were'} written; the rest was not."
+                   if written else "Nothing was written.")
         self.dialogs.warn(f"Export {job['what']} failed",
-                          f"Could not write {', '.join(job['paths'])}:\n{message}\n\nNothing was written.")
+                          f"Could not write {', '.join(job['paths'])}:\n{message}\n\n{outcome}")
 
     def _on_cancelled(self) -> None:
         job = self._job or {"what": "export"}

@@ -209,6 +209,21 @@ def test_a_failed_write_says_so_and_keeps_the_old_file(qtbot, make_window, tmp_p
     assert not (tmp_path / "missing-folder").exists()
 
 
+def test_a_csv_pair_failing_half_way_says_which_file_was_written(qtbot, make_window, tmp_path):
+    w = make_window()
+    w.state.run_to_end()
+    export = w.run_export
+    points = tmp_path / "run.csv"
+    (tmp_path / "run-centroids.csv").mkdir()  # the centroids cannot be written there
+    export.dialogs = SaveTo(points)
+    export.export_csv(str(points))
+    wait_done(qtbot, export)
+    title, text = export.dialogs.warnings[0]
+    assert title == "Export CSV failed"
+    assert text.endswith(f"{points} was written; the rest was not.")  # not "Nothing was written."
+    assert points.exists()
+
+
 def test_a_gif_too_big_for_memory_is_refused_before_drawing(qtbot, make_window, tmp_path, monkeypatch):
     from kmeans_gui.export import gif
 
