@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
             return
         self._message_timer.stop()
         self.run_export.shutdown()
-        self.csv_import.shutdown()
+        self.csv_import.shutdown(wait=True)
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             shutdown = getattr(widget, "shutdown", None)

@@ -421,9 +421,11 @@ def test_closing_the_window_while_reading_stops_the_worker(qtbot, window, tmp_pa
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert first_block.wait(5)
     closed = watch_closing(dialog)
+    runner = dialog.runner
+    threading.Timer(0.2, go_on.set).start()  # the read goes on to its next block, and stops there
     window.close()
-    go_on.set()
     assert closed == [QDialog.DialogCode.Rejected] and window.csv_import.dialog is None
+    assert runner.wait(0)  # the read returned before the window finished closing
 
 
 # ---------------------------------------------------------------- the menu and drag and drop

@@ -110,8 +110,13 @@ class CsvImport(QObject):
             self.dialog = None
         dialog.deleteLater()
 
-    def shutdown(self) -> None:
-        """Close the dialog and stop its reading (the window calls this when it closes)."""
+    def shutdown(self, wait: bool = False) -> None:
+        """Close the dialog and stop its reading. ``wait`` (the window closing): also let the
+        worker return, so no read outlives the window (a read stops within a block of lines; the
+        table's preparation, once started, runs to its end)."""
         if self.dialog is not None:
-            self.dialog.runner.cancel(emit=False)
+            runner = self.dialog.runner
+            runner.cancel(emit=False)
             self.dialog.reject()
+            if wait:
+                runner.wait(10.0)
