@@ -358,13 +358,8 @@ class RunExport(QObject):
             dialog = GifOptionsDialog(expected, default_regions, self.window,
                                       regions_off=self.window.canvas.regions_off_reason())
 
-            def chosen():
-                size_, fps_, regions_ = dialog.choice()
-                target = self.dialogs.ask_save_path("Export run as GIF", self.suggested_name("run.gif"), "GIF animations (*.gif)")
-                if target:
-                    self.export_gif(target, size_, fps_, regions_)
-
-            self._ask(dialog, chosen)
+            self._ask(dialog, lambda: self._save_as("Export run as GIF", "run.gif", "GIF animations (*.gif)",
+                                                    self.export_gif, *dialog.choice()))
             return
         size = size or GIF_SIZE
         n_frames = min(expected or MAX_FRAMES, MAX_FRAMES)
@@ -386,13 +381,8 @@ class RunExport(QObject):
             dialog = FilmstripOptionsDialog(default_regions, self.window,
                                             regions_off=self.window.canvas.regions_off_reason())
 
-            def chosen():
-                panels_, size_, regions_ = dialog.choice()
-                target = self.dialogs.ask_save_path("Export filmstrip", self.suggested_name("filmstrip.png"), "PNG images (*.png)")
-                if target:
-                    self.export_filmstrip(target, panels_, size_, regions_)
-
-            self._ask(dialog, chosen)
+            self._ask(dialog, lambda: self._save_as("Export filmstrip", "filmstrip.png", "PNG images (*.png)",
+                                                    self.export_filmstrip, *dialog.choice()))
             return
         panels = 6 if panels is None else panels
         regions = default_regions if regions is None else regions
@@ -423,6 +413,12 @@ class RunExport(QObject):
             self.dialogs.warn("Export image", "An export is already in progress.")
             return
         self._start("image", [path], _png_task, image, path)
+
+    def _save_as(self, title: str, name: str, file_filter: str, export, *options) -> None:
+        """After an options dialog: ask where to save, then ``export(path, *options)``."""
+        target = self.dialogs.ask_save_path(title, self.suggested_name(name), file_filter)
+        if target:
+            export(target, *options)
 
     def _ask(self, dialog: QDialog, on_accept) -> None:
         """Show ``dialog`` window-modal without blocking; ``on_accept`` runs when Save is pressed."""
